@@ -1,0 +1,1 @@
+"""The official account's server (message push endpoint and commands)."""

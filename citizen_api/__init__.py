@@ -1,0 +1,1 @@
+"""OneTrip citizen API: the Starlette application behind the mini-program."""

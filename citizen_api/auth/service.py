@@ -1,0 +1,93 @@
+"""Login, token issue and refresh rotation with reuse detection."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import structlog
+from tortoise.transactions import in_transaction
+
+from citizen_api import clock
+from citizen_api.auth import repository as repo
+from citizen_api.auth.schemas import TokenPair, UserRef
+from citizen_api.errors import ApiError
+from citizen_api.security.passwords import verify_password_async
+from citizen_api.security.principal import STAFF_ROLES, Principal
+from citizen_api.security.tokens import issue_access_token, new_refresh_secret
+from citizen_api.users.models import User
+
+log = structlog.get_logger("onetrip.auth")
+
+_BAD_REFRESH = ApiError(401, "REFRESH_TOKEN_INVALID", "登录已失效，请重新登录")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, role=user.role, department=user.department_code)
+
+
+async def issue_pair(user: User, settings, family: str | None = None) -> TokenPair:
+    refresh = new_refresh_secret()
+    expires_at = clock.now() + timedelta(seconds=settings.refresh_token_ttl_seconds)
+    await repo.store_refresh(user.id, family or secrets.token_hex(16), _hash(refresh), expires_at)
+    return TokenPair(
+        access_token=issue_access_token(principal_of(user), settings),
+        refresh_token=refresh,
+        expires_in=settings.access_token_ttl_seconds,
+        user=UserRef(id=user.id, role=user.role),
+    )
+
+
+async def login_wechat(state, code: str) -> TokenPair:
+    # the WeChat call happens before any transaction is opened
+    session = await state.wechat.code_to_session(code)
+    async with in_transaction():
+        user = await repo.citizen_by_openid(session.openid)
+        if user is None:
+            user = await repo.create_citizen(session.openid, session.unionid)
+        elif session.unionid and user.unionid != session.unionid:
+            user.unionid = session.unionid
+            await user.save(update_fields=["unionid", "updated_at"])
+        if not user.is_active:
+            raise ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系政务服务中心")
+        return await issue_pair(user, state.settings)
+
+
+async def login_staff(state, username: str, password: str) -> TokenPair:
+    user = await repo.staff_by_username(username)
+    ok = await verify_password_async(user.password_hash if user else None, password)
+    if not ok or user is None or user.role not in STAFF_ROLES:
+        log.info("staff login refused", username=username)
+        raise ApiError(401, "INVALID_CREDENTIALS", "用户名或密码错误")
+    if not user.is_active:
+        raise ApiError(403, "ACCOUNT_DISABLED", "账号已停用")
+    async with in_transaction():
+        return await issue_pair(user, state.settings)
+
+
+async def refresh(state, refresh_token: str) -> TokenPair:
+    """Rotate: the presented token is spent and a new one of the same family is issued.
+
+    Presenting a spent token again means it leaked (or a client bug): the whole family is
+    revoked, so the thief and the owner both have to log in again.
+    """
+    token_hash = _hash(refresh_token)
+    now = clock.now()
+    async with in_transaction():
+        if await repo.consume_refresh(token_hash, now) == 1:
+            row = await repo.refresh_by_hash(token_hash)
+            user = await repo.user_by_id(row.user_id) if row else None
+            if user is not None and user.is_active:
+                return await issue_pair(user, state.settings, family=row.family)
+    row = await repo.refresh_by_hash(token_hash)
+    if row is not None and row.used_at is not None:
+        async with in_transaction():
+            revoked = await repo.revoke_family(row.family, now)
+        log.warning("refresh token reused: family revoked", user_id=row.user_id, revoked=revoked)
+        raise ApiError(401, "REFRESH_TOKEN_REUSED", "登录凭证已被使用，为安全起见请重新登录")
+    raise _BAD_REFRESH

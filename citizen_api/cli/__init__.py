@@ -1,0 +1,5 @@
+"""The ``onetrip`` command line."""
+
+from citizen_api.cli.main import main
+
+__all__ = ["main"]

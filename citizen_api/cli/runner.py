@@ -1,0 +1,25 @@
+"""Running a coroutine with the database open, for CLI commands."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from citizen_api.db import close_db, init_db
+from citizen_api.settings import Settings
+
+T = TypeVar("T")
+
+
+def run_with_db(work: Callable[[Settings], Awaitable[T]], settings: Settings | None = None) -> T:
+    settings = settings or Settings()
+
+    async def _run() -> T:
+        await init_db(settings.database_url, max_pool=5)
+        try:
+            return await work(settings)
+        finally:
+            await close_db()
+
+    return asyncio.run(_run())

@@ -1,0 +1,24 @@
+"""``onetrip seed-demo``: demo data for ``make run``; idempotent."""
+
+from __future__ import annotations
+
+import typer
+from tortoise.transactions import in_transaction
+
+from citizen_api.cli.runner import run_with_db
+from citizen_api.seed import DEMO_STAFF, seed_all
+
+
+def seed_demo() -> None:
+    """Load the demo catalog, offices, schedules and staff (safe to run again)."""
+
+    async def work(settings):
+        async with in_transaction():
+            return await seed_all(settings)
+
+    report = run_with_db(work)
+    for line in report:
+        typer.echo(line)
+    typer.echo("demo staff logins (POST /api/v1/auth/staff):")
+    for username, password, role, department in DEMO_STAFF:
+        typer.echo(f"  {username} / {password}  ({role}{', ' + department if department else ''})")

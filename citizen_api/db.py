@@ -1,0 +1,90 @@
+"""Tortoise ORM configuration, shared by the app, the worker, the CLI and the migrations.
+
+Tortoise 1.x keeps its context per task; the API's lifespan runs in another task than the
+requests, so the app initialises with the global fallback enabled (one context per process).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tortoise import Tortoise
+
+# Every module holding models. A domain that adds models appends its module here.
+MODEL_MODULES: list[str] = [
+    "citizen_api.users.models",
+    "citizen_api.auth.models",
+    "citizen_api.audit.models",
+]
+
+MIGRATIONS_MODULE = "citizen_api.migrations"
+
+
+def tortoise_config(database_url: str, *, max_pool: int = 20) -> dict[str, Any]:
+    return {
+        "connections": {"default": _connection(database_url, max_pool)},
+        "apps": {
+            "models": {
+                "models": list(MODEL_MODULES),
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(url: str, max_pool: int) -> str | dict[str, Any]:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = url[len("sqlite://") :].split("?", 1)[0]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        query = parse_qs(parts.query)
+        # several processes may share the file (serve --workers): wait for the lock, don't fail
+        if "busy_timeout" not in query:
+            url += ("&" if parts.query else "?") + "busy_timeout=5000"
+        return url
+    if parts.scheme in ("postgres", "postgresql", "asyncpg"):
+        query = parse_qs(parts.query)
+        if "maxsize" not in query:
+            url += ("&" if parts.query else "?") + f"maxsize={max_pool}&minsize=1"
+        return url.replace("postgresql://", "postgres://", 1)
+    return url
+
+
+async def init_db(database_url: str, *, global_fallback: bool = True, max_pool: int = 20) -> None:
+    # Tortoise caches each model's INSERT/UPDATE SQL keyed by connection name, not dialect: a
+    # process that opens SQLite and then PostgreSQL (the test suite) would reuse "?" placeholders.
+    from tortoise.backends.base import executor
+
+    executor.EXECUTOR_CACHE.clear()
+    await Tortoise.init(
+        config=tortoise_config(database_url, max_pool=max_pool), _enable_global_fallback=global_fallback
+    )
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def ping_db() -> bool:
+    from tortoise import connections
+
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+def __getattr__(name: str) -> Any:
+    # ``citizen_api.db.TORTOISE_ORM`` for Tortoise's own CLI (makemigrations), from the environment
+    if name == "TORTOISE_ORM":
+        from citizen_api.settings import Settings
+
+        return tortoise_config(Settings().database_url, max_pool=2)
+    raise AttributeError(name)

@@ -1,0 +1,236 @@
+"""Endpoints: one declaration gives the Starlette route, the validation and the OpenAPI entry.
+
+A handler takes a :class:`Ctx` and returns a pydantic model, a dict/list, or a Response:
+
+    async def get_item(ctx: Ctx) -> ItemDetail: ...
+    endpoint("GET", "/items/{code}", get_item, response=ItemDetail, tags=["catalog"])
+
+Writes run in one database transaction per request (services never commit); callbacks
+registered with ``ctx.after_commit`` run once it has committed (enqueue after commit).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, get_origin
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from tortoise.transactions import in_transaction
+
+from citizen_api.errors import ApiError
+from citizen_api.http.jsonio import JsonResponse
+from citizen_api.http.validation import field_errors, validation_error
+from citizen_api.security.principal import ALL_ROLES, CITIZEN, STAFF_ROLES, Principal
+from citizen_api.state import AppState
+
+AUTH_PRESETS: dict[str, frozenset[str] | None] = {
+    "public": None,
+    "user": ALL_ROLES,
+    "citizen": frozenset({CITIZEN}),
+    "staff": STAFF_ROLES,
+}
+
+
+@dataclass
+class Ctx:
+    """Everything a handler needs, parsed and checked."""
+
+    request: Request
+    state: AppState
+    principal: Principal | None
+    path: dict[str, Any]
+    query: Any = None
+    body: Any = None
+    _after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+
+    @property
+    def settings(self):
+        return self.state.settings
+
+    @property
+    def user(self) -> Principal:
+        """The authenticated principal (endpoints with auth != public always have one)."""
+        if self.principal is None:
+            raise ApiError(401, "UNAUTHENTICATED")
+        return self.principal
+
+    @property
+    def request_id(self) -> str:
+        return self.request.scope.get("request_id", "")
+
+    @property
+    def client_ip(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    def after_commit(self, callback: Callable[[], Awaitable[None] | None]) -> None:
+        self._after_commit.append(callback)
+
+
+Handler = Callable[[Ctx], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    roles: frozenset[str] | None = None
+    transaction: bool = True
+    errors: tuple[tuple[int, str], ...] = ()
+    # For handlers that read the request themselves (multipart, XML, signed callbacks).
+    raw_request_doc: dict[str, Any] | None = None
+    raw_response_doc: dict[str, Any] | None = None
+    max_body_bytes: int | None = None
+    include_in_schema: bool = True
+
+    def route(self, prefix: str = "") -> Route:
+        return Route(
+            prefix + self.path, self._asgi_handler, methods=[self.method], name=self.handler.__name__
+        )
+
+    async def _asgi_handler(self, request: Request) -> Response:
+        state: AppState = request.state.app
+        principal = authenticate(request, state, self.roles)
+        ctx = Ctx(request=request, state=state, principal=principal, path=dict(request.path_params))
+        if self.query is not None:
+            ctx.query = parse_query(request, self.query)
+        if self.body is not None:
+            cap = self.max_body_bytes or state.settings.max_json_body_bytes
+            ctx.body = parse_body(await read_capped(request, cap), self.body)
+        if self.transaction and self.method != "GET":
+            async with in_transaction():
+                result = await self.handler(ctx)
+        else:
+            result = await self.handler(ctx)
+        for callback in ctx._after_commit:
+            outcome = callback()
+            if outcome is not None:
+                await outcome
+        if isinstance(result, Response):
+            return result
+        if result is None and self.status == 204:
+            return Response(status_code=204)
+        return JsonResponse(result, status_code=self.status)
+
+
+def endpoint(
+    method: str,
+    path: str,
+    handler: Handler,
+    *,
+    auth: str | Iterable[str] = "public",
+    tags: Iterable[str] = (),
+    errors: Iterable[tuple[int, str]] = (),
+    **options: Any,
+) -> Endpoint:
+    """Declare an endpoint. ``auth`` is a preset (public, user, citizen, staff) or a set of roles."""
+    roles = AUTH_PRESETS[auth] if isinstance(auth, str) else frozenset(auth)
+    summary = options.pop("summary", None) or (handler.__doc__ or "").strip().split("\n")[0]
+    return Endpoint(
+        method=method.upper(),
+        path=path,
+        handler=handler,
+        roles=roles,
+        tags=tuple(tags),
+        errors=tuple(errors),
+        summary=summary,
+        **options,
+    )
+
+
+def authenticate(request: Request, state: AppState, roles: frozenset[str] | None) -> Principal | None:
+    from citizen_api.security.tokens import decode_access_token
+
+    header = request.headers.get("authorization", "")
+    if roles is None:
+        # public endpoints still know who calls when a token is given (e.g. view counts)
+        if header.lower().startswith("bearer "):
+            try:
+                return decode_access_token(header[7:].strip(), state.settings)
+            except ApiError:
+                return None
+        return None
+    if not header.lower().startswith("bearer "):
+        raise ApiError(401, "UNAUTHENTICATED", headers={"WWW-Authenticate": "Bearer"})
+    principal = decode_access_token(header[7:].strip(), state.settings)
+    if principal.role not in roles:
+        raise ApiError(403, "FORBIDDEN")
+    return principal
+
+
+def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
+    raw: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if get_origin(info.annotation) is list or info.annotation is list:
+            values = request.query_params.getlist(key)
+            if values:
+                raw[key] = values
+        elif key in request.query_params:
+            raw[key] = request.query_params[key]
+    for value in request.query_params.values():
+        if "\x00" in value:
+            raise validation_error({"query": "包含非法字符"})
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(field_errors(exc, "query")) from None
+
+
+async def read_capped(request: Request, cap: int) -> bytes:
+    """Read a body, refusing it as soon as it passes ``cap`` bytes (413 BODY_TOO_LARGE)."""
+    declared = request.headers.get("content-length", "")
+    too_large = ApiError(413, "BODY_TOO_LARGE", details={"max_bytes": cap})
+    if declared.isdigit() and int(declared) > cap:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(raw: bytes, model: type[BaseModel]) -> BaseModel:
+    if not raw.strip():
+        data: Any = {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise validation_error({"body": "不是合法的 JSON"}, "请求内容不是合法的 JSON") from None
+    if _has_nul(data):
+        raise validation_error({"body": "包含非法字符"})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(field_errors(exc, "body")) from None
+    except RecursionError:
+        raise validation_error({"body": "嵌套过深"}) from None
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    """PostgreSQL text cannot hold NUL: refuse it up front instead of failing in the database."""
+    if depth > 64:
+        return False
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False

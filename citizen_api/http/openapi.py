@@ -1,0 +1,153 @@
+"""OpenAPI 3.1 generated from the endpoints' pydantic schemas (never written by hand)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
+
+from citizen_api.errors import MESSAGES
+from citizen_api.http.endpoint import Endpoint
+from citizen_api.http.schemas import ErrorBody
+
+REF = "#/components/schemas/{model}"
+_PATH_PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
+_CONVERTOR_SCHEMA = {
+    "int": {"type": "integer", "minimum": 0},
+    "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+    "str": {"type": "string"},
+    None: {"type": "string"},
+}
+_STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content"}
+
+
+class _Collector:
+    """Collects component schemas across every endpoint, with stable $ref names."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def schema(self, annotation: Any, mode: str) -> dict[str, Any]:
+        adapter = TypeAdapter(annotation)
+        schema = adapter.json_schema(ref_template=REF, mode=mode, schema_generator=GenerateJsonSchema)
+        for name, definition in schema.pop("$defs", {}).items():
+            self.components.setdefault(name, definition)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            name = annotation.__name__
+            # generic models get names like Page[ItemSummary]: keep them valid as component keys
+            name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+            self.components.setdefault(name, schema)
+            return {"$ref": REF.format(model=name)}
+        return schema
+
+
+def build_openapi(endpoints: list[tuple[str, Endpoint]], extra_paths: dict[str, Any] | None = None) -> dict:
+    collector = _Collector()
+    error_ref = collector.schema(ErrorBody, "serialization")
+    paths: dict[str, dict[str, Any]] = {}
+    for prefix, ep in endpoints:
+        if not ep.include_in_schema:
+            continue
+        path = _PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", prefix + ep.path)
+        paths.setdefault(path, {})[ep.method.lower()] = _operation(prefix, ep, collector, error_ref)
+    for path, ops in (extra_paths or {}).items():
+        paths.setdefault(path, {}).update(ops)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "OneTrip 政务服务 API",
+            "version": "1.0.0",
+            "description": "零跑腿 / 只跑一次 政务服务小程序后端。错误统一为 "
+            '`{"error": {"code", "message", "details"}}`。',
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": collector.components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }
+
+
+def _operation(prefix: str, ep: Endpoint, collector: _Collector, error_ref: dict) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": f"{ep.method.lower()}_{ep.handler.__module__.split('.')[-2]}_{ep.handler.__name__}",
+        "summary": ep.summary or ep.handler.__name__,
+        "tags": list(ep.tags),
+        "parameters": [],
+        "responses": {},
+    }
+    if ep.description:
+        op["description"] = ep.description
+    for match in _PATH_PARAM.finditer(ep.path):
+        op["parameters"].append(
+            {
+                "name": match.group(1),
+                "in": "path",
+                "required": True,
+                "schema": _CONVERTOR_SCHEMA.get(match.group(2), {"type": "string"}),
+            }
+        )
+    if ep.query is not None:
+        op["parameters"].extend(_query_parameters(ep.query, collector))
+    if ep.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": collector.schema(ep.body, "validation")}},
+        }
+    elif ep.raw_request_doc is not None:
+        op["requestBody"] = ep.raw_request_doc
+    if ep.raw_response_doc is not None:
+        op["responses"][str(ep.status)] = ep.raw_response_doc
+    elif ep.status == 204:
+        op["responses"]["204"] = {"description": "No Content"}
+    elif ep.response is not None:
+        op["responses"][str(ep.status)] = {
+            "description": _STATUS_TEXT.get(ep.status, "OK"),
+            "content": {"application/json": {"schema": collector.schema(ep.response, "serialization")}},
+        }
+    else:
+        op["responses"][str(ep.status)] = {"description": _STATUS_TEXT.get(ep.status, "OK")}
+    if ep.roles is not None:
+        op["security"] = [{"bearer": []}]
+    for status, codes in _error_statuses(ep).items():
+        op["responses"][str(status)] = {
+            "description": "、".join(
+                f"{c}（{MESSAGES.get(c, '')}）" if MESSAGES.get(c) else c for c in codes
+            ),
+            "content": {"application/json": {"schema": error_ref}},
+        }
+    return op
+
+
+def _error_statuses(ep: Endpoint) -> dict[int, list[str]]:
+    statuses: dict[int, list[str]] = {422: ["VALIDATION_ERROR"], 404: ["NOT_FOUND"], 503: ["DB_UNAVAILABLE"]}
+    if ep.roles is not None:
+        statuses[401] = ["UNAUTHENTICATED", "TOKEN_EXPIRED"]
+        statuses[403] = ["FORBIDDEN"]
+    if ep.body is not None or ep.raw_request_doc is not None:
+        statuses.setdefault(413, []).append("BODY_TOO_LARGE")
+    for status, code in ep.errors:
+        codes = statuses.setdefault(status, [])
+        if code not in codes:
+            codes.append(code)
+    return dict(sorted(statuses.items()))
+
+
+def _query_parameters(model: type[BaseModel], collector: _Collector) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template=REF, mode="validation")
+    for def_name, definition in schema.pop("$defs", {}).items():
+        collector.components.setdefault(def_name, definition)
+    required = set(schema.get("required", []))
+    params = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params

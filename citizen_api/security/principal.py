@@ -1,0 +1,47 @@
+"""Who is calling: the roles of the contract and the department scope of staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CITIZEN = "citizen"
+WINDOW = "window"
+APPROVER = "approver"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+
+STAFF_ROLES = frozenset({WINDOW, APPROVER, SUPERVISOR, ADMIN})
+ALL_ROLES = STAFF_ROLES | {CITIZEN}
+# The centre's oversight roles see every department; window clerks and approvers see their own.
+CENTRE_WIDE_ROLES = frozenset({SUPERVISOR, ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: int
+    role: str
+    department: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role == CITIZEN
+
+    @property
+    def sees_all_departments(self) -> bool:
+        return self.role in CENTRE_WIDE_ROLES
+
+    def may_see_department(self, department_code: str | None) -> bool:
+        return self.sees_all_departments or (
+            department_code is not None and department_code == self.department
+        )
+
+
+def scope_to_department(queryset, principal: Principal, field: str = "department_code"):
+    """Every staff query goes through this: window clerks and approvers see their department only."""
+    if principal.sees_all_departments:
+        return queryset
+    return queryset.filter(**{field: principal.department or "\x00none"})

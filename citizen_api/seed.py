@@ -1,0 +1,40 @@
+"""Demo data. Each domain adds a seeder; every seeder is idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from citizen_api.security.passwords import hash_password
+from citizen_api.users.models import User
+
+# (username, password, role, department) — printed by make run; never used in production
+DEMO_STAFF = [
+    ("admin", "admin-demo-2026", "admin", ""),
+    ("jiandu", "jiandu-demo-2026", "supervisor", ""),
+    ("chuangkou", "chuangkou-demo-2026", "window", "GA"),
+    ("shenpi", "shenpi-demo-2026", "approver", "GA"),
+]
+
+
+async def seed_staff(settings) -> str:
+    created = 0
+    for username, password, role, department in DEMO_STAFF:
+        if not await User.exists(username=username):
+            await User.create(
+                username=username,
+                password_hash=hash_password(password),
+                role=role,
+                department_code=department or None,
+                display_name=username,
+            )
+            created += 1
+    return f"staff: {created} created, {len(DEMO_STAFF) - created} already there"
+
+
+def seeders() -> list[Callable[[object], Awaitable[str]]]:
+    """In dependency order. A domain appends its seeder here."""
+    return [seed_staff]
+
+
+async def seed_all(settings) -> list[str]:
+    return [await seeder(settings) for seeder in seeders()]

@@ -1,0 +1,28 @@
+"""The typed lifespan state shared by every request: clients opened once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiohttp
+    from redis.asyncio import Redis
+
+    from citizen_api.settings import Settings
+    from citizen_api.wechat.gateway import WeChatGateway
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    http: aiohttp.ClientSession
+    wechat: WeChatGateway
+    redis: Redis | None = None
+    # Filled by the domains' start-up hooks (see citizen_api.app.STARTUP_HOOKS).
+    search_index: Any = None
+    storage: Any = None
+    dispatcher: Any = None
+    kuaidi100: Any = None
+    rate_limiter: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from citizen_api.users.models import User
+
+
+async def get_user(user_id: int) -> User | None:
+    return await User.get_or_none(id=user_id, is_active=True)
+
+
+async def save_profile(
+    user: User, name_enc: str, id_number_enc: str, id_index: str, phone_enc: str, phone_index: str
+) -> None:
+    user.name_enc = name_enc
+    user.id_number_enc = id_number_enc
+    user.id_number_index = id_index
+    user.phone_enc = phone_enc
+    user.phone_index = phone_index
+    await user.save(
+        update_fields=[
+            "name_enc",
+            "id_number_enc",
+            "id_number_index",
+            "phone_enc",
+            "phone_index",
+            "updated_at",
+        ]
+    )
+
+
+async def create_staff(
+    username: str, password_hash: str, role: str, department: str | None, display_name: str | None = None
+) -> User:
+    return await User.create(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        department_code=department,
+        display_name=display_name or username,
+    )
+
+
+async def staff_by_username(username: str) -> User | None:
+    return await User.get_or_none(username=username)

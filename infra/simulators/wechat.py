@@ -1,0 +1,278 @@
+"""A local stand-in for WeChat's server API, on loopback, for tests and ``make run``.
+
+It answers like WeChat does (errcodes, not HTTP errors), records every message it receives, and
+can be told to fail: ``POST /_sim/faults {"path": "/cgi-bin/message/subscribe/send",
+"errcode": 40001, "times": 1}``. Login codes: ``dev-<anything>`` → a stable openid and unionid
+derived from it; ``nounion-<anything>`` → an openid without unionid; anything else → 40029.
+
+Run it alone: ``python -m infra.simulators.wechat --port 9100``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+# WeChat's documented keyword limits for subscribe messages (characters)
+KEYWORD_LIMITS = {
+    "thing": 20,
+    "character_string": 32,
+    "number": 32,
+    "letter": 32,
+    "symbol": 5,
+    "phrase": 5,
+    "name": 20,
+    "phone_number": 17,
+    "car_number": 8,
+}
+
+
+def openid_for(code_name: str, kind: str = "mp") -> str:
+    return "o" + hashlib.sha256(f"{kind}:{code_name}".encode()).hexdigest()[:27]
+
+
+def unionid_for(code_name: str) -> str:
+    return "u" + hashlib.sha256(f"union:{code_name}".encode()).hexdigest()[:27]
+
+
+@dataclass
+class Fault:
+    path: str
+    errcode: int = 0
+    status: int = 200
+    times: int = 1
+    delay: float = 0.0
+
+
+@dataclass
+class SimState:
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expires at
+    token_calls: int = 0
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    used_codes: set[str] = field(default_factory=set)
+    stable_token: str | None = None
+
+
+class WeChatSimulator:
+    def __init__(self, *, one_time_codes: bool = False) -> None:
+        self.state = SimState()
+        self.one_time_codes = one_time_codes
+        self.app = web.Application()
+        self.app.add_routes(
+            [
+                web.get("/sns/jscode2session", self.jscode2session),
+                web.get("/cgi-bin/token", self.token),
+                web.post("/cgi-bin/stable_token", self.stable_token),
+                web.post("/cgi-bin/message/subscribe/send", self.subscribe_send),
+                web.post("/cgi-bin/message/template/send", self.template_send),
+                web.post("/cgi-bin/message/custom/send", self.custom_send),
+                web.get("/_sim/messages", self.list_messages),
+                web.delete("/_sim/messages", self.reset),
+                web.post("/_sim/faults", self.add_fault),
+                web.get("/_sim/stats", self.stats),
+            ]
+        )
+        self.app.middlewares.append(self._fault_middleware)
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- faults ----------------------------------------------------------------------------------
+    @web.middleware
+    async def _fault_middleware(self, request: web.Request, handler):
+        if not request.path.startswith("/_sim"):
+            self.state.calls.append(request.path)
+            for fault in self.state.faults:
+                if fault.path == request.path and fault.times > 0:
+                    fault.times -= 1
+                    if fault.delay:
+                        import asyncio
+
+                        await asyncio.sleep(fault.delay)
+                    if fault.status != 200:
+                        return web.Response(status=fault.status, text="simulated failure")
+                    if fault.errcode:
+                        return _err(fault.errcode, "simulated")
+        return await handler(request)
+
+    async def add_fault(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        self.state.faults.append(Fault(**data))
+        return web.json_response({"ok": True})
+
+    def fail(
+        self, path: str, errcode: int = 0, *, status: int = 200, times: int = 1, delay: float = 0.0
+    ) -> None:
+        self.state.faults.append(Fault(path=path, errcode=errcode, status=status, times=times, delay=delay))
+
+    # -- login -----------------------------------------------------------------------------------
+    async def jscode2session(self, request: web.Request) -> web.Response:
+        q = request.query
+        if not q.get("appid") or not q.get("secret") or q.get("grant_type") != "authorization_code":
+            return _err(40013, "invalid appid")
+        code = q.get("js_code", "")
+        if self.one_time_codes and code in self.state.used_codes:
+            return _err(40163, "code been used")
+        if code.startswith("dev-"):
+            self.state.used_codes.add(code)
+            name = code[4:]
+            return _ok(
+                {
+                    "openid": openid_for(name),
+                    "session_key": secrets.token_urlsafe(16),
+                    "unionid": unionid_for(name),
+                }
+            )
+        if code.startswith("nounion-"):
+            self.state.used_codes.add(code)
+            return _ok({"openid": openid_for(code[8:]), "session_key": secrets.token_urlsafe(16)})
+        return _err(40029, "invalid code")
+
+    # -- tokens ----------------------------------------------------------------------------------
+    def _issue(self) -> str:
+        token = "SIM_" + secrets.token_urlsafe(24)
+        self.state.tokens[token] = time.time() + 7200
+        self.state.token_calls += 1
+        return token
+
+    async def token(self, request: web.Request) -> web.Response:
+        if request.query.get("grant_type") != "client_credential":
+            return _err(40002, "invalid grant_type")
+        # a new ordinary token invalidates every earlier one (WeChat keeps it 5 more minutes;
+        # the simulator is stricter so that tests catch processes fighting over the token)
+        self.state.tokens.clear()
+        token = self._issue()
+        return _ok({"access_token": token, "expires_in": 7200})
+
+    async def stable_token(self, request: web.Request) -> web.Response:
+        body = await _json(request)
+        if body.get("grant_type") != "client_credential" or not body.get("appid"):
+            return _err(40002, "invalid grant_type")
+        current = self.state.stable_token
+        if body.get("force_refresh") or current is None or current not in self.state.tokens:
+            if current:
+                self.state.tokens.pop(current, None)
+            current = self.state.stable_token = self._issue()
+        return _ok({"access_token": current, "expires_in": int(self.state.tokens[current] - time.time())})
+
+    def expire_tokens(self) -> None:
+        """Make every issued token invalid (the next send answers 40001)."""
+        self.state.tokens.clear()
+        self.state.stable_token = None
+
+    def _check_token(self, request: web.Request) -> web.Response | None:
+        token = request.query.get("access_token", "")
+        expires = self.state.tokens.get(token)
+        if expires is None:
+            return _err(40001, "invalid credential, access_token is invalid or not latest")
+        if expires < time.time():
+            return _err(42001, "access_token expired")
+        return None
+
+    # -- messages --------------------------------------------------------------------------------
+    async def subscribe_send(self, request: web.Request) -> web.Response:
+        if (bad := self._check_token(request)) is not None:
+            return bad
+        body = await _json(request)
+        if not body.get("touser") or not body.get("template_id"):
+            return _err(47001, "data format error")
+        for key, item in (body.get("data") or {}).items():
+            kind = key.rstrip("0123456789")
+            value = str((item or {}).get("value", ""))
+            limit = KEYWORD_LIMITS.get(kind)
+            if limit is not None and len(value) > limit:
+                return _err(47003, f"argument invalid! data.{key}.value exceeds limit")
+        return self._record("subscribe", body)
+
+    async def template_send(self, request: web.Request) -> web.Response:
+        if (bad := self._check_token(request)) is not None:
+            return bad
+        body = await _json(request)
+        if not body.get("touser") or not body.get("template_id"):
+            return _err(47001, "data format error")
+        return self._record("template", body)
+
+    async def custom_send(self, request: web.Request) -> web.Response:
+        if (bad := self._check_token(request)) is not None:
+            return bad
+        body = await _json(request)
+        if not body.get("touser") or not body.get("msgtype"):
+            return _err(47001, "data format error")
+        return self._record("custom", body)
+
+    def _record(self, kind: str, body: dict[str, Any]) -> web.Response:
+        msgid = len(self.state.messages) + 1
+        self.state.messages.append({"kind": kind, "msgid": msgid, "at": time.time(), **body})
+        return _ok({"msgid": msgid})
+
+    async def list_messages(self, request: web.Request) -> web.Response:
+        return web.json_response(self.state.messages)
+
+    async def reset(self, request: web.Request) -> web.Response:
+        self.state = SimState()
+        return web.json_response({"ok": True})
+
+    async def stats(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "messages": len(self.state.messages),
+                "token_calls": self.state.token_calls,
+                "calls": len(self.state.calls),
+            }
+        )
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.read() or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _ok(data: dict[str, Any]) -> web.Response:
+    return web.json_response({"errcode": 0, "errmsg": "ok", **data})
+
+
+def _err(errcode: int, errmsg: str) -> web.Response:
+    return web.json_response({"errcode": errcode, "errmsg": errmsg})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Local WeChat API simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9100)
+    args = parser.parse_args()
+    sim = WeChatSimulator()
+    print(f"WeChat simulator on http://{args.host}:{args.port}", flush=True)
+    web.run_app(sim.app, host=args.host, port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Outbox and jobs that send WeChat messages."""

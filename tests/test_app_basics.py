@@ -1,0 +1,61 @@
+"""Errors in the contract's shape, probes, OpenAPI and the self-hosted docs page."""
+
+from __future__ import annotations
+
+from tests.conftest import assert_error
+
+
+async def test_unknown_route_and_wrong_method(client):
+    assert_error(await client.get("/api/v1/nothing-here"), 404, "NOT_FOUND")
+    assert_error(await client.delete("/api/v1/auth/wechat"), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_validation_errors_name_each_field(client):
+    resp = await client.post("/api/v1/auth/staff", json={"username": "", "extra": 1})
+    err = assert_error(resp, 422, "VALIDATION_ERROR")
+    fields = err["details"]["fields"]
+    assert "body.username" in fields and "body.password" in fields and "body.extra" in fields
+
+    resp = await client.post(
+        "/api/v1/auth/wechat", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert_error(resp, 422, "VALIDATION_ERROR")
+    resp = await client.post("/api/v1/auth/wechat", json=[1, 2, 3])
+    assert_error(resp, 422, "VALIDATION_ERROR")
+    resp = await client.post("/api/v1/auth/wechat", json={"code": "a\u0000b"})
+    assert_error(resp, 422, "VALIDATION_ERROR")
+
+
+async def test_oversized_json_body_is_413(client):
+    big = b'{"code": "' + b"a" * (1024 * 1024 + 10) + b'"}'
+    resp = await client.post("/api/v1/auth/wechat", content=big, headers={"content-type": "application/json"})
+    assert_error(resp, 413, "BODY_TOO_LARGE")
+
+
+async def test_request_id_and_security_headers(client):
+    resp = await client.get("/healthz", headers={"X-Request-ID": "abcdef123456"})
+    assert resp.status_code == 200
+    assert resp.headers["x-request-id"] == "abcdef123456"
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert "server-timing" in resp.headers
+    other = await client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert other.headers["x-request-id"] != "bad id with spaces"
+
+
+async def test_readyz_reports_database(client):
+    resp = await client.get("/readyz")
+    assert resp.status_code == 200
+    assert resp.json()["checks"]["database"] is True
+
+
+async def test_openapi_and_local_docs(client):
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    assert spec["openapi"].startswith("3.1")
+    assert "/api/v1/auth/wechat" in spec["paths"]
+    op = spec["paths"]["/api/v1/auth/wechat"]["post"]
+    assert "requestBody" in op and "401" in op["responses"]
+    page = await client.get("/api/v1/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from the internet
+    asset = await client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000
