@@ -30,7 +30,9 @@ LifespanHook = Callable[[AppState], AbstractAsyncContextManager[None]]
 
 def lifespan_hooks() -> list[LifespanHook]:
     """Per-domain start-up/shut-down (search index, storage, outbox dispatcher …), in order."""
-    return []
+    from citizen_api.domains import modules
+
+    return [module.lifespan for module in modules("lifecycle")]
 
 
 def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute] | None = None) -> Starlette:
@@ -86,4 +88,3 @@ def asgi_app() -> ASGIApp:
     settings = Settings()
     configure_logging(json_logs=settings.log_json)
     return create_app(settings)
-

@@ -12,12 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise
 
-# Every module holding models. A domain that adds models appends its module here.
-MODEL_MODULES: list[str] = [
-    "citizen_api.users.models",
-    "citizen_api.auth.models",
-    "citizen_api.audit.models",
-]
+from citizen_api.domains import module_names
+
+# Every domain's ``models`` module (see citizen_api.domains).
+MODEL_MODULES: list[str] = module_names("models")
 
 MIGRATIONS_MODULE = "citizen_api.migrations"
 

@@ -1,17 +1,19 @@
-"""The explicit route list: every domain's endpoints and where they are mounted."""
+"""The explicit route list: every domain's ``ENDPOINTS`` and where they are mounted."""
 
 from __future__ import annotations
 
+from citizen_api.domains import modules
 from citizen_api.http.endpoint import Endpoint
 
 API_PREFIX = "/api/v1"
 
 
 def mounted_endpoints() -> list[tuple[str, Endpoint]]:
-    """(prefix, endpoint) pairs. A domain adds its list here."""
-    from citizen_api.auth.routes import ENDPOINTS as auth
+    """(prefix, endpoint) pairs: probes and callbacks at the root, the API under /api/v1."""
     from citizen_api.health import ENDPOINTS as health
-    from citizen_api.users.routes import ENDPOINTS as users
 
-    api = [*auth, *users]
-    return [("", ep) for ep in health] + [(API_PREFIX, ep) for ep in api]
+    mounted = [("", ep) for ep in health]
+    for module in modules("routes"):
+        mounted += [("", ep) for ep in getattr(module, "ROOT_ENDPOINTS", [])]
+        mounted += [(API_PREFIX, ep) for ep in getattr(module, "ENDPOINTS", [])]
+    return mounted

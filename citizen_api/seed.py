@@ -32,8 +32,10 @@ async def seed_staff(settings) -> str:
 
 
 def seeders() -> list[Callable[[object], Awaitable[str]]]:
-    """In dependency order. A domain appends its seeder here."""
-    return [seed_staff]
+    """Staff first, then each domain's ``seed`` module in domain order."""
+    from citizen_api.domains import modules
+
+    return [*(module.seed for module in modules("seed")), seed_staff]
 
 
 async def seed_all(settings) -> list[str]:

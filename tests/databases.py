@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
 import shutil
 from pathlib import Path
 
@@ -25,7 +27,8 @@ def fresh_sqlite(template: Path, directory: Path) -> str:
 
 
 def pg_database_name() -> str:
-    return f"onetrip_test_{worker_id()}"
+    # per process: several pytest runs (and xdist workers) on one machine never share a database
+    return f"onetrip_test_{worker_id()}_{os.getpid()}"
 
 
 async def _admin(statement: str) -> None:
@@ -52,6 +55,7 @@ def reset_pg() -> str:
     if _pg_ready is None:
         asyncio.run(setup())
         _pg_ready = pg_url(name)
+        atexit.register(lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
     else:
         asyncio.run(truncate_pg(name))
     return _pg_ready

@@ -27,6 +27,7 @@ from citizen_api.http.jsonio import JsonResponse
 from citizen_api.http.validation import field_errors, validation_error
 from citizen_api.security.principal import ALL_ROLES, CITIZEN, STAFF_ROLES, Principal
 from citizen_api.state import AppState
+from notifications import outbox
 
 AUTH_PRESETS: dict[str, frozenset[str] | None] = {
     "public": None,
@@ -109,11 +110,15 @@ class Endpoint:
         if self.body is not None:
             cap = self.max_body_bytes or state.settings.max_json_body_bytes
             ctx.body = parse_body(await read_capped(request, cap), self.body)
+        outbox.wrote_rows.set(False)
         if self.transaction and self.method != "GET":
             async with in_transaction():
                 result = await self.handler(ctx)
         else:
             result = await self.handler(ctx)
+        if outbox.wrote_rows.get() and state.dispatcher is not None:
+            # enqueue after commit: the rows are visible now, wake the dispatcher
+            ctx.after_commit(state.dispatcher.kick)
         for callback in ctx._after_commit:
             outcome = callback()
             if outcome is not None:
