@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     max_json_body_bytes: int = 1024 * 1024
     wechat_timeout_seconds: float = 5.0
     log_json: bool = True
+    # -- settings: catalog (issue 3) --
+    # -- settings: workdays and uploads (issue 4) --
+    # -- settings: cases and supervision (issue 4) --
+    # -- settings: appointments (issue 5) --
+    # -- settings: notifications and bots (issue 6) --
+    # -- settings: delivery and ratings (issue 7) --
     # True when a secret above was generated into var/ rather than configured.
     dev_secrets: list[str] = Field(default_factory=list, exclude=True)
 

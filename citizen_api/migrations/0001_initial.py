@@ -4,6 +4,7 @@ import functools
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
@@ -132,6 +133,22 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Upload',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('owner_id', fields.IntField(db_index=True)),
+                ('filename', fields.CharField(max_length=255)),
+                ('storage_key', fields.CharField(unique=True, max_length=128)),
+                ('content_type', fields.CharField(max_length=100)),
+                ('size', fields.BigIntField()),
+                ('sha256', fields.CharField(db_index=True, max_length=64)),
+                ('attached', fields.BooleanField(default=False, db_index=True)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'uploads', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='User',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -155,6 +172,46 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Application',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('number', fields.CharField(unique=True, max_length=32)),
+                ('applicant', fields.ForeignKeyField('models.User', source_field='applicant_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='cases', on_delete=OnDelete.RESTRICT)),
+                ('item_version', fields.ForeignKeyField('models.ItemVersion', source_field='item_version_id', db_constraint=True, to_field='id', related_name='cases', on_delete=OnDelete.RESTRICT)),
+                ('department_code', fields.CharField(db_index=True, max_length=32)),
+                ('status', fields.CharField(default='submitted', db_index=True, max_length=24)),
+                ('phone_tail_index', fields.CharField(default='', max_length=64)),
+                ('tolerate_missing', fields.BooleanField(default=False)),
+                ('missing', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('missing_due', fields.DateField(null=True)),
+                ('accepted_on', fields.DateField(null=True)),
+                ('deadline', fields.DateField(null=True, db_index=True)),
+                ('calendar_uncertain', fields.BooleanField(default=False)),
+                ('suspended_on', fields.DateField(null=True)),
+                ('warning', fields.CharField(default='none', db_index=True, max_length=8)),
+                ('submitted_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ApplicationMaterial',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE)),
+                ('material', fields.ForeignKeyField('models.Material', source_field='material_id', db_constraint=True, to_field='id', related_name='submissions', on_delete=OnDelete.RESTRICT)),
+                ('upload', fields.ForeignKeyField('models.Upload', source_field='upload_id', db_constraint=True, to_field='id', related_name='submissions', on_delete=OnDelete.RESTRICT)),
+                ('status', fields.CharField(default='submitted', max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'application_materials', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='RefreshToken',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -167,6 +224,22 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'refresh_tokens', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TimelineEntry',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', db_constraint=True, to_field='id', related_name='timeline', on_delete=OnDelete.CASCADE)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('actor_id', fields.IntField(null=True)),
+                ('actor_role', fields.CharField(max_length=16)),
+                ('kind', fields.CharField(default='status', max_length=16)),
+                ('from_status', fields.CharField(null=True, max_length=24)),
+                ('to_status', fields.CharField(max_length=24)),
+                ('note', fields.TextField(default='', unique=False)),
+            ],
+            options={'table': 'application_timeline', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]
