@@ -1,0 +1,191 @@
+"""Shared benchmark helpers: a real server in a subprocess, a fresh database, a load generator."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def fresh_pg_database(name: str) -> str:
+    """Drop and create a PostgreSQL database for one benchmark; returns its Tortoise URL."""
+    conn = await asyncpg.connect(host="127.0.0.1", user="postgres", database="postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+async def drop_pg_database(name: str) -> None:
+    conn = await asyncpg.connect(host="127.0.0.1", user="postgres", database="postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def bench_env(database_url: str, **extra: str) -> dict[str, str]:
+    var = tempfile.mkdtemp(prefix="onetrip-bench-")
+    env = dict(os.environ)
+    env.update(
+        {
+            "ONETRIP_ENV": "test",
+            "ONETRIP_DATABASE_URL": database_url,
+            "ONETRIP_VAR_DIR": var,
+            "ONETRIP_STORAGE_DIR": f"{var}/uploads",
+            "ONETRIP_LOG_JSON": "true",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    out = subprocess.run(
+        [str(Path(PY).parent / "onetrip"), *args],
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+    """Start ``uvicorn`` with the real app on a free loopback port; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "citizen_api.app:asgi_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("server exited: " + proc.stderr.read().decode()[-2000:])
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            time.sleep(0.1)
+        server.pid = proc.pid  # type: ignore[attr-defined]
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (uvicorn workers), in MB."""
+    total = 0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            pids.append(int(child))
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+    statuses: dict[int, int]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        data = sorted(self.latencies_ms)
+        return data[min(len(data) - 1, int(round(p / 100 * (len(data) - 1))))]
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label}: {self.requests} requests in {self.seconds:.2f}s = {self.rps:.0f} req/s, "
+            f"p50 {self.pct(50):.1f} ms, p99 {self.pct(99):.1f} ms, "
+            f"mean {statistics.fmean(self.latencies_ms) if self.latencies_ms else 0:.1f} ms, "
+            f"statuses {dict(sorted(self.statuses.items()))}"
+        )
+
+
+async def load(
+    make_request: Callable[[aiohttp.ClientSession, int], Awaitable[int]],
+    *,
+    total: int,
+    concurrency: int,
+) -> LoadResult:
+    """Run ``total`` requests with ``concurrency`` connections; ``make_request`` returns the status."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    counter = iter(range(total))
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            for i in counter:
+                t0 = time.perf_counter()
+                try:
+                    status = await make_request(session, i)
+                except aiohttp.ClientError:
+                    status = 599
+                latencies.append((time.perf_counter() - t0) * 1000)
+                statuses[status] = statuses.get(status, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return LoadResult(total, elapsed, latencies, statuses)
