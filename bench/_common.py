@@ -151,7 +151,7 @@ class LoadResult:
         if not self.latencies_ms:
             return 0.0
         data = sorted(self.latencies_ms)
-        return data[min(len(data) - 1, int(round(p / 100 * (len(data) - 1))))]
+        return data[min(len(data) - 1, round(p / 100 * (len(data) - 1)))]
 
     def line(self, label: str) -> str:
         return (
