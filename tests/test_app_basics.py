@@ -59,3 +59,23 @@ async def test_openapi_and_local_docs(client):
     assert "http://" not in page.text and "https://" not in page.text  # nothing from the internet
     asset = await client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+async def test_unexpected_errors_answer_the_contract_shape_with_request_id(settings):
+    import httpx
+    from asgi_lifespan import LifespanManager
+    from starlette.routing import Route
+
+    from citizen_api.app import create_app
+
+    async def broken(request):
+        raise RuntimeError("bug: 13800138000")
+
+    app = create_app(settings, extra_routes=[Route("/boom", broken)])
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            resp = await c.get("/boom", headers={"X-Request-ID": "req-12345678"})
+    err = assert_error(resp, 500, "INTERNAL_ERROR")
+    assert err["details"]["request_id"] == "req-12345678"
+    assert "RuntimeError" not in resp.text and "13800138000" not in resp.text

@@ -41,3 +41,13 @@ async def create_staff(
 
 async def staff_by_username(username: str) -> User | None:
     return await User.get_or_none(username=username)
+
+
+async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, list[User]]:
+    """Staff accounts, already scoped by the caller (``queryset_filter`` turns a queryset into a scoped one)."""
+    from citizen_api.security.principal import STAFF_ROLES
+
+    query = queryset_filter(User.filter(role__in=list(STAFF_ROLES)))
+    total = await query.count()
+    rows = await query.order_by("id").offset(offset).limit(limit)
+    return total, rows

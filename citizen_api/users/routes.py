@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from citizen_api.http import Ctx, endpoint
+from citizen_api.http import Ctx, Page, PageQuery, endpoint
 from citizen_api.users import service
-from citizen_api.users.schemas import Profile, ProfileUpdate
+from citizen_api.users.schemas import Profile, ProfileUpdate, StaffSummary
 
 
 async def get_me(ctx: Ctx) -> Profile:
@@ -15,9 +15,17 @@ async def put_profile(ctx: Ctx) -> Profile:
     return await service.update_profile(ctx.user, ctx.body, ctx.settings)
 
 
+async def list_staff(ctx: Ctx) -> Page[StaffSummary]:
+    """工作人员名录（按部门范围）"""
+    total, items = await service.list_staff(ctx.user, ctx.query.offset, ctx.query.size)
+    return Page[StaffSummary](total=total, items=items)
+
+
 ENDPOINTS = [
     endpoint("GET", "/me", get_me, auth="user", response=Profile, tags=["me"]),
     endpoint(
         "PUT", "/me/profile", put_profile, auth="citizen", body=ProfileUpdate, response=Profile, tags=["me"]
     ),
+    endpoint("GET", "/staff/users", list_staff, auth="staff", query=PageQuery, response=Page[StaffSummary],
+             tags=["staff"]),
 ]

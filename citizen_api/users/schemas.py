@@ -19,7 +19,7 @@ class ProfileUpdate(BaseModel):
 
     name: str = Field(min_length=2, max_length=30, description="真实姓名")
     id_number: str = Field(min_length=15, max_length=18, description="居民身份证号码（18 位，GB 11643 校验）")
-    phone: str = Field(min_length=11, max_length=16, description="中国大陆手机号")
+    phone: str = Field(min_length=11, max_length=20, description="中国大陆手机号")
 
     @field_validator("name")
     @classmethod
@@ -55,3 +55,12 @@ class Profile(BaseModel):
     username: str | None = None
     department: str | None = None
     follows_official_account: bool = False
+
+
+class StaffSummary(BaseModel):
+    id: int
+    username: str
+    role: str
+    department: str | None
+    display_name: str | None
+    is_active: bool

@@ -6,10 +6,10 @@ from citizen_api.errors import ApiError
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
 from citizen_api.security.passwords import hash_password
-from citizen_api.security.principal import STAFF_ROLES, Principal
+from citizen_api.security.principal import STAFF_ROLES, Principal, scope_to_department
 from citizen_api.users import repository as repo
 from citizen_api.users.models import User
-from citizen_api.users.schemas import Profile, ProfileUpdate
+from citizen_api.users.schemas import Profile, ProfileUpdate, StaffSummary
 
 
 def decrypt_profile(user: User, settings) -> dict[str, str | None]:
@@ -74,3 +74,13 @@ async def add_staff(username: str, password: str, role: str, department: str | N
     if await repo.staff_by_username(username):
         raise StaffError(f"user {username} exists")
     return await repo.create_staff(username, hash_password(password), role, department)
+
+
+async def list_staff(principal: Principal, offset: int, limit: int) -> tuple[int, list[StaffSummary]]:
+    """Colleagues: a window clerk or approver sees their own department, the centre sees all."""
+    total, rows = await repo.list_staff(lambda q: scope_to_department(q, principal), offset, limit)
+    return total, [
+        StaffSummary(id=u.id, username=u.username or "", role=u.role, department=u.department_code,
+                     display_name=u.display_name, is_active=u.is_active)
+        for u in rows
+    ]
