@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from citizen_api.metrics import API_ERRORS
+
 log = structlog.get_logger("onetrip.errors")
 
 # Default Chinese messages for the codes shared by every domain; domains pass their own message.
@@ -83,6 +85,7 @@ def error_response(
 
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
+    API_ERRORS.labels(code=exc.code).inc()
     return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
@@ -134,6 +137,7 @@ def _chain(exc: BaseException):
 async def unexpected_error_handler(request: Request, exc: Exception) -> JSONResponse:
     request_id = request.scope.get("request_id", "")
     if _is_db_outage(exc):
+        API_ERRORS.labels(code="DB_UNAVAILABLE").inc()
         log.warning("database unavailable", request_id=request_id, error=type(exc).__name__)
         return error_response(503, "DB_UNAVAILABLE", headers={"Retry-After": "5"})
     log.error("unexpected error", request_id=request_id, path=request.url.path, exc_info=exc)

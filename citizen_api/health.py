@@ -32,7 +32,23 @@ async def readyz(ctx: Ctx):
     return JsonResponse(body, status_code=200 if ok else 503)
 
 
+async def metrics(ctx: Ctx):
+    """Prometheus 指标"""
+    from starlette.responses import Response
+
+    from citizen_api.metrics import refresh_database_gauges, render
+
+    try:
+        await refresh_database_gauges()
+    except Exception:  # a scrape must still answer while the database is away
+        pass
+    body, content_type = render()
+    return Response(body, media_type=content_type)
+
+
 ENDPOINTS = [
     endpoint("GET", "/healthz", healthz, response=Health, tags=["ops"]),
+    endpoint("GET", "/metrics", metrics, tags=["ops"],
+             raw_response_doc={"description": "Prometheus text format", "content": {"text/plain": {}}}),
     endpoint("GET", "/readyz", readyz, response=Health, tags=["ops"], errors=[(503, "SERVICE_UNAVAILABLE")]),
 ]

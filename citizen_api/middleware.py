@@ -9,6 +9,8 @@ import uuid
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from citizen_api.metrics import REQUEST_LATENCY
+
 log = structlog.get_logger("onetrip.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -57,6 +59,13 @@ class RequestContextMiddleware:
                 await self.app(scope, receive, send_wrapper)
             finally:
                 elapsed_ms = (time.perf_counter() - started) * 1000
+                route = scope.get("route")
+                REQUEST_LATENCY.labels(
+                    method=scope.get("method", ""),
+                    # the template (/applications/{id:id}), never the raw path: bounded label values
+                    route=getattr(route, "path", "unmatched"),
+                    status_class=f"{status_holder['status'] // 100}xx",
+                ).observe(elapsed_ms / 1000)
                 log.info(
                     "request",
                     method=scope.get("method"),

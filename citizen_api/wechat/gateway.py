@@ -14,6 +14,7 @@ import aiohttp
 import structlog
 
 from citizen_api.errors import ApiError
+from citizen_api.metrics import EXTERNAL_CALL_ERRORS
 
 log = structlog.get_logger("onetrip.wechat")
 
@@ -64,6 +65,7 @@ class WeChatGateway:
                 if resp.status >= 500:
                     raise WeChatUnavailable(f"HTTP {resp.status} from {path}")
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            EXTERNAL_CALL_ERRORS.labels(service="wechat", kind="unreachable").inc()
             raise WeChatUnavailable(f"{type(exc).__name__} calling {path}") from exc
         try:
             data = json.loads(text)
@@ -73,6 +75,7 @@ class WeChatGateway:
             raise WeChatUnavailable(f"unexpected answer from {path}")
         errcode = data.get("errcode", 0) or 0
         if errcode != 0:
+            EXTERNAL_CALL_ERRORS.labels(service="wechat", kind=str(errcode)).inc()
             raise WeChatApiError(int(errcode), str(data.get("errmsg", "")))
         return data
 
