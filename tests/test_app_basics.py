@@ -79,3 +79,12 @@ async def test_unexpected_errors_answer_the_contract_shape_with_request_id(setti
     err = assert_error(resp, 500, "INTERNAL_ERROR")
     assert err["details"]["request_id"] == "req-12345678"
     assert "RuntimeError" not in resp.text and "13800138000" not in resp.text
+
+
+async def test_metrics_expose_latency_by_route_and_error_codes(client):
+    await client.get("/healthz")
+    await client.post("/api/v1/auth/wechat", json={"code": "bogus"})
+    text = (await client.get("/metrics")).text
+    assert 'onetrip_http_request_duration_seconds_count{method="GET",route="/healthz",status_class="2xx"}' in text
+    assert 'onetrip_api_errors_total{code="WECHAT_CODE_INVALID"}' in text
+    assert 'onetrip_outbox_rows{status="pending"}' in text

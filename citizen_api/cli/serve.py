@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import typer
 
 from citizen_api.settings import Settings
@@ -17,6 +20,12 @@ def serve(
 
     settings = Settings()
     settings.check_production()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # every API process writes its metrics here; /metrics aggregates them
+        metrics_dir = settings.var_dir / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     uvicorn.run(
         "citizen_api.app:asgi_app",
         factory=True,
