@@ -20,6 +20,21 @@ MODEL_MODULES: list[str] = module_names("models")
 MIGRATIONS_MODULE = "citizen_api.migrations"
 
 
+def _drop_sqlite_ddl_comments() -> None:
+    """Tortoise's SQLite migration runner splits DDL on ";", so a model docstring containing one
+    (it becomes a table comment) breaks the migration. SQLite keeps no comments anyway: omit them."""
+    from tortoise.migrations.schema_editor import sqlite
+
+    for name in dir(sqlite):
+        editor = getattr(sqlite, name)
+        if isinstance(editor, type) and hasattr(editor, "_get_table_comment_sql"):
+            editor._get_table_comment_sql = lambda self, table, comment: ""
+            editor._get_column_comment_sql = lambda self, table, column, comment: ""
+
+
+_drop_sqlite_ddl_comments()
+
+
 def tortoise_config(database_url: str, *, max_pool: int = 20) -> dict[str, Any]:
     return {
         "connections": {"default": _connection(database_url, max_pool)},
