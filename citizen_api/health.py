@@ -48,7 +48,12 @@ async def metrics(ctx: Ctx):
 
 ENDPOINTS = [
     endpoint("GET", "/healthz", healthz, response=Health, tags=["ops"]),
-    endpoint("GET", "/metrics", metrics, tags=["ops"],
-             raw_response_doc={"description": "Prometheus text format", "content": {"text/plain": {}}}),
+    endpoint(
+        "GET",
+        "/metrics",
+        metrics,
+        tags=["ops"],
+        raw_response_doc={"description": "Prometheus text format", "content": {"text/plain": {}}},
+    ),
     endpoint("GET", "/readyz", readyz, response=Health, tags=["ops"], errors=[(503, "SERVICE_UNAVAILABLE")]),
 ]

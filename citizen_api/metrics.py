@@ -26,7 +26,9 @@ EXTERNAL_CALL_ERRORS = Counter(
     "onetrip_external_call_errors_total", "Failed calls to WeChat and kuaidi100", ["service", "kind"]
 )
 OUTBOX_ROWS = Gauge("onetrip_outbox_rows", "Outbox rows by status", ["status"], multiprocess_mode="livemax")
-OPEN_CASES = Gauge("onetrip_open_cases", "Open cases by 电子监察 warning", ["warning"], multiprocess_mode="livemax")
+OPEN_CASES = Gauge(
+    "onetrip_open_cases", "Open cases by 电子监察 warning", ["warning"], multiprocess_mode="livemax"
+)
 
 
 def registry() -> CollectorRegistry:

@@ -85,6 +85,43 @@ async def test_metrics_expose_latency_by_route_and_error_codes(client):
     await client.get("/healthz")
     await client.post("/api/v1/auth/wechat", json={"code": "bogus"})
     text = (await client.get("/metrics")).text
-    assert 'onetrip_http_request_duration_seconds_count{method="GET",route="/healthz",status_class="2xx"}' in text
+    assert (
+        'onetrip_http_request_duration_seconds_count{method="GET",route="/healthz",status_class="2xx"}'
+        in text
+    )
     assert 'onetrip_api_errors_total{code="WECHAT_CODE_INVALID"}' in text
     assert 'onetrip_outbox_rows{status="pending"}' in text
+
+
+async def _ready(settings) -> tuple[int, dict]:
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    from citizen_api.app import create_app
+
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
+        ) as c:
+            resp = await c.get("/readyz")
+    return resp.status_code, resp.json()
+
+
+async def test_readyz_checks_redis_when_configured(tmp_path, sqlite_template, wechat_sim, redis_dsn):
+    from tests import databases
+    from tests.conftest import make_settings
+
+    url = databases.fresh_sqlite(sqlite_template, tmp_path)
+    status, body = await _ready(make_settings(tmp_path, url, wechat_sim.base_url, redis_url=redis_dsn))
+    assert status == 200 and body["checks"] == {"database": True, "redis": True}
+
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    status, body = await _ready(
+        make_settings(tmp_path, url, wechat_sim.base_url, redis_url=f"redis://127.0.0.1:{dead_port}/0")
+    )
+    assert status == 503 and body["checks"]["redis"] is False and body["checks"]["database"] is True
