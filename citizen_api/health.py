@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pydantic import BaseModel
 
 from citizen_api.db import ping_db
@@ -38,10 +40,9 @@ async def metrics(ctx: Ctx):
 
     from citizen_api.metrics import refresh_database_gauges, render
 
-    try:
+    # a scrape must still answer while the database is away
+    with contextlib.suppress(Exception):
         await refresh_database_gauges()
-    except Exception:  # a scrape must still answer while the database is away
-        pass
     body, content_type = render()
     return Response(body, media_type=content_type)
 
