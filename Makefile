@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,drills]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -56,11 +56,61 @@ class Settings(BaseSettings):
     wechat_timeout_seconds: float = 5.0
     log_json: bool = True
     # -- settings: catalog (issue 3) --
+    catalog_refresh_seconds: float = 1.0  # how often each API process checks the catalog revision
+    catalog_popularity_seconds: float = 60.0  # how often views/applications are reloaded for ranking
+    search_cache_entries: int = 4096  # answers cached per index generation (LRU)
     # -- settings: workdays and uploads (issue 4) --
+    upload_max_bytes: int = Field(20 * 1024 * 1024, ge=1)  # per file: 413 UPLOAD_TOO_LARGE beyond
+    upload_case_max_bytes: int = Field(100 * 1024 * 1024, ge=1)  # all files of one case together
+    upload_orphan_hours: float = Field(24.0, gt=0)  # unattached uploads older than this are deleted
     # -- settings: cases and supervision (issue 4) --
+    tolerated_days: int = 5  # 容缺受理: working days within which the missing materials must follow
+    case_max_total_upload_bytes: int = 200 * 1024 * 1024  # all files of one case together
+    warning_yellow_days_left: int = 1  # yellow when at most this many working days are left …
+    warning_yellow_used_ratio: float = 0.8  # … or this share of the promised time is used
+    progress_ip_limit: int = 30  # public progress query: attempts per client IP per window
+    progress_ip_window_seconds: int = 60
+    progress_number_limit: int = 10  # attempts per case number per window (guessing the phone tail)
+    progress_number_window_seconds: int = 3600
     # -- settings: appointments (issue 5) --
+    booking_horizon_days: int = Field(14, ge=0, le=366)  # how far ahead a citizen may book
+    booking_min_lead_minutes: int = Field(60, ge=0, le=10080)  # a slot closes this long before it starts
+    booking_weekly_limit: int = Field(2, ge=1, le=100)  # bookings per citizen per ISO week (not cancelled)
+    booking_cancel_cutoff_minutes: int = Field(120, ge=0, le=10080)  # 409 CANCEL_TOO_LATE after
+    booking_attempts_per_minute: int = Field(10, ge=1, le=100_000)  # anti-bot throttle per citizen
+    no_show_limit: int = Field(2, ge=1, le=100)  # this many no-shows …
+    no_show_window_days: int = Field(90, ge=1, le=3650)  # … within this many days …
+    no_show_suspension_days: int = Field(90, ge=1, le=3650)  # … suspend booking for this long
+    reminder_day_before_hour: int = Field(18, ge=0, le=23)  # local hour the day-before reminder goes out
+    reminder_hour_before_minutes: int = Field(60, ge=1, le=1440)
     # -- settings: notifications and bots (issue 6) --
+    # template ids and keyword mapping: JSON text or a path to a JSON file (empty = the shipped default)
+    notify_templates: str = ""
+    notify_max_attempts: int = 6  # failures before a row is dead
+    notify_backoff_base_seconds: float = 30.0  # retry n waits base * 2**(n-1), capped below
+    notify_backoff_max_seconds: float = 3600.0
+    notify_lease_seconds: float = 60.0  # a "sending" row older than this is due again (crashed sender)
+    notify_job_timeout_seconds: float = 30.0  # arq send-job timeout; keep below the lease
+    notify_concurrency: int = 32  # messages in flight per process (arq max_jobs in the worker)
+    notify_poll_seconds: float = 1.0
+    notify_queue_name: str = "onetrip:notify"
+    notify_custom_window_hours: int = 48  # WeChat's customer-service window after a user's message
+    notify_max_grants_per_template: int = 50
+    notify_miniprogram_state: str = "formal"  # developer | trial | formal
+    periodic_jobs_enabled: bool | None = None  # None: on, except in the test environment
+    bot_timestamp_window_seconds: int = 300
+    bot_reply_cache_seconds: int = 300
+    bot_reply_budget_seconds: float = 4.0  # then answer "success" and follow up by customer-service message
     # -- settings: delivery and ratings (issue 7) --
+    kuaidi100_customer: str = "dev-kuaidi100-customer"  # realtime query (poll/query.do) account id
+    kuaidi100_timeout_seconds: float = Field(5.0, gt=0)
+    kuaidi100_silence_hours: float = Field(24.0, gt=0)  # no push for this long → poll once, warn staff
+    kuaidi100_subscribe_attempts: int = Field(5, ge=1)  # then staff are warned to track by hand
+    rating_window_days: int = Field(7, ge=1)  # natural days after the decision to rate (then 基本满意)
+    rating_return_visit_days: int = Field(1, ge=0)  # working days to call back a 差评 (Liaoning: 1)
+    rating_rectify_days: int = Field(15, ge=1)  # working days to rectify a 差评 (Liaoning, Sichuan: 15)
+    rating_follow_up_days: int = Field(3, ge=1)  # natural days after rectifying before asking again
+    complaint_reply_days: int = Field(5, ge=1)  # working days for a supervisor to answer a complaint
     # True when a secret above was generated into var/ rather than configured.
     dev_secrets: list[str] = Field(default_factory=list, exclude=True)
 

@@ -17,15 +17,21 @@ async def test_staff_see_their_department_and_centre_sees_all(api, client):
     assert ga["total"] == 2
     rs = (await client.get("/api/v1/staff/users", headers=await api.staff_headers("rs1"))).json()
     assert [u["username"] for u in rs["items"]] == ["rs1"]
-    everyone = (await client.get("/api/v1/staff/users?size=100", headers=await api.staff_headers("boss"))).json()
+    everyone = (
+        await client.get("/api/v1/staff/users?size=100", headers=await api.staff_headers("boss"))
+    ).json()
     assert everyone["total"] == 5
 
-    paged = (await client.get("/api/v1/staff/users?size=2&page=2", headers=await api.staff_headers("root"))).json()
+    paged = (
+        await client.get("/api/v1/staff/users?size=2&page=2", headers=await api.staff_headers("root"))
+    ).json()
     assert paged["total"] == 5 and len(paged["items"]) == 2
 
 
 async def test_citizens_cannot_list_staff(api, client):
-    assert_error(await client.get("/api/v1/staff/users", headers=await api.citizen_headers()), 403, "FORBIDDEN")
+    assert_error(
+        await client.get("/api/v1/staff/users", headers=await api.citizen_headers()), 403, "FORBIDDEN"
+    )
     assert_error(await client.get("/api/v1/staff/users"), 401, "UNAUTHENTICATED")
 
 

@@ -44,6 +44,8 @@ class ServiceItem(Model):
     bookable = fields.BooleanField(default=False)
     promised_days = fields.IntField(default=0)
     statutory_days = fields.IntField(default=0)
+    item_type = fields.CharField(max_length=32, default="")
+    # popularity, used in ranking: detail views and applications filed
     views = fields.IntField(default=0)
     applications = fields.IntField(default=0)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -62,6 +64,9 @@ class ItemVersion(Model):
     audience = fields.CharField(max_length=16, default="personal")
     statutory_days = fields.IntField()  # 法定办结时限 (working days)
     promised_days = fields.IntField()  # 承诺办结时限; 0 = 即办件
+    time_unit = fields.CharField(max_length=16, default="working_day")  # working_day | natural_day
+    # instant (即办件) | promised (承诺件)
+    processing_type = fields.CharField(max_length=16, default="promised")
     visits = fields.SmallIntField()  # 到办事现场次数
     visits_reason = fields.CharField(max_length=500, default="")
     online = fields.BooleanField(default=False)
@@ -76,6 +81,8 @@ class ItemVersion(Model):
     published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     created_by = fields.IntField(null=True)
+    # sha256 of the version's canonical content: an import of unchanged content is a no-op
+    content_hash = fields.CharField(max_length=64, default="")
 
     class Meta:
         table = "item_versions"

@@ -44,7 +44,7 @@ async def staff_by_username(username: str) -> User | None:
 
 
 async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, list[User]]:
-    """Staff accounts, already scoped by the caller (``queryset_filter`` turns a queryset into a scoped one)."""
+    """Staff accounts, already scoped by the caller (``queryset_filter`` scopes a queryset)."""
     from citizen_api.security.principal import STAFF_ROLES
 
     query = queryset_filter(User.filter(role__in=list(STAFF_ROLES)))

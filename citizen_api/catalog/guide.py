@@ -1,0 +1,200 @@
+"""Between the editor's ``ItemContent`` and the stored version, and from a version to the guide."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from citizen_api.catalog.models import Department, ItemVersion, Material, ServiceItem
+from citizen_api.catalog.schemas import (
+    ONLINE_DEPTH_LABELS,
+    ItemContent,
+    ItemDetail,
+    ItemSummary,
+    MaterialIn,
+    MaterialOut,
+)
+from citizen_api.clock import to_local
+
+# ItemContent fields stored as ItemVersion columns; the rest of the guide goes in ``guide`` (JSON)
+COLUMN_FIELDS = (
+    "name",
+    "item_type",
+    "audience",
+    "statutory_days",
+    "promised_days",
+    "time_unit",
+    "processing_type",
+    "visits",
+    "visits_reason",
+    "online",
+    "online_depth",
+    "deliverable",
+    "bookable",
+    "charges_fee",
+    "effective_from",
+)
+GUIDE_FIELDS = (
+    "fees",
+    "fee_exemptions",
+    "basis",
+    "conditions",
+    "procedure",
+    "place",
+    "hours",
+    "contact",
+    "complaint",
+    "result",
+    "faqs",
+    "keywords",
+    "online_url",
+)
+# ServiceItem keeps a copy of the published version's summary (lists never join versions)
+SUMMARY_FIELDS = (
+    "name",
+    "audience",
+    "online",
+    "deliverable",
+    "bookable",
+    "promised_days",
+    "statutory_days",
+    "item_type",
+)
+
+
+def content_hash(content: ItemContent) -> str:
+    canonical = json.dumps(content.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def version_columns(content: ItemContent) -> dict[str, Any]:
+    data = content.model_dump(mode="python")
+    columns = {name: data[name] for name in COLUMN_FIELDS}
+    columns["guide"] = content.model_dump(mode="json", include=set(GUIDE_FIELDS))
+    columns["content_hash"] = content_hash(content)
+    return columns
+
+
+def material_rows(content: ItemContent) -> list[dict[str, Any]]:
+    return [{"position": i, **m.model_dump()} for i, m in enumerate(content.materials, start=1)]
+
+
+def summary_columns(version: ItemVersion) -> dict[str, Any]:
+    columns = {name: getattr(version, name) for name in SUMMARY_FIELDS}
+    columns["trips"] = version.visits
+    return columns
+
+
+def content_of(version: ItemVersion, materials: list[Material]) -> ItemContent:
+    """The editor's view of a stored version (export, and the re-check before publishing)."""
+    data: dict[str, Any] = {name: getattr(version, name) for name in COLUMN_FIELDS}
+    data.update({k: v for k, v in (version.guide or {}).items() if k in GUIDE_FIELDS})
+    data["materials"] = [
+        MaterialIn(
+            name=m.name,
+            necessity=m.necessity,
+            kind=m.kind,
+            forms=m.forms or ["原件"],
+            copies=m.copies,
+            source=m.source,
+            blank_form_upload_id=m.blank_form_upload_id,
+            sample_upload_id=m.sample_upload_id,
+            notes=m.notes,
+        )
+        for m in materials
+    ]
+    return ItemContent.model_validate(data)
+
+
+def material_out(m: Material) -> MaterialOut:
+    forms = list(m.forms or [])
+    return MaterialOut(
+        id=m.id,
+        name=m.name,
+        required=m.necessity != "optional",
+        form="、".join(forms),
+        copies=m.copies,
+        note=m.notes,
+        necessity=m.necessity,
+        tolerated=m.necessity == "tolerated",
+        kind=m.kind,
+        forms=forms,
+        source=m.source,
+        blank_form_upload_id=m.blank_form_upload_id,
+        sample_upload_id=m.sample_upload_id,
+        position=m.position,
+    )
+
+
+def summary_of(item: ServiceItem, department: Department) -> ItemSummary:
+    return ItemSummary(
+        code=item.code,
+        name=item.name,
+        department=department.code,
+        department_name=department.name,
+        audience=item.audience,
+        item_type=item.item_type,
+        trips=item.trips,
+        online=item.online,
+        deliverable=item.deliverable,
+        bookable=item.bookable,
+        promised_days=item.promised_days,
+        legal_days=item.statutory_days,
+        instant=item.promised_days == 0,
+    )
+
+
+def detail_of(
+    item: ServiceItem, version: ItemVersion, department: Department, materials: list[Material]
+) -> ItemDetail:
+    """The whole guide of one version (the item's own summary columns may belong to another)."""
+    guide = version.guide or {}
+    return ItemDetail(
+        code=item.code,
+        basic_code=item.basic_code,
+        name=version.name,
+        department=department.code,
+        department_name=department.name,
+        department_phone=department.phone,
+        department_address=department.address,
+        audience=version.audience,
+        item_type=version.item_type,
+        trips=version.visits,
+        online=version.online,
+        deliverable=version.deliverable,
+        bookable=version.bookable,
+        promised_days=version.promised_days,
+        legal_days=version.statutory_days,
+        statutory_days=version.statutory_days,
+        instant=version.processing_type == "instant",
+        version=version.version,
+        status=version.status,
+        # as written by the editor; otherwise the day it was published
+        effective_from=version.effective_from
+        or (to_local(version.published_at).date() if version.published_at else None),
+        published_at=version.published_at,
+        time_unit=version.time_unit,
+        processing_type=version.processing_type,
+        processing_type_label="即办件" if version.processing_type == "instant" else "承诺件",
+        visits_reason=version.visits_reason,
+        online_depth=version.online_depth,
+        online_depth_label=ONLINE_DEPTH_LABELS.get(version.online_depth, ""),
+        charges_fee=version.charges_fee,
+        fees=guide.get("fees", []),
+        fee_exemptions=guide.get("fee_exemptions", ""),
+        basis=guide.get("basis", []),
+        conditions=guide.get("conditions", []),
+        procedure=guide.get("procedure", []),
+        place=guide.get("place", ""),
+        hours=guide.get("hours", ""),
+        contact=guide.get("contact", ""),
+        complaint=guide.get("complaint", ""),
+        result=guide.get("result", {}),
+        faqs=guide.get("faqs", []),
+        keywords=guide.get("keywords", []),
+        online_url=guide.get("online_url", ""),
+        materials=[material_out(m) for m in materials],
+        views=item.views,
+        applications=item.applications,
+    )
