@@ -189,3 +189,38 @@ async def load(
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return LoadResult(total, elapsed, latencies, statuses)
+
+
+@contextlib.contextmanager
+def server_logging_to_file(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+    """Like :func:`server`, but the server's stderr (one log line per request) goes to a temporary
+    file: with ``server``'s unread pipe, a run of more than a few hundred requests fills the pipe
+    and the server blocks on its next log line."""
+    port = free_port()
+    app = ["citizen_api.app:asgi_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
+    quiet = ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [PY, "-m", "uvicorn", *app, *quiet],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError("server exited: " + log.read().decode()[-2000:])
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+                time.sleep(0.1)
+            server_logging_to_file.pid = proc.pid  # type: ignore[attr-defined]
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -16,25 +16,54 @@ class Application(Model):
     )
     department_code = fields.CharField(max_length=32, db_index=True)
     status = fields.CharField(max_length=24, default="submitted", db_index=True)
+    # copies taken at submission, so lists never join the catalog and later edits change nothing
+    item_code = fields.CharField(max_length=64, default="")
+    item_name = fields.CharField(max_length=200, default="")
+    promised_days = fields.IntField(default=0)  # 0 = 即办件
+    time_unit = fields.CharField(max_length=16, default="working_day")  # working_day | natural_day
+    item_trips = fields.SmallIntField(default=1)  # 到办事现场次数 of the item (zero-trip statistics)
+    channel = fields.CharField(max_length=16, default="online")  # online (mini-program) | window
+    # the applicant as identified at submission, encrypted (staff detail shows it, audited)
+    applicant_name_enc = fields.TextField(null=True)
+    applicant_id_number_enc = fields.TextField(null=True)
+    applicant_phone_enc = fields.TextField(null=True)
     # phone tail for the public progress query, as a keyed hash (never the digits in clear)
     phone_tail_index = fields.CharField(max_length=64, default="")
     tolerate_missing = fields.BooleanField(default=False)
     missing = fields.JSONField(default=list)  # material ids still owed (容缺 or requested)
     missing_due = fields.DateField(null=True)  # date by which 容缺 materials must follow
+    total_upload_bytes = fields.BigIntField(default=0)  # for the per-case size cap
     # the working-day clock
     accepted_on = fields.DateField(null=True)
     deadline = fields.DateField(null=True, db_index=True)
+    yellow_on = fields.DateField(null=True)  # first day the case shows yellow (see deadlines.py)
     calendar_uncertain = fields.BooleanField(default=False)
     suspended_on = fields.DateField(null=True)
+    suspended_days = fields.IntField(default=0)  # working days spent suspended (not counted)
+    # stored by the supervision job; for accepted cases answers compute it from yellow_on/deadline
     warning = fields.CharField(max_length=8, default="none", db_index=True)  # none | yellow | red
     submitted_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     decided_at = fields.DatetimeField(null=True)  # approved or rejected (the case is done)
+    decision_note = fields.TextField(default="")
+    on_time = fields.BooleanField(null=True)  # decided on or before the deadline
+    working_days_used = fields.IntField(null=True)  # acceptance → decision, suspensions excluded
     finished_at = fields.DatetimeField(null=True)  # delivered, withdrawn, not accepted
+    # delivery of the result: the address is personal data (encrypted JSON); the rest is the outcome
+    delivery_address_enc = fields.TextField(null=True)
+    delivery_channel = fields.CharField(max_length=16, null=True)  # window | post
+    delivery_company = fields.CharField(max_length=32, null=True)
+    delivery_waybill = fields.CharField(max_length=32, null=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "applications"
-        indexes = (("department_code", "status", "submitted_at"),)
+        indexes = (
+            ("department_code", "status", "submitted_at"),
+            # the staff list: department + status, then the warning dates, newest first
+            ("department_code", "status", "deadline", "yellow_on"),
+            ("status", "deadline", "yellow_on"),
+            ("applicant_id", "submitted_at"),
+        )
 
 
 class ApplicationMaterial(Model):
@@ -61,10 +90,40 @@ class TimelineEntry(Model):
     at = fields.DatetimeField(auto_now_add=True)
     actor_id = fields.IntField(null=True)
     actor_role = fields.CharField(max_length=16)
-    kind = fields.CharField(max_length=16, default="status")  # status | delivery | rating | note
+    kind = fields.CharField(max_length=16, default="status")  # status | materials | delivery | rating | note
     from_status = fields.CharField(max_length=24, null=True)
     to_status = fields.CharField(max_length=24)
     note = fields.TextField(default="")
 
     class Meta:
         table = "application_timeline"
+
+
+class CaseNumberCounter(Model):
+    """One row per department and day, the sequence comes from an atomic upsert, never max()+1."""
+
+    id = fields.IntField(primary_key=True)
+    prefix = fields.CharField(max_length=16)
+    day = fields.CharField(max_length=8)  # YYYYMMDD (China time)
+    value = fields.IntField(default=0)
+
+    class Meta:
+        table = "case_number_counters"
+        unique_together = (("prefix", "day"),)
+
+
+class SupervisionWarning(Model):
+    """电子监察: a case turned yellow or red, or its deadline rests on an unknown calendar."""
+
+    id = fields.BigIntField(primary_key=True)
+    application = fields.ForeignKeyField(
+        "models.Application", related_name="supervision_warnings", on_delete=fields.CASCADE
+    )
+    level = fields.CharField(max_length=24)  # yellow | red | calendar_uncertain
+    department_code = fields.CharField(max_length=32, db_index=True)
+    deadline = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "supervision_warnings"
+        unique_together = (("application", "level"),)

@@ -1,0 +1,176 @@
+"""What each staff action changes on a case besides its status (the clock, the decision …).
+
+Each function gets the case (already checked against the transition table) and the request body,
+and returns the timeline note, the columns to set in the conditional UPDATE, and what to do after
+it in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from citizen_api import clock
+from citizen_api.cases import deadlines, hooks, ports
+from citizen_api.cases import repository as repo
+from citizen_api.cases.models import Application
+from citizen_api.errors import ApiError
+from citizen_api.http.validation import validation_error
+
+
+@dataclass
+class Effect:
+    note: str
+    changes: dict[str, Any]
+    after: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+
+
+_CLOCK_CLEARED = {
+    "accepted_on": None,
+    "deadline": None,
+    "yellow_on": None,
+    "calendar_uncertain": False,
+    "suspended_on": None,
+    "suspended_days": 0,
+    "warning": "none",
+}
+
+
+def _uncertain_note(uncertain: bool) -> str:
+    return "（期限跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）" if uncertain else ""
+
+
+async def accept(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    today = clock.today()
+    clk = await deadlines.on_accept(today, case.promised_days, case.time_unit, settings)
+    if case.promised_days <= 0:
+        note = f"已受理，即办件，当日办结（{clk.deadline.isoformat()}）"
+    else:
+        note = f"已受理，承诺 {case.promised_days} 个工作日内办结，期限 {clk.deadline.isoformat()}"
+    note += _uncertain_note(clk.uncertain)
+    if body is not None and body.note:
+        note += f"；{body.note}"
+    changes = {
+        **_CLOCK_CLEARED,
+        "accepted_on": today,
+        "deadline": clk.deadline,
+        "yellow_on": clk.yellow_on,
+        "calendar_uncertain": clk.uncertain,
+    }
+    after = [lambda: repo.accept_materials(case.id)]
+    if clk.uncertain:
+        after.append(lambda: repo.record_warning(case, "calendar_uncertain"))
+    return Effect(note, changes, after)
+
+
+async def request_supplement(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    table = {m.id: m for m in await ports.version_materials(case.item_version_id)}
+    unknown = [m for m in body.missing if m not in table]
+    if unknown:
+        raise validation_error({f"body.missing.{m}": "不是该事项的申请材料" for m in unknown})
+    missing = sorted(set(body.missing) | set(case.missing or []), key=lambda m: (table[m].position, m))
+    names = "、".join(table[m].name for m in missing if m in body.missing)
+    note = f"请一次性补正以下材料：{names}" + (f"；{body.note}" if body.note else "")
+    # 补正 restarts the clock: the next acceptance counts anew
+    return Effect(note, {**_CLOCK_CLEARED, "missing": missing})
+
+
+async def not_accept(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    return Effect(body.reason, {"finished_at": clock.now()})
+
+
+async def suspend(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    today = clock.today()
+    # the warning freezes with the clock
+    frozen = deadlines.warning_on(today, case.deadline, case.yellow_on)
+    return Effect(f"暂停计时：{body.reason}", {"suspended_on": today, "warning": frozen})
+
+
+async def resume(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    today = clock.today()
+    suspended_on = case.suspended_on or today
+    if case.deadline is None:
+        raise ApiError(409, "INVALID_TRANSITION", "办件没有办理期限，不能恢复计时")
+    clk, paused = await deadlines.on_resume(
+        case.deadline, suspended_on, today, case.promised_days, case.time_unit, settings
+    )
+    uncertain = case.calendar_uncertain or clk.uncertain
+    note = f"恢复办理，暂停期间 {paused} 个工作日不计入时限，期限顺延至 {clk.deadline.isoformat()}"
+    note += _uncertain_note(clk.uncertain)
+    changes = {
+        "suspended_on": None,
+        "suspended_days": case.suspended_days + paused,
+        "deadline": clk.deadline,
+        "yellow_on": clk.yellow_on,
+        "calendar_uncertain": uncertain,
+    }
+    after = [lambda: repo.record_warning(case, "calendar_uncertain")] if uncertain else []
+    return Effect(note, changes, after)
+
+
+async def _decision(case: Application, note: str) -> dict[str, Any]:
+    today = clock.today()
+    used = None
+    if case.accepted_on is not None:
+        counted, _ = await deadlines.working_days_between(case.accepted_on, today)
+        used = max(0, counted - case.suspended_days)
+    return {
+        "decided_at": clock.now(),
+        "decision_note": note,
+        "on_time": None if case.deadline is None else today <= case.deadline,
+        "working_days_used": used,
+        "warning": "none",
+    }
+
+
+async def approve(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    if case.missing:
+        owed = await repo.materials_by_id(case.missing)
+        raise ApiError(
+            409,
+            "MATERIALS_OUTSTANDING",
+            "容缺材料尚未补齐，暂不能办结：" + "、".join(m.name for m in owed.values()),
+            {
+                "missing": [{"id": m.id, "name": m.name} for m in owed.values()],
+                "missing_due": case.missing_due.isoformat() if case.missing_due else None,
+            },
+        )
+    note = body.note if body is not None else ""
+    return Effect(note or "准予办理", await _decision(case, note), [lambda: repo.accept_materials(case.id)])
+
+
+async def reject(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    return Effect(f"不予许可：{body.reason}", await _decision(case, body.reason))
+
+
+async def deliver(case: Application, body: Any, settings, actor: Any = None) -> Effect:
+    if body.channel == "post" and not body.waybill:
+        raise validation_error({"body.waybill": "邮寄送达须填写运单号"})
+    company = (body.company or "ems").lower() if body.channel == "post" else None
+    changes: dict[str, Any] = {
+        "finished_at": clock.now(),
+        "delivery_channel": body.channel,
+        "delivery_company": company,
+        "delivery_waybill": body.waybill if body.channel == "post" else None,
+    }
+    changes.update(await hooks.run_deliver_hooks(case, body, actor))
+    if body.channel == "post":
+        note = f"办理结果已邮寄（{company.upper()} 运单号 {body.waybill}）"
+    else:
+        note = "办理结果已在窗口领取"
+    if body.note:
+        note += f"；{body.note}"
+    return Effect(note, changes)
+
+
+EFFECTS = {
+    "accept": accept,
+    "request_supplement": request_supplement,
+    "not_accept": not_accept,
+    "suspend": suspend,
+    "resume": resume,
+    "approve": approve,
+    "reject": reject,
+    "deliver": deliver,
+}

@@ -1,0 +1,156 @@
+"""The citizen's side of a case: my cases, supplement (补正 / 容缺补交), withdraw, material reuse."""
+
+from __future__ import annotations
+
+from citizen_api import clock
+from citizen_api.audit import service as audit
+from citizen_api.cases import materials, ports, views, workflow
+from citizen_api.cases import repository as repo
+from citizen_api.cases.models import Application
+from citizen_api.cases.schemas import (
+    CaseDetail,
+    CaseListQuery,
+    CaseReusable,
+    CaseReusableMaterial,
+    CaseReusableUpload,
+    CaseSupplement,
+)
+from citizen_api.errors import not_found
+from citizen_api.http import Page
+from citizen_api.http.validation import validation_error
+from citizen_api.security.principal import Principal
+
+_NOT_FOUND = "未找到该办件"
+
+
+async def _own(principal: Principal, case_id: int, *, lock: bool = False) -> Application:
+    query = Application.filter(id=case_id, applicant_id=principal.user_id)
+    if lock:
+        query = query.select_for_update()
+    case = await query.first()
+    if case is None:
+        raise not_found(_NOT_FOUND)
+    return case
+
+
+async def my_cases(principal: Principal, query: CaseListQuery) -> Page:
+    total, items = await repo.citizen_cases(principal.user_id, query.status, query.offset, query.size)
+    return Page(total=total, items=[views.summary(case) for case in items])
+
+
+async def my_case(principal: Principal, case_id: int, settings) -> CaseDetail:
+    return await views.detail(await _own(principal, case_id), settings)
+
+
+async def withdraw(principal: Principal, case_id: int, settings, request_id: str = "") -> CaseDetail:
+    case = await _own(principal, case_id)
+    transition = workflow.check(case, "withdraw", principal)
+    await workflow.commit(
+        case,
+        "withdraw",
+        transition,
+        principal,
+        note="申请人撤回申请",
+        changes={"finished_at": clock.now()},
+        request_id=request_id,
+    )
+    return await views.detail(case, settings)
+
+
+async def supplement(
+    principal: Principal, case_id: int, body: CaseSupplement, settings, request_id: str = ""
+) -> CaseDetail:
+    """补正 (supplement_required → submitted) or 容缺补交 (owed materials, no status change)."""
+    case = await _own(principal, case_id, lock=True)
+    if case.status == "supplement_required":
+        transition = workflow.check(case, "supplement", principal)
+    elif case.missing and case.status in views.SUPPLEMENT_WITHOUT_TRANSITION:
+        transition = None
+    else:
+        raise workflow.invalid_transition(case.status, "supplement")
+
+    table = await ports.version_materials(case.item_version_id)
+    materials.unknown_materials(body.materials, table)
+    provided = {material_id for material_id, ids in body.materials.items() if ids}
+    if not provided:
+        raise validation_error({"body.materials": "请至少提交一项材料"})
+    if transition is None and provided - set(case.missing):
+        raise validation_error(
+            {f"body.materials.{m}": "该材料不在待补交之列" for m in sorted(provided - set(case.missing))}
+        )
+    remaining = [m for m in case.missing if m not in provided]
+    if transition is not None:
+        owed = {m.id: m for m in table}
+        blocking = [
+            owed[m]
+            for m in remaining
+            if m in owed and not (owed[m].necessity == "tolerated" and case.tolerate_missing)
+        ]
+        if blocking:
+            raise materials.missing_error(blocking)
+    pairs, size, upload_ids = await materials.check_uploads(
+        principal.user_id, body.materials, case.total_upload_bytes, settings.case_max_total_upload_bytes
+    )
+    await repo.add_materials(case.id, pairs)
+    await ports.mark_attached(upload_ids)
+    names = "、".join(m.name for m in table if m.id in provided)
+    changes = {"missing": remaining, "total_upload_bytes": case.total_upload_bytes + size}
+    if not remaining:
+        changes["missing_due"] = None
+    if transition is not None:
+        await workflow.commit(
+            case,
+            "supplement",
+            transition,
+            principal,
+            note=f"补正材料：{names}",
+            changes=changes,
+            request_id=request_id,
+        )
+    else:
+        await Application.filter(id=case.id).update(**changes)
+        for name, value in changes.items():
+            setattr(case, name, value)
+        await repo.add_timeline(
+            case.id, principal, case.status, case.status, f"补交容缺材料：{names}", "materials"
+        )
+        await audit.record(
+            principal,
+            "case.supplement_materials",
+            "application",
+            case.id,
+            {"number": case.number, "materials": sorted(provided), "remaining": remaining},
+            request_id=request_id,
+        )
+    return await views.detail(case, settings)
+
+
+async def reusable(principal: Principal, item_code: str) -> CaseReusable:
+    """数据跑路: for each material of the item, the citizen's accepted uploads of the same kind."""
+    item = await ports.published_item(item_code)
+    table = await ports.version_materials(item.published_version_id)
+    kinds = sorted({m.kind for m in table if m.kind})
+    found = await repo.reusable_uploads(principal.user_id, kinds)
+    return CaseReusable(
+        item_code=item.code,
+        materials=[
+            CaseReusableMaterial(
+                material_id=m.id,
+                name=m.name,
+                kind=m.kind,
+                uploads=[
+                    CaseReusableUpload(
+                        id=row.upload.id,
+                        filename=row.upload.filename,
+                        content_type=row.upload.content_type,
+                        size=row.upload.size,
+                        sha256=row.upload.sha256,
+                        case_number=row.application.number,
+                    )
+                    for row in found.get(m.kind, [])
+                ],
+            )
+            for m in table
+            if m.kind
+        ],
+    )

@@ -1,0 +1,143 @@
+"""Cases API: the citizen's applications and the public progress query (staff: routes_staff)."""
+
+from __future__ import annotations
+
+from citizen_api.cases import citizen, progress, submission
+from citizen_api.cases.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
+from citizen_api.cases.schemas import (
+    CaseCreated,
+    CaseDetail,
+    CaseListQuery,
+    CaseReusable,
+    CaseSubmit,
+    CaseSummary,
+    CaseSupplement,
+    ProgressQuery,
+    ProgressView,
+    ReusableQuery,
+)
+from citizen_api.errors import not_found
+from citizen_api.http import Ctx, Page, endpoint
+from citizen_api.ratelimit import limiter
+
+
+async def submit(ctx: Ctx) -> CaseCreated:
+    """提交申请（材料不齐时一次性告知全部缺少的材料；支持容缺受理）"""
+    return await submission.submit(ctx.user, ctx.body, ctx.settings, ctx.request_id)
+
+
+async def my_cases(ctx: Ctx) -> Page[CaseSummary]:
+    """我的办件"""
+    return await citizen.my_cases(ctx.user, ctx.query)
+
+
+async def my_case(ctx: Ctx) -> CaseDetail:
+    """办件详情：状态、时间线、期限、预警、待补材料"""
+    return await citizen.my_case(ctx.user, ctx.path["id"], ctx.settings)
+
+
+async def supplement(ctx: Ctx) -> CaseDetail:
+    """补正材料（回到待受理），或补交容缺材料"""
+    return await citizen.supplement(ctx.user, ctx.path["id"], ctx.body, ctx.settings, ctx.request_id)
+
+
+async def withdraw(ctx: Ctx) -> CaseDetail:
+    """撤回申请（受理前）"""
+    return await citizen.withdraw(ctx.user, ctx.path["id"], ctx.settings, ctx.request_id)
+
+
+async def reusable_materials(ctx: Ctx) -> CaseReusable:
+    """可复用的材料（数据跑路：此前已受理办件中同类材料，无需重新上传）"""
+    return await citizen.reusable(ctx.user, ctx.query.item_code)
+
+
+async def progress_query(ctx: Ctx) -> ProgressView:
+    """办件进度查询（办件编号 + 手机号后四位，无需登录）"""
+    settings = ctx.settings
+    await limiter.hit(
+        ctx.state,
+        f"progress:ip:{ctx.client_ip}",
+        settings.progress_ip_limit,
+        settings.progress_ip_window_seconds,
+    )
+    number = ctx.query.number.strip().upper()
+    await limiter.hit(
+        ctx.state,
+        f"progress:number:{number[:32]}",
+        settings.progress_number_limit,
+        settings.progress_number_window_seconds,
+    )
+    view = await progress.lookup(number, ctx.query.phone_tail, settings)
+    if view is None:
+        raise not_found("未找到该办件，请核对办件编号和手机号后四位")
+    return ProgressView(**view)
+
+
+_TAGS = ["cases"]
+_ID = "/applications/{id:id}"
+
+ENDPOINTS = [
+    endpoint(
+        "POST",
+        "/applications",
+        submit,
+        auth="citizen",
+        body=CaseSubmit,
+        response=CaseCreated,
+        status=201,
+        tags=_TAGS,
+        errors=[
+            (409, "PROFILE_INCOMPLETE"),
+            (422, "MATERIALS_MISSING"),
+            (422, "MATERIALS_TOO_LARGE"),
+        ],
+    ),
+    endpoint(
+        "GET",
+        "/applications",
+        my_cases,
+        auth="citizen",
+        query=CaseListQuery,
+        response=Page[CaseSummary],
+        tags=_TAGS,
+    ),
+    endpoint(
+        "GET",
+        "/applications/reusable-materials",
+        reusable_materials,
+        auth="citizen",
+        query=ReusableQuery,
+        response=CaseReusable,
+        tags=_TAGS,
+    ),
+    endpoint("GET", _ID, my_case, auth="citizen", response=CaseDetail, tags=_TAGS),
+    endpoint(
+        "POST",
+        _ID + "/supplement",
+        supplement,
+        auth="citizen",
+        body=CaseSupplement,
+        response=CaseDetail,
+        tags=_TAGS,
+        errors=[(409, "INVALID_TRANSITION"), (422, "MATERIALS_MISSING"), (422, "MATERIALS_TOO_LARGE")],
+    ),
+    endpoint(
+        "POST",
+        _ID + "/withdraw",
+        withdraw,
+        auth="citizen",
+        response=CaseDetail,
+        tags=_TAGS,
+        errors=[(409, "INVALID_TRANSITION")],
+    ),
+    endpoint(
+        "GET",
+        "/progress",
+        progress_query,
+        query=ProgressQuery,
+        response=ProgressView,
+        tags=_TAGS,
+        errors=[(429, "RATE_LIMITED")],
+    ),
+    *STAFF_ENDPOINTS,
+]

@@ -1,0 +1,107 @@
+"""Staff API for cases (prefix /staff): the scoped list, the detail, the actions, 电子监察."""
+
+from __future__ import annotations
+
+from citizen_api.cases import staff, stats, supervision
+from citizen_api.cases.schemas import (
+    CaseTransitioned,
+    Deliver,
+    Note,
+    Reason,
+    RequestSupplement,
+    StaffCaseDetail,
+    StaffCaseQuery,
+    StaffCaseSummary,
+)
+from citizen_api.cases.schemas_supervision import Stats, StatsQuery, WarningQuery, WarningView
+from citizen_api.http import Ctx, Page, endpoint
+
+
+async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
+    """办件列表（按状态、预警筛选；本部门，监察与管理员可看全部）"""
+    return await staff.list_cases(ctx.user, ctx.query)
+
+
+async def case_detail(ctx: Ctx) -> StaffCaseDetail:
+    """办件详情（含申请人身份信息，每次查看记入审计日志）"""
+    return await staff.case_detail(ctx.user, ctx.path["id"], ctx.settings, ctx.request_id)
+
+
+def _action(action: str, summary: str):
+    async def handler(ctx: Ctx) -> CaseTransitioned:
+        return await staff.act(ctx.user, ctx.path["id"], action, ctx.body, ctx.settings, ctx.request_id)
+
+    handler.__name__ = action
+    handler.__doc__ = summary
+    return handler
+
+
+async def warnings(ctx: Ctx) -> Page[WarningView]:
+    """电子监察预警（黄灯、红灯、期限依据未知年度日历）"""
+    return await supervision.list_warnings(ctx.user, ctx.query)
+
+
+async def statistics(ctx: Ctx) -> Stats:
+    """办件统计：按期办结率、平均用时、网办率、零跑动率、在办预警"""
+    return await stats.stats(ctx.user, ctx.query)
+
+
+_TAGS = ["staff-cases"]
+_ID = "/staff/applications/{id:id}"
+_TRANSITION_ERRORS = [(409, "INVALID_TRANSITION")]
+
+# (path suffix, action of the transition table, body, summary, extra errors)
+_ACTIONS = [
+    ("accept", "accept", Note, "受理", []),
+    ("request-supplement", "request_supplement", RequestSupplement, "一次性告知补正材料", []),
+    ("not-accept", "not_accept", Reason, "不予受理", []),
+    ("suspend", "suspend", Reason, "暂停计时（听证、检测、专家评审）", []),
+    ("resume", "resume", Note, "恢复办理（期限顺延）", []),
+    ("approve", "approve", Note, "办结：准予", [(409, "MATERIALS_OUTSTANDING")]),
+    ("reject", "reject", Reason, "办结：不予许可", []),
+    ("deliver", "deliver", Deliver, "送达办理结果（窗口领取或邮寄）", []),
+]
+
+ENDPOINTS = [
+    endpoint(
+        "GET",
+        "/staff/applications",
+        list_cases,
+        auth="staff",
+        query=StaffCaseQuery,
+        response=Page[StaffCaseSummary],
+        tags=_TAGS,
+    ),
+    endpoint("GET", _ID, case_detail, auth="staff", response=StaffCaseDetail, tags=_TAGS),
+    *[
+        endpoint(
+            "POST",
+            f"{_ID}/{suffix}",
+            _action(action, summary),
+            auth="staff",
+            body=body,
+            response=CaseTransitioned,
+            tags=_TAGS,
+            errors=_TRANSITION_ERRORS + errors,
+        )
+        for suffix, action, body, summary, errors in _ACTIONS
+    ],
+    endpoint(
+        "GET",
+        "/staff/supervision/warnings",
+        warnings,
+        auth="staff",
+        query=WarningQuery,
+        response=Page[WarningView],
+        tags=["supervision"],
+    ),
+    endpoint(
+        "GET",
+        "/staff/stats",
+        statistics,
+        auth="staff",
+        query=StatsQuery,
+        response=Stats,
+        tags=["supervision"],
+    ),
+]

@@ -1,0 +1,282 @@
+"""Request and answer shapes of the cases API (names prefixed ``Case`` to stay unique in OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from citizen_api.http import PageQuery
+from citizen_api.security.identity import is_valid_mobile, normalise_mobile
+
+Id = Field(ge=1, le=2_147_483_647)
+StatusName = Literal[
+    "submitted",
+    "supplement_required",
+    "accepted",
+    "suspended",
+    "approved",
+    "rejected",
+    "delivered",
+    "not_accepted",
+    "withdrawn",
+]
+WarningLevel = Literal["none", "yellow", "red"]
+# material id → the citizen's upload ids for it
+MaterialUploads = dict[int, list[int]]
+
+
+def _check_material_uploads(value: MaterialUploads) -> MaterialUploads:
+    if len(value) > 100:
+        raise ValueError("材料条目过多")
+    for material_id, upload_ids in value.items():
+        if not 1 <= material_id <= 2_147_483_647:
+            raise ValueError("材料编号无效")
+        if len(upload_ids) > 20:
+            raise ValueError("单项材料的文件过多（最多 20 个）")
+        if any(not 1 <= upload_id <= 2_147_483_647 for upload_id in upload_ids):
+            raise ValueError("文件编号无效")
+    return value
+
+
+class CaseDeliveryAddress(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=30, description="收件人")
+    phone: str = Field(min_length=11, max_length=16, description="收件人手机号")
+    province: str = Field(min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=30)
+    district: str = Field(min_length=1, max_length=30)
+    address: str = Field(min_length=2, max_length=200, description="详细地址")
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        value = normalise_mobile(value)
+        if not is_valid_mobile(value):
+            raise ValueError("手机号码格式不正确")
+        return value
+
+
+class CaseSubmit(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    item_code: str = Field(min_length=1, max_length=64, description="事项实施编码")
+    materials: MaterialUploads = Field(default_factory=dict, description="材料编号 → 上传文件编号列表")
+    tolerate_missing: bool = Field(False, description="容缺受理：容缺材料可后补")
+    delivery: CaseDeliveryAddress | None = Field(None, description="办理结果邮寄地址（可选）")
+
+    @field_validator("materials")
+    @classmethod
+    def _materials(cls, value: MaterialUploads) -> MaterialUploads:
+        return _check_material_uploads(value)
+
+
+class CaseSupplement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    materials: MaterialUploads = Field(description="补正/补交的材料：材料编号 → 上传文件编号列表")
+
+    @field_validator("materials")
+    @classmethod
+    def _materials(cls, value: MaterialUploads) -> MaterialUploads:
+        return _check_material_uploads(value)
+
+
+class CaseCreated(BaseModel):
+    id: int
+    number: str
+    status: str
+
+
+class CaseMissing(BaseModel):
+    id: int
+    name: str
+    tolerable: bool = Field(description="是否容缺材料（可先受理、后补交）")
+
+
+class CaseItemRef(BaseModel):
+    code: str
+    name: str
+
+
+class CaseTimelineEntry(BaseModel):
+    status: str
+    status_text: str
+    at: datetime
+    note: str
+    kind: str = "status"
+
+
+class CaseUploadRef(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class CaseMaterialView(BaseModel):
+    material_id: int
+    name: str
+    uploads: list[CaseUploadRef]
+
+
+class CaseDeliveryView(BaseModel):
+    address: dict | None = Field(None, description="邮寄地址（脱敏）")
+    channel: str | None = Field(None, description="window 窗口领取 | post 邮寄")
+    company: str | None = None
+    waybill: str | None = None
+
+
+class CaseSummary(BaseModel):
+    id: int
+    number: str
+    item: CaseItemRef
+    status: str
+    status_text: str
+    submitted_at: datetime
+    deadline: date | None
+    warning: str
+
+
+class CaseDetail(CaseSummary):
+    department_code: str
+    accepted_on: date | None
+    calendar_uncertain: bool
+    missing: list[CaseMissing]
+    missing_due: date | None
+    timeline: list[CaseTimelineEntry]
+    materials: list[CaseMaterialView]
+    delivery: CaseDeliveryView | None
+    rating: dict | None = None
+    decided_at: datetime | None
+    finished_at: datetime | None
+    actions: list[str] = Field(description="市民当前可进行的操作（supplement、withdraw）")
+
+
+class CaseListQuery(PageQuery):
+    status: StatusName | None = None
+
+
+class StaffCaseQuery(PageQuery):
+    status: StatusName | None = None
+    warning: WarningLevel | None = None
+    department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
+    number: str | None = Field(None, max_length=32, description="办件编号")
+    calendar_uncertain: bool | None = Field(None, description="只看依据未知年度日历计算期限的办件")
+
+
+class StaffCaseSummary(CaseSummary):
+    department_code: str
+    accepted_on: date | None
+    calendar_uncertain: bool
+    missing_count: int
+
+
+class CaseApplicantView(BaseModel):
+    name: str | None
+    id_number: str | None
+    phone: str | None
+
+
+class StaffCaseDetail(CaseDetail):
+    applicant: CaseApplicantView
+    suspended_on: date | None
+    suspended_days: int
+    decision_note: str
+    on_time: bool | None
+    delivery_address: dict | None = Field(None, description="邮寄地址（完整，仅本部门工作人员）")
+    staff_actions: list[str]
+
+
+class RequestSupplement(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    missing: list[int] = Field(min_length=1, max_length=100, description="需补正的材料编号")
+    note: str = Field("", max_length=500, description="补正说明（一次性告知）")
+
+    @field_validator("missing")
+    @classmethod
+    def _ids(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= v <= 2_147_483_647 for v in value):
+            raise ValueError("材料编号无效")
+        return value
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field("", max_length=500)
+
+
+class Deliver(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Literal["window", "post"]
+    company: str | None = Field(None, min_length=1, max_length=32, description="快递公司，如 ems")
+    waybill: str | None = Field(None, min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+    note: str = Field("", max_length=500)
+
+
+class CaseTransitioned(BaseModel):
+    id: int
+    number: str
+    status: str
+    status_text: str
+    deadline: date | None
+    warning: str
+
+
+class ReusableQuery(BaseModel):
+    item_code: str = Field(min_length=1, max_length=64)
+
+
+class CaseReusableUpload(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    case_number: str = Field(description="此前使用该文件且已受理的办件")
+
+
+class CaseReusableMaterial(BaseModel):
+    material_id: int
+    name: str
+    kind: str
+    uploads: list[CaseReusableUpload] = Field(description="可直接复用的已受理材料（新的在前）")
+
+
+class CaseReusable(BaseModel):
+    item_code: str
+    materials: list[CaseReusableMaterial]
+
+
+class ProgressQuery(BaseModel):
+    number: str = Field(min_length=1, max_length=32, description="办件编号")
+    phone_tail: str = Field(min_length=1, max_length=8, description="申请人手机号后四位")
+
+
+class ProgressEntry(BaseModel):
+    status: str
+    status_text: str
+    at: datetime
+    note: str
+
+
+class ProgressView(BaseModel):
+    number: str
+    item_name: str
+    status: str
+    status_text: str
+    submitted_at: datetime
+    deadline: date | None
+    warning: str
+    timeline: list[ProgressEntry]

@@ -1,0 +1,72 @@
+"""Shapes of 电子监察: the warning list and the statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from citizen_api.http import PageQuery
+
+
+class WarningQuery(PageQuery):
+    level: Literal["yellow", "red", "calendar_uncertain"] | None = None
+    department: str | None = Field(None, max_length=32)
+    open_only: bool = Field(False, description="只看仍在办理中的办件")
+
+
+class WarningView(BaseModel):
+    id: int
+    level: str = Field(description="yellow 黄灯 | red 红灯 | calendar_uncertain 期限依据未知年度日历")
+    department_code: str
+    created_at: datetime
+    case_id: int
+    number: str
+    item_name: str
+    status: str
+    deadline: date | None
+    warning: str = Field(description="办件当前的预警状态")
+    calendar_uncertain: bool
+
+
+class StatsQuery(BaseModel):
+    department: str | None = Field(None, max_length=32)
+    from_: date | None = Field(None, alias="from", description="起始日期（含），默认 30 天前")
+    to: date | None = Field(None, description="截止日期（含），默认今天")
+
+    @model_validator(mode="after")
+    def _range(self) -> StatsQuery:
+        if self.from_ and self.to:
+            if self.from_ > self.to:
+                raise ValueError("起始日期不能晚于截止日期")
+            if (self.to - self.from_).days > 3660:
+                raise ValueError("统计区间不能超过十年")
+        return self
+
+
+class OpenByWarning(BaseModel):
+    none: int = 0
+    yellow: int = 0
+    red: int = 0
+    calendar_uncertain: int = 0
+
+
+class DepartmentStats(BaseModel):
+    department_code: str
+    department_name: str | None
+    submitted: int = Field(description="区间内提交的办件数")
+    decided: int = Field(description="区间内办结（准予或不予）的办件数")
+    on_time: int = Field(description="其中按期办结的")
+    on_time_rate: float | None = Field(description="按期办结率")
+    average_working_days: float | None = Field(description="受理到办结的平均工作日（不含暂停）")
+    online_share: float | None = Field(description="网上申请占比")
+    zero_trip_share: float | None = Field(description="零跑动占比（事项无需到现场且未到窗口领取）")
+    open_by_warning: OpenByWarning
+
+
+class Stats(BaseModel):
+    from_: date = Field(alias="from")
+    to: date
+    departments: list[DepartmentStats]
+    total: DepartmentStats

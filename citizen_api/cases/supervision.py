@@ -1,0 +1,132 @@
+"""电子监察: the periodic warning job and the warning list.
+
+``run_warnings(now)`` is scheduled by the notifications domain. For every running case it stores
+the warning the case shows at ``now``; when a case turns yellow or red it writes one
+``SupervisionWarning`` row and one ``case.warning`` outbox row per responsible staff member
+(window clerks and approvers of the department). Both are idempotent per (case, level): the job
+may run as often as wanted, overlap itself, or be re-run after a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import structlog
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from citizen_api import clock
+from citizen_api.cases import repository as repo
+from citizen_api.cases.deadlines import warning_of, warning_on
+from citizen_api.cases.models import Application, SupervisionWarning
+from citizen_api.cases.schemas_supervision import WarningQuery, WarningView
+from citizen_api.cases.transitions import STATUS_TEXT
+from citizen_api.http import Page
+from citizen_api.security.principal import APPROVER, WINDOW, Principal, scope_to_department
+from citizen_api.users.models import User
+from notifications import outbox
+
+log = structlog.get_logger("onetrip.supervision")
+
+BATCH = 500
+_RANK = {"none": 0, "yellow": 1, "red": 2}
+_LEVEL_TEXT = {"yellow": "即将到期（黄灯预警）", "red": "已超期（红灯预警）"}
+
+
+def _stale(today: date) -> Q:
+    """Running cases whose stored warning differs from the one they show today."""
+    red = Q(deadline__lt=today)
+    yellow = Q(deadline__gte=today, yellow_on__lte=today)
+    calm = Q(yellow_on__gt=today)
+    return Q(status="accepted") & (
+        (red & ~Q(warning="red")) | (yellow & ~Q(warning="yellow")) | (calm & ~Q(warning="none"))
+    )
+
+
+async def run_warnings(now: datetime | None = None) -> int:
+    """Store today's warnings; returns how many cases turned yellow or red in this run."""
+    today = clock.to_local(now or clock.now()).date()
+    turned = 0
+    staff_of: dict[str, list[int]] = {}
+    while True:
+        async with in_transaction():
+            batch = await Application.filter(_stale(today)).order_by("id").limit(BATCH)
+            for case in batch:
+                turned += await _store(case, today, staff_of)
+        if len(batch) < BATCH:
+            break
+    if turned:
+        log.info("supervision warnings", turned=turned, day=today.isoformat())
+    return turned
+
+
+async def _store(case: Application, today: date, staff_of: dict[str, list[int]]) -> int:
+    level = warning_on(today, case.deadline, case.yellow_on)
+    previous = case.warning
+    updated = await Application.filter(id=case.id, status="accepted", warning=previous).update(warning=level)
+    if not updated or _RANK[level] <= _RANK.get(previous, 0):
+        return 0  # moved meanwhile, or calmer (a resumption moved the deadline): nothing to report
+    case.warning = level
+    await repo.record_warning(case, level)
+    if case.department_code not in staff_of:
+        staff_of[case.department_code] = await User.filter(
+            role__in=[WINDOW, APPROVER], department_code=case.department_code, is_active=True
+        ).values_list("id", flat=True)
+    payload = {
+        "number": case.number,
+        "item_name": case.item_name,
+        "status": case.status,
+        "status_text": STATUS_TEXT.get(case.status, case.status),
+        "level": level,
+        "note": f"办件 {case.number}（{case.item_name}）{_LEVEL_TEXT[level]}",
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "department_code": case.department_code,
+    }
+    for user_id in staff_of[case.department_code]:
+        await outbox.enqueue(
+            user_id,
+            "case.warning",
+            payload,
+            audience="staff",
+            dedupe_key=f"case.warning:{case.id}:{level}:{user_id}",
+        )
+    return 1
+
+
+async def list_warnings(principal: Principal, query: WarningQuery) -> Page:
+    rows = scope_to_department(SupervisionWarning.all(), principal)
+    if query.department:
+        rows = rows.filter(department_code=query.department)
+    if query.level:
+        rows = rows.filter(level=query.level)
+    if query.open_only:
+        rows = rows.filter(
+            application__status__in=["submitted", "supplement_required", "accepted", "suspended"]
+        )
+    total = await rows.count()
+    items = (
+        await rows.select_related("application")
+        .order_by("-created_at", "-id")
+        .offset(query.offset)
+        .limit(query.size)
+    )
+    today = clock.today()
+    return Page(
+        total=total,
+        items=[
+            WarningView(
+                id=row.id,
+                level=row.level,
+                department_code=row.department_code,
+                created_at=row.created_at,
+                case_id=row.application.id,
+                number=row.application.number,
+                item_name=row.application.item_name,
+                status=row.application.status,
+                deadline=row.application.deadline,
+                warning=warning_of(row.application, today),
+                calendar_uncertain=row.application.calendar_uncertain,
+            )
+            for row in items
+        ],
+    )

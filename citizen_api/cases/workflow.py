@@ -1,0 +1,113 @@
+"""Applying a transition of the table: the check, the conditional UPDATE, and its three records.
+
+Every transition — staff or citizen — goes through :func:`check` then :func:`commit`:
+``UPDATE … WHERE id = ? AND status = <from>`` makes two clerks clicking at once safe (the second
+finds no row and gets 409), and the same transaction appends the timeline entry, the citizen's
+outbox row and the audit row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citizen_api import clock
+from citizen_api.audit import service as audit
+from citizen_api.cases import repository as repo
+from citizen_api.cases.models import Application
+from citizen_api.cases.transitions import (
+    STATUS_TEXT,
+    TRANSITIONS,
+    Transition,
+    allowed_from,
+    roles_for,
+    target_of,
+)
+from citizen_api.errors import ApiError
+from citizen_api.security.principal import Principal
+from notifications import outbox
+
+
+def invalid_transition(status: str, action: str) -> ApiError:
+    to = target_of(action)
+    return ApiError(
+        409,
+        "INVALID_TRANSITION",
+        f"办件当前状态为「{STATUS_TEXT.get(status, status)}」，不能{_ACTION_TEXT.get(action, '进行此操作')}",
+        {"from": status, "to": to, "action": action, "allowed": allowed_from(status)},
+    )
+
+
+_ACTION_TEXT = {
+    "accept": "受理",
+    "request_supplement": "要求补正",
+    "not_accept": "不予受理",
+    "withdraw": "撤回",
+    "supplement": "补正材料",
+    "approve": "办结（准予）",
+    "reject": "办结（不予许可）",
+    "suspend": "暂停计时",
+    "resume": "恢复办理",
+    "deliver": "送达",
+}
+
+
+def check(case: Application, action: str, actor: Principal) -> Transition:
+    """403 when the role never takes this action; 409 when the case's status does not allow it."""
+    if actor.role not in roles_for(action):
+        raise ApiError(403, "FORBIDDEN", "您的角色无权进行此操作", {"action": action, "role": actor.role})
+    transition = TRANSITIONS.get((case.status, action))
+    if transition is None:
+        raise invalid_transition(case.status, action)
+    if actor.role not in transition.roles:
+        raise ApiError(403, "FORBIDDEN", "您的角色无权进行此操作", {"action": action, "role": actor.role})
+    return transition
+
+
+async def commit(
+    case: Application,
+    action: str,
+    transition: Transition,
+    actor: Principal,
+    *,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+    request_id: str = "",
+) -> Application:
+    """Move ``case`` along ``transition`` if nobody moved it first; records timeline, outbox, audit."""
+    source = case.status
+    values = {**(changes or {}), "status": transition.to, "updated_at": clock.now()}
+    moved = await Application.filter(id=case.id, status=source).update(**values)
+    if moved == 0:
+        current = await Application.get(id=case.id)
+        raise invalid_transition(current.status, action)
+    for name, value in values.items():
+        setattr(case, name, value)
+    await repo.add_timeline(case.id, actor, source, transition.to, note)
+    await notify_citizen(case, transition.event, note)
+    await audit.record(
+        actor,
+        f"case.{action}",
+        "application",
+        case.id,
+        {"number": case.number, "from": source, "to": transition.to, "note": note[:500]},
+        request_id=request_id,
+    )
+    return case
+
+
+async def notify_citizen(case: Application, event: str, note: str) -> None:
+    missing = await repo.materials_by_id(case.missing or [])
+    await outbox.enqueue(
+        case.applicant_id,
+        event,
+        {
+            "number": case.number,
+            "item_name": case.item_name,
+            "status": case.status,
+            "status_text": STATUS_TEXT.get(case.status, case.status),
+            "note": note,
+            "deadline": case.deadline.isoformat() if case.deadline else None,
+            "missing": [m.name for m in missing.values()],
+        },
+        audience="citizen",
+    )

@@ -1,0 +1,23 @@
+"""``onetrip uploads clean-orphans``: delete uploads never attached to a case in time."""
+
+from __future__ import annotations
+
+import typer
+
+from citizen_api.cli.runner import run_with_db
+
+app = typer.Typer(help="上传文件 uploads", no_args_is_help=True)
+
+
+@app.callback()
+def uploads() -> None:
+    """上传文件 uploads."""
+
+
+@app.command("clean-orphans")
+def clean_orphans() -> None:
+    """Delete uploads (file and row) not attached to a case after ONETRIP_UPLOAD_ORPHAN_HOURS."""
+    from citizen_api.uploads.service import clean_orphans as clean
+
+    removed = run_with_db(lambda settings: clean(settings=settings))
+    typer.echo(f"removed {removed} orphan uploads")

@@ -1,0 +1,58 @@
+"""Upload answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from citizen_api.uploads.models import Upload
+from citizen_api.uploads.sniff import ALLOWED_EXTENSIONS
+
+
+class UploadOut(BaseModel):
+    id: int
+    sha256: str = Field(description="文件内容的 SHA-256（十六进制）")
+    size: int = Field(description="字节数")
+    content_type: str = Field(description="按文件内容识别的类型")
+    filename: str = Field(description="原文件名（仅用于显示）")
+    attached: bool = Field(False, description="是否已用于办件；未使用的文件超时后自动删除")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, upload: Upload) -> UploadOut:
+        return cls(
+            id=upload.id,
+            sha256=upload.sha256,
+            size=upload.size,
+            content_type=upload.content_type,
+            filename=upload.filename,
+            attached=upload.attached,
+            created_at=upload.created_at,
+        )
+
+
+UPLOAD_REQUEST_DOC = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "一个文件，类型按内容识别并须与扩展名一致："
+                        + "、".join(ALLOWED_EXTENSIONS),
+                    }
+                },
+            }
+        }
+    },
+}
+
+CONTENT_RESPONSE_DOC = {
+    "description": "文件内容（按内容识别的类型）",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
