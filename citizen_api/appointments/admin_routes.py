@@ -1,0 +1,104 @@
+"""Admin: halls, window groups and schedule templates."""
+
+from __future__ import annotations
+
+from citizen_api.appointments import admin
+from citizen_api.appointments.admin_schemas import (
+    GroupFields,
+    GroupIn,
+    GroupOut,
+    OfficeIn,
+    OfficeOut,
+    ScheduleIn,
+    ScheduleOut,
+)
+from citizen_api.http import Ctx, endpoint
+
+ADMIN = {"admin"}
+TAGS = ["staff-appointments-admin"]
+
+
+async def list_offices(ctx: Ctx) -> list[OfficeOut]:
+    """办事大厅与窗口组"""
+    return await admin.list_offices()
+
+
+async def create_office(ctx: Ctx) -> OfficeOut:
+    """新建办事大厅"""
+    return await admin.create_office(ctx.user, ctx.body)
+
+
+async def create_group(ctx: Ctx) -> GroupOut:
+    """新建窗口组（可办事项、窗口、取号前缀）"""
+    return await admin.create_group(ctx.user, ctx.body)
+
+
+async def update_group(ctx: Ctx) -> GroupOut:
+    """修改窗口组"""
+    return await admin.update_group(ctx.user, ctx.path["id"], ctx.body)
+
+
+async def get_schedule(ctx: Ctx) -> ScheduleOut:
+    """窗口组的排班模板"""
+    return await admin.get_schedule(ctx.path["id"])
+
+
+async def put_schedule(ctx: Ctx) -> ScheduleOut:
+    """设置排班模板：每周各天的时段（午休为两段之间的间隔）与节假日预约服务日模板"""
+    return await admin.put_schedule(ctx.user, ctx.path["id"], ctx.body)
+
+
+ENDPOINTS = [
+    endpoint("GET", "/staff/offices", list_offices, auth=ADMIN, response=list[OfficeOut], tags=TAGS),
+    endpoint(
+        "POST",
+        "/staff/offices",
+        create_office,
+        auth=ADMIN,
+        body=OfficeIn,
+        response=OfficeOut,
+        status=201,
+        tags=TAGS,
+        errors=[(409, "ALREADY_EXISTS")],
+    ),
+    endpoint(
+        "POST",
+        "/staff/window-groups",
+        create_group,
+        auth=ADMIN,
+        body=GroupIn,
+        response=GroupOut,
+        status=201,
+        tags=TAGS,
+        errors=[(409, "ALREADY_EXISTS"), (422, "UNKNOWN_OFFICE"), (422, "UNKNOWN_ITEMS")],
+    ),
+    endpoint(
+        "PUT",
+        "/staff/window-groups/{id:id}",
+        update_group,
+        auth=ADMIN,
+        body=GroupFields,
+        response=GroupOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (409, "ALREADY_EXISTS"), (422, "UNKNOWN_ITEMS")],
+    ),
+    endpoint(
+        "GET",
+        "/staff/window-groups/{id:id}/schedule",
+        get_schedule,
+        auth=ADMIN,
+        response=ScheduleOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "PUT",
+        "/staff/window-groups/{id:id}/schedule",
+        put_schedule,
+        auth=ADMIN,
+        body=ScheduleIn,
+        response=ScheduleOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND")],
+    ),
+]

@@ -1,0 +1,41 @@
+"""``onetrip appointments …``: make the horizon's slots ahead of a rush, write due reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+
+from citizen_api.cli.runner import run_with_db
+
+app = typer.Typer(help="预约 appointments", no_args_is_help=True)
+
+
+@app.command("generate-slots")
+def generate_slots_command(
+    days: int = typer.Option(
+        None, "--days", min=0, max=366, help="days ahead (default: the booking horizon)"
+    ),
+) -> None:
+    """Make the slots of every open day from today on (idempotent; days are also made on first view)."""
+    from citizen_api import clock
+    from citizen_api.appointments.schedule import generate_slots
+
+    async def work(settings):
+        start = clock.today()
+        return await generate_slots(
+            start, start + timedelta(days=settings.booking_horizon_days if days is None else days)
+        )
+
+    typer.echo(f"{run_with_db(work)} slots written")
+
+
+@app.command("remind")
+def remind_command() -> None:
+    """Write the reminders due now to the outbox (the worker also runs this periodically)."""
+    from citizen_api.appointments.reminders import run_reminders
+
+    async def work(settings):
+        return await run_reminders(settings=settings)
+
+    typer.echo(f"{run_with_db(work)} reminders written")

@@ -1,0 +1,71 @@
+"""Rows to API answers: times in +08:00 (the JSON layer), remaining places, the place to go."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from citizen_api.appointments.models import Appointment, Slot, WaitlistEntry
+from citizen_api.appointments.schemas import AppointmentOut, SlotOut, WaitlistOut
+from citizen_api.clock import to_local
+
+
+def slot_out(slot: Slot) -> SlotOut:
+    return SlotOut(
+        id=slot.id,
+        start=to_local(slot.starts_at),
+        end=to_local(slot.ends_at),
+        capacity=slot.capacity,
+        remaining=max(0, slot.capacity - slot.booked),
+        window_group=slot.group.name,
+        office=slot.group.office.name,
+    )
+
+
+def place_of(slot: Slot) -> str:
+    office = slot.group.office
+    where = f"{office.name} {slot.group.name}"
+    return f"{where}（{office.address}）" if office.address else where
+
+
+def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int) -> AppointmentOut:
+    slot = appointment.slot
+    return AppointmentOut(
+        id=appointment.id,
+        status=appointment.status,
+        item_code=appointment.item.code,
+        item_name=appointment.item.name,
+        date=appointment.date,
+        slot=slot_out(slot),
+        place=place_of(slot),
+        queue_number=appointment.queue_number,
+        source=appointment.source,
+        cancel_deadline=to_local(slot.starts_at - timedelta(minutes=cancel_cutoff_minutes)),
+        created_at=appointment.created_at,
+    )
+
+
+def waitlist_out(entry: WaitlistEntry, position: int | None) -> WaitlistOut:
+    return WaitlistOut(
+        id=entry.id,
+        status=entry.status,
+        position=position,
+        item_code=entry.item.code,
+        item_name=entry.item.name,
+        slot=slot_out(entry.slot),
+        appointment_id=entry.appointment_id,
+        created_at=entry.created_at,
+    )
+
+
+def message_payload(appointment: Appointment, slot: Slot, item_name: str) -> dict:
+    """Plain values the notification templates are rendered from."""
+    start, end = to_local(slot.starts_at), to_local(slot.ends_at)
+    return {
+        "appointment_id": appointment.id,
+        "item_name": item_name,
+        "date": slot.date.isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "place": place_of(slot),
+        "queue_number": appointment.queue_number,
+    }

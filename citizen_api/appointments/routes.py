@@ -1,0 +1,170 @@
+"""Citizen appointment API (the contract's /appointments calls) plus the hall and admin endpoints."""
+
+from __future__ import annotations
+
+from citizen_api.appointments import booking, service, throttle, waitlist
+from citizen_api.appointments.admin_routes import ENDPOINTS as ADMIN_ENDPOINTS
+from citizen_api.appointments.hall_routes import ENDPOINTS as HALL_ENDPOINTS
+from citizen_api.appointments.schemas import (
+    AppointmentOut,
+    BookBody,
+    DayOut,
+    DaysQuery,
+    MyAppointmentsQuery,
+    SlotOut,
+    SlotsQuery,
+    WaitlistOut,
+)
+from citizen_api.http import Ctx, Page, endpoint
+
+TAGS = ["appointments"]
+BOOKING_ERRORS = [
+    (404, "NOT_FOUND"),
+    (409, "NOT_BOOKABLE"),
+    (409, "OUTSIDE_BOOKING_WINDOW"),
+    (409, "DAY_CLOSED"),
+    (409, "ALREADY_BOOKED"),
+    (403, "BOOKING_SUSPENDED"),
+    (429, "RATE_LIMITED"),
+]
+
+
+async def list_days(ctx: Ctx) -> list[DayOut]:
+    """可预约日期：工作日、调休上班日、节假日预约服务日；其余为 closed"""
+    return await service.list_days(ctx.query, ctx.settings)
+
+
+async def list_slots(ctx: Ctx) -> list[SlotOut]:
+    """某日的预约时段与剩余名额（约满的时段可加入候补）"""
+    return await service.list_slots(ctx.query, ctx.settings)
+
+
+async def book(ctx: Ctx) -> AppointmentOut:
+    """预约一个时段"""
+    await throttle.booking_attempt(ctx.state, ctx.user.user_id)
+    return await booking.book(ctx.user, ctx.body, ctx.settings)
+
+
+async def my_appointments(ctx: Ctx) -> Page[AppointmentOut]:
+    """我的预约"""
+    return await service.my_appointments(ctx.user, ctx.query, ctx.settings)
+
+
+async def my_appointment(ctx: Ctx) -> AppointmentOut:
+    """预约详情"""
+    return await service.my_appointment(ctx.user, ctx.path["id"], ctx.settings)
+
+
+async def cancel(ctx: Ctx) -> AppointmentOut:
+    """取消预约（开始前 2 小时截止）；名额自动转给第一位候补"""
+    return await booking.cancel(ctx.user, ctx.path["id"], ctx.settings)
+
+
+async def join_waitlist(ctx: Ctx) -> WaitlistOut:
+    """约满的时段加入候补：有人取消时自动转为预约"""
+    await throttle.booking_attempt(ctx.state, ctx.user.user_id)
+    return await waitlist.join(ctx.user, ctx.body, ctx.settings)
+
+
+async def my_waits(ctx: Ctx) -> list[WaitlistOut]:
+    """我的候补与排位"""
+    return await waitlist.my_waits(ctx.user)
+
+
+async def leave_waitlist(ctx: Ctx) -> WaitlistOut:
+    """退出候补"""
+    return await waitlist.leave(ctx.user, ctx.path["id"])
+
+
+ENDPOINTS = [
+    endpoint(
+        "GET",
+        "/appointments/days",
+        list_days,
+        query=DaysQuery,
+        response=list[DayOut],
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (409, "NOT_BOOKABLE")],
+    ),
+    endpoint(
+        "GET",
+        "/appointments/slots",
+        list_slots,
+        query=SlotsQuery,
+        response=list[SlotOut],
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (409, "NOT_BOOKABLE")],
+    ),
+    # transaction=False: the service runs its own transaction, retried if PostgreSQL breaks a deadlock
+    endpoint(
+        "POST",
+        "/appointments",
+        book,
+        auth="citizen",
+        body=BookBody,
+        response=AppointmentOut,
+        status=201,
+        transaction=False,
+        tags=TAGS,
+        errors=[*BOOKING_ERRORS, (409, "SLOT_FULL"), (409, "BOOKING_LIMIT_REACHED")],
+    ),
+    endpoint(
+        "GET",
+        "/appointments",
+        my_appointments,
+        auth="citizen",
+        query=MyAppointmentsQuery,
+        response=Page[AppointmentOut],
+        tags=TAGS,
+    ),
+    endpoint(
+        "GET",
+        "/appointments/waitlist",
+        my_waits,
+        auth="citizen",
+        response=list[WaitlistOut],
+        tags=TAGS,
+    ),
+    endpoint(
+        "POST",
+        "/appointments/waitlist",
+        join_waitlist,
+        auth="citizen",
+        body=BookBody,
+        response=WaitlistOut,
+        status=201,
+        transaction=False,
+        tags=TAGS,
+        errors=[*BOOKING_ERRORS, (409, "SLOT_AVAILABLE"), (409, "ALREADY_WAITING")],
+    ),
+    endpoint(
+        "POST",
+        "/appointments/waitlist/{id:id}/leave",
+        leave_waitlist,
+        auth="citizen",
+        response=WaitlistOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (409, "NOT_WAITING")],
+    ),
+    endpoint(
+        "GET",
+        "/appointments/{id:id}",
+        my_appointment,
+        auth="citizen",
+        response=AppointmentOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "POST",
+        "/appointments/{id:id}/cancel",
+        cancel,
+        auth="citizen",
+        response=AppointmentOut,
+        transaction=False,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (409, "CANCEL_TOO_LATE"), (409, "NOT_CANCELLABLE")],
+    ),
+    *HALL_ENDPOINTS,
+    *ADMIN_ENDPOINTS,
+]

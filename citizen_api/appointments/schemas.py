@@ -1,0 +1,132 @@
+"""Citizen and hall-staff payloads of the appointment API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from citizen_api.http import PageQuery
+
+MAX_DAYS_RANGE = 62
+ItemCode = Field(min_length=1, max_length=64, description="事项实施编码")
+Id = Field(ge=1, le=2_147_483_647)
+
+
+class DaysQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    item_code: str = ItemCode
+    from_: date | None = Field(None, alias="from", description="起始日期，默认今天")
+    to: date | None = Field(None, description="截止日期，默认可预约期限的最后一天；最多 62 天")
+
+    @model_validator(mode="after")
+    def _range(self) -> DaysQuery:
+        if self.from_ and self.to:
+            if self.to < self.from_:
+                raise ValueError("截止日期不能早于起始日期")
+            if (self.to - self.from_).days >= MAX_DAYS_RANGE:
+                raise ValueError(f"一次最多查询 {MAX_DAYS_RANGE} 天")
+        return self
+
+
+class DayOut(BaseModel):
+    date: date
+    kind: Literal["workday", "holiday_service", "closed"]
+    available: bool = Field(description="当天还有可预约的时段")
+    name: str | None = Field(None, description="节日名称或节假日预约说明")
+
+
+class SlotsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    item_code: str = ItemCode
+    date: date
+
+
+class SlotOut(BaseModel):
+    id: int
+    start: datetime
+    end: datetime
+    capacity: int
+    remaining: int
+    window_group: str = Field(description="窗口组")
+    office: str = Field(description="办事大厅")
+
+
+class BookBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: int = Id
+    item_code: str = ItemCode
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    status: Literal["booked", "checked_in", "no_show", "cancelled"]
+    item_code: str
+    item_name: str
+    date: date
+    slot: SlotOut
+    place: str = Field(description="办理地点")
+    queue_number: str | None = None
+    source: Literal["direct", "waitlist"] = Field(description="direct 直接预约；waitlist 候补转正")
+    cancel_deadline: datetime = Field(description="此时间之前可取消")
+    created_at: datetime
+
+
+class MyAppointmentsQuery(PageQuery):
+    status: Literal["booked", "checked_in", "no_show", "cancelled"] | None = None
+
+
+class WaitlistOut(BaseModel):
+    id: int
+    status: Literal["waiting", "promoted", "left", "skipped"]
+    position: int | None = Field(None, description="候补中的排位（1 = 下一个）")
+    item_code: str
+    item_name: str
+    slot: SlotOut
+    appointment_id: int | None = Field(None, description="转正后的预约")
+    created_at: datetime
+
+
+class CheckInOut(BaseModel):
+    appointment_id: int
+    queue_number: str
+    window_group: str
+
+
+class NoShowOut(BaseModel):
+    appointment_id: int
+    status: Literal["no_show"]
+    suspended_until: date | None = Field(None, description="因爽约暂停预约至该日")
+
+
+class QueueQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    group: str = Field(min_length=1, max_length=32, description="窗口组编码")
+
+
+class GroupBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    group: str = Field(min_length=1, max_length=32, description="窗口组编码")
+    window: str = Field("", max_length=16, description="叫号的窗口号")
+
+
+class TicketOut(BaseModel):
+    number: str
+    kind: Literal["booked", "walk_in"]
+    status: Literal["waiting", "called"]
+    appointment_id: int | None = None
+    created_at: datetime
+    called_at: datetime | None = None
+    window: str = ""
+
+
+class QueueOut(BaseModel):
+    group: str
+    date: date
+    waiting: list[TicketOut] = Field(description="等候中：预约取号在前，现场取号在后")
