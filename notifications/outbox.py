@@ -22,8 +22,9 @@ async def enqueue(
     *,
     audience: str = "citizen",
     dedupe_key: str | None = None,
-) -> None:
-    """Record a message for ``user_id``. With ``dedupe_key``, a second call is a no-op."""
+) -> int | None:
+    """Record a message for ``user_id``; returns the row id. With ``dedupe_key`` the call returns
+    None and is a no-op when that key was written before."""
     row = Notification(
         user_id=user_id,
         audience=audience,
@@ -34,7 +35,21 @@ async def enqueue(
     )
     if dedupe_key is None:
         await row.save()
-    else:
-        # ON CONFLICT DO NOTHING: safe under races and does not abort a PostgreSQL transaction
-        await Notification.bulk_create([row], ignore_conflicts=True)
+        wrote_rows.set(True)
+        return row.id
+    # ON CONFLICT DO NOTHING: safe under races and does not abort a PostgreSQL transaction
+    await Notification.bulk_create([row], ignore_conflicts=True)
+    wrote_rows.set(True)
+    return None
+
+
+async def enqueue_text_to_follower(oa_openid: str, text: str, *, user_id: int = 0) -> None:
+    """A customer-service text to an official-account follower (the bot's slow answers)."""
+    await Notification.create(
+        user_id=user_id,
+        event="bot.followup",
+        payload={"text": text},
+        to_openid=oa_openid,
+        next_attempt_at=clock.now(),
+    )
     wrote_rows.set(True)

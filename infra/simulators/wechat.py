@@ -5,6 +5,12 @@ can be told to fail: ``POST /_sim/faults {"path": "/cgi-bin/message/subscribe/se
 "errcode": 40001, "times": 1}``. Login codes: ``dev-<anything>`` → a stable openid and unionid
 derived from it; ``nounion-<anything>`` → an openid without unionid; anything else → 40029.
 
+Official-account followers: ``follow(name)`` (or ``POST /_sim/followers {"name": …}``) registers
+``openid_for(name, "oa")`` so that ``/cgi-bin/user/info`` answers its ``unionid_for(name)``.
+Tokens are per appid (``stable_token`` hands every caller the same one until forced). Template
+messages honour ``client_msg_id`` like WeChat: one message per openid + id within 10 minutes
+(the repeats are counted in ``/_sim/stats`` as ``suppressed``).
+
 Run it alone: ``python -m infra.simulators.wechat --port 9100``.
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -59,7 +66,10 @@ class SimState:
     faults: list[Fault] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     used_codes: set[str] = field(default_factory=set)
-    stable_token: str | None = None
+    stable_tokens: dict[str, str] = field(default_factory=dict)  # appid -> its current stable token
+    followers: dict[str, str] = field(default_factory=dict)  # OA openid -> unionid
+    client_msg_ids: dict[tuple[str, str], float] = field(default_factory=dict)
+    suppressed: int = 0
 
 
 class WeChatSimulator:
@@ -75,6 +85,8 @@ class WeChatSimulator:
                 web.post("/cgi-bin/message/subscribe/send", self.subscribe_send),
                 web.post("/cgi-bin/message/template/send", self.template_send),
                 web.post("/cgi-bin/message/custom/send", self.custom_send),
+                web.get("/cgi-bin/user/info", self.user_info),
+                web.post("/_sim/followers", self.add_follower),
                 web.get("/_sim/messages", self.list_messages),
                 web.delete("/_sim/messages", self.reset),
                 web.post("/_sim/faults", self.add_fault),
@@ -172,19 +184,20 @@ class WeChatSimulator:
 
     async def stable_token(self, request: web.Request) -> web.Response:
         body = await _json(request)
-        if body.get("grant_type") != "client_credential" or not body.get("appid"):
+        appid = body.get("appid")
+        if body.get("grant_type") != "client_credential" or not appid or not body.get("secret"):
             return _err(40002, "invalid grant_type")
-        current = self.state.stable_token
+        current = self.state.stable_tokens.get(appid)
         if body.get("force_refresh") or current is None or current not in self.state.tokens:
             if current:
                 self.state.tokens.pop(current, None)
-            current = self.state.stable_token = self._issue()
+            current = self.state.stable_tokens[appid] = self._issue()
         return _ok({"access_token": current, "expires_in": int(self.state.tokens[current] - time.time())})
 
     def expire_tokens(self) -> None:
         """Make every issued token invalid (the next send answers 40001)."""
         self.state.tokens.clear()
-        self.state.stable_token = None
+        self.state.stable_tokens.clear()
 
     def _check_token(self, request: web.Request) -> web.Response | None:
         token = request.query.get("access_token", "")
@@ -202,12 +215,8 @@ class WeChatSimulator:
         body = await _json(request)
         if not body.get("touser") or not body.get("template_id"):
             return _err(47001, "data format error")
-        for key, item in (body.get("data") or {}).items():
-            kind = key.rstrip("0123456789")
-            value = str((item or {}).get("value", ""))
-            limit = KEYWORD_LIMITS.get(kind)
-            if limit is not None and len(value) > limit:
-                return _err(47003, f"argument invalid! data.{key}.value exceeds limit")
+        if (bad := _check_keywords(body)) is not None:
+            return bad
         return self._record("subscribe", body)
 
     async def template_send(self, request: web.Request) -> web.Response:
@@ -216,6 +225,17 @@ class WeChatSimulator:
         body = await _json(request)
         if not body.get("touser") or not body.get("template_id"):
             return _err(47001, "data format error")
+        if (bad := _check_keywords(body)) is not None:
+            return bad
+        client_msg_id = body.get("client_msg_id")
+        if client_msg_id:
+            key = (str(body["touser"]), str(client_msg_id))
+            seen = self.state.client_msg_ids.get(key)
+            if seen is not None and time.time() - seen < 600:
+                # WeChat's documented behaviour: the repeat is accepted and not delivered again
+                self.state.suppressed += 1
+                return _ok({"msgid": 0})
+            self.state.client_msg_ids[key] = time.time()
         return self._record("template", body)
 
     async def custom_send(self, request: web.Request) -> web.Response:
@@ -244,8 +264,60 @@ class WeChatSimulator:
                 "messages": len(self.state.messages),
                 "token_calls": self.state.token_calls,
                 "calls": len(self.state.calls),
+                "suppressed": self.state.suppressed,
             }
         )
+
+    # -- official-account followers --------------------------------------------------------------
+    def follow(self, name: str, *, with_unionid: bool = True) -> str:
+        """Register a follower of the official account; returns its OA openid."""
+        openid = openid_for(name, "oa")
+        self.state.followers[openid] = unionid_for(name) if with_unionid else ""
+        return openid
+
+    async def add_follower(self, request: web.Request) -> web.Response:
+        body = await _json(request)
+        name = str(body.get("name", ""))
+        if not name:
+            return _err(47001, "data format error")
+        openid = self.follow(name, with_unionid=body.get("with_unionid", True) is not False)
+        return web.json_response({"openid": openid, "unionid": self.state.followers[openid] or None})
+
+    async def user_info(self, request: web.Request) -> web.Response:
+        if (bad := self._check_token(request)) is not None:
+            return bad
+        openid = request.query.get("openid", "")
+        if openid not in self.state.followers:
+            return _err(40003, "invalid openid")
+        info: dict[str, Any] = {"subscribe": 1, "openid": openid, "language": "zh_CN"}
+        if self.state.followers[openid]:
+            info["unionid"] = self.state.followers[openid]
+        return _ok(info)
+
+
+_TIME_VALUE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?|\d{2}:\d{2}|\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?)$"
+)
+
+
+def _check_keywords(body: dict[str, Any]) -> web.Response | None:
+    """WeChat's keyword rules: limits per type, no empty values, times in a known format."""
+    data = body.get("data") or {}
+    if not isinstance(data, dict):
+        return _err(47001, "data format error")
+    for key, item in data.items():
+        kind = key.rstrip("0123456789")
+        value = str((item or {}).get("value", "")) if isinstance(item, dict) else ""
+        limit = KEYWORD_LIMITS.get(kind)
+        if kind == "name" and re.search(r"[\u4e00-\u9fff]", value):
+            limit = 10
+        if limit is not None and len(value) > limit:
+            return _err(47003, f"argument invalid! data.{key}.value exceeds limit")
+        if not value.strip():
+            return _err(47003, f"argument invalid! data.{key}.value is empty")
+        if kind in ("time", "date") and not _TIME_VALUE.match(value):
+            return _err(47003, f"argument invalid! data.{key}.value is not a time")
+    return None
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

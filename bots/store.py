@@ -1,0 +1,106 @@
+"""Short-lived bot records: replayed nonces, and the answer given to each pushed message so that
+WeChat's retries (same MsgId, or FromUserName+CreateTime for events) get it again without the
+work being redone. Redis when configured (shared by every process), else database tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta
+
+import structlog
+from redis.exceptions import RedisError
+from tortoise.exceptions import IntegrityError
+
+from bots.models import BotNonce, BotReply
+from citizen_api import clock
+
+log = structlog.get_logger("onetrip.bot")
+
+PREFIX = "onetrip:bot:"
+
+
+class BotStore:
+    def __init__(self, redis, settings) -> None:
+        self.redis = redis
+        self.reply_ttl = max(30, settings.bot_reply_cache_seconds)
+        # a nonce must be remembered for as long as its timestamp is accepted (both directions)
+        self.nonce_ttl = 2 * settings.bot_timestamp_window_seconds + 60
+
+    # -- nonces ---------------------------------------------------------------------------------
+    async def first_use(self, timestamp: str, nonce: str) -> bool:
+        key = f"{timestamp}:{nonce}"
+        if self.redis is not None:
+            try:
+                return bool(await self.redis.set(PREFIX + "nonce:" + key, b"1", nx=True, ex=self.nonce_ttl))
+            except (RedisError, OSError) as exc:
+                log.warning("redis unavailable for bot nonces", error=type(exc).__name__)
+        return await _insert_once(BotNonce, key, clock.now() + timedelta(seconds=self.nonce_ttl))
+
+    # -- replies --------------------------------------------------------------------------------
+    async def claim(self, key: str) -> tuple[bool, str | None]:
+        """(True, None) when this request must do the work; (False, reply-or-None) for a repeat,
+        where None means the first request is still working."""
+        if self.redis is not None:
+            try:
+                redis_key = PREFIX + "reply:" + key
+                if await self.redis.set(redis_key, b"", nx=True, ex=self.reply_ttl):
+                    return True, None
+                value = await self.redis.get(redis_key)
+                return False, (value.decode() if value else None)
+            except (RedisError, OSError) as exc:
+                log.warning("redis unavailable for bot replies", error=type(exc).__name__)
+        if await _insert_once(BotReply, key, clock.now() + timedelta(seconds=self.reply_ttl)):
+            return True, None
+        row = await BotReply.get_or_none(key=key)
+        return False, (row.reply if row is not None else None)
+
+    async def finish(self, key: str, reply: str) -> None:
+        if self.redis is not None:
+            try:
+                await self.redis.set(PREFIX + "reply:" + key, reply.encode(), ex=self.reply_ttl)
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("redis unavailable for bot replies", error=type(exc).__name__)
+        await BotReply.filter(key=key).update(reply=reply)
+
+    async def wait_for(self, key: str, budget: float) -> str | None:
+        """The first request's answer, waiting at most ``budget`` seconds for it."""
+        deadline = time.monotonic() + budget
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            reply = await self.peek(key)
+            if reply is not None:
+                return reply
+        return None
+
+    async def peek(self, key: str) -> str | None:
+        if self.redis is not None:
+            try:
+                value = await self.redis.get(PREFIX + "reply:" + key)
+                return value.decode() if value else None
+            except (RedisError, OSError):
+                pass
+        row = await BotReply.get_or_none(key=key)
+        return row.reply if row is not None else None
+
+
+async def _insert_once(model, key: str, expires_at: datetime) -> bool:
+    """Insert ``key``; False when a live row has it. Expired rows are replaced."""
+    for _ in range(2):
+        try:
+            await model.create(key=key, expires_at=expires_at)
+            return True
+        except IntegrityError:
+            removed = await model.filter(key=key, expires_at__lt=clock.now()).delete()
+            if not removed:
+                return False
+    return False
+
+
+async def purge_expired(now: datetime) -> int:
+    """Periodic job: drop expired nonces and replies (database mode)."""
+    nonces = await BotNonce.filter(expires_at__lt=now).delete()
+    replies = await BotReply.filter(expires_at__lt=now).delete()
+    return nonces + replies

@@ -1,0 +1,44 @@
+"""Start-up: the outbox dispatcher (in-process, or the arq enqueuer when Redis is configured)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from arq.connections import ArqRedis
+
+from notifications.config import templates_for
+from notifications.dispatcher import Runtime
+from notifications.runners import InProcessDispatcher, QueueDispatcher
+
+log = structlog.get_logger("onetrip.notifications")
+
+
+def periodic_enabled(settings) -> bool:
+    if settings.periodic_jobs_enabled is not None:
+        return settings.periodic_jobs_enabled
+    # test apps are many and short-lived: jobs there run only when a test asks for them
+    return settings.env != "test"
+
+
+@asynccontextmanager
+async def lifespan(state) -> AsyncIterator[None]:
+    settings = state.settings
+    templates_for(settings)  # a broken ONETRIP_NOTIFY_TEMPLATES stops start-up, not the first send
+    if state.redis is not None:
+        # shares the app's connection pool; arq's queue is read by ``onetrip worker``
+        queue = settings.notify_queue_name
+        arq = ArqRedis(pool_or_conn=state.redis.connection_pool, default_queue_name=queue)
+        dispatcher: InProcessDispatcher | QueueDispatcher = QueueDispatcher(arq, settings)
+    else:
+        dispatcher = InProcessDispatcher(Runtime.for_state(state), periodic=periodic_enabled(settings))
+    state.dispatcher = dispatcher
+    dispatcher.start()
+    dispatcher.kick()  # rows left due by the previous run
+    log.info("outbox dispatcher started", mode="arq" if state.redis is not None else "in-process")
+    try:
+        yield
+    finally:
+        await dispatcher.stop()
+        state.dispatcher = None

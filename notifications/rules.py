@@ -1,0 +1,85 @@
+"""Rules: should this event be told to this audience, and through which channels (Signalen-style:
+rules decide, actions in ``notifications.actions`` render and send).
+
+Channels, tried in order until one delivers:
+- ``subscribe``: mini-program subscribe message, needs an unspent one-time grant for the template;
+- ``template``: official-account template message, to a follower linked by unionid (or user id);
+- ``custom``: official-account customer-service text, inside 48 h of the follower's last message;
+- ``direct``: customer-service text to ``to_openid`` (the bot's slow answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+CITIZEN_CHANNELS = ("subscribe", "template", "custom")
+
+# courier updates worth a message (by name, or kuaidi100's state number); "in transit" scans are not
+DELIVERY_STATES_TOLD = frozenset(
+    {"mailed", "picked_up", "out_for_delivery", "signed", "problem", "returned", "refused"}
+    | {"1", "2", "3", "4", "5", "14"}
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    audiences: frozenset[str]
+    channels: tuple[str, ...] = CITIZEN_CHANNELS
+    when: Callable[[dict[str, Any]], bool] | None = None
+    why_not: str = ""  # the reason recorded when ``when`` says no
+
+
+def _citizen(**kwargs: Any) -> Rule:
+    return Rule(audiences=frozenset({"citizen"}), **kwargs)
+
+
+RULES: dict[str, Rule] = {
+    **{
+        f"case.{status}": _citizen()
+        for status in (
+            "submitted",
+            "accepted",
+            "supplement_required",
+            "not_accepted",
+            "suspended",
+            "resumed",
+            "approved",
+            "rejected",
+            "delivered",
+            "withdrawn",
+        )
+    },
+    # 电子监察: yellow and red cards go to the responsible staff, by official-account template only
+    "case.warning": Rule(
+        audiences=frozenset({"staff"}),
+        channels=("template",),
+        when=lambda p: str(p.get("level", "")) in ("yellow", "red"),
+        why_not="warning level is neither yellow nor red",
+    ),
+    **{
+        f"appointment.{kind}": _citizen()
+        for kind in ("booked", "cancelled", "reminder_day", "reminder_hour", "promoted")
+    },
+    "delivery.event": _citizen(
+        when=lambda p: str(p.get("state", "")) in DELIVERY_STATES_TOLD,
+        why_not="courier state not worth a message",
+    ),
+    "rating.follow_up": _citizen(),
+    "rating.rectified": _citizen(),
+    "complaint.replied": _citizen(),
+    "bot.followup": _citizen(channels=("direct",)),
+}
+
+
+def decide(event: str, audience: str, payload: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """(channels to try, None) when the event should be told; ((), reason) when not."""
+    rule = RULES.get(event)
+    if rule is None:
+        return (), f"no rule for event {event}"
+    if audience not in rule.audiences:
+        return (), f"event {event} is not told to {audience}"
+    if rule.when is not None and not rule.when(payload):
+        return (), rule.why_not or "rule declined"
+    return rule.channels, None

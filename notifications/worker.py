@@ -1,0 +1,148 @@
+"""``onetrip worker``: arq on Redis — the send job (one per outbox row, job id ``notify:<id>``),
+a sweep that queues due rows (retries, rows written while Redis was down, crashed sends whose
+lease ran out) and the domains' periodic jobs as arq cron jobs (one run per schedule, however
+many workers).
+
+Tests build a burst worker with :func:`build_worker` (``cron=False``: a burst worker with cron
+jobs never exits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import aiohttp
+import structlog
+from arq import cron, func
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from redis.exceptions import RedisError
+
+from citizen_api import clock
+from citizen_api.db import close_db, init_db
+from citizen_api.state import AppState
+from citizen_api.wechat.gateway import WeChatGateway
+from notifications import dispatcher, jobs
+from notifications.runners import SEND_JOB, enqueue_due
+
+log = structlog.get_logger("onetrip.worker")
+
+WORKER_POLL_SECONDS = 0.05  # arq starts at most max_jobs jobs per poll: keep it short
+
+
+async def send_notification(ctx: dict[str, Any], row_id: int) -> str:
+    """The arq job: reload the row and send it if it is still due (idempotent)."""
+    try:
+        return await dispatcher.process(int(row_id), ctx["runtime"])
+    except Exception:
+        # never fail the job: arq would keep a failure result under this job id and refuse to
+        # queue the row again; the row itself is retried by the sweep once its lease runs out
+        log.exception("send job crashed", id=row_id)
+        return "error"
+
+
+def _periodic(name: str, path: str):
+    async def run(ctx: dict[str, Any]) -> int | None:
+        return await jobs.run_job(name, path, clock.now(), ctx.get("runtime"))
+
+    run.__qualname__ = run.__name__ = f"periodic_{name}"
+    return run
+
+
+async def _sweep_loop(ctx: dict[str, Any]) -> None:
+    settings = ctx["settings"]
+    while True:
+        try:
+            await enqueue_due(ctx["redis"], settings.notify_queue_name)
+        except asyncio.CancelledError:
+            raise
+        except (RedisError, OSError) as exc:
+            log.warning("sweep could not reach Redis", error=type(exc).__name__)
+        except Exception:
+            log.exception("sweep failed")
+        await asyncio.sleep(settings.notify_poll_seconds)
+
+
+def build_worker(
+    settings,
+    *,
+    burst: bool = False,
+    cron_jobs: bool = True,
+    sweep: bool = True,
+    init_database: bool = True,
+    redis_pool=None,
+    handle_signals: bool = True,
+) -> Worker:
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        if init_database:
+            await init_db(settings.database_url, max_pool=max(5, settings.notify_concurrency + 2))
+        http = aiohttp.ClientSession()
+        gateway = WeChatGateway(http, settings)
+        state = AppState(settings=settings, http=http, wechat=gateway, redis=ctx["redis"])
+        ctx.update(settings=settings, http=http, state=state, runtime=dispatcher.Runtime.for_state(state))
+        if sweep:
+            ctx["sweep"] = asyncio.create_task(_sweep_loop(ctx), name="outbox-sweep")
+        log.info("worker started", queue=settings.notify_queue_name, burst=burst)
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        task = ctx.get("sweep")
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if "http" in ctx:
+            await ctx["http"].close()
+        if init_database:
+            await close_db()
+
+    send = func(
+        send_notification,
+        name=SEND_JOB,
+        keep_result=0,  # a finished job frees its id, so the row can be queued again for a retry
+        timeout=settings.notify_job_timeout_seconds,
+        max_tries=1000,  # our own attempts counter decides when a row is dead
+    )
+    crons = []
+    if cron_jobs:
+        crons = [
+            cron(_periodic(name, path), name=f"periodic:{name}", **jobs.cron_fields(interval))
+            for name, interval, path in jobs.PERIODIC_JOBS
+        ]
+    options: dict[str, Any] = {}
+    if redis_pool is not None:
+        options["redis_pool"] = redis_pool
+    else:
+        options["redis_settings"] = RedisSettings.from_dsn(settings.redis_url)
+    return Worker(
+        functions=[send],
+        cron_jobs=crons,
+        queue_name=settings.notify_queue_name,
+        burst=burst,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        max_jobs=max(1, settings.notify_concurrency),
+        keep_result=0,
+        poll_delay=WORKER_POLL_SECONDS,
+        handle_signals=handle_signals,
+        log_results=False,
+        **options,
+    )
+
+
+def run_worker(settings) -> None:
+    """Entry of ``onetrip worker`` (runs until SIGINT/SIGTERM)."""
+    from citizen_api.logging_setup import configure_logging
+
+    configure_logging(json_logs=settings.log_json)
+    logging.getLogger("arq").setLevel(logging.WARNING)  # arq logs every job start and end at INFO
+    if not settings.redis_url:
+        raise SystemExit(
+            "ONETRIP_REDIS_URL is not set: without Redis, notifications and periodic jobs run "
+            "inside `onetrip serve` (no worker needed)"
+        )
+    settings.check_production()
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    build_worker(settings).run()
