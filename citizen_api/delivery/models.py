@@ -1,0 +1,70 @@
+"""Shipments of free postal delivery (双向寄递) and the tracking events kuaidi100 reports."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+OUTBOUND = "outbound"  # the result, from the centre to the citizen
+INBOUND = "inbound"  # the citizen's paper materials, to the centre
+
+# Shipment statuses
+SUBSCRIBE_PENDING = "subscribe_pending"  # tracking not yet accepted by kuaidi100 (retried by the job)
+TRACKING = "tracking"
+SIGNED = "signed"
+PROBLEM = "problem"
+RETURNED = "returned"
+REFUSED = "refused"
+ABORTED = "aborted"  # kuaidi100 stopped tracking and a re-subscription did not help
+SUBSCRIBE_FAILED = "subscribe_failed"  # every attempt failed; staff track it by hand
+
+# still moving: the silence check and polling apply
+LIVE_STATUSES = (TRACKING, PROBLEM, REFUSED)
+
+
+class Shipment(Model):
+    id = fields.IntField(primary_key=True)
+    application = fields.ForeignKeyField(
+        "models.Application", related_name="shipments", on_delete=fields.RESTRICT
+    )
+    direction = fields.CharField(max_length=8)  # outbound | inbound
+    department_code = fields.CharField(max_length=32, db_index=True)  # copied from the case
+    company = fields.CharField(max_length=32)  # kuaidi100 company code (ems …)
+    waybill = fields.CharField(max_length=32)
+    status = fields.CharField(max_length=20, default=SUBSCRIBE_PENDING, db_index=True)
+    last_state = fields.CharField(max_length=8, null=True)  # kuaidi100 lastResult.state
+    last_context = fields.TextField(default="")
+    last_event_at = fields.DatetimeField(null=True)  # time of the courier's latest scan
+    # when kuaidi100 last told us something new (push or poll); the silence check runs from it
+    last_heard_at = fields.DatetimeField(null=True)
+    silence_checked_at = fields.DatetimeField(null=True)  # the silence since last_heard_at was handled
+    subscribed_at = fields.DatetimeField(null=True)
+    subscribe_attempts = fields.SmallIntField(default=0)
+    subscribe_error = fields.CharField(max_length=200, default="")
+    resubscribed = fields.BooleanField(default=False)  # after an abort: once, then warn staff
+    created_by = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "delivery_shipments"
+        # one waybill is one parcel: a push finds its shipment by (company, number)
+        unique_together = (("company", "waybill"),)
+        indexes = (("status", "last_heard_at"),)
+
+
+class ShipmentEvent(Model):
+    """One tracking state as reported; the same report twice is one row (``dedupe_key``)."""
+
+    id = fields.BigIntField(primary_key=True)
+    shipment = fields.ForeignKeyField("models.Shipment", related_name="events", on_delete=fields.CASCADE)
+    state = fields.CharField(max_length=8)  # kuaidi100 state code, or "abort"
+    event_at = fields.DatetimeField(null=True)
+    context = fields.TextField(default="")
+    source = fields.CharField(max_length=8, default="push")  # push | poll
+    # sha256 of company, waybill, state, event time and text: a repeated push changes nothing
+    dedupe_key = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "delivery_events"

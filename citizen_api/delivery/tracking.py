@@ -1,0 +1,230 @@
+"""Tracking reports (kuaidi100 pushes and polls) → shipment state, case timeline, messages.
+
+A report is recorded once: its key is the waybill, the state and the latest scan (time and text),
+so kuaidi100 repeating a push — which it does until it gets our answer — changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from citizen_api import clock
+from citizen_api.cases.models import Application
+from citizen_api.delivery import models as m
+from citizen_api.delivery import notify, states
+from citizen_api.delivery import repository as repo
+from citizen_api.delivery.models import Shipment, ShipmentEvent
+from citizen_api.delivery.waybill import COMPANIES
+from citizen_api.http.validation import validation_error
+from notifications import outbox
+
+log = structlog.get_logger("onetrip.delivery")
+
+
+@dataclass(frozen=True)
+class Report:
+    company: str
+    number: str
+    state: str  # folded to the main state, or "abort"
+    raw_state: str
+    event_at: datetime | None
+    context: str
+    message: str = ""
+
+    def dedupe_key(self) -> str:
+        at = self.event_at.isoformat() if self.event_at else ""
+        raw = "\x1f".join((self.company, self.number, self.state, at, self.context))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _clean(value: Any) -> str:
+    """Text for the database: PostgreSQL refuses NUL characters."""
+    return str(value if value is not None else "").replace("\x00", "").strip()
+
+
+def parse_time(value: Any) -> datetime | None:
+    """kuaidi100 writes China time as ``2024-05-01 10:00:00``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.strptime(value.strip()[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    # stored in UTC: SQLite compares the text, so every stored time must carry the same offset
+    return parsed.replace(tzinfo=clock.CST).astimezone(UTC)
+
+
+def report_from_result(
+    result: dict[str, Any], *, company: str = "", number: str = "", message: str = ""
+) -> Report:
+    """A ``lastResult`` (push) or a realtime-query answer; the newest scan is the first ``data`` entry."""
+    data = result.get("data") if isinstance(result.get("data"), list) else []
+    scans = [d for d in data if isinstance(d, dict)]
+    scans.sort(key=lambda d: str(d.get("ftime") or d.get("time") or ""), reverse=True)
+    latest = scans[0] if scans else {}
+    raw_state = _clean(result.get("state", "0"))[:8]
+    return Report(
+        company=_clean(result.get("com") or company)[:32],
+        number=_clean(result.get("nu") or number)[:32].upper(),
+        state=states.main_state(raw_state),
+        raw_state=raw_state,
+        event_at=parse_time(latest.get("ftime") or latest.get("time")),
+        context=_clean(latest.get("context", ""))[:500],
+        message=message,
+    )
+
+
+def parse_push(param: str) -> tuple[str, Report]:
+    """(push status, report) from the ``param`` JSON kuaidi100 posts; 422 when it is not one."""
+    try:
+        body = json.loads(param)
+    except (ValueError, RecursionError):
+        raise validation_error({"param": "不是合法的 JSON"}) from None
+    if not isinstance(body, dict) or not isinstance(body.get("lastResult", {}), dict):
+        raise validation_error({"param": "缺少 lastResult"})
+    status = str(body.get("status", "polling"))[:16]
+    last = body.get("lastResult") or {}
+    report = report_from_result(last, message=_clean(body.get("message", ""))[:200])
+    if not report.number:
+        raise validation_error({"param": "缺少运单号"})
+    if status == "abort":
+        report = Report(report.company, report.number, "abort", "abort", None, report.message or "abort")
+    return status, report
+
+
+async def apply_report(report: Report, source: str = "push") -> tuple[str, int | None]:
+    """Record ``report`` (in the caller's transaction). Returns (outcome, shipment id).
+
+    outcome: ``unknown`` (no such waybill), ``duplicate``, ``recorded``, or ``resubscribe`` (an abort
+    the caller should answer by subscribing again, after commit).
+    """
+    shipment = await repo.shipment_by_waybill(report.company, report.number, lock=True)
+    if shipment is None:
+        log.info("report for unknown waybill", company=report.company)
+        return "unknown", None
+    key = report.dedupe_key()
+    if report.state == "abort":
+        # the abort after a re-subscription is a new fact even when its text is the same
+        key = hashlib.sha256(f"{key}:{shipment.resubscribed}".encode()).hexdigest()
+    if await repo.event_exists(key):
+        return "duplicate", shipment.id
+    try:
+        async with in_transaction():  # a savepoint: a racing twin loses quietly
+            event = await ShipmentEvent.create(
+                shipment_id=shipment.id,
+                state=report.state,
+                event_at=report.event_at,
+                context=report.context,
+                source=source,
+                dedupe_key=key,
+            )
+    except IntegrityError:
+        return "duplicate", shipment.id
+    application = await Application.get(id=shipment.application_id)
+    now = clock.now()
+    if report.state == "abort":
+        return await _aborted(shipment, application, report), shipment.id
+    await _advance(shipment, application, report, now)
+    await repo.add_timeline(application, _timeline_note(shipment, report))
+    if report.state == states.SIGNED:
+        await _signed(shipment, application, now)
+    elif report.state in states.TROUBLE:
+        await _trouble(shipment, application, report, event.id)
+    return "recorded", shipment.id
+
+
+async def _advance(shipment: Shipment, application: Application, report: Report, now: datetime) -> None:
+    # an older scan arriving late does not move the shipment back
+    newer = (
+        shipment.last_event_at is None or report.event_at is None or report.event_at >= shipment.last_event_at
+    )
+    fields = {"last_heard_at": now}
+    if newer:
+        fields.update(
+            status=states.shipment_status_for(report.state),
+            last_state=report.raw_state,
+            last_context=report.context,
+            last_event_at=report.event_at or now,
+        )
+    if shipment.status == m.SUBSCRIBE_PENDING and "status" not in fields:
+        fields["status"] = m.TRACKING
+    await Shipment.filter(id=shipment.id).update(**fields)
+
+
+def _timeline_note(shipment: Shipment, report: Report) -> str:
+    what = "办理结果邮件" if shipment.direction == m.OUTBOUND else "申请材料邮件"
+    company = COMPANIES.get(shipment.company, shipment.company)
+    return f"{what}【{states.state_text(report.raw_state)}】{company} {shipment.waybill}：{report.context}"[
+        :500
+    ]
+
+
+def _payload(shipment: Shipment, application: Application, **extra: Any) -> dict[str, Any]:
+    return {
+        "application_id": application.id,
+        "number": application.number,
+        "item_name": application.item_name,
+        "direction": shipment.direction,
+        "company": shipment.company,
+        "waybill": shipment.waybill,
+        **extra,
+    }
+
+
+async def _signed(shipment: Shipment, application: Application, now: datetime) -> None:
+    if shipment.direction == m.INBOUND:
+        await notify.warn_staff(
+            application.department_code,
+            "delivery.mail_in_arrived",
+            _payload(shipment, application),
+            dedupe_key=f"mailin.signed:{shipment.id}",
+        )
+        return
+    previous = application.status
+    if await repo.mark_delivered(application.id, now):
+        application.status = "delivered"
+        await repo.add_timeline(
+            application, "办理结果已由收件人签收", kind="status", from_status=previous, to_status="delivered"
+        )
+        await outbox.enqueue(
+            application.applicant_id,
+            "case.delivered",
+            _payload(shipment, application, status="delivered", status_text="结果已送达"),
+            dedupe_key=f"case.delivered:{application.id}",
+        )
+
+
+async def _trouble(shipment: Shipment, application: Application, report: Report, event_id: int) -> None:
+    text = states.state_text(report.raw_state)
+    payload = _payload(shipment, application, state=report.state, state_text=text, context=report.context)
+    await notify.warn_staff(
+        application.department_code, "delivery.warning", payload, dedupe_key=f"delivery.warn:{event_id}"
+    )
+    if shipment.direction == m.OUTBOUND:
+        await outbox.enqueue(
+            application.applicant_id, "delivery.event", payload, dedupe_key=f"delivery.event:{event_id}"
+        )
+
+
+async def _aborted(shipment: Shipment, application: Application, report: Report) -> str:
+    """kuaidi100 gave up tracking: subscribe again once; the second time, staff take over."""
+    if not shipment.resubscribed and shipment.status not in (m.SIGNED, m.RETURNED):
+        await Shipment.filter(id=shipment.id).update(resubscribed=True, status=m.SUBSCRIBE_PENDING)
+        return "resubscribe"
+    if shipment.status not in (m.SIGNED, m.RETURNED):
+        await Shipment.filter(id=shipment.id).update(status=m.ABORTED)
+    payload = _payload(
+        shipment, application, state="abort", state_text=states.STATE_TEXT["abort"], context=report.message
+    )
+    await notify.warn_staff(
+        application.department_code, "delivery.warning", payload, dedupe_key=f"delivery.abort:{shipment.id}"
+    )
+    return "recorded"

@@ -1,0 +1,181 @@
+"""好差评 request and answer shapes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from citizen_api.http import PageQuery
+from citizen_api.ratings import vocabulary
+
+RectificationStatus = Literal["open", "visited", "rectified", "closed"]
+Verdict = Literal["satisfied", "basically_satisfied", "unsatisfied"]
+MAX_STATS_DAYS = 366
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    level: int = Field(ge=1, le=5, description="5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意")
+    tags: list[str] = Field(default_factory=list, max_length=8, description="评价标签（须与等级相符）")
+    comment: str = Field("", max_length=500, description="文字评价")
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if any(len(tag) > 20 for tag in value):
+            raise ValueError("标签过长")
+        level = info.data.get("level")
+        if level is None:
+            return value  # the level itself is wrong; that error is reported
+        wrong = vocabulary.invalid_tags(level, value)
+        if wrong:
+            raise ValueError(f"标签与评价等级不符：{'、'.join(wrong)}")
+        return list(dict.fromkeys(value))
+
+
+class RectificationView(BaseModel):
+    id: int
+    status: RectificationStatus
+    status_text: str
+    visit_due: date
+    rectify_due: date
+    visited_at: datetime | None
+    visit_note: str
+    rectified_at: datetime | None
+    rectify_note: str
+    verdict: Verdict | None
+    verdict_text: str | None
+    closed_at: datetime | None
+
+
+class RatingView(BaseModel):
+    id: int
+    kind: Literal["case", "visit"]
+    application_id: int | None
+    appointment_id: int | None
+    level: int
+    level_text: str
+    tags: list[str]
+    comment: str
+    automatic: bool = Field(description="超过评价期限未评价，系统默认「基本满意」")
+    created_at: datetime
+    rectification: RectificationView | None = None
+
+
+class NoteView(BaseModel):
+    at: datetime
+    actor_role: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class AppealView(BaseModel):
+    id: int
+    rating_id: int
+    department_code: str
+    reason: str
+    status: Literal["pending", "upheld", "dismissed"]
+    filed_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+
+
+class StaffRatingView(RatingView):
+    department_code: str
+    application_number: str | None
+    excluded: bool
+    exclusion_reason: str
+    notes: list[NoteView] = Field(default_factory=list)
+    appeals: list[AppealView] = Field(default_factory=list)
+
+
+class StaffRatingQuery(PageQuery):
+    bad: bool | None = Field(None, description="true：只看差评（不满意、非常不满意）")
+    status: RectificationStatus | None = Field(None, description="整改状态")
+    kind: Literal["case", "visit"] | None = None
+    department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(min_length=1, max_length=1000, description="回访或整改情况说明")
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    verdict: Verdict = Field(description="对整改结果的评价：满意、基本满意、不满意")
+    comment: str = Field("", max_length=500)
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=5, max_length=1000, description="申诉理由（恶意差评、误评的依据）")
+
+
+class AppealDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    uphold: bool = Field(description="true：申诉成立，该评价不计入统计（不删除）")
+    reason: str = Field(min_length=2, max_length=1000)
+
+
+class AppealQuery(PageQuery):
+    status: Literal["pending", "upheld", "dismissed"] | None = None
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    department: str | None = Field(None, max_length=32, description="部门编码；不填为全中心")
+    from_: date | None = Field(None, alias="from", description="起始日期（含），默认本月 1 日")
+    to: date | None = Field(None, description="截止日期（含），默认今天")
+
+    @model_validator(mode="after")
+    def _period(self) -> StatsQuery:
+        if self.from_ is not None and self.to is not None:
+            if self.to < self.from_:
+                raise ValueError("截止日期不能早于起始日期")
+            if self.to - self.from_ > timedelta(days=MAX_STATS_DAYS):
+                raise ValueError(f"统计区间不能超过 {MAX_STATS_DAYS} 天")
+        return self
+
+
+class RatesView(BaseModel):
+    rated: int = Field(description="参与统计的评价数（含默认好评，不含申诉成立的评价）")
+    good: int
+    bad: int
+    bad_rectified: int
+    done_cases: int = Field(description="期间办结的办件数")
+    unrated_cases: int = Field(description="期间办结但群众未主动评价的办件数")
+    active_rated: int = Field(description="群众主动评价数")
+    active_good: int
+    good_rate: float | None = Field(description="好评率 %：满意、非常满意 / 评价数")
+    bad_rate: float | None = Field(description="差评率 %：不满意、非常不满意 / 评价数")
+    rectify_rate: float | None = Field(description="差评整改率 %：已整改差评 / 差评数")
+    unrated_rate: float | None = Field(description="未评价率 %：未主动评价的办结件 / 办结件")
+    active_good_rate: float | None = Field(description="主动评价好评率 %：不含系统默认评价")
+
+
+class DepartmentRates(RatesView):
+    department: str
+    department_name: str
+
+
+class StatsView(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    overall: RatesView
+    departments: list[DepartmentRates]
+
+
+class VocabularyView(BaseModel):
+    levels: dict[int, str]
+    tags: dict[int, list[str]]
+    verdicts: dict[str, str]
