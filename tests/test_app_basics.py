@@ -100,9 +100,10 @@ async def _ready(settings) -> tuple[int, dict]:
     from citizen_api.app import create_app
 
     app = create_app(settings)
-    async with LifespanManager(app) as manager, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=manager.app), base_url="http://t"
-    ) as c:
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as c,
+    ):
         resp = await c.get("/readyz")
     return resp.status_code, resp.json()
 

@@ -18,8 +18,15 @@ from tests.services import PG_HOST, PG_PORT, PG_USER, pg_url, require
 ROOT = Path(__file__).resolve().parent.parent
 ONETRIP = str(Path(sys.executable).parent / "onetrip")
 
-EXPECTED_TABLES = {"users", "refresh_tokens", "audit_log", "notifications", "departments", "service_items",
-                   "applications"}
+EXPECTED_TABLES = {
+    "users",
+    "refresh_tokens",
+    "audit_log",
+    "notifications",
+    "departments",
+    "service_items",
+    "applications",
+}
 
 
 def _sqlite_tables(path: Path) -> set[str]:
@@ -32,7 +39,7 @@ def _sqlite_tables(path: Path) -> set[str]:
 def test_migrate_empty_sqlite_to_head_twice(tmp_path):
     db = tmp_path / "fresh.db"
     asyncio.run(migrate_to_head(f"sqlite://{db}", quiet=True))
-    assert EXPECTED_TABLES <= _sqlite_tables(db)
+    assert _sqlite_tables(db) >= EXPECTED_TABLES
     asyncio.run(migrate_to_head(f"sqlite://{db}", quiet=True))  # at head: nothing to do, no error
 
 
@@ -55,7 +62,7 @@ def test_migrate_empty_postgres_to_head():
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
 
-    assert EXPECTED_TABLES <= asyncio.run(run())
+    assert asyncio.run(run()) >= EXPECTED_TABLES
 
 
 def test_models_match_the_migrations(tmp_path):
@@ -78,13 +85,18 @@ def test_models_match_the_migrations(tmp_path):
 
 
 def _cli(env: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([ONETRIP, *args], env=env, cwd=ROOT, input=stdin, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [ONETRIP, *args], env=env, cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_migrate_seed_and_staff_add(tmp_path):
-    env = dict(os.environ, ONETRIP_DATABASE_URL=f"sqlite://{tmp_path / 'cli.db'}", ONETRIP_VAR_DIR=str(tmp_path),
-               ONETRIP_ENV="development")
+    env = dict(
+        os.environ,
+        ONETRIP_DATABASE_URL=f"sqlite://{tmp_path / 'cli.db'}",
+        ONETRIP_VAR_DIR=str(tmp_path),
+        ONETRIP_ENV="development",
+    )
     assert _cli(env, "migrate").returncode == 0
     seeded = _cli(env, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
@@ -92,11 +104,13 @@ def test_cli_migrate_seed_and_staff_add(tmp_path):
     again = _cli(env, "seed-demo")  # idempotent
     assert again.returncode == 0 and "0 created" in again.stdout
 
-    added = _cli(env, "staff", "add", "zhang", "--role", "approver", "--department", "GA",
-                 stdin="a-long-password\n")
+    added = _cli(
+        env, "staff", "add", "zhang", "--role", "approver", "--department", "GA", stdin="a-long-password\n"
+    )
     assert added.returncode == 0, added.stderr
-    duplicate = _cli(env, "staff", "add", "zhang", "--role", "approver", "--department", "GA",
-                     stdin="a-long-password\n")
+    duplicate = _cli(
+        env, "staff", "add", "zhang", "--role", "approver", "--department", "GA", stdin="a-long-password\n"
+    )
     assert duplicate.returncode == 2 and "exists" in duplicate.stderr
 
     async def check() -> str:
@@ -117,8 +131,12 @@ def test_cli_migrate_seed_and_staff_add(tmp_path):
 
 
 def test_production_refuses_dev_secrets(tmp_path):
-    env = dict(os.environ, ONETRIP_ENV="production", ONETRIP_VAR_DIR=str(tmp_path),
-               ONETRIP_DATABASE_URL=f"sqlite://{tmp_path / 'p.db'}")
+    env = dict(
+        os.environ,
+        ONETRIP_ENV="production",
+        ONETRIP_VAR_DIR=str(tmp_path),
+        ONETRIP_DATABASE_URL=f"sqlite://{tmp_path / 'p.db'}",
+    )
     env.pop("ONETRIP_JWT_SECRET", None)
     result = _cli(env, "serve", "--port", "0")
     assert result.returncode != 0
@@ -131,6 +149,13 @@ def test_settings_refuse_dev_secrets_in_production(tmp_path):
     settings = Settings(env="production", var_dir=tmp_path)
     with pytest.raises(InsecureSettingsError):
         settings.check_production()
-    ok = Settings(env="production", var_dir=tmp_path, jwt_secret="x" * 40, data_key="y" * 43,
-                  oa_token="real-token", oa_aes_key="z" * 43, mp_appid="wx-real")
+    ok = Settings(
+        env="production",
+        var_dir=tmp_path,
+        jwt_secret="x" * 40,
+        data_key="y" * 43,
+        oa_token="real-token",
+        oa_aes_key="z" * 43,
+        mp_appid="wx-real",
+    )
     ok.check_production()

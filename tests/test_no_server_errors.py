@@ -99,7 +99,9 @@ def _paths(template: str) -> list[str]:
         return [template]
     choices = ["1", "999999999", "abc", "..%2F..%2Fetc", "测试"]
     paths = []
-    for combo in itertools.product(choices[:3], repeat=len(names)) if len(names) > 1 else ([c] for c in choices):
+    for combo in (
+        itertools.product(choices[:3], repeat=len(names)) if len(names) > 1 else ([c] for c in choices)
+    ):
         path = template
         for name, value in zip(names, combo, strict=True):
             path = path.replace("{" + name + "}", value)
@@ -140,7 +142,11 @@ async def test_no_input_makes_a_server_error(api, client):
                         checked += 1
                         if body is None and not query:
                             # raw bodies: send garbage bytes too
-                            garbage = await client.request(method.upper(), path, headers={
-                                **headers, "content-type": "multipart/form-data; boundary=x"}, content=b"\x00\xff--x")
+                            garbage = await client.request(
+                                method.upper(),
+                                path,
+                                headers={**headers, "content-type": "multipart/form-data; boundary=x"},
+                                content=b"\x00\xff--x",
+                            )
                             _check(garbage, f"{method.upper()} {path} garbage multipart")
     assert checked > 50

@@ -26,6 +26,13 @@ ENDPOINTS = [
     endpoint(
         "PUT", "/me/profile", put_profile, auth="citizen", body=ProfileUpdate, response=Profile, tags=["me"]
     ),
-    endpoint("GET", "/staff/users", list_staff, auth="staff", query=PageQuery, response=Page[StaffSummary],
-             tags=["staff"]),
+    endpoint(
+        "GET",
+        "/staff/users",
+        list_staff,
+        auth="staff",
+        query=PageQuery,
+        response=Page[StaffSummary],
+        tags=["staff"],
+    ),
 ]

@@ -80,7 +80,13 @@ async def list_staff(principal: Principal, offset: int, limit: int) -> tuple[int
     """Colleagues: a window clerk or approver sees their own department, the centre sees all."""
     total, rows = await repo.list_staff(lambda q: scope_to_department(q, principal), offset, limit)
     return total, [
-        StaffSummary(id=u.id, username=u.username or "", role=u.role, department=u.department_code,
-                     display_name=u.display_name, is_active=u.is_active)
+        StaffSummary(
+            id=u.id,
+            username=u.username or "",
+            role=u.role,
+            department=u.department_code,
+            display_name=u.display_name,
+            is_active=u.is_active,
+        )
         for u in rows
     ]
