@@ -12,11 +12,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-import time
 from typing import Any
 
 import structlog
-from redis.exceptions import RedisError
 
 from citizen_api import clock
 
@@ -33,6 +31,7 @@ HELP = (
 WELCOME = "感谢关注政务服务中心！\n" + HELP
 UNAVAILABLE = "该功能暂不可用，请稍后再试或进入小程序办理。"
 PROGRESS_USAGE = "请按格式发送：进度 办件编号 手机尾号4位\n例如：进度 A20260301001 5678"
+TOO_MANY = "查询过于频繁，请稍后再试。"
 GUIDE_USAGE = "请发送：指南 关键词，例如：指南 营业执照"
 ITEM_PAGE = "pages/item/detail?code={code}"
 PROGRESS_PAGE = "pages/progress/index?number={number}"
@@ -52,7 +51,6 @@ ALIASES = {
 # 进度 answers only for a matching phone tail: cap the guesses one follower may make
 PROGRESS_TRIES = 10
 PROGRESS_WINDOW_SECONDS = 600
-_local_tries: dict[str, tuple[float, int]] = {}
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -66,16 +64,14 @@ def split_command(text: str) -> tuple[str, list[str]]:
     return "", text.split()
 
 
-async def answer_text(state, text: str, follower) -> str:
+async def answer_text(state, text: str, openid: str) -> str:
     command, args = split_command(text)
     if command == "进度":
-        if not await _allow_progress(state, getattr(follower, "oa_openid", "")):
-            return "查询过于频繁，请10分钟后再试。"
-        return await progress(state, args)
+        return await progress(state, args, openid)
     if command == "指南":
         return guide(state, " ".join(args))
     if command == "预约":
-        return await appointments(state, follower)
+        return await appointments(state, openid)
     return HELP
 
 
@@ -88,12 +84,14 @@ def _optional(module: str):
         raise
 
 
-async def progress(state, args: list[str]) -> str:
+async def progress(state, args: list[str], openid: str) -> str:
     if len(args) != 2:
         return PROGRESS_USAGE
     number, tail = args[0].upper(), args[1]
-    if not re.fullmatch(r"[A-Z0-9-]{4,32}", number) or not re.fullmatch(r"\d{4}", tail):
+    if not re.fullmatch(r"[A-Z0-9]{4,32}", number) or not re.fullmatch(r"\d{4}", tail):
         return PROGRESS_USAGE
+    if not await _allow_progress(state, openid, number):
+        return TOO_MANY
     module = _optional("citizen_api.cases.progress")
     lookup = getattr(module, "lookup", None)
     if lookup is None:
@@ -141,9 +139,11 @@ def guide(state, words: str) -> str:
     return _cap("\n".join(lines))
 
 
-async def appointments(state, follower) -> str:
+async def appointments(state, openid: str) -> str:
     from bots.followers import linked_user
+    from bots.models import Follower
 
+    follower = await Follower.get_or_none(oa_openid=openid)
     user = await linked_user(follower) if follower is not None else None
     if user is None:
         return "请先在小程序“一次办”中登录（同一微信号），即可在这里查看预约。"
@@ -166,27 +166,24 @@ async def appointments(state, follower) -> str:
     return _cap("\n".join(lines))
 
 
-async def _allow_progress(state, openid: str) -> bool:
-    key = f"onetrip:bot:progress:{openid}"
-    redis = getattr(state, "redis", None)
-    if redis is not None:
-        try:
-            async with redis.pipeline(transaction=True) as pipe:
-                pipe.incr(key)
-                pipe.expire(key, PROGRESS_WINDOW_SECONDS, nx=True)
-                count, _ = await pipe.execute()
-            return int(count) <= PROGRESS_TRIES
-        except (RedisError, OSError):
-            pass
-    now = time.monotonic()
-    started, count = _local_tries.get(key, (now, 0))
-    if now - started > PROGRESS_WINDOW_SECONDS:
-        started, count = now, 0
-    _local_tries[key] = (started, count + 1)
-    if len(_local_tries) > 10_000:  # forget the oldest windows; a bound, not an exact limiter
-        for stale in sorted(_local_tries, key=lambda k: _local_tries[k][0])[:5_000]:
-            _local_tries.pop(stale, None)
-    return count + 1 <= PROGRESS_TRIES
+async def _allow_progress(state, openid: str, number: str) -> bool:
+    """Per follower, and per case number shared with ``GET /progress``: the phone tail cannot be
+    guessed faster through the bot (or through many followers) than through the API."""
+    from citizen_api.errors import ApiError
+    from citizen_api.ratelimit import limiter
+
+    settings = state.settings
+    try:
+        await limiter.hit(state, f"bot:progress:{openid}", PROGRESS_TRIES, PROGRESS_WINDOW_SECONDS)
+        await limiter.hit(
+            state,
+            f"progress:number:{number[:32]}",
+            settings.progress_number_limit,
+            settings.progress_number_window_seconds,
+        )
+    except ApiError:
+        return False
+    return True
 
 
 def _date(value: Any) -> str:

@@ -24,18 +24,25 @@ UNIONID_FETCH_SECONDS = 2.0  # inside the 5-s answer budget; a miss is retried b
 async def touch(openid: str, *, subscribing: bool = False) -> Follower:
     """The follower for ``openid``, created if new; its 48-hour window starts now (any message,
     menu click or subscription opens it)."""
+    if await seen(openid, subscribing=subscribing):
+        return await Follower.get(oa_openid=openid)
+    now = clock.now()
+    try:
+        return await Follower.create(oa_openid=openid, subscribed_at=now, last_message_at=now)
+    except IntegrityError:  # WeChat's retry or a second event raced us
+        await seen(openid, subscribing=subscribing)
+        return await Follower.get(oa_openid=openid)
+
+
+async def seen(openid: str, *, subscribing: bool = False) -> bool:
+    """Record a message from ``openid`` (one UPDATE: the hot path of text commands, which do not
+    need the row itself); False when the follower is not known yet."""
     now = clock.now()
     # whoever writes to the account follows it
     changes: dict[str, Any] = {"last_message_at": now, "subscribed": True}
     if subscribing:
         changes.update(subscribed_at=now, unsubscribed_at=None)
-    if await Follower.filter(oa_openid=openid).update(**changes):
-        return await Follower.get(oa_openid=openid)
-    try:
-        return await Follower.create(oa_openid=openid, subscribed_at=now, last_message_at=now)
-    except IntegrityError:  # WeChat's retry or a second event raced us
-        await Follower.filter(oa_openid=openid).update(**changes)
-        return await Follower.get(oa_openid=openid)
+    return bool(await Follower.filter(oa_openid=openid).update(**changes))
 
 
 async def unsubscribed(openid: str) -> None:

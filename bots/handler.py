@@ -34,9 +34,10 @@ async def respond(state, msg: dict[str, str]) -> str | None:
     msg_type = msg.get("MsgType", "").lower()
     if msg_type == "event":
         return await _event(state, openid, msg)
-    follower = await followers.touch(openid)
+    if not await followers.seen(openid):
+        await followers.touch(openid)
     if msg_type == "text":
-        return await answers.answer_text(state, msg.get("Content", ""), follower)
+        return await answers.answer_text(state, msg.get("Content", ""), openid)
     return answers.HELP  # images, voice, locations …
 
 
@@ -53,7 +54,8 @@ async def _event(state, openid: str, msg: dict[str, str]) -> str | None:
         await followers.unsubscribed(openid)
         return None
     if event == "click":
-        follower = await followers.touch(openid)
+        if not await followers.seen(openid):
+            await followers.touch(openid)
         command = MENU_KEYS.get(msg.get("EventKey", "").upper())
         if command == "进度":
             return answers.PROGRESS_USAGE
@@ -61,7 +63,7 @@ async def _event(state, openid: str, msg: dict[str, str]) -> str | None:
             return answers.GUIDE_USAGE
         if command is None:
             return answers.HELP
-        return await answers.answer_text(state, command, follower)
+        return await answers.answer_text(state, command, openid)
     if event == "scan":
         await followers.touch(openid)
         return None

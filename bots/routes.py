@@ -83,7 +83,11 @@ async def receive(ctx: Ctx) -> Response:
             reply = await runtime.store.wait_for(key, settings.bot_reply_budget_seconds)
         reply = reply or ""
     else:
-        text = await respond_within_budget(ctx.state, msg)
+        try:
+            text = await respond_within_budget(ctx.state, msg)
+        except Exception:  # a retry must redo the work, not wait for an answer that never comes
+            await runtime.store.release(key)
+            raise
         now = int(clock.now().timestamp())
         reply = xmlmsg.text_reply(msg["FromUserName"], msg.get("ToUserName", ""), text, now) if text else ""
         await runtime.store.finish(key, reply)
@@ -105,11 +109,13 @@ def _parse(raw: bytes) -> dict[str, str]:
 
 
 def _dedupe_key(msg: dict[str, str]) -> str:
-    """MsgId for messages; FromUserName + CreateTime (+ event) for events, as WeChat advises."""
+    """MsgId for messages; FromUserName + CreateTime for events, as WeChat advises, plus the event
+    and its key: two menu buttons tapped within one second are two events (a retry repeats both)."""
     if msg.get("MsgId"):
         key = "m:" + msg["MsgId"]
     else:
-        key = f"e:{msg.get('FromUserName')}:{msg.get('CreateTime')}:{msg.get('Event', '')}"
+        event = f"{msg.get('Event', '')}:{msg.get('EventKey', '')}"
+        key = f"e:{msg.get('FromUserName')}:{msg.get('CreateTime')}:{event}"
     return key if len(key) <= 120 else "h:" + hashlib.sha256(key.encode()).hexdigest()
 
 

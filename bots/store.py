@@ -19,6 +19,13 @@ from citizen_api import clock
 log = structlog.get_logger("onetrip.bot")
 
 PREFIX = "onetrip:bot:"
+# Redis reply values: b"" while the first request is working, b"=" + reply once answered (the
+# reply itself may be empty: "success")
+_DONE = b"="
+
+
+def _reply_of(value: bytes | None) -> str | None:
+    return value[1:].decode() if value and value.startswith(_DONE) else None
 
 
 class BotStore:
@@ -47,8 +54,7 @@ class BotStore:
                 redis_key = PREFIX + "reply:" + key
                 if await self.redis.set(redis_key, b"", nx=True, ex=self.reply_ttl):
                     return True, None
-                value = await self.redis.get(redis_key)
-                return False, (value.decode() if value else None)
+                return False, _reply_of(await self.redis.get(redis_key))
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot replies", error=type(exc).__name__)
         if await _insert_once(BotReply, key, clock.now() + timedelta(seconds=self.reply_ttl)):
@@ -59,11 +65,22 @@ class BotStore:
     async def finish(self, key: str, reply: str) -> None:
         if self.redis is not None:
             try:
-                await self.redis.set(PREFIX + "reply:" + key, reply.encode(), ex=self.reply_ttl)
+                await self.redis.set(PREFIX + "reply:" + key, _DONE + reply.encode(), ex=self.reply_ttl)
                 return
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot replies", error=type(exc).__name__)
         await BotReply.filter(key=key).update(reply=reply)
+
+    async def release(self, key: str) -> None:
+        """Forget an unanswered claim (the work failed), so that WeChat's retry does it again
+        instead of waiting for an answer that will never come."""
+        if self.redis is not None:
+            try:
+                await self.redis.delete(PREFIX + "reply:" + key)
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("redis unavailable for bot replies", error=type(exc).__name__)
+        await BotReply.filter(key=key, reply=None).delete()
 
     async def wait_for(self, key: str, budget: float) -> str | None:
         """The first request's answer, waiting at most ``budget`` seconds for it."""
@@ -78,8 +95,7 @@ class BotStore:
     async def peek(self, key: str) -> str | None:
         if self.redis is not None:
             try:
-                value = await self.redis.get(PREFIX + "reply:" + key)
-                return value.decode() if value else None
+                return _reply_of(await self.redis.get(PREFIX + "reply:" + key))
             except (RedisError, OSError):
                 pass
         row = await BotReply.get_or_none(key=key)
