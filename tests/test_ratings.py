@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -202,6 +202,11 @@ async def test_visit_rating_once_for_own_checked_in_appointment(api, client):
         409,
         "NOT_FINISHED",
     )
+    await create_staff("win1", "window", "GA")
+    staff = await api.staff_headers("win1")
+    assert_error(await client.post(visit_url, json={"level": 5}, headers=staff), 403, "FORBIDDEN")
+    refused = await AuditLog.get(object_type="appointment", object_id=str(visit.id))
+    assert refused.action == "rating.create_refused"
     resp = await client.post(visit_url, json={"level": 1, "tags": ["态度差"]}, headers=headers)
     assert resp.status_code == 201, resp.text
     body = resp.json()
@@ -209,3 +214,51 @@ async def test_visit_rating_once_for_own_checked_in_appointment(api, client):
     assert body["rectification"]["status"] == "open"  # a bad visit rating is followed up too
     assert (await Rating.get(id=body["id"])).department_code == "GA"
     assert_error(await client.post(visit_url, json={"level": 5}, headers=headers), 409, "ALREADY_RATED")
+
+
+# -- automatic 基本满意 (the window passes without a rating) --------------------------------------
+async def test_unrated_case_becomes_automatic_basically_satisfied_on_the_clock(api, client, settings):
+    from citizen_api.ratings.jobs import run_rating_jobs
+
+    decided = datetime(2026, 3, 2, 10, 0, tzinfo=clock.CST)  # in the past: tokens are checked on it
+    clock.set_now(decided)
+    alice, headers = await citizen(api, "alice")
+    quiet = await make_case(alice, decided_at=decided)
+    rated = await make_case(alice, decided_at=decided)
+    open_case = await make_case(alice, status="accepted")
+    assert (await client.post(url(rated.id), json={"level": 5}, headers=headers)).status_code == 201
+
+    # one minute before the 7 days are up: nothing is recorded for the citizen
+    assert await run_rating_jobs(decided + timedelta(days=7, minutes=-1), settings) == 0
+    assert await Rating.filter(application_id=quiet.id).count() == 0
+
+    clock.set_now(decided + timedelta(days=7, minutes=1))
+    assert await run_rating_jobs(clock.now(), settings) == 1
+    auto = await Rating.get(application_id=quiet.id)
+    assert (auto.level, auto.automatic, auto.user_id, auto.department_code) == (3, True, alice, "GA")
+    assert auto.service_at == decided  # counted in the period the case was decided
+    assert (await Rating.get(application_id=rated.id)).level == 5  # a citizen's rating is never replaced
+    assert await Rating.filter(application_id=open_case.id).count() == 0  # not done: nothing to rate
+    note = (await TimelineEntry.get(application_id=quiet.id, kind="rating")).note
+    assert "7 天内未评价" in note and "基本满意" in note
+
+    # the job may run again (or in two processes): still one rating
+    assert await run_rating_jobs(clock.now() + timedelta(hours=1), settings) == 0
+    assert await Rating.filter(application_id=quiet.id).count() == 1
+
+    headers = await api.citizen_headers("alice")  # the tokens follow the clock
+    shown = (await client.get(url(quiet.id), headers=headers)).json()
+    assert (shown["level"], shown["level_text"], shown["automatic"]) == (3, "基本满意", True)
+    assert_error(await client.post(url(quiet.id), json={"level": 1}, headers=headers), 409, "ALREADY_RATED")
+
+
+async def test_the_automatic_window_is_configurable(api, client, settings):
+    from citizen_api.ratings.jobs import run_rating_jobs
+
+    clock.set_now(clock.now())
+    alice, _headers = await citizen(api, "alice")
+    case = await make_case(alice, decided_at=clock.now())
+    three_days = settings.model_copy(update={"rating_window_days": 3})
+    assert await run_rating_jobs(clock.now() + timedelta(days=3, minutes=-1), three_days) == 0
+    assert await run_rating_jobs(clock.now() + timedelta(days=3, minutes=1), three_days) == 1
+    assert (await Rating.get(application_id=case.id)).automatic is True

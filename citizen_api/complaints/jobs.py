@@ -1,4 +1,4 @@
-"""Complaints past their reply deadline: the supervisors are told once."""
+"""Complaints past their reply deadline: the supervisors are told once (the outbox dedupe key says so)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,42 @@ from citizen_api.complaints import models as m
 from citizen_api.complaints.models import Complaint
 from citizen_api.delivery import notify
 
+BATCH = 500
+
 
 async def run_complaint_jobs(now: datetime) -> int:
+    """One pass over every open complaint past its deadline; returns how many were newly reported."""
     today = clock.to_local(now).date()
     acted = 0
-    for complaint in await Complaint.filter(status=m.OPEN, due_on__lt=today).order_by("due_on").limit(500):
-        async with in_transaction():
-            acted += bool(
-                await notify.tell_supervisors(
-                    "complaint.overdue",
-                    {
-                        "complaint_id": complaint.id,
-                        "due_on": complaint.due_on.isoformat(),
-                        "department": complaint.department_code,
-                    },
-                    dedupe_key=f"complaint.overdue:{complaint.id}",
-                )
-            )
-    return acted
+    last_id = 0
+    while True:
+        # keyset pages by id: every overdue complaint is seen, however many there are
+        page = (
+            await Complaint.filter(status=m.OPEN, due_on__lt=today, id__gt=last_id)
+            .order_by("id")
+            .limit(BATCH)
+        )
+        for complaint in page:
+            async with in_transaction():
+                acted += bool(await _report(complaint))
+        if len(page) < BATCH:
+            return acted
+        last_id = page[-1].id
+
+
+async def _report(complaint: Complaint) -> int:
+    """Outbox rows written (0 when this complaint was reported before)."""
+    from notifications.models import Notification
+
+    key = f"complaint.overdue:{complaint.id}"
+    if await Notification.filter(dedupe_key__startswith=f"{key}:").exists():
+        return 0
+    return await notify.tell_supervisors(
+        "complaint.overdue",
+        {
+            "complaint_id": complaint.id,
+            "due_on": complaint.due_on.isoformat(),
+            "department": complaint.department_code,
+        },
+        dedupe_key=key,
+    )

@@ -135,7 +135,7 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
     await _advance(shipment, application, report, now)
     await repo.add_timeline(application, _timeline_note(shipment, report))
     if report.state == states.SIGNED:
-        await _signed(shipment, application, now)
+        await _signed(shipment, application, report, now)
     elif report.state in states.TROUBLE:
         await _trouble(shipment, application, report, event.id)
     return "recorded", shipment.id
@@ -179,7 +179,7 @@ def _payload(shipment: Shipment, application: Application, **extra: Any) -> dict
     }
 
 
-async def _signed(shipment: Shipment, application: Application, now: datetime) -> None:
+async def _signed(shipment: Shipment, application: Application, report: Report, now: datetime) -> None:
     if shipment.direction == m.INBOUND:
         await notify.warn_staff(
             application.department_code,
@@ -200,6 +200,21 @@ async def _signed(shipment: Shipment, application: Application, now: datetime) -
             _payload(shipment, application, status="delivered", status_text="结果已送达"),
             dedupe_key=f"case.delivered:{application.id}",
         )
+        return
+    # The staff ``/deliver`` step of the cases workflow already closed the case as delivered when the
+    # parcel was handed to the courier: the signature is still news to the citizen, told once a parcel.
+    await outbox.enqueue(
+        application.applicant_id,
+        "delivery.event",
+        _payload(
+            shipment,
+            application,
+            state=states.SIGNED,
+            state_text=states.state_text(report.raw_state),
+            context=report.context,
+        ),
+        dedupe_key=f"delivery.signed:{shipment.id}",
+    )
 
 
 async def _trouble(shipment: Shipment, application: Application, report: Report, event_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Periodic 好差评 work: automatic 基本满意, rectification deadlines, follow-ups.
+"""Periodic 好差评 work: automatic 基本满意, rectification deadlines, follow-ups, overdue complaints.
 
 ``run_rating_jobs(now)`` may run in several processes at once: ratings are unique per case, every
 status change is a conditional UPDATE, and every message carries a dedupe key.
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from citizen_api import clock
+from citizen_api.complaints.jobs import run_complaint_jobs
 from citizen_api.delivery import notify
 from citizen_api.ratings import models as m
 from citizen_api.ratings import repository as repo
@@ -31,6 +32,8 @@ async def run_rating_jobs(now: datetime, settings: Settings | None = None) -> in
         await auto_rate(now, settings)
         + await deadline_warnings(clock.to_local(now).date())
         + await follow_ups(now, settings)
+        # complaints (投诉) belong to the same 好差评 system and need the same hourly pass
+        + await run_complaint_jobs(now)
     )
 
 
