@@ -55,8 +55,9 @@ RULES: dict[str, Rule] = {
     "case.warning": Rule(
         audiences=frozenset({"staff"}),
         channels=("template",),
-        when=lambda p: str(p.get("level", "")) in ("yellow", "red"),
-        why_not="warning level is neither yellow nor red",
+        # calendar_uncertain: a deadline over a year without a published schedule (supervisors)
+        when=lambda p: str(p.get("level", "")) in ("yellow", "red", "calendar_uncertain"),
+        why_not="warning level is neither yellow, red nor calendar_uncertain",
     ),
     **{
         f"appointment.{kind}": _citizen()

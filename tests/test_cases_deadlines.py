@@ -10,6 +10,7 @@ from citizen_api import clock
 from citizen_api.cases import deadlines
 from citizen_api.cases.models import Application
 from citizen_api.settings import Settings
+from notifications.models import Notification
 from tests import cases_fixtures as f
 from tests.conftest import make_settings
 
@@ -117,6 +118,7 @@ async def test_supplement_restarts_the_clock(database_url, settings, api, client
 
 
 async def test_unknown_year_is_flagged_not_guessed(database_url, settings, api, client):
+    supervisor = await f.staff(settings, "boss", "supervisor")
     # 45 working days from 2026-11-02 reach into 2027, whose official schedule nobody knows yet
     case_id, alice, _ = await _accepted_case(api, client, settings, f.at(2026, 11, 2), promised_days=45)
     detail = (await client.get(f"/api/v1/applications/{case_id}", headers=alice.headers)).json()
@@ -125,7 +127,12 @@ async def test_unknown_year_is_flagged_not_guessed(database_url, settings, api, 
     assert detail["calendar_uncertain"] is True
     assert "尚未公布" in detail["timeline"][-1]["note"]
 
-    supervisor = await f.staff(settings, "boss", "supervisor")
+    # the supervisors are told once (an outbox row each), not only shown a flag
+    told = await Notification.filter(event="case.warning", audience="staff")
+    assert [(n.payload["level"], n.payload["number"]) for n in told] == [
+        ("calendar_uncertain", detail["number"])
+    ]
+    assert "尚未公布" in told[0].payload["note"] and told[0].payload["deadline"] == "2027-01-04"
     listed = (
         await client.get(
             "/api/v1/staff/applications", params={"calendar_uncertain": "true"}, headers=supervisor

@@ -257,3 +257,40 @@ async def test_two_clerks_at_once_move_a_case_once(postgres_url, tmp_path, wecha
             assert statuses == [200, 409, 409], [r.text for r in results]
             entries = await TimelineEntry.filter(application_id=case_id, from_status="submitted").count()
             assert entries == 1
+
+
+async def test_staff_open_a_cases_material_and_the_read_is_audited(database_url, settings, api, client):
+    from tests import uploads_fixtures as files
+
+    world = await World(api, client, settings).setup()
+    content = files.pdf(5000)
+    sent = await client.post(
+        "/api/v1/uploads",
+        files={"file": ("户口簿.pdf", content, "application/pdf")},
+        headers=world.alice.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    upload_id = sent.json()["id"]
+    materials = await f.full_materials(world.alice, world.item)
+    materials[str(world.item.material("户口簿").id)] = [upload_id]
+    case_id = (await f.submit(client, world.alice, world.item, materials=materials))["id"]
+    url = f"/api/v1/staff/applications/{case_id}/materials/{upload_id}"
+
+    resp = await client.get(url, headers=world.staff["window"])
+    assert resp.status_code == 200 and resp.content == content
+    audit = await AuditLog.get(action="case.read_material", object_id=str(case_id))
+    assert audit.details["upload_id"] == upload_id and audit.actor_role == "window"
+
+    # another department's clerk, a file that is not this case's, a citizen: nothing to see
+    rs_window = await f.staff(settings, "rs-window", "window", "RS")
+    assert_error(await client.get(url, headers=rs_window), 404, "NOT_FOUND")
+    other = (await f.upload(world.alice.user_id)).id
+    assert_error(
+        await client.get(
+            f"/api/v1/staff/applications/{case_id}/materials/{other}", headers=world.staff["window"]
+        ),
+        404,
+        "NOT_FOUND",
+    )
+    assert_error(await client.get(url, headers=world.alice.headers), 403, "FORBIDDEN")
+    assert await AuditLog.filter(action="case.read_material").count() == 1

@@ -168,3 +168,38 @@ async def test_stats_per_department(database_url, settings, api, client):
         )
     ).json()
     assert all(d["on_time_rate"] is None and d["submitted"] == 0 for d in empty["departments"])
+
+
+async def test_list_totals_match_the_items_for_every_filter(database_url, settings, api, client):
+    """The list counts per warning branch (an index-only count each): the totals must still be
+    exactly the number of matching cases, on the first page and past it."""
+    clock.set_now(f.at(2026, 9, 30))
+    item = await f.published_item()
+    alice = await f.citizen(api, client)
+    staff = await _staff_world(settings)
+    ids = [(await f.submit(client, alice, item))["id"] for _ in range(7)]
+    for case_id in ids[:5]:
+        await f.act(client, staff["window"], case_id, "accept")  # deadline 2026-10-13
+    clock.set_now(f.at(2026, 10, 12))  # yellow now
+    await f.act(client, staff["approver"], ids[0], "suspend", {"reason": "检测"})  # frozen yellow
+    await f.act(client, staff["approver"], ids[1], "approve")
+    clock.set_now(f.at(2026, 10, 14))  # the running ones are red now
+    await f.act(client, staff["approver"], ids[2], "suspend", {"reason": "专家评审"})  # frozen red
+    # now: 0 suspended yellow, 1 approved, 2 suspended red, 3-4 accepted red, 5-6 submitted
+    expected = {"none": {ids[1], ids[5], ids[6]}, "yellow": {ids[0]}, "red": {ids[2], ids[3], ids[4]}}
+    for who in ("window", "supervisor"):
+        for status in (None, "accepted", "suspended", "submitted", "approved"):
+            for level, wanted in expected.items():
+                params = {"warning": level, **({"status": status} if status else {})}
+                if status:
+                    wanted = {i for i in wanted if (await Application.get(id=i)).status == status}
+                for size in (1, 20):
+                    resp = await client.get(
+                        "/api/v1/staff/applications", params={**params, "size": size}, headers=staff[who]
+                    )
+                    body = resp.json()
+                    assert body["total"] == len(wanted), (who, params, size, body)
+                    assert {c["warning"] for c in body["items"]} <= {level}
+                    if size == 20:
+                        assert {c["id"] for c in body["items"]} == wanted
+    assert (await client.get("/api/v1/staff/applications", headers=staff["rs"])).json()["total"] == 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citizen_api import clock
-from citizen_api.cases import deadlines, hooks, ports
+from citizen_api.cases import deadlines, hooks, ports, supervision
 from citizen_api.cases import repository as repo
 from citizen_api.cases.models import Application
 from citizen_api.errors import ApiError
@@ -60,7 +60,7 @@ async def accept(case: Application, body: Any, settings, actor: Any = None) -> E
     }
     after = [lambda: repo.accept_materials(case.id)]
     if clk.uncertain:
-        after.append(lambda: repo.record_warning(case, "calendar_uncertain"))
+        after.append(lambda: supervision.warn_uncertain(case))
     return Effect(note, changes, after)
 
 
@@ -105,7 +105,7 @@ async def resume(case: Application, body: Any, settings, actor: Any = None) -> E
         "yellow_on": clk.yellow_on,
         "calendar_uncertain": uncertain,
     }
-    after = [lambda: repo.record_warning(case, "calendar_uncertain")] if uncertain else []
+    after = [lambda: supervision.warn_uncertain(case)] if uncertain else []
     return Effect(note, changes, after)
 
 

@@ -59,9 +59,10 @@ class Application(Model):
         table = "applications"
         indexes = (
             ("department_code", "status", "submitted_at"),
-            # the staff list: department + status, then the warning dates, newest first
-            ("department_code", "status", "deadline", "yellow_on"),
-            ("status", "deadline", "yellow_on"),
+            # the staff list's counts, index-only: department + status, the warning dates, and the
+            # frozen warning of suspended cases (bench/cases.py)
+            ("department_code", "status", "deadline", "yellow_on", "warning"),
+            ("status", "deadline", "yellow_on", "warning"),
             ("applicant_id", "submitted_at"),
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.responses import StreamingResponse
+
 from citizen_api.cases import staff, stats, supervision
 from citizen_api.cases.schemas import (
     CaseTransitioned,
@@ -15,6 +17,7 @@ from citizen_api.cases.schemas import (
 )
 from citizen_api.cases.schemas_supervision import Stats, StatsQuery, WarningQuery, WarningView
 from citizen_api.http import Ctx, Page, endpoint
+from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC
 
 
 async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
@@ -25,6 +28,13 @@ async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
 async def case_detail(ctx: Ctx) -> StaffCaseDetail:
     """办件详情（含申请人身份信息，每次查看记入审计日志）"""
     return await staff.case_detail(ctx.user, ctx.path["id"], ctx.settings, ctx.request_id)
+
+
+async def material_content(ctx: Ctx) -> StreamingResponse:
+    """查看办件材料文件（每次查看记入审计日志）"""
+    return await staff.material_content(
+        ctx.user, ctx.path["id"], ctx.path["upload_id"], ctx.state.storage, ctx.request_id
+    )
 
 
 def _action(action: str, summary: str):
@@ -73,6 +83,14 @@ ENDPOINTS = [
         tags=_TAGS,
     ),
     endpoint("GET", _ID, case_detail, auth="staff", response=StaffCaseDetail, tags=_TAGS),
+    endpoint(
+        "GET",
+        _ID + "/materials/{upload_id:id}",
+        material_content,
+        auth="staff",
+        raw_response_doc=CONTENT_RESPONSE_DOC,
+        tags=_TAGS,
+    ),
     *[
         endpoint(
             "POST",

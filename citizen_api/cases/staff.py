@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import StreamingResponse
+
 from citizen_api import clock
 from citizen_api.audit import service as audit
 from citizen_api.cases import actions, address, views, workflow
 from citizen_api.cases import repository as repo
 from citizen_api.cases.deadlines import warning_of
-from citizen_api.cases.models import Application
+from citizen_api.cases.models import Application, ApplicationMaterial
 from citizen_api.cases.schemas import (
     CaseApplicantView,
     CaseTransitioned,
@@ -21,6 +23,7 @@ from citizen_api.errors import not_found
 from citizen_api.http import Page
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.principal import Principal
+from citizen_api.uploads import service as uploads_service
 
 
 async def _scoped(principal: Principal, case_id: int, *, lock: bool = False) -> Application:
@@ -66,6 +69,24 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
         delivery_address=address.load(case.delivery_address_enc, settings),
         staff_actions=allowed_from(case.status, principal.role),
     )
+
+
+async def material_content(
+    principal: Principal, case_id: int, upload_id: int, storage=None, request_id: str = ""
+) -> StreamingResponse:
+    """One file handed in for a case in the clerk's scope; a material is personal data: audited."""
+    case = await _scoped(principal, case_id)
+    if not await ApplicationMaterial.filter(application_id=case.id, upload_id=upload_id).exists():
+        raise not_found("未找到该材料")
+    await audit.record(
+        principal,
+        "case.read_material",
+        "application",
+        case.id,
+        {"number": case.number, "upload_id": upload_id},
+        request_id=request_id,
+    )
+    return await uploads_service.staff_open(upload_id, storage)
 
 
 async def act(

@@ -22,7 +22,13 @@ from citizen_api.cases.models import Application, SupervisionWarning
 from citizen_api.cases.schemas_supervision import WarningQuery, WarningView
 from citizen_api.cases.transitions import STATUS_TEXT
 from citizen_api.http import Page
-from citizen_api.security.principal import APPROVER, WINDOW, Principal, scope_to_department
+from citizen_api.security.principal import (
+    APPROVER,
+    SUPERVISOR,
+    WINDOW,
+    Principal,
+    scope_to_department,
+)
 from citizen_api.users.models import User
 from notifications import outbox
 
@@ -30,7 +36,11 @@ log = structlog.get_logger("onetrip.supervision")
 
 BATCH = 500
 _RANK = {"none": 0, "yellow": 1, "red": 2}
-_LEVEL_TEXT = {"yellow": "即将到期（黄灯预警）", "red": "已超期（红灯预警）"}
+_LEVEL_TEXT = {
+    "yellow": "即将到期（黄灯预警）",
+    "red": "已超期（红灯预警）",
+    "calendar_uncertain": "的期限跨越尚未公布节假日安排的年度，已按双休日推算，请在日历公布后核对",
+}
 
 
 def _stale(today: date) -> Q:
@@ -72,16 +82,7 @@ async def _store(case: Application, today: date, staff_of: dict[str, list[int]])
         staff_of[case.department_code] = await User.filter(
             role__in=[WINDOW, APPROVER], department_code=case.department_code, is_active=True
         ).values_list("id", flat=True)
-    payload = {
-        "number": case.number,
-        "item_name": case.item_name,
-        "status": case.status,
-        "status_text": STATUS_TEXT.get(case.status, case.status),
-        "level": level,
-        "note": f"办件 {case.number}（{case.item_name}）{_LEVEL_TEXT[level]}",
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "department_code": case.department_code,
-    }
+    payload = _payload(case, level)
     for user_id in staff_of[case.department_code]:
         await outbox.enqueue(
             user_id,
@@ -91,6 +92,37 @@ async def _store(case: Application, today: date, staff_of: dict[str, list[int]])
             dedupe_key=f"case.warning:{case.id}:{level}:{user_id}",
         )
     return 1
+
+
+def _payload(case: Application, level: str) -> dict:
+    return {
+        "number": case.number,
+        "item_name": case.item_name,
+        "status": case.status,
+        "status_text": STATUS_TEXT.get(case.status, case.status),
+        "level": level,
+        "note": f"办件 {case.number}（{case.item_name}）{_LEVEL_TEXT[level]}",
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "department_code": case.department_code,
+    }
+
+
+async def warn_uncertain(case: Application) -> bool:
+    """A deadline computed over an unknown year: one warning row, and the supervisors are told
+    (never silently wrong). Idempotent per case, like the yellow and red cards."""
+    if not await repo.record_warning(case, "calendar_uncertain"):
+        return False
+    supervisors = await User.filter(role=SUPERVISOR, is_active=True).values_list("id", flat=True)
+    payload = _payload(case, "calendar_uncertain")
+    for user_id in supervisors:
+        await outbox.enqueue(
+            user_id,
+            "case.warning",
+            payload,
+            audience="staff",
+            dedupe_key=f"case.warning:{case.id}:calendar_uncertain:{user_id}",
+        )
+    return True
 
 
 async def list_warnings(principal: Principal, query: WarningQuery) -> Page:
