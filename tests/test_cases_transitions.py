@@ -228,9 +228,14 @@ async def test_post_delivery_stores_the_waybill(database_url, settings, api, cli
     )
     assert resp.status_code == 200, resp.text
     detail = (await client.get(f"/api/v1/applications/{case_id}", headers=world.alice.headers)).json()
-    assert detail["status"] == "delivered"
+    # posted is not delivered: the case turns delivered when the courier reports it signed for
+    assert detail["status"] == "approved"
     assert detail["delivery"]["channel"] == "post" and detail["delivery"]["waybill"] == "EA123456785CN"
-    assert detail["finished_at"] is not None
+    assert any("EA123456785CN" in (entry.get("note") or "") for entry in detail["timeline"])
+    again = await f.act(
+        client, admin, case_id, "deliver", {"channel": "post", "company": "ems", "waybill": "EA123456799CN"}
+    )
+    assert_error(again, 409, "ALREADY_MAILED")
 
 
 async def test_two_clerks_at_once_move_a_case_once(postgres_url, tmp_path, wechat_sim):

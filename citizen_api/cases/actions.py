@@ -24,6 +24,8 @@ class Effect:
     note: str
     changes: dict[str, Any]
     after: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    # the status stays: the hooks recorded the step (posted results are delivered when signed for)
+    stays: bool = False
 
 
 _CLOCK_CLEARED = {
@@ -147,6 +149,8 @@ async def reject(case: Application, body: Any, settings, actor: Any = None) -> E
 async def deliver(case: Application, body: Any, settings, actor: Any = None) -> Effect:
     if body.channel == "post" and not body.waybill:
         raise validation_error({"body.waybill": "邮寄送达须填写运单号"})
+    if body.channel == "post" and case.delivery_channel == "post" and case.delivery_waybill:
+        raise ApiError(409, "ALREADY_MAILED", "办理结果已交寄，签收后办件自动转为已送达")
     company = (body.company or "ems").lower() if body.channel == "post" else None
     changes: dict[str, Any] = {
         "finished_at": clock.now(),
@@ -156,9 +160,10 @@ async def deliver(case: Application, body: Any, settings, actor: Any = None) -> 
     }
     changes.update(await hooks.run_deliver_hooks(case, body, actor))
     if body.channel == "post":
-        note = f"办理结果已邮寄（{company.upper()} 运单号 {body.waybill}）"
-    else:
-        note = "办理结果已在窗口领取"
+        # the delivery hook stored the shipment, the timeline entry and the citizen's message; the
+        # case becomes delivered when kuaidi100 reports it signed (state 3), not when it leaves
+        return Effect(f"办理结果已交寄（{company.upper()} {body.waybill}）", {}, stays=True)
+    note = "办理结果已在窗口领取"
     if body.note:
         note += f"；{body.note}"
     return Effect(note, changes)

@@ -69,7 +69,18 @@ _ACTIONS = [
     ("resume", "resume", Note, "恢复办理（期限顺延）", []),
     ("approve", "approve", Note, "办结：准予", [(409, "MATERIALS_OUTSTANDING")]),
     ("reject", "reject", Reason, "办结：不予许可", []),
-    ("deliver", "deliver", Deliver, "送达办理结果（窗口领取或邮寄）", []),
+    (
+        "deliver",
+        "deliver",
+        Deliver,
+        "送达办理结果（窗口领取即送达；邮寄在签收后转为已送达）",
+        [
+            (409, "ALREADY_MAILED"),
+            (409, "DELIVERY_ADDRESS_MISSING"),
+            (409, "WAYBILL_IN_USE"),
+            (422, "WAYBILL_INVALID"),
+        ],
+    ),
 ]
 
 ENDPOINTS = [

@@ -95,9 +95,18 @@ async def act(
     case = await _scoped(principal, case_id, lock=True)
     transition = workflow.check(case, action, principal)
     effect = await actions.EFFECTS[action](case, body, settings, principal)
-    await workflow.commit(
-        case, action, transition, principal, note=effect.note, changes=effect.changes, request_id=request_id
-    )
+    if effect.stays:
+        await audit.record(
+            principal, f"case.{action}", "application", case.id,
+            {"number": case.number, "from": case.status, "to": case.status, "note": effect.note},
+            request_id=request_id,
+        )  # fmt: skip
+        await case.refresh_from_db()
+    else:
+        await workflow.commit(
+            case, action, transition, principal, note=effect.note, changes=effect.changes,
+            request_id=request_id,
+        )  # fmt: skip
     for step in effect.after:
         await step()
     return CaseTransitioned(
