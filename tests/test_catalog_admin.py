@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from citizen_api.catalog import repository
+from citizen_api.catalog.rules import RULE_CODES
 from citizen_api.errors import ApiError
 from tests.catalog_fixtures import admin_headers, content_of, full_item
 from tests.conftest import assert_error, create_staff
@@ -67,6 +68,42 @@ async def test_each_consistency_rule_rejects_with_its_code(client, admin, code):
     assert (await client.post(f"{ADMIN}/items", json=good, headers=admin)).status_code == 201
     body = content_of(full_item(**BROKEN[code]))
     assert_error(await client.put(f"{ADMIN}/items/{good['code']}/draft", json=body, headers=admin), 422, code)
+
+
+def test_every_rule_has_a_case_above():
+    assert set(BROKEN) == set(RULE_CODES)
+
+
+async def test_drafts_are_invisible_to_citizens_everywhere(client, admin, api):
+    item = full_item(code="GA-DRAFT-1", name="犬只免疫证明核发")
+    assert (await client.post(f"{ADMIN}/items", json=item, headers=admin)).status_code == 201
+    assert (await client.get(ITEMS)).json() == {"total": 0, "items": []}
+    assert (await client.get(ITEMS, params={"department": "GA"})).json()["total"] == 0
+    for q in ("犬只免疫证明核发", "qzmyzmhf", "GA-DRAFT-1", "狗狗免疫证"):
+        assert (await client.get(ITEMS, params={"q": q})).json()["total"] == 0, q
+    assert (await client.get(f"{ITEMS}/suggest", params={"q": "犬只"})).json()["items"] == []
+    citizen = await api.citizen_headers()
+    assert_error(await client.get(f"{ITEMS}/GA-DRAFT-1", headers=citizen), 404, "NOT_FOUND")
+    assert_error(await client.get(f"{ITEMS}/GA-DRAFT-1/versions/1", headers=citizen), 404, "NOT_FOUND")
+    # the admin still sees it, as a draft
+    listed = (await client.get(f"{ADMIN}/items", params={"status": "draft"}, headers=admin)).json()
+    assert [i["code"] for i in listed["items"]] == ["GA-DRAFT-1"]
+
+
+async def test_admin_garbage_query_parameters_are_422(client, admin):
+    for params in (
+        {"status": "gone"},
+        {"size": "0"},
+        {"page": "-1"},
+        {"department": "'; --"},
+        {"q": "x" * 51},
+    ):
+        resp = await client.get(f"{ADMIN}/items", params=params, headers=admin)
+        assert assert_error(resp, 422, "VALIDATION_ERROR")["details"]["fields"], params
+    for body in ("not json", "[]", '{"code": 1}'):
+        headers = {**admin, "content-type": "application/json"}
+        resp = await client.post(f"{ADMIN}/items", content=body, headers=headers)
+        assert_error(resp, 422, "VALIDATION_ERROR")
 
 
 async def test_instant_items_need_promised_zero_both_ways(client, admin):

@@ -11,6 +11,8 @@ from typing import Any
 
 from citizen_api.search import text as tx
 
+CONTAINS_CACHE = 8192  # (field, token) → positions; query tokens repeat, so this stays hot
+
 
 @dataclass(frozen=True, slots=True)
 class ItemRecord:
@@ -142,6 +144,8 @@ class SearchIndex:
         self.popularity = popularity
         self.by_code = {d.record.code.lower(): i for i, d in enumerate(docs)}
         self.postings: dict[str, list[int]] = {}
+        bigram_lists: dict[str, list[int]] = {}
+        keyword_lists: dict[str, list[int]] = {}
         self.kw_sound: dict[str, list[int]] = {}  # pinyin and initials of keywords → positions
         df: dict[str, int] = {}
         for pos, doc in enumerate(docs):
@@ -150,6 +154,10 @@ class SearchIndex:
                 self.kw_sound.setdefault(sound, []).append(pos)
             for token in t.tokens | t.kw_tokens | t.bigrams:
                 self.postings.setdefault(token, []).append(pos)
+            for pair in t.bigrams:
+                bigram_lists.setdefault(pair, []).append(pos)
+            for keyword in t.keywords:
+                keyword_lists.setdefault(keyword, []).append(pos)
             for token in t.tokens | t.kw_tokens:
                 df[token] = df.get(token, 0) + 1
         n = max(len(docs), 1)
@@ -158,6 +166,20 @@ class SearchIndex:
         self.names = [d.text.name for d in docs]
         self.pinyins = [d.text.pinyin for d in docs]
         self.name_blob = Blob(self.names)
+        self.name_bigrams = {pair: frozenset(p) for pair, p in bigram_lists.items()}
+        self.keyword_docs = {keyword: frozenset(p) for keyword, p in keyword_lists.items()}
+        char_lists: dict[str, list[int]] = {}
+        for pos, name in enumerate(self.names):
+            for ch in set(name):
+                char_lists.setdefault(ch, []).append(pos)
+        self.name_lengths = [len(name) for name in self.names]
+        self.name_chars = {ch: tuple(p) for ch, p in char_lists.items()}
+        self._blobs = {
+            "name": self.name_blob,
+            "kw": Blob([d.text.kw_text for d in docs]),
+            "other": Blob([d.text.other_text for d in docs]),
+        }
+        self._contains: dict[tuple[str, str], frozenset[int]] = {}
         self.pinyin_blob = Blob(self.pinyins)
         self.initials_blob = Blob([d.text.initials for d in docs])
         owned = [(pos, sound) for pos, d in enumerate(docs) for sound in d.text.sounds]
@@ -174,6 +196,42 @@ class SearchIndex:
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._idf_unknown)
+
+    def containing(self, where: str, token: str) -> frozenset[int]:
+        """Positions whose ``where`` ("name", "kw", "other" or "any" = name or keywords) contains
+        ``token``: one C-speed scan the first time, then a dictionary hit (ranking's hot path)."""
+        key = (where, token)
+        found = self._contains.get(key)
+        if found is None:
+            if where == "any":
+                found = self.containing("name", token) | self.containing("kw", token)
+            else:
+                found = frozenset(pos for pos, _, _ in self._blobs[where].find(token))
+            if len(self._contains) >= CONTAINS_CACHE:
+                self._contains.clear()  # rare: unbounded user input; rebuilt on demand
+            self._contains[key] = found
+        return found
+
+    def near_names(self, query: str, cutoff: float) -> dict[int, str]:
+        """The names that can reach ``cutoff`` (0–100) in ``fuzz.partial_ratio`` with ``query``, by
+        position: the rest are skipped before the costly fuzzy pass (same answers, less work).
+
+        A ratio r between the shorter string (length m) and a window of the longer one needs at
+        least r·m/(2−r) characters in common, so a name sharing fewer of the query's characters
+        (counted with repeats) cannot make it.
+        """
+        r = cutoff / 100
+        need = r / (2 - r) - 1e-9
+        shared: dict[int, int] = {}
+        for ch in set(query):
+            n = query.count(ch)
+            for pos in self.name_chars.get(ch, ()):
+                shared[pos] = shared.get(pos, 0) + n
+        names = self.names
+        size = len(query)
+        lengths = self.name_lengths
+        kept = sorted(pos for pos, n in shared.items() if n >= need * min(size, lengths[pos]))
+        return {pos: names[pos] for pos in kept}
 
     def with_popularity(self, counts: dict[int, int]) -> SearchIndex:
         """The same index with fresh view/application counts (shares everything else)."""

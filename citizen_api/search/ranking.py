@@ -20,14 +20,25 @@ CODE_MATCH = 200.0
 HOMOPHONE = 80.0
 FUZZY_TRIGGER = 75.0
 MAX_VARIANTS = 6
+NAME_FUZZY_CUTOFF = 70.0
 
 Scores = dict[int, float]
+
+
+Relevance = tuple[list[int], bytes]  # positions and their rounded scores (0–255)
 
 
 def rank(index: SearchIndex, query: str) -> list[int]:
     """Document positions for a normalised query, best first ([] when nothing is relevant)."""
     if not query:
         return index.default_order
+    return order(index, relevance(index, query))
+
+
+def relevance(index: SearchIndex, query: str) -> Relevance:
+    """Every relevant item with its rounded score, before popularity breaks the ties. This is the
+    costly part and it does not depend on view counts, so the service keeps it across their
+    reloads and only re-sorts (:func:`order`)."""
     scores: Scores = {}
     code_hit = index.by_code.get(query)
     if code_hit is not None:
@@ -36,18 +47,23 @@ def rank(index: SearchIndex, query: str) -> list[int]:
         _pinyin_query(index, query, scores)
     elif tx.has_han(query):
         _chinese_query(index, query, scores)
-    return _ordered(index, scores)
-
-
-def _ordered(index: SearchIndex, scores: Scores) -> list[int]:
     if not scores:
-        return []
+        return [], b""
     floor = max(MIN_SCORE, max(scores.values()) * RELATIVE_FLOOR)
-    kept = [(pos, round(s)) for pos, s in scores.items() if s >= floor]
+    kept = [(pos, min(255, round(s))) for pos, s in scores.items() if s >= floor]
+    return [pos for pos, _ in kept], bytes(level for _, level in kept)
+
+
+def order(index: SearchIndex, found: Relevance) -> list[int]:
+    """Relevance first, then popularity (views, applications), then code."""
+    positions, levels = found
     pop = index.popularity
     docs = index.docs
-    kept.sort(key=lambda ps: (-ps[1], -pop[ps[0]], docs[ps[0]].record.code))
-    return [pos for pos, _ in kept]
+    ranked = sorted(
+        range(len(positions)),
+        key=lambda i: (-levels[i], -pop[positions[i]], docs[positions[i]].record.code),
+    )
+    return [positions[i] for i in ranked]
 
 
 def _keep(scores: Scores, pos: int, score: float) -> None:
@@ -95,8 +111,9 @@ def _chinese_query(index: SearchIndex, query: str, scores: Scores) -> None:
         _same_sound(index, query, scores)
         best = max(scores.values(), default=0.0)
     if best < FUZZY_TRIGGER and len(query) >= 3:
+        near = index.near_names(query, NAME_FUZZY_CUTOFF)
         for _name, ratio, pos in process.extract(
-            query, index.names, scorer=fuzz.partial_ratio, score_cutoff=70, limit=30
+            query, near, scorer=fuzz.partial_ratio, score_cutoff=NAME_FUZZY_CUTOFF, limit=30
         ):
             _keep(scores, pos, 30 + 0.45 * ratio)
 
@@ -113,9 +130,32 @@ def _score_variant(index: SearchIndex, v: str, scores: Scores) -> None:
     for key in (*tokens, *vb):
         candidates.update(postings.get(key, ()))
     if len(v) == 1:
-        candidates.update(pos for pos, _, _ in index.name_blob.find(v))
+        candidates.update(index.containing("name", v))
+    if not candidates:
+        return
+    # Per-token sets (cached on the index) intersected with the candidates, instead of testing
+    # every token against every candidate's strings. Candidates that cannot reach the floor
+    # _ordered will apply (0.7 × the best score, which only grows) are not scored at all: with
+    # 5,000 items a common word (登记, 证) makes thousands of candidates and few survive.
+    pairs = len(vb)
+    in_any = _weighted(index, "any", weights, candidates)
+    shared: dict[int, int] = {}
+    for pair in vb:
+        for pos in candidates.intersection(index.name_bigrams.get(pair, ())):
+            shared[pos] = shared.get(pos, 0) + 1
+    strong = candidates.intersection(index.containing("name", v))
+    strong.update(candidates.intersection(index.keyword_docs.get(v, ())))
+    best = max(max(scores.values(), default=0.0), 92.0 if strong else 0.0)  # strong ones score ≥ 92
+    floor = max(MIN_SCORE, best * RELATIVE_FLOOR) - 1e-6
+    # the best a candidate without a strong signal can do is max(50+35a/T, 45+38a/T) + 6
+    need = min((floor - 56) * total / 35, (floor - 51) * total / 38)
+    relevant = strong | candidates.intersection(index.containing("kw", v))
+    relevant.update(pos for pos, a in in_any.items() if a >= need)
+    relevant.update(pos for pos, n in shared.items() if n * 2 >= pairs)
+    in_name = _weighted(index, "name", weights, relevant)
+    other = _weighted(index, "other", weights, relevant)
     docs = index.docs
-    for pos in candidates:
+    for pos in relevant:
         t = docs[pos].text
         name = t.name
         if v == name:
@@ -127,22 +167,29 @@ def _score_variant(index: SearchIndex, v: str, scores: Scores) -> None:
         elif v in t.keywords:
             s = 94.0
         else:
-            in_name = sum(w for tok, w in weights.items() if tok in name)
-            in_any = sum(w for tok, w in weights.items() if tok in name or tok in t.kw_text)
-            s = max(
-                50 + 35 * in_name / total if in_name else 0.0, 45 + 38 * in_any / total if in_any else 0.0
-            )
+            n = in_name.get(pos, 0.0)
+            a = in_any.get(pos, 0.0)
+            s = max(50 + 35 * n / total if n else 0.0, 45 + 38 * a / total if a else 0.0)
             if v in t.kw_text:
                 s = max(s, 88.0)
-            if vb:
-                shared = len(vb & t.bigrams) / len(vb)
-                if shared >= 0.5:
-                    s = max(s, 40 + 40 * shared)
+            if pairs:
+                ratio = shared.get(pos, 0) / pairs
+                if ratio >= 0.5:
+                    s = max(s, 40 + 40 * ratio)
         # department, type or result words in the query (市场监管 营业执照) break ties
-        other = sum(w for tok, w in weights.items() if tok in t.other_text)
-        if other:
-            s += 6 * other / total
+        o = other.get(pos)
+        if o:
+            s += 6 * o / total
         _keep(scores, pos, s)
+
+
+def _weighted(index: SearchIndex, where: str, weights: dict[str, float], candidates: set[int]) -> Scores:
+    """For each candidate, the summed weight of the query tokens its ``where`` text contains."""
+    out: Scores = {}
+    for token, w in weights.items():
+        for pos in candidates.intersection(index.containing(where, token)):
+            out[pos] = out.get(pos, 0.0) + w
+    return out
 
 
 def _same_sound(index: SearchIndex, query: str, scores: Scores) -> None:

@@ -22,7 +22,7 @@ from citizen_api.search import repository as repo
 from citizen_api.search import text as tx
 from citizen_api.search.defaults import DEFAULT_TERMS
 from citizen_api.search.index import ItemRecord, SearchIndex, build
-from citizen_api.search.ranking import rank
+from citizen_api.search.ranking import order, relevance
 
 log = structlog.get_logger("onetrip.search")
 
@@ -74,9 +74,12 @@ class _Lru(OrderedDict):
 class _Generation:
     """One index and the answers computed from it; replaced whole, never mutated after a swap."""
 
-    def __init__(self, index: SearchIndex, number: int, capacity: int) -> None:
+    def __init__(self, index: SearchIndex, number: int, capacity: int, relevance: _Lru | None = None) -> None:
         self.index = index
         self.number = number
+        # relevance does not depend on popularity: a popularity reload keeps it (same items, same
+        # positions), so that the minutely reload costs a re-sort per query, not a re-ranking
+        self.relevance = relevance if relevance is not None else _Lru(capacity)
         self.ranked = _Lru(capacity)
         self.pages = _Lru(capacity)
 
@@ -126,7 +129,14 @@ class SearchService:
     def _hits(self, gen: _Generation, query: str, filters: Filters) -> list[int]:
         ranked = gen.ranked.lookup(query)
         if ranked is None:
-            ranked = rank(gen.index, query)
+            if not query:
+                ranked = gen.index.default_order
+            else:
+                found = gen.relevance.lookup(query)
+                if found is None:
+                    found = relevance(gen.index, query)
+                    gen.relevance.store(query, found)
+                ranked = order(gen.index, found)
             gen.ranked.store(query, ranked)
         if not filters.active:
             return ranked
@@ -168,11 +178,12 @@ class SearchService:
         """Reload view and application counts into the ranking (no rebuild)."""
         counts = await repo.popularity()
         async with self._lock:
-            self._swap(self._gen.index.with_popularity(counts))
+            gen = self._gen
+            self._swap(gen.index.with_popularity(counts), relevance=gen.relevance)
             self._popularity_at = time.monotonic()
 
-    def _swap(self, index: SearchIndex) -> None:
-        self._gen = _Generation(index, self._gen.number + 1, self._capacity)
+    def _swap(self, index: SearchIndex, relevance: _Lru | None = None) -> None:
+        self._gen = _Generation(index, self._gen.number + 1, self._capacity, relevance)
 
     async def watch(self) -> None:
         """Every ``catalog_refresh_seconds``: rebuild if another process changed the catalog."""
