@@ -41,6 +41,14 @@ format: install
 bench: install
 	@for b in bench/*.py; do [ "$$(basename $$b)" = "_common.py" ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Fault drills of issue 8, each a script that prints its figures and exits non-zero when a goal fails:
+# 1 schemathesis, 2 load (bench/load.py), 3 Redis outage, 4 worker SIGKILL (bench/notify.py), 5 PostgreSQL
+# restart. All run even when one fails; the target fails if any did.
+DRILLS ?= drills/schema_fuzz.py bench/load.py drills/redis_outage.py bench/notify.py drills/pg_restart.py
+drills: install
+	@failed=""; for d in $(DRILLS); do echo "== $$d"; $(PY) $$d || failed="$$failed $$d"; done; \
+	if [ -n "$$failed" ]; then echo "drills failed:$$failed"; exit 1; fi; echo "all drills passed"
+
 # Until the first release the schema is one initial migration, regenerated from the models.
 migrations: install
 	flock /tmp/onetrip-migrations.lock bash -c 'rm -f citizen_api/migrations/0*.py && \

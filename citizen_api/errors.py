@@ -144,8 +144,20 @@ async def unexpected_error_handler(request: Request, exc: Exception) -> JSONResp
     return error_response(500, "INTERNAL_ERROR", details={"request_id": request_id})
 
 
+def _outage_candidates() -> tuple[type[BaseException], ...]:
+    """The exception classes a database outage surfaces as. Starlette hands a handler for
+    ``Exception`` to its outermost middleware, which re-raises after answering: the request log
+    and metrics would record a 500 and the server would print a traceback. Handlers for these
+    concrete classes run inside the request middleware instead, and answer without re-raising."""
+    import asyncpg
+    from tortoise.exceptions import BaseORMException
+
+    return (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, BaseORMException)
+
+
 EXCEPTION_HANDLERS = {
     ApiError: api_error_handler,
     HTTPException: http_exception_handler,
+    **dict.fromkeys(_outage_candidates(), unexpected_error_handler),
     Exception: unexpected_error_handler,
 }

@@ -1,0 +1,160 @@
+"""Security matrix over the served OpenAPI spec, so a new route cannot slip past it.
+
+- every ``/staff/*`` and ``/admin/*`` operation: anonymous → 401, a citizen → 403;
+- every citizen operation on an object (``{id}`` in the path): another citizen's object → 404,
+  exactly as an id that does not exist (no way to learn that it exists).
+
+The objects belong to Bob and are made through the API; Alice tries them all with valid bodies, so
+that a 422 cannot hide a missing ownership check.
+"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests import cases_fixtures
+from tests.appointments_fixtures import make_hall
+from tests.conftest import assert_error
+from tests.test_degradation import first_open_slot
+
+PLACEHOLDERS = {"id": "1", "upload_id": "1", "code": "GA-HJ-001", "version": "1", "date": "2026-12-01"}
+ADDRESS = {
+    "name": "王五",
+    "phone": "13712345678",
+    "province": "广东省",
+    "city": "广州市",
+    "address": "天河路1号",
+}
+
+
+async def spec(client: httpx.AsyncClient) -> dict:
+    resp = await client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200
+    return resp.json()
+
+
+def operations(openapi: dict):
+    for path, ops in openapi["paths"].items():
+        for method, op in ops.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield method.upper(), path, op
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+async def test_staff_and_admin_routes_refuse_anonymous_and_citizens(client, api):
+    citizen = await api.citizen_headers("alice")
+    checked = 0
+    for method, path, op in operations(await spec(client)):
+        if not path.startswith(("/api/v1/staff/", "/api/v1/admin/")):
+            continue
+        assert op.get("security"), f"{method} {path} is documented as public"
+        url = fill(path, PLACEHOLDERS)
+        body = {} if method in ("POST", "PUT", "PATCH") else None
+        anonymous = await client.request(method, url, json=body)
+        assert anonymous.status_code == 401, f"{method} {path}: {anonymous.status_code} {anonymous.text}"
+        assert_error(anonymous, 401, "UNAUTHENTICATED")
+        forbidden = await client.request(method, url, json=body, headers=citizen)
+        assert forbidden.status_code == 403, f"{method} {path}: {forbidden.status_code} {forbidden.text}"
+        assert_error(forbidden, 403, "FORBIDDEN")
+        checked += 1
+    assert checked >= 40, checked  # the walk really saw the staff API
+
+
+async def bobs_objects(client, api, settings) -> dict[str, int]:
+    """Bob's upload, case, decided and rated case, booking and waiting-list entry, made through the API."""
+    item = await cases_fixtures.published_item()
+    bob = await cases_fixtures.citizen(api, client, "bob", phone="13800001111", id_index=1)
+    case = await cases_fixtures.submit(client, bob, item)
+
+    done = await cases_fixtures.submit(client, bob, item)
+    window = await cases_fixtures.staff(settings, "clerk", "window")
+    approver = await cases_fixtures.staff(settings, "boss", "approver")
+    assert (await cases_fixtures.act(client, window, done["id"], "accept")).status_code == 200
+    approved = await cases_fixtures.act(client, approver, done["id"], "approve", {"note": "同意"})
+    assert approved.status_code == 200, approved.text
+    rated = await client.post(
+        f"/api/v1/applications/{done['id']}/rating", json={"level": 5}, headers=bob.headers
+    )
+    assert rated.status_code == 201, rated.text
+
+    # one place per slot: Carol takes it, so Bob's second try lands on the waiting list
+    hall = await make_hall(
+        weekday_periods=[{"start": "09:00", "end": "12:00", "slot_minutes": 60, "capacity": 1}]
+    )
+    slot_id = await first_open_slot(client, hall.item.code)
+    booking = {"slot_id": slot_id, "item_code": hall.item.code}
+    carol = await cases_fixtures.citizen(api, client, "carol", phone="13800002222", id_index=2)
+    assert (await client.post("/api/v1/appointments", json=booking, headers=carol.headers)).status_code == 201
+    waiting = await client.post("/api/v1/appointments/waitlist", json=booking, headers=bob.headers)
+    assert waiting.status_code == 201, waiting.text
+    slot_id = await first_open_slot(client, hall.item.code)
+    booking = {"slot_id": slot_id, "item_code": hall.item.code}
+    booked = await client.post("/api/v1/appointments", json=booking, headers=bob.headers)
+    assert booked.status_code == 201, booked.text
+    return {
+        "upload": bob.uploads[0].id,
+        "application": case["id"],
+        "decided": done["id"],
+        "rating": rated.json()["id"],
+        "appointment": booked.json()["id"],
+        "waitlist": waiting.json()["id"],
+    }
+
+
+# Citizen operations on an object: which of Bob's objects to aim at, and a body that is valid.
+OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
+    ("GET", "/api/v1/uploads/{id}"): ("upload", None),
+    ("GET", "/api/v1/uploads/{id}/content"): ("upload", None),
+    ("GET", "/api/v1/applications/{id}"): ("application", None),
+    ("POST", "/api/v1/applications/{id}/supplement"): ("application", {"materials": {}}),
+    ("POST", "/api/v1/applications/{id}/withdraw"): ("application", None),
+    ("PUT", "/api/v1/applications/{id}/delivery"): ("decided", ADDRESS),
+    ("GET", "/api/v1/applications/{id}/delivery"): ("decided", None),
+    ("POST", "/api/v1/applications/{id}/mail-in"): (
+        "application",
+        {"company": "ems", "waybill": "EA123456789CN"},
+    ),
+    ("POST", "/api/v1/applications/{id}/rating"): ("decided", {"level": 5}),
+    ("PUT", "/api/v1/applications/{id}/rating"): ("decided", {"level": 5}),
+    ("GET", "/api/v1/applications/{id}/rating"): ("decided", None),
+    ("GET", "/api/v1/appointments/{id}"): ("appointment", None),
+    ("POST", "/api/v1/appointments/{id}/cancel"): ("appointment", None),
+    ("POST", "/api/v1/appointments/{id}/rating"): ("appointment", {"level": 5}),
+    ("POST", "/api/v1/appointments/waitlist/{id}/leave"): ("waitlist", None),
+    ("POST", "/api/v1/ratings/{id}/rectification/verdict"): ("rating", {"verdict": "satisfied"}),
+}
+
+
+async def test_another_citizens_objects_are_404(client, api, settings):
+    objects = await bobs_objects(client, api, settings)
+    alice = await api.citizen_headers("alice")
+    seen = set()
+    for method, path, op in operations(await spec(client)):
+        if (
+            "{id}" not in path
+            or path.startswith(("/api/v1/staff/", "/api/v1/admin/"))
+            or not op.get("security")
+        ):
+            continue
+        assert (method, path) in OBJECT_CALLS, f"{method} {path}: add it to the security matrix"
+        seen.add((method, path))
+        kind, body = OBJECT_CALLS[(method, path)]
+        resp = await client.request(method, fill(path, {"id": str(objects[kind])}), json=body, headers=alice)
+        assert resp.status_code == 404, f"{method} {path} on Bob's {kind}: {resp.status_code} {resp.text}"
+        assert_error(resp, 404, "NOT_FOUND")
+        missing = await client.request(method, fill(path, {"id": "999999"}), json=body, headers=alice)
+        assert missing.status_code == 404 and missing.json() == resp.json(), (
+            f"{method} {path} tells them apart"
+        )
+    assert seen == set(OBJECT_CALLS), set(OBJECT_CALLS) - seen  # no stale rows in the table
+
+    # and nothing of Bob's shows in Alice's lists
+    for url in ("/api/v1/applications", "/api/v1/appointments", "/api/v1/appointments/waitlist"):
+        listed = (await client.get(url, headers=alice)).json()
+        items = listed["items"] if isinstance(listed, dict) else listed
+        assert items == [], f"{url}: {items}"
