@@ -9,10 +9,14 @@ import structlog
 
 from citizen_api.security.masking import scrub
 
+# values we generate ourselves (hex ids, timestamps) hold no personal data; scrubbing them would
+# mask digit runs inside them and break log search by request id
+_OWN_KEYS = frozenset({"request_id", "timestamp", "job_id", "trace_id"})
+
 
 def _scrub_event(logger, method_name, event_dict):
     for key, value in list(event_dict.items()):
-        if isinstance(value, str):
+        if isinstance(value, str) and key not in _OWN_KEYS:
             event_dict[key] = scrub(value)
     return event_dict
 
