@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.users.models import User
@@ -34,6 +35,10 @@ PERMANENT_ERRCODES = frozenset({40037, 47001, 47003, 41028, 41029, 41030, 40036,
 
 class PermanentFailure(Exception):
     pass
+
+
+class LeaseLost(Exception):
+    """This attempt no longer owns the row; its successor sends it."""
 
 
 @dataclass
@@ -114,15 +119,9 @@ async def via_subscribe(d: Delivery) -> Sent | None:
         d.notes.append(f"subscribe message refused by WeChat ({REFUSED})")
         return None
     holds = row.grant_status == "held" and row.grant_template_id == spec.template_id
-    if not holds:
-        if not await grants.spend(d.user.id, spec.template_id):
-            d.notes.append("no subscribe grant")
-            return None
-        row.grant_template_id, row.grant_status = spec.template_id, "held"
-        # saved at once: a retry of this row reuses the grant instead of spending another
-        await Notification.filter(id=row.id, attempt_id=row.attempt_id).update(
-            grant_template_id=spec.template_id, grant_status="held"
-        )
+    if not holds and not await _take_grant(row, d.user.id, spec.template_id):
+        d.notes.append("no subscribe grant")
+        return None
     data = rendering.render_data(spec.data, d.values, row.created_at)
     page = rendering.fill(spec.page, d.values) if spec.page else None
     try:
@@ -208,6 +207,22 @@ async def _custom_text(d: Delivery, openid: str, channel: str, follower) -> Sent
             raise PermanentFailure(f"custom: {exc}") from exc
         raise
     return Sent(channel, openid, _msgid(answer))
+
+
+async def _take_grant(row: Notification, user_id: int, template_id: str) -> bool:
+    """Spend one grant and record on the row that it holds it, in ONE transaction: a sender
+    killed between the two would otherwise lose the grant, and the retry find none left.
+    The row's record lets its retries reuse the grant instead of spending another."""
+    async with in_transaction():
+        if not await grants.spend(user_id, template_id):
+            return False
+        held = await Notification.filter(id=row.id, attempt_id=row.attempt_id, status="sending").update(
+            grant_template_id=template_id, grant_status="held"
+        )
+        if held != 1:  # another sender took the row over: give the grant back (rollback)
+            raise LeaseLost(f"notification {row.id} was taken over before its grant was held")
+    row.grant_template_id, row.grant_status = template_id, "held"
+    return True
 
 
 CHANNELS = {"subscribe": via_subscribe, "template": via_template, "custom": via_custom, "direct": via_direct}

@@ -30,7 +30,15 @@ from tortoise.expressions import F, Q
 from citizen_api import clock
 from citizen_api.wechat.gateway import WeChatApiError, WeChatUnavailable
 from citizen_api.wechat.messages import WeChatMessenger, WeChatRateLimited
-from notifications.actions import Delivery, PermanentFailure, Sent, Skipped, deliver, refund_held_grant
+from notifications.actions import (
+    Delivery,
+    LeaseLost,
+    PermanentFailure,
+    Sent,
+    Skipped,
+    deliver,
+    refund_held_grant,
+)
 from notifications.config import TemplatesConfig, templates_for
 from notifications.models import Notification
 
@@ -91,6 +99,9 @@ async def process(row_id: int, runtime: Runtime) -> str:
     delivery = Delivery(row, runtime.messenger, runtime.templates, runtime.settings)
     try:
         outcome = await deliver(delivery)
+    except LeaseLost:
+        log.warning("notification taken over before it was sent", id=row.id, attempt_id=row.attempt_id)
+        return "lost-lease"
     except PermanentFailure as exc:
         return await _mark_dead(row, str(exc))
     except WeChatRateLimited as exc:

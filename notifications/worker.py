@@ -18,6 +18,7 @@ import aiohttp
 import structlog
 from arq import cron, func
 from arq.connections import RedisSettings
+from arq.constants import in_progress_key_prefix
 from arq.worker import Worker
 from redis.exceptions import RedisError
 
@@ -44,9 +45,43 @@ async def send_notification(ctx: dict[str, Any], row_id: int) -> str:
         return "error"
 
 
+def in_progress_seconds(settings) -> float:
+    """How long arq's "in progress" mark outlives a worker that died holding a job.
+
+    arq sets it to the longest job timeout + 10 s, and the cron jobs' default timeout is 300 s:
+    a SIGKILLed worker's send jobs (and their rows, which the sweep cannot queue again while the
+    job exists) would then wait 310 s instead of their lease. Sized for the send job instead;
+    longer periodic jobs keep their mark alive with :func:`_keep_in_progress`. The mark is not
+    what stops a double send (the row's claim is), so a short margin is safe."""
+    timeout = settings.notify_job_timeout_seconds
+    return timeout + min(10.0, max(1.0, timeout))
+
+
+@contextlib.asynccontextmanager
+async def _keep_in_progress(ctx: dict[str, Any]):
+    """Refresh this job's in-progress mark while it runs, so no other worker starts it again."""
+    key = in_progress_key_prefix + str(ctx.get("job_id", ""))
+    seconds = in_progress_seconds(ctx["settings"])
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(seconds / 3)
+            with contextlib.suppress(RedisError, OSError):
+                await ctx["redis"].pexpire(key, int(seconds * 1000))
+
+    task = asyncio.create_task(beat(), name="in-progress-heartbeat")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def _periodic(name: str, path: str):
     async def run(ctx: dict[str, Any]) -> int | None:
-        return await jobs.run_job(name, path, clock.now(), ctx.get("runtime"))
+        async with _keep_in_progress(ctx):
+            return await jobs.run_job(name, path, clock.now(), ctx.get("runtime"))
 
     run.__qualname__ = run.__name__ = f"periodic_{name}"
     return run
@@ -116,7 +151,7 @@ def build_worker(
         options["redis_pool"] = redis_pool
     else:
         options["redis_settings"] = RedisSettings.from_dsn(settings.redis_url)
-    return Worker(
+    worker = Worker(
         functions=[send],
         cron_jobs=crons,
         queue_name=settings.notify_queue_name,
@@ -130,6 +165,8 @@ def build_worker(
         log_results=False,
         **options,
     )
+    worker.in_progress_timeout_s = in_progress_seconds(settings)  # see in_progress_seconds
+    return worker
 
 
 def run_worker(settings) -> None:

@@ -135,7 +135,7 @@ def test_logs_mask_personal_data_but_keep_request_ids(capsys):
     from citizen_api.logging_setup import configure_logging
 
     configure_logging(json_logs=True)
-    request_id = "596fc40d1e034ea4b13613812345678e"  # hex that happens to hold a mobile-like run
+    request_id = "596fc40d1e034ea4b1e13812345678ee"  # hex that happens to hold a mobile-like run
     structlog.get_logger().info(
         "profile saved", request_id=request_id, note="手机 13812345678 身份证 11010519491231002X"
     )
