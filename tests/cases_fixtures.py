@@ -58,6 +58,7 @@ async def published_item(
     statutory_days: int = 20,
     visits: int = 0,
     materials: list[tuple[str, str, str]] | None = None,
+    deliverable: bool = True,
 ) -> Item:
     department_row = await department(dept, {"GA": "公安局", "RS": "人社局"}.get(dept, dept))
     item = await ServiceItem.create(
@@ -69,6 +70,7 @@ async def published_item(
         online=True,
         promised_days=promised_days,
         statutory_days=statutory_days,
+        deliverable=deliverable,
     )
     version = await ItemVersion.create(
         item=item,
@@ -80,6 +82,7 @@ async def published_item(
         promised_days=promised_days,
         visits=visits,
         online=True,
+        deliverable=deliverable,
         published_at=clock.now(),
     )
     rows = []

@@ -229,6 +229,36 @@ async def test_delivery_address_is_stored_encrypted_and_shown_masked(database_ur
         "VALIDATION_ERROR",
     )
     assert "body.delivery.phone" in error["details"]["fields"]
+    # the same division check as PUT /applications/{id}/delivery
+    nowhere = dict(address, district="不存在区")
+    error = assert_error(
+        await client.post(
+            "/api/v1/applications",
+            json={
+                "item_code": item.code,
+                "materials": await f.full_materials(alice, item),
+                "delivery": nowhere,
+            },
+            headers=alice.headers,
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert "body.delivery.district" in error["details"]["fields"]
+    hall_only = await f.published_item("GA-HJ-009", name="户口登记项目变更", deliverable=False)
+    assert_error(
+        await client.post(
+            "/api/v1/applications",
+            json={
+                "item_code": hall_only.code,
+                "materials": await f.full_materials(alice, hall_only),
+                "delivery": address,
+            },
+            headers=alice.headers,
+        ),
+        409,
+        "DELIVERY_NOT_OFFERED",
+    )
 
 
 async def test_reuse_of_accepted_materials(database_url, settings, api, client):

@@ -88,6 +88,7 @@ ENDPOINTS = [
         tags=_TAGS,
         errors=[
             (409, "PROFILE_INCOMPLETE"),
+            (409, "DELIVERY_NOT_OFFERED"),
             (422, "MATERIALS_MISSING"),
             (422, "MATERIALS_TOO_LARGE"),
         ],

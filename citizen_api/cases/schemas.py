@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citizen_api.delivery.schemas import DeliveryAddress
 from citizen_api.http import PageQuery
-from citizen_api.security.identity import is_valid_mobile, normalise_mobile
 
 Id = Field(ge=1, le=2_147_483_647)
 StatusName = Literal[
@@ -40,23 +40,8 @@ def _check_material_uploads(value: MaterialUploads) -> MaterialUploads:
     return value
 
 
-class CaseDeliveryAddress(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=30, description="收件人")
-    phone: str = Field(min_length=11, max_length=16, description="收件人手机号")
-    province: str = Field(min_length=1, max_length=20)
-    city: str = Field(min_length=1, max_length=30)
-    district: str = Field(min_length=1, max_length=30)
-    address: str = Field(min_length=2, max_length=200, description="详细地址")
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        value = normalise_mobile(value)
-        if not is_valid_mobile(value):
-            raise ValueError("手机号码格式不正确")
-        return value
+# the contract's ADDRESS, one shape for submission and PUT /applications/{id}/delivery
+CaseDeliveryAddress = DeliveryAddress
 
 
 class CaseSubmit(BaseModel):

@@ -45,6 +45,18 @@ async def _department_code(item) -> str:
     return (await Department.get(id=item.department_id)).code
 
 
+def _checked_delivery(body: CaseSubmit, version: ItemVersion) -> dict | None:
+    """The same rules as ``PUT /applications/{id}/delivery``: a deliverable item, a real division."""
+    if body.delivery is None:
+        return None
+    if not version.deliverable:
+        raise ApiError(409, "DELIVERY_NOT_OFFERED", "该事项不提供免费邮寄")
+    # imported here: the delivery domain builds on cases, not the other way round
+    from citizen_api.delivery.service import checked_address
+
+    return checked_address(body.delivery, "body.delivery")
+
+
 async def submit(principal: Principal, body: CaseSubmit, settings, request_id: str = "") -> CaseCreated:
     user, profile = await applicant_profile(principal, settings)
     item = await ports.published_item(body.item_code)
@@ -58,6 +70,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
     pairs, size, upload_ids = await materials.check_uploads(
         user.id, body.materials, 0, settings.case_max_total_upload_bytes
     )
+    delivery = _checked_delivery(body, version)
 
     today = clock.today()
     department = await _department_code(item)
@@ -87,7 +100,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         missing=[m.id for m in tolerated],
         missing_due=missing_due,
         total_upload_bytes=size,
-        delivery_address_enc=address.store(body.delivery.model_dump() if body.delivery else None, settings),
+        delivery_address_enc=address.store(delivery, settings),
     )
     await repo.add_materials(case.id, pairs)
     await ports.mark_attached(upload_ids)

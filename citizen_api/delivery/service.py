@@ -42,12 +42,12 @@ CLOSED = ("delivered", "withdrawn", "not_accepted")
 AfterCommit = Callable[[Callable[[], Awaitable[None] | None]], None]
 
 
-def checked_address(body: DeliveryAddress) -> dict[str, Any]:
+def checked_address(body: DeliveryAddress, field_prefix: str = "body") -> dict[str, Any]:
     """The address with canonical division names and its GB/T 2260 code; 422 naming the bad field."""
     try:
         found = divisions.resolve(body.province, body.city, body.district)
     except divisions.DivisionError as exc:
-        raise validation_error({f"body.{exc.field}": exc.message}, "省市区不正确") from None
+        raise validation_error({f"{field_prefix}.{exc.field}": exc.message}, "省市区不正确") from None
     return {
         "name": body.name,
         "phone": body.phone,
