@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 import aiohttp
@@ -182,4 +183,13 @@ def run_worker(settings) -> None:
         )
     settings.check_production()
     asyncio.set_event_loop(asyncio.new_event_loop())
-    build_worker(settings).run()
+    # arq gives up after a few connection retries and its poll loop dies with Redis; the outbox
+    # keeps every message meanwhile, so wait for Redis here instead of exiting (and relying on
+    # systemd's restart): the worker comes back by itself when Redis does
+    while True:
+        try:
+            build_worker(settings).run()
+            return
+        except (RedisError, OSError) as exc:
+            log.warning("redis unavailable, worker retries", error=type(exc).__name__, retry_in=2)
+            time.sleep(2)

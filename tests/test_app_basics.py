@@ -127,19 +127,26 @@ async def test_readyz_checks_redis_when_configured(tmp_path, sqlite_template, we
     assert status == 503 and body["checks"]["redis"] is False and body["checks"]["database"] is True
 
 
-def test_logs_mask_personal_data_but_keep_request_ids(capsys):
+def test_logs_mask_personal_data_but_keep_request_ids(monkeypatch):
+    import io
     import json
+    import sys
 
     import structlog
 
     from citizen_api.logging_setup import configure_logging
 
+    previous = structlog.get_config()
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buffer)
     configure_logging(json_logs=True)
-    request_id = "596fc40d1e034ea4b1e13812345678ee"  # hex that happens to hold a mobile-like run
-    structlog.get_logger().info(
-        "profile saved", request_id=request_id, note="手机 13812345678 身份证 11010519491231002X"
-    )
-    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    try:
+        request_id = "596fc40d1e034ea4b1e13812345678ee"  # hex that happens to hold a mobile-like run
+        note = "手机 13812345678 身份证 11010519491231002X"
+        structlog.get_logger().info("profile saved", request_id=request_id, note=note)
+    finally:
+        structlog.configure(**previous)  # later tests log through the default logger again
+    line = json.loads(buffer.getvalue().strip().splitlines()[-1])
     assert line["request_id"] == request_id
     assert "13812345678" not in line["note"] and "138****5678" in line["note"]
     assert "11010519491231002X" not in line["note"]
