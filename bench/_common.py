@@ -22,6 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
+def run(coro):
+    """asyncio.run on uvloop when present: the load generator shares the two cores with the server
+    under test, so every cycle it saves is a cycle the server gets."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

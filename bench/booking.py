@@ -25,6 +25,7 @@ from bench._common import (
     drop_pg_database,
     fresh_pg_database,
     load,
+    run,
     run_cli,
     server_logging_to_file,
 )
@@ -169,4 +170,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run(main()))

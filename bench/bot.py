@@ -14,7 +14,6 @@ PostgreSQL; ``--workers N`` runs N uvicorn workers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import hashlib
 import secrets
@@ -35,6 +34,9 @@ from bench._common import (
     load,
     run_cli,
     server_logging_to_file,
+)
+from bench._common import (
+    run as run_event_loop,
 )
 from bots.answers import HELP
 
@@ -185,4 +187,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run_event_loop(main()))

@@ -31,6 +31,7 @@ from bench._common import (
     drop_pg_database,
     fresh_pg_database,
     load,
+    run,
     run_cli,
     server_logging_to_file,
 )
@@ -310,4 +311,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run(main()))

@@ -12,7 +12,6 @@ Exits 1 if any request failed.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import statistics
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import load
+from bench._common import load, run
 from drills._mix import Mix, op_for, prepare
 from drills._stack import Stack
 
@@ -127,4 +126,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run(main()))

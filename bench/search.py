@@ -15,7 +15,6 @@ Exits 1 if a search answers anything but 200, or a query misses its expected fir
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from bench._common import (
     fresh_pg_database,
     load,
     rss_mb,
+    run,
     run_cli,
     server_logging_to_file,
 )
@@ -256,4 +256,4 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(run(main()))
