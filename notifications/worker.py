@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sys
 import time
 from typing import Any
 
@@ -184,12 +186,11 @@ def run_worker(settings) -> None:
     settings.check_production()
     asyncio.set_event_loop(asyncio.new_event_loop())
     # arq gives up after a few connection retries and its poll loop dies with Redis; the outbox
-    # keeps every message meanwhile, so wait for Redis here instead of exiting (and relying on
-    # systemd's restart): the worker comes back by itself when Redis does
-    while True:
-        try:
-            build_worker(settings).run()
-            return
-        except (RedisError, OSError) as exc:
-            log.warning("redis unavailable, worker retries", error=type(exc).__name__, retry_in=2)
-            time.sleep(2)
+    # keeps every message meanwhile. Rather than exit (and rely on systemd's restart), wait and
+    # start afresh in this same process: exec leaves no half-closed pools or stray tasks behind.
+    try:
+        build_worker(settings).run()
+    except (RedisError, OSError) as exc:
+        log.warning("redis unavailable, worker restarts itself", error=type(exc).__name__, retry_in=2)
+        time.sleep(2)
+        os.execv(sys.executable, [sys.executable, *sys.argv])

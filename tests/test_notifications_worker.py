@@ -51,20 +51,45 @@ def _wait_port(port: int, proc: subprocess.Popen) -> None:
     raise RuntimeError("private redis-server did not start")
 
 
+class PrivateRedis:
+    """A Redis of our own, stopped and started by the tests; the shared one is never touched."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        args = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
 @pytest.fixture
-def private_redis() -> Iterator[str]:
-    """A Redis of our own: the worker is killed here, and the shared one is never touched."""
+def private_redis() -> Iterator[PrivateRedis]:
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    port = _free_port()
-    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis = PrivateRedis()
+    redis.start()
     try:
-        _wait_port(port, proc)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis
     finally:
-        proc.terminate()
-        proc.wait(10)
+        redis.stop()
 
 
 @pytest.fixture
@@ -74,7 +99,7 @@ def database_url(postgres_url) -> str:  # several processes on one database: Pos
 
 @pytest.fixture
 def notify_overrides(private_redis) -> dict:
-    return {"redis_url": private_redis}
+    return {"redis_url": private_redis.url}
 
 
 class WorkerProcess:
@@ -182,3 +207,22 @@ async def test_worker_killed_during_the_call_leaves_the_row_to_the_next_worker(n
     assert await grants.available(user_id, CASE_TEMPLATE) == 0  # one grant, spent once
     # lease 2 s, arq's in-progress mark 4 s: the row comes back in seconds, not after 310 s
     assert took < 15, took
+
+
+async def test_worker_outlives_a_redis_outage_and_sends_what_was_written_meanwhile(
+    napp, worker, private_redis
+):
+    await worker.start()
+    pid = worker.proc.pid
+    user_id, headers = await napp.citizen("olga")
+    await napp.grant(headers, CASE_TEMPLATE)
+    private_redis.stop()
+    await asyncio.sleep(3)  # the worker notices and waits for Redis
+    row_id = await napp.transition(user_id, "case.accepted", PAYLOAD)  # the outbox holds it
+    assert (await Notification.get(id=row_id)).status == "pending"
+    private_redis.start()
+
+    row = await _wait_status(row_id, ("sent", "skipped", "dead"), 30)
+    assert row.status == "sent"
+    assert worker.proc.poll() is None and worker.proc.pid == pid  # the same process, never exited
+    assert len(napp.messages()) == 1
