@@ -65,6 +65,13 @@ async def test_unsigned_and_badly_signed_pushes_are_refused(live, k100_sim):
     assert (await Application.get(id=case.id)).status == "approved"
     resp = await live.client.post("/api/v1/callbacks/kuaidi100", data={"param": "{}"})
     assert_error(resp, 403, "SIGNATURE_INVALID")
+    # bytes that are not UTF-8 and a non-ASCII sign (found by schemathesis): refused, not a 500
+    resp = await live.client.post(
+        "/api/v1/callbacks/kuaidi100",
+        content=b"param=%F1%A2%B9%A4&sign=%C3%A4%C3%85",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert_error(resp, 403, "SIGNATURE_INVALID")
 
 
 async def test_transit_push_is_recorded_once_and_shown_to_the_citizen(live, k100_sim):

@@ -34,7 +34,9 @@ def push_sign(param: str, salt: str) -> str:
 
 
 def verify_push(param: str, sign: str, salt: str) -> bool:
-    return hmac.compare_digest(push_sign(param, salt), sign.strip().upper())
+    # bytes: compare_digest raises TypeError on non-ASCII str, and a forged sign may be anything
+    given = sign.strip().upper().encode("utf-8", "replace")
+    return hmac.compare_digest(push_sign(param, salt).encode(), given)
 
 
 def query_sign(param: str, key: str, customer: str) -> str:

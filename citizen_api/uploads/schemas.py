@@ -54,5 +54,6 @@ UPLOAD_REQUEST_DOC = {
 
 CONTENT_RESPONSE_DOC = {
     "description": "文件内容（按内容识别的类型）",
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    # the type sniffed at upload (PDF, JPEG, PNG, OFD, DOCX …): any of the allow-list
+    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
 }
