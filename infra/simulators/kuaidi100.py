@@ -27,6 +27,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from infra.simulators._server import LoopbackServer
+
 CST = timezone(timedelta(hours=8))
 STATE_STATUS = {"0": "在途", "1": "揽收", "2": "疑难", "3": "签收", "4": "退签", "5": "派件", "14": "拒签"}
 
@@ -57,8 +59,9 @@ class Fault:
     times: int = 1
 
 
-class Kuaidi100Simulator:
+class Kuaidi100Simulator(LoopbackServer):
     def __init__(self, key: str = "dev-kuaidi100-key", customer: str = "dev-kuaidi100-customer") -> None:
+        super().__init__()
         self.key = key
         self.customer = customer
         self.subscriptions: dict[str, Subscription] = {}
@@ -76,30 +79,13 @@ class Kuaidi100Simulator:
                 web.post("/_sim/faults", self.add_fault),
             ]
         )
-        self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
-        self.port: int | None = None
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.base_url
 
     async def stop(self) -> None:
         if self._http is not None:
             await self._http.close()
             self._http = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        await super().stop()
 
     def fail(self, path: str, *, status: int = 200, return_code: str = "", times: int = 1) -> None:
         self.faults.append(Fault(path, status, return_code, times))

@@ -27,6 +27,8 @@ from typing import Any
 
 from aiohttp import web
 
+from infra.simulators._server import LoopbackServer
+
 # WeChat's documented keyword limits for subscribe messages (characters)
 KEYWORD_LIMITS = {
     "thing": 20,
@@ -72,8 +74,9 @@ class SimState:
     suppressed: int = 0
 
 
-class WeChatSimulator:
+class WeChatSimulator(LoopbackServer):
     def __init__(self, *, one_time_codes: bool = False) -> None:
+        super().__init__()
         self.state = SimState()
         self.one_time_codes = one_time_codes
         self.app = web.Application()
@@ -94,26 +97,6 @@ class WeChatSimulator:
             ]
         )
         self.app.middlewares.append(self._fault_middleware)
-        self._runner: web.AppRunner | None = None
-        self.port: int | None = None
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     # -- faults ----------------------------------------------------------------------------------
     @web.middleware
