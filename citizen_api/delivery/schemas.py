@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.delivery.waybill import COMPANIES
 from citizen_api.http import PageQuery
-from citizen_api.security.identity import is_valid_mobile, normalise_mobile
+from citizen_api.security.identity import MobileNumber
 
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{1,30}$")
 
@@ -21,7 +21,7 @@ class DeliveryAddress(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=30, description="收件人姓名")
-    phone: str = Field(min_length=11, max_length=20, description="收件人手机号（中国大陆）")
+    phone: MobileNumber = Field(min_length=11, max_length=20, description="收件人手机号（中国大陆）")
     province: str = Field(min_length=2, max_length=20, description="省级行政区名称，如 广东省")
     city: str = Field(min_length=2, max_length=30, description="地级行政区名称，如 广州市（直辖市填本市）")
     district: str = Field(
@@ -34,14 +34,6 @@ class DeliveryAddress(BaseModel):
     def _name(cls, value: str) -> str:
         if not _NAME_RE.match(value):
             raise ValueError("收件人姓名格式不正确")
-        return value
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        value = normalise_mobile(value)
-        if not is_valid_mobile(value):
-            raise ValueError("手机号码格式不正确")
         return value
 
 

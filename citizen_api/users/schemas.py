@@ -5,10 +5,9 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.security.identity import (
+    MobileNumber,
     is_valid_id_number,
-    is_valid_mobile,
     normalise_id_number,
-    normalise_mobile,
 )
 
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$")
@@ -19,7 +18,7 @@ class ProfileUpdate(BaseModel):
 
     name: str = Field(min_length=2, max_length=30, description="真实姓名")
     id_number: str = Field(min_length=15, max_length=18, description="居民身份证号码（18 位，GB 11643 校验）")
-    phone: str = Field(min_length=11, max_length=20, description="中国大陆手机号")
+    phone: MobileNumber = Field(min_length=11, max_length=20, description="中国大陆手机号")
 
     @field_validator("name")
     @classmethod
@@ -34,14 +33,6 @@ class ProfileUpdate(BaseModel):
         value = normalise_id_number(value)
         if not is_valid_id_number(value):
             raise ValueError("身份证号码不正确（校验位或出生日期有误）")
-        return value
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        value = normalise_mobile(value)
-        if not is_valid_mobile(value):
-            raise ValueError("手机号码格式不正确")
         return value
 
 
