@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import structlog
 from tortoise import Tortoise
 
 from citizen_api.domains import module_names
@@ -18,6 +19,9 @@ from citizen_api.domains import module_names
 MODEL_MODULES: list[str] = module_names("models")
 
 MIGRATIONS_MODULE = "citizen_api.migrations"
+
+
+log = structlog.get_logger()
 
 
 def _drop_sqlite_ddl_comments() -> None:
@@ -75,6 +79,15 @@ async def init_db(database_url: str, *, global_fallback: bool = True, max_pool: 
     from tortoise.backends.base import executor
 
     executor.EXECUTOR_CACHE.clear()
+    if global_fallback:
+        from tortoise import context
+
+        stale = context._global_context
+        if stale is not None:
+            # a start-up that died half-way (a worker restart, a timed-out test) left its context:
+            # one process serves one database, so close it rather than refuse to start
+            log.warning("closing a database context left by an earlier start-up")
+            await stale.close_connections()
     await Tortoise.init(
         config=tortoise_config(database_url, max_pool=max_pool), _enable_global_fallback=global_fallback
     )

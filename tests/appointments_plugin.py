@@ -44,7 +44,7 @@ async def pg_client(pg_settings) -> AsyncIterator[httpx.AsyncClient]:
 
 @asynccontextmanager
 async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(create_app(settings)) as manager:
+    async with LifespanManager(create_app(settings), startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as client:
             yield client

@@ -128,7 +128,7 @@ async def bot_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The real app with these settings (e.g. a rotated EncodingAESKey, Redis), over httpx."""
     settings = make_settings(tmp_path, database_url, wechat_base, **overrides)
-    async with LifespanManager(create_app(settings)) as manager:
+    async with LifespanManager(create_app(settings), startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client

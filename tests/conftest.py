@@ -92,7 +92,7 @@ def settings(tmp_path, database_url, wechat_sim) -> Settings:
 @pytest.fixture
 async def app(settings):
     application = create_app(settings)
-    async with LifespanManager(application) as manager:
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30) as manager:
         yield manager.app
 
 

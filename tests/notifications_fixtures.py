@@ -89,7 +89,7 @@ async def napp(tmp_path, database_url, wechat_sim, notify_overrides):
     values = {"notify_backoff_base_seconds": 0.0, "notify_poll_seconds": 0.2, **notify_overrides}
     settings = make_settings(tmp_path, database_url, wechat_sim.base_url, **values)
     application = create_app(settings)
-    async with LifespanManager(application) as manager:
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30) as manager:
         state = manager._state["app"]
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -72,7 +72,7 @@ async def test_unexpected_errors_answer_the_contract_shape_with_request_id(setti
         raise RuntimeError("bug: 13800138000")
 
     app = create_app(settings, extra_routes=[Route("/boom", broken)])
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             resp = await c.get("/boom", headers={"X-Request-ID": "req-12345678"})
@@ -101,7 +101,7 @@ async def _ready(settings) -> tuple[int, dict]:
 
     app = create_app(settings)
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as c,
     ):
         resp = await c.get("/readyz")

@@ -32,7 +32,7 @@ async def test_numbers_are_readable_and_restart_each_day(database_url, api, clie
 async def test_fifty_concurrent_submissions_never_share_a_number(postgres_url, tmp_path, wechat_sim):
     settings = make_settings(tmp_path, postgres_url, wechat_sim.base_url)
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             api = Api(client)

@@ -247,7 +247,7 @@ async def test_two_clerks_at_once_move_a_case_once(postgres_url, tmp_path, wecha
 
     settings = make_settings(tmp_path, postgres_url, wechat_sim.base_url)
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             world = await World(Api(client), client, settings).setup()

@@ -269,7 +269,7 @@ async def test_two_admins_publishing_at_once_make_one_version(postgres_url, tmp_
     from tests.conftest import Api, make_settings
 
     settings = make_settings(tmp_path, postgres_url, wechat_sim.base_url)
-    async with LifespanManager(create_app(settings)) as manager:
+    async with LifespanManager(create_app(settings), startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             headers = await admin_headers(Api(client))

@@ -27,7 +27,7 @@ from tests.conftest import Api, assert_error, make_settings
 
 @asynccontextmanager
 async def serve(settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(create_app(settings)) as manager:
+    async with LifespanManager(create_app(settings), startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30) as client:
             yield client

@@ -145,7 +145,7 @@ async def test_vocabulary_is_public(client):
 @pytest.fixture
 async def pg_client(tmp_path, postgres_url, wechat_sim):
     application = create_app(make_settings(tmp_path, postgres_url, wechat_sim.base_url))
-    async with LifespanManager(application) as manager:
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
