@@ -49,10 +49,12 @@ drills: install
 	@failed=""; for d in $(DRILLS); do echo "== $$d"; $(PY) $$d || failed="$$failed $$d"; done; \
 	if [ -n "$$failed" ]; then echo "drills failed:$$failed"; exit 1; fi; echo "all drills passed"
 
-# Until the first release the schema is one initial migration, regenerated from the models.
+# Until the first release the schema is one initial migration, regenerated from the models (and split
+# into parts under 400 lines, applied in order).
 migrations: install
 	flock /tmp/onetrip-migrations.lock bash -c 'rm -f citizen_api/migrations/0*.py && \
-	  ONETRIP_DATABASE_URL=sqlite://:memory: $(ONETRIP) makemigrations --name initial'
+	  ONETRIP_DATABASE_URL=sqlite://:memory: $(ONETRIP) makemigrations --name initial && \
+	  $(PY) -m citizen_api.cli.migration_split citizen_api/migrations/0001_initial.py'
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,0 +1,41 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0002_initial_part2')]
+
+    operations = [
+        ops.CreateModel(
+            name='WaitlistEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('slot', fields.ForeignKeyField('models.Slot', source_field='slot_id', db_constraint=True, to_field='id', related_name='waiters', on_delete=OnDelete.RESTRICT)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='waits', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='waits', on_delete=OnDelete.RESTRICT)),
+                ('status', fields.CharField(default='waiting', max_length=16)),
+                ('active_key', fields.CharField(null=True, unique=True, max_length=32)),
+                ('appointment_id', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('resolved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'appt_waitlist', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Window',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='windows', on_delete=OnDelete.CASCADE)),
+                ('number', fields.CharField(max_length=16)),
+                ('name', fields.CharField(default='', max_length=64)),
+                ('opens_on_holiday_service', fields.BooleanField(default=False)),
+            ],
+            options={'table': 'appt_windows', 'app': 'models', 'unique_together': (('group', 'number'),), 'pk_attr': 'id', 'table_description': 'One counter (窗口) of a group.'},
+            bases=['Model'],
+        ),
+    ]
