@@ -151,18 +151,19 @@ async def deliver(case: Application, body: Any, settings, actor: Any = None) -> 
         raise validation_error({"body.waybill": "邮寄送达须填写运单号"})
     if body.channel == "post" and case.delivery_channel == "post" and case.delivery_waybill:
         raise ApiError(409, "ALREADY_MAILED", "办理结果已交寄，签收后办件自动转为已送达")
-    company = (body.company or "ems").lower() if body.channel == "post" else None
-    changes: dict[str, Any] = {
-        "finished_at": clock.now(),
-        "delivery_channel": body.channel,
-        "delivery_company": company,
-        "delivery_waybill": body.waybill if body.channel == "post" else None,
-    }
-    changes.update(await hooks.run_deliver_hooks(case, body, actor))
+    hooked = await hooks.run_deliver_hooks(case, body, actor)
     if body.channel == "post":
         # the delivery hook stored the shipment, the timeline entry and the citizen's message; the
         # case becomes delivered when kuaidi100 reports it signed (state 3), not when it leaves
-        return Effect(f"办理结果已交寄（{company.upper()} {body.waybill}）", {}, stays=True)
+        company = (body.company or "ems").upper()
+        return Effect(f"办理结果已交寄（{company} {body.waybill}）", {}, stays=True)
+    changes: dict[str, Any] = {
+        "finished_at": clock.now(),
+        "delivery_channel": body.channel,
+        "delivery_company": None,
+        "delivery_waybill": None,
+        **hooked,
+    }
     note = "办理结果已在窗口领取"
     if body.note:
         note += f"；{body.note}"
