@@ -139,16 +139,15 @@ def content_of(item: dict) -> dict:
 # ---- a second API process --------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def api_process(database_url: str, var_dir: Path, **env_extra: str) -> Iterator[str]:
     """The real app under uvicorn in its own process, on the same database; yields its base URL."""
-    port = _free_port()
+    # bind here and hand uvicorn the socket: a port picked free and bound later can be taken by another
+    # test's server meanwhile (seen in CI: /healthz answered by the wrong process)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
     env = dict(os.environ)
     env.update(
         {
@@ -161,9 +160,12 @@ def api_process(database_url: str, var_dir: Path, **env_extra: str) -> Iterator[
         }
     )
     command = [sys.executable, "-m", "uvicorn", "citizen_api.app:asgi_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command += ["--fd", str(listener.fileno()), "--log-level", "warning", "--no-access-log"]
     log = open(var_dir / "api-process.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, pass_fds=(listener.fileno(),)
+    )
+    listener.close()  # the child holds its own copy
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
