@@ -23,6 +23,7 @@ from citizen_api.appointments import repository as repo
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.models import BOOKED, CANCELLED, Appointment, Slot
 from citizen_api.appointments.present import appointment_out, message_payload
+from citizen_api.appointments.rules import cancel_refusal, not_cancellable
 from citizen_api.appointments.schemas import AppointmentOut, BookBody
 from citizen_api.appointments.service import booking_window
 from citizen_api.catalog.models import ServiceItem
@@ -132,16 +133,9 @@ async def cancel(principal: Principal, appointment_id: int, settings) -> Appoint
     from citizen_api.appointments.waitlist import hand_over
 
     appointment = await repo.appointment_of(appointment_id, principal.user_id)
-    if appointment.status != BOOKED:
-        raise not_cancellable(appointment.status)
-    deadline = appointment.slot.starts_at - timedelta(minutes=settings.booking_cancel_cutoff_minutes)
-    if clock.now() > deadline:
-        raise ApiError(
-            409,
-            "CANCEL_TOO_LATE",
-            f"开始前 {settings.booking_cancel_cutoff_minutes // 60 or 1} 小时内不能取消",
-            {"deadline": clock.to_local(deadline).isoformat(timespec="minutes")},
-        )
+    refusal = cancel_refusal(appointment, settings.booking_cancel_cutoff_minutes)
+    if refusal is not None:
+        raise refusal
     slot = appointment.slot
 
     async def work() -> None:
@@ -162,7 +156,3 @@ async def cancel(principal: Principal, appointment_id: int, settings) -> Appoint
 
     await atomic.run_atomic(work)
     return appointment_out(await repo.appointment_of(appointment.id), settings.booking_cancel_cutoff_minutes)
-
-
-def not_cancellable(status: str) -> ApiError:
-    return ApiError(409, "NOT_CANCELLABLE", "该预约当前不能取消", {"status": status})

@@ -23,10 +23,28 @@ class DayMode:
     date: date
     kind: OpenKind
     name: str | None = None  # holiday name or the admin's note
+    closed_reason: str | None = None  # why a closed day is closed, in Chinese for the citizen
 
     @property
     def is_open(self) -> bool:
         return self.kind != "closed"
+
+
+def _with(label: str, name: str | None) -> str:
+    return f"{label}（{name}）" if name else label
+
+
+def closed_reason(info: DayInfo) -> str:
+    """Why the hall takes no appointments on a day ``mode_of`` calls closed."""
+    if not info.known:
+        return "年度安排未公布"  # even a weekend: the year's schedule may make it a 调休 workday
+    if info.kind == "closed":
+        return _with("闭厅", info.name)  # closed by an admin, with the note when there is one
+    if info.kind == "holiday":
+        return _with("法定节假日", info.name)
+    if info.kind == "weekend":
+        return "周末"
+    return "不办公"
 
 
 def mode_of(info: DayInfo) -> DayMode:
@@ -34,7 +52,7 @@ def mode_of(info: DayInfo) -> DayMode:
         return DayMode(info.date, "holiday_service", info.name)
     if info.kind in ("workday", "makeup_workday") and info.known:
         return DayMode(info.date, "workday", info.name)
-    return DayMode(info.date, "closed", info.name)
+    return DayMode(info.date, "closed", info.name, closed_reason(info))
 
 
 async def day_mode(day: date) -> DayMode:

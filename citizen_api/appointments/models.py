@@ -7,14 +7,19 @@ once cancelled): the database refuses the second one even when two requests race
 
 from __future__ import annotations
 
+from typing import Literal
+
 from tortoise import fields
 from tortoise.models import Model
+
+from citizen_api.appointments.codes import new_check_in_code
 
 # Appointment statuses
 BOOKED = "booked"
 CHECKED_IN = "checked_in"
 NO_SHOW = "no_show"
 CANCELLED = "cancelled"
+AppointmentStatus = Literal["booked", "checked_in", "no_show", "cancelled"]  # the same four, as a type
 
 # Day modes a slot belongs to (the template it was made from)
 MODE_WORKDAY = "workday"
@@ -123,6 +128,8 @@ class Appointment(Model):
     active_key = fields.CharField(max_length=64, null=True, unique=True)
     source = fields.CharField(max_length=16, default="direct")  # direct | waitlist
     queue_number = fields.CharField(max_length=16, null=True)
+    # shown to the citizen as a QR code; the hall scans (or types) it to check the booking in
+    check_in_code = fields.CharField(max_length=16, unique=True, default=new_check_in_code)
     created_at = fields.DatetimeField(auto_now_add=True)
     cancelled_at = fields.DatetimeField(null=True)
     checked_in_at = fields.DatetimeField(null=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from citizen_api.appointments.models import Appointment, Slot, WaitlistEntry
+from citizen_api.appointments.rules import cancel_deadline, cancel_refusal, status_text
 from citizen_api.appointments.schemas import AppointmentOut, SlotOut, WaitlistOut
 from citizen_api.clock import to_local
 
@@ -32,6 +31,9 @@ def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int) -> App
     return AppointmentOut(
         id=appointment.id,
         status=appointment.status,
+        status_text=status_text(appointment.status),
+        can_cancel=cancel_refusal(appointment, cancel_cutoff_minutes) is None,
+        check_in_code=appointment.check_in_code,
         item_code=appointment.item.code,
         item_name=appointment.item.name,
         date=appointment.date,
@@ -39,7 +41,7 @@ def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int) -> App
         place=place_of(slot),
         queue_number=appointment.queue_number,
         source=appointment.source,
-        cancel_deadline=to_local(slot.starts_at - timedelta(minutes=cancel_cutoff_minutes)),
+        cancel_deadline=to_local(cancel_deadline(appointment, cancel_cutoff_minutes)),
         created_at=appointment.created_at,
     )
 

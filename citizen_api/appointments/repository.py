@@ -45,10 +45,10 @@ async def slots_of(group_ids: list[int], day: date, mode: str, not_before: datet
     )
 
 
-async def slots_between(group_ids: list[int], start: date, end: date, not_before: datetime) -> list[Slot]:
-    return await Slot.filter(
-        group_id__in=group_ids, date__gte=start, date__lte=end, starts_at__gte=not_before
-    ).only("id", "date", "mode", "capacity", "booked")
+async def slots_between(group_ids: list[int], start: date, end: date) -> list[Slot]:
+    return await Slot.filter(group_id__in=group_ids, date__gte=start, date__lte=end).only(
+        "id", "date", "mode", "starts_at", "capacity", "booked"
+    )
 
 
 async def active_suspension(user_id: int, today: date) -> BookingSuspension | None:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from citizen_api.appointments.models import AppointmentStatus
 from citizen_api.http import PageQuery
 
 MAX_DAYS_RANGE = 62
@@ -31,10 +32,23 @@ class DaysQuery(BaseModel):
         return self
 
 
+DayKind = Literal["workday", "holiday_service", "closed"]
+Allocation = Literal["first_come", "lottery"]
+
+
 class DayOut(BaseModel):
     date: date
-    kind: Literal["workday", "holiday_service", "closed"]
+    kind: DayKind = Field(
+        description="workday 工作日（含调休上班日）；holiday_service 节假日预约服务日；closed 不办公"
+    )
     available: bool = Field(description="当天还有可预约的时段")
+    reason: str | None = Field(
+        None,
+        description="不可预约的原因（周末、法定节假日（国庆节）、超出可预约范围、年度安排未公布、闭厅、"
+        "已约满、今日已截止、已过预约截止时间、该日无可预约时段）；可预约时为 null",
+    )
+    opens_at: datetime | None = Field(None, description="尚未放号的日期的放号时间；已放号为 null")
+    allocation: Allocation = Field("first_come", description="first_come 先到先得；lottery 摇号")
     name: str | None = Field(None, description="节日名称或节假日预约说明")
 
 
@@ -64,7 +78,12 @@ class BookBody(BaseModel):
 
 class AppointmentOut(BaseModel):
     id: int
-    status: Literal["booked", "checked_in", "no_show", "cancelled"]
+    status: AppointmentStatus = Field(
+        description="booked 已预约；checked_in 已签到；no_show 已爽约；cancelled 已取消"
+    )
+    status_text: str = Field(description="状态的中文说明")
+    can_cancel: bool = Field(description="现在能否取消（状态允许且未过取消截止时间）")
+    check_in_code: str = Field(description="签到码：小程序显示为二维码，大厅扫码签到")
     item_code: str
     item_name: str
     date: date
@@ -77,7 +96,7 @@ class AppointmentOut(BaseModel):
 
 
 class MyAppointmentsQuery(PageQuery):
-    status: Literal["booked", "checked_in", "no_show", "cancelled"] | None = None
+    status: AppointmentStatus | None = None
 
 
 class WaitlistOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from citizen_api import clock
@@ -28,6 +29,30 @@ def booking_window(settings) -> tuple[date, date, datetime]:
     return today, today + timedelta(days=settings.booking_horizon_days), earliest
 
 
+@dataclass
+class _DaySlots:
+    """What a bookable day's slots allow now."""
+
+    any: bool = False  # the schedule gave the day slots
+    in_time: bool = False  # some slot still starts after the lead time
+    free: bool = False  # some such slot has a place left
+
+
+def _open_day_reason(day: date, first: date, last: date, slots: _DaySlots | None) -> str | None:
+    """Why an open day cannot be booked now (None: it can)."""
+    if day < first:
+        return "已过预约截止时间"
+    if day > last:
+        return "超出可预约范围"
+    if slots is None or not slots.any:
+        return "该日无可预约时段"
+    if not slots.in_time:
+        return "今日已截止" if day == first else "已过预约截止时间"
+    if not slots.free:
+        return "已约满"
+    return None
+
+
 async def list_days(query: DaysQuery, settings) -> list[DayOut]:
     item = await repo.bookable_item(query.item_code)
     first, last, earliest = booking_window(settings)
@@ -40,12 +65,24 @@ async def list_days(query: DaysQuery, settings) -> list[DayOut]:
     bookable = [m for m in modes if m.is_open and first <= m.date <= last]
     for mode in bookable:
         await ensure_slots(group_ids, mode.date, mode.kind)
-    free: set[tuple[date, str]] = set()
+    seen: dict[tuple[date, str], _DaySlots] = {}
     if bookable and group_ids:
-        for slot in await repo.slots_between(group_ids, bookable[0].date, bookable[-1].date, earliest):
-            if slot.booked < slot.capacity:
-                free.add((slot.date, slot.mode))
-    return [DayOut(date=m.date, kind=m.kind, available=(m.date, m.kind) in free, name=m.name) for m in modes]
+        for slot in await repo.slots_between(group_ids, bookable[0].date, bookable[-1].date):
+            state = seen.setdefault((slot.date, slot.mode), _DaySlots())
+            state.any = True
+            if slot.starts_at >= earliest:
+                state.in_time = True
+                state.free = state.free or slot.booked < slot.capacity
+    out = []
+    for mode in modes:
+        if mode.is_open:
+            reason = _open_day_reason(mode.date, first, last, seen.get((mode.date, mode.kind)))
+        else:
+            reason = mode.closed_reason
+        out.append(
+            DayOut(date=mode.date, kind=mode.kind, available=reason is None, reason=reason, name=mode.name)
+        )
+    return out
 
 
 async def list_slots(query: SlotsQuery, settings) -> list[SlotOut]:

@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
+from citizen_api.appointments.codes import new_check_in_code
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields

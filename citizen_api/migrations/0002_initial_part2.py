@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
+from citizen_api.appointments.codes import new_check_in_code
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -340,6 +341,7 @@ class Migration(migrations.Migration):
                 ('active_key', fields.CharField(null=True, unique=True, max_length=64)),
                 ('source', fields.CharField(default='direct', max_length=16)),
                 ('queue_number', fields.CharField(null=True, max_length=16)),
+                ('check_in_code', fields.CharField(default=new_check_in_code, unique=True, max_length=16)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('cancelled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
