@@ -39,9 +39,12 @@ class BotReply(Model):
 
 
 class BotNonce(Model):
-    """Signed (timestamp, nonce) pairs already seen, refused when replayed. Without Redis only."""
+    """Signed (timestamp, nonce) pairs already seen, with the digest of the body they came with:
+    WeChat's retry (the same pair, the same body) is answered again, the same pair with another
+    body is refused as a replay. Without Redis only."""
 
     key = fields.CharField(max_length=128, primary_key=True)
+    digest = fields.CharField(max_length=64, default="")  # SHA-256 (hex) of the request body
     expires_at = fields.DatetimeField(db_index=True)
 
     class Meta:

@@ -61,7 +61,11 @@ async def receive(ctx: Ctx) -> Response:
             raise _forbidden("signature", "签名校验失败")
     if not ts.isdigit() or abs(clock.now().timestamp() - int(ts)) > settings.bot_timestamp_window_seconds:
         raise _forbidden("timestamp", "请求已过期")
-    if not nonce or not await runtime.store.first_use(ts, nonce):
+    # WeChat retries an unanswered push with the same query and body: that repeat is answered
+    # again below (the MsgId / event record holds the first answer); the same signed pair with
+    # another body is a captured signature reused, refused
+    digest = hashlib.sha256(body).hexdigest()
+    if not nonce or not await runtime.store.check_nonce(ts, nonce, digest):
         raise _forbidden("replay", "重复的请求")
     cipher = None
     if encrypted:

@@ -1,11 +1,17 @@
-"""Short-lived bot records: replayed nonces, and the answer given to each pushed message so that
-WeChat's retries (same MsgId, or FromUserName+CreateTime for events) get it again without the
-work being redone. Redis when configured (shared by every process), else database tables.
+"""Short-lived bot records: signed (timestamp, nonce) pairs with the digest of their body, and the
+answer given to each pushed message so that WeChat's retries (same MsgId, or FromUserName+CreateTime
+for events) get it again without the work being redone. Redis when configured (shared by every
+process), else database tables.
+
+WeChat retries a push it got no answer to with the very same query string and body: such a
+repeat passes :meth:`BotStore.check_nonce` and is answered from the reply record. The same pair
+with another body is a replay (a captured plaintext-mode signature reused) and is refused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from datetime import datetime, timedelta
 
@@ -31,19 +37,30 @@ def _reply_of(value: bytes | None) -> str | None:
 class BotStore:
     def __init__(self, redis, settings) -> None:
         self.redis = redis
-        self.reply_ttl = max(30, settings.bot_reply_cache_seconds)
         # a nonce must be remembered for as long as its timestamp is accepted (both directions)
         self.nonce_ttl = 2 * settings.bot_timestamp_window_seconds + 60
+        # an answer outlives the nonce of the request that produced it: a repeat of a signed
+        # request that is still accepted always finds the answer and never redoes the work
+        self.reply_ttl = max(30, settings.bot_reply_cache_seconds, self.nonce_ttl)
 
     # -- nonces ---------------------------------------------------------------------------------
-    async def first_use(self, timestamp: str, nonce: str) -> bool:
+    async def check_nonce(self, timestamp: str, nonce: str, digest: str) -> bool:
+        """True for the first use of (timestamp, nonce) and for a repeat of it with the same body
+        ``digest`` (WeChat's retry); False when the pair came with another body (a replay)."""
         key = f"{timestamp}:{nonce}"
         if self.redis is not None:
             try:
-                return bool(await self.redis.set(PREFIX + "nonce:" + key, b"1", nx=True, ex=self.nonce_ttl))
+                redis_key = PREFIX + "nonce:" + key
+                for _ in range(2):  # the record may expire between SET NX and GET
+                    if await self.redis.set(redis_key, digest.encode(), nx=True, ex=self.nonce_ttl):
+                        return True
+                    seen = await self.redis.get(redis_key)
+                    if seen is not None:
+                        return hmac.compare_digest(seen, digest.encode())
+                return False
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot nonces", error=type(exc).__name__)
-        return await _insert_once(BotNonce, key, clock.now() + timedelta(seconds=self.nonce_ttl))
+        return await _nonce_in_db(key, digest, self.nonce_ttl)
 
     # -- replies --------------------------------------------------------------------------------
     async def claim(self, key: str) -> tuple[bool, str | None]:
@@ -100,6 +117,21 @@ class BotStore:
                 pass
         row = await BotReply.get_or_none(key=key)
         return row.reply if row is not None else None
+
+
+async def _nonce_in_db(key: str, digest: str, ttl: int) -> bool:
+    """The database twin of the Redis nonce record (see :meth:`BotStore.check_nonce`)."""
+    for _ in range(2):
+        now = clock.now()
+        try:
+            await BotNonce.create(key=key, digest=digest, expires_at=now + timedelta(seconds=ttl))
+            return True
+        except IntegrityError:
+            row = await BotNonce.get_or_none(key=key)
+            if row is not None and row.expires_at >= now:
+                return hmac.compare_digest(row.digest.encode(), digest.encode())
+            await BotNonce.filter(key=key, expires_at__lt=now).delete()  # expired: take it over
+    return False
 
 
 async def _insert_once(model, key: str, expires_at: datetime) -> bool:

@@ -10,14 +10,17 @@ and appid (the development defaults of the settings).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import secrets
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from xml.etree import ElementTree
 
 import httpx
+import uvicorn
 from asgi_lifespan import LifespanManager
 from wechatpy.crypto import WeChatCrypto
 
@@ -132,3 +135,30 @@ async def bot_client(
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
+
+
+@asynccontextmanager
+async def bot_server(
+    tmp_path, database_url: str, wechat_base: str, **overrides
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app under uvicorn on a loopback port (in this process: ``clock`` moves it), and an
+    httpx client talking to it over real HTTP, as WeChat's servers do."""
+    settings = make_settings(tmp_path, database_url, wechat_base, **overrides)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    config = uvicorn.Config(create_app(settings), lifespan="on", log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(6000):  # a cold start under CI load may take a while
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "the app did not start"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

@@ -1,7 +1,7 @@
 """Two API processes behind one address: WeChat's retry of a message may reach the other one.
 The in-test app and a real uvicorn process share the database (and Redis, when configured): a
-retry gets the first answer without the work being redone, a replayed nonce is refused by either
-process, and a retry of a message answered "success" (over budget) gets "success" at once."""
+retry gets the first answer without the work being redone (also a retry with the very same signed
+query and body), that nonce carrying another body is refused by either process, and a retry of a message answered "success" (over budget) gets "success" at once."""
 
 from __future__ import annotations
 
@@ -60,11 +60,15 @@ async def test_retries_and_replays_across_processes(tmp_path, database_url, redi
             assert b.open(await b.post(event)) == welcome
             assert wechat_sim.state.calls.count("/cgi-bin/user/info") == 1
 
-            # a nonce used on one process is refused by the other
+            # a signed request answered by one process is WeChat's retry on the other (answered
+            # the same); its nonce carrying another message is refused by the other
             params, body = a.request(text_xml("o-across", "帮助"))
-            assert (await b.send(params, body)).status_code == 200
-            error = assert_error(await a.send(params, body), 403, "FORBIDDEN")
-            assert error["details"] == {"reason": "replay"}
+            answered = b.open(await b.send(params, body))
+            assert a.open(await a.send(params, body)) == answered
+            again = await a.post(
+                text_xml("o-across", "指南 户口"), timestamp=int(params["timestamp"]), nonce=params["nonce"]
+            )
+            assert assert_error(again, 403, "FORBIDDEN")["details"] == {"reason": "replay"}
 
             # over budget: "success" (and a customer-service message later); the retry on the
             # other process is answered "success" at once instead of waiting for an answer

@@ -44,9 +44,10 @@ class Migration(migrations.Migration):
             name='BotNonce',
             fields=[
                 ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=128)),
+                ('digest', fields.CharField(default='', max_length=64)),
                 ('expires_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'bot_nonces', 'app': 'models', 'pk_attr': 'key', 'table_description': 'Signed (timestamp, nonce) pairs already seen, refused when replayed. Without Redis only.'},
+            options={'table': 'bot_nonces', 'app': 'models', 'pk_attr': 'key', 'table_description': 'Signed (timestamp, nonce) pairs already seen, with the digest of the body they came with:'},
             bases=['Model'],
         ),
         ops.CreateModel(
