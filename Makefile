@@ -8,7 +8,7 @@ K100_SIM_PORT ?= 9101
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-fast lint format bench migrations drills clean
+.PHONY: install run test test-fast lint format bench migrations drills clean web web-types web-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -16,7 +16,34 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,drills]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed web
+
+# -- the staff workbench (web/: Vue 3 + Vite + Element Plus), built into web/dist and served by the app at
+# /workbench/ and /hall/{office_code}. npm ci runs when the lock changed, the build when a web source did
+# (stamp files); without node/npm both are skipped with a message and the pages say how to build them.
+NPM ?= npm
+HAVE_NODE := $(shell command -v node >/dev/null 2>&1 && command -v $(NPM) >/dev/null 2>&1 && echo yes)
+NO_NODE := echo "web: node/npm not found: the workbench is not built (install Node.js >= 20.19 and npm, then make install)"
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/hall.html \
+	web/vite.config.ts web/tsconfig.json web/package.json
+
+web/node_modules/.installed: web/package-lock.json web/package.json
+	@if [ -z "$(HAVE_NODE)" ]; then $(NO_NODE); exit 0; fi; \
+	cd web && $(NPM) ci --no-audit --no-fund && touch node_modules/.installed
+
+web/.build-stamp: web/node_modules/.installed $(WEB_SOURCES)
+	@if [ -z "$(HAVE_NODE)" ]; then $(NO_NODE); exit 0; fi; \
+	cd web && $(NPM) run build && $(NPM) run --silent size && touch .build-stamp
+
+web: web/.build-stamp
+
+# regenerate web/src/api/schema.d.ts (and its digest) after an API change; tests/test_web_types.py checks it
+web-types: $(VENV)/.installed web/node_modules/.installed
+	cd web && PYTHON=$(abspath $(PY)) $(NPM) run gen:api
+
+web-test: web/node_modules/.installed
+	@if [ -z "$(HAVE_NODE)" ]; then echo "web: node/npm not found: Vitest skipped"; exit 0; fi; \
+	cd web && $(NPM) test
 
 # Embedded default: SQLite, jobs in-process, the local WeChat (and courier) simulators on loopback.
 run: install
@@ -24,7 +51,7 @@ run: install
 	$(ONETRIP) seed-demo
 	@bash infra/run-local.sh $(PORT) $(SIM_PORT) $(K100_SIM_PORT)
 
-test: install
+test: install web-test
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
 
 test-fast: install
@@ -33,6 +60,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@if [ -n "$(HAVE_NODE)" ]; then cd web && $(NPM) run --silent lint; fi
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -21,6 +21,7 @@ from citizen_api.middleware import RequestContextMiddleware
 from citizen_api.routes import API_PREFIX, mounted_endpoints
 from citizen_api.settings import Settings
 from citizen_api.state import AppState
+from citizen_api.webui import webui_routes
 from citizen_api.wechat.gateway import WeChatGateway
 
 log = structlog.get_logger("onetrip.app")
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     routes: list[BaseRoute] = [ep.route(prefix) for prefix, ep in endpoints]
     routes += docs_routes(API_PREFIX)
     routes += extra_routes or []
+    routes += webui_routes()  # /workbench/ and /hall/{office_code} (web/dist)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, AppState]]:

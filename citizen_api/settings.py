@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     rating_rectify_days: int = Field(15, ge=1)  # working days to rectify a 差评 (Liaoning, Sichuan: 15)
     rating_follow_up_days: int = Field(3, ge=1)  # natural days after rectifying before asking again
     complaint_reply_days: int = Field(5, ge=1)  # working days for a supervisor to answer a complaint
+    # -- settings: staff workbench (issue 14) --
+    # the Vite build served at /workbench/ and /hall/… (ONETRIP_WEB_DIST_DIR); None = web/dist
+    web_dist_dir: Path | None = None
+    # a workbench left idle this long logs out; the page reads it from the server
+    workbench_idle_minutes: float = Field(30.0, gt=0, le=24 * 60)  # ONETRIP_WORKBENCH_IDLE_MINUTES
     # True when a secret above was generated into var/ rather than configured.
     dev_secrets: list[str] = Field(default_factory=list, exclude=True)
 
