@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(20 * 1024 * 1024, ge=1)  # per file: 413 UPLOAD_TOO_LARGE beyond
     upload_case_max_bytes: int = Field(100 * 1024 * 1024, ge=1)  # all files of one case together
     upload_orphan_hours: float = Field(24.0, gt=0)  # unattached uploads older than this are deleted
+    # -- settings: uploads and catalog views (issue 12) --
+    # per citizen: bytes of uploads not yet used by a case (younger than upload_orphan_hours) one may
+    # hold; default = a whole case (upload_case_max_bytes) plus one replaced max-size file.
+    # 413 UPLOAD_QUOTA_EXCEEDED beyond (ONETRIP_UPLOAD_UNATTACHED_QUOTA_BYTES)
+    upload_unattached_quota_bytes: int = Field(120 * 1024 * 1024, ge=1)
+    upload_rate_limit: int = Field(30, ge=1)  # uploads per citizen per window, then 429 RATE_LIMITED
+    upload_rate_window_seconds: int = Field(60, ge=1)  # ONETRIP_UPLOAD_RATE_WINDOW_SECONDS
+    # without Redis: (item, viewer) pairs each process remembers for today's view counting; past it,
+    # new viewers are not counted until the next day (ONETRIP_CATALOG_VIEW_MEMORY_KEYS)
+    catalog_view_memory_keys: int = Field(100_000, ge=1)
     # -- settings: cases and supervision (issue 4) --
     tolerated_days: int = 5  # 容缺受理: working days within which the missing materials must follow
     case_max_total_upload_bytes: int = 200 * 1024 * 1024  # all files of one case together

@@ -11,7 +11,7 @@ from citizen_api import clock
 from citizen_api.audit.service import record as audit
 from citizen_api.catalog import repository as repo
 from citizen_api.catalog import rules
-from citizen_api.catalog.guide import content_of, detail_of, material_rows, summary_columns, version_columns
+from citizen_api.catalog.guide import content_of, material_rows, summary_columns, version_columns
 from citizen_api.catalog.models import Department, ServiceItem
 from citizen_api.catalog.schemas import (
     AdminItem,
@@ -23,6 +23,7 @@ from citizen_api.catalog.schemas import (
     ItemCreate,
     VersionInfo,
 )
+from citizen_api.catalog.service import guide_of
 from citizen_api.errors import ApiError
 from citizen_api.search.repository import bump_revision
 from citizen_api.security.principal import Principal
@@ -74,13 +75,17 @@ async def _department_or_422(code: str) -> Department:
 
 
 async def check_uploads(content: ItemContent) -> None:
-    """Blank forms and samples must be files that were really uploaded."""
-    from citizen_api.uploads.models import Upload
+    """Blank forms and samples must be files uploaded by staff; they are then kept (never orphans).
+
+    Once published they are public files, so a citizen's upload (a mistyped id could name someone's
+    ID card scan) is refused exactly like a missing one.
+    """
+    from citizen_api.uploads.service import claim_staff_uploads
 
     wanted = {i for m in content.materials for i in (m.blank_form_upload_id, m.sample_upload_id) if i}
     if not wanted:
         return
-    found = set(await Upload.filter(id__in=list(wanted)).values_list("id", flat=True))
+    found = await claim_staff_uploads(wanted)
     if wanted - found:
         raise ApiError(
             422, "UNKNOWN_UPLOAD", "空白表格或示例样表文件不存在", {"missing": sorted(wanted - found)}
@@ -222,7 +227,7 @@ async def admin_detail(code: str) -> AdminItemDetail:
         version = by_id.get(version_id) if version_id else None
         if version is None:
             return None
-        return detail_of(item, version, department, await repo.version_materials(version.id))
+        return await guide_of(item, version, department)
 
     return AdminItemDetail(
         item=admin_item(item, department.code),

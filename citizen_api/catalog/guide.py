@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from citizen_api.catalog.models import Department, ItemVersion, Material, ServiceItem
@@ -12,10 +13,12 @@ from citizen_api.catalog.schemas import (
     ItemContent,
     ItemDetail,
     ItemSummary,
+    MaterialFile,
     MaterialIn,
     MaterialOut,
 )
 from citizen_api.clock import to_local
+from citizen_api.routes import API_PREFIX
 
 # ItemContent fields stored as ItemVersion columns; the rest of the guide goes in ``guide`` (JSON)
 COLUMN_FIELDS = (
@@ -107,7 +110,34 @@ def content_of(version: ItemVersion, materials: list[Material]) -> ItemContent:
     return ItemContent.model_validate(data)
 
 
-def material_out(m: Material) -> MaterialOut:
+# path segment of each material file → the Material column holding its upload id
+FILE_KINDS = {"blank-form": "blank_form_upload_id", "sample": "sample_upload_id"}
+
+
+def file_ids(materials: list[Material]) -> set[int]:
+    return {i for m in materials for i in (m.blank_form_upload_id, m.sample_upload_id) if i}
+
+
+def material_file(
+    item_code: str, m: Material, kind: str, files: Mapping[int, Any], public: bool
+) -> MaterialFile | None:
+    upload = files.get(getattr(m, FILE_KINDS[kind]) or 0)
+    if upload is None:
+        return None
+    return MaterialFile(
+        upload_id=upload.id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        url=f"{API_PREFIX}/items/{item_code}/materials/{m.id}/{kind}" if public else None,
+    )
+
+
+def material_out(
+    m: Material, item_code: str = "", files: Mapping[int, Any] | None = None, public: bool = False
+) -> MaterialOut:
+    """``files``: the uploads by id (for names and sizes); ``public``: the published guide (URLs)."""
+    files = files or {}
     forms = list(m.forms or [])
     return MaterialOut(
         id=m.id,
@@ -124,6 +154,8 @@ def material_out(m: Material) -> MaterialOut:
         blank_form_upload_id=m.blank_form_upload_id,
         sample_upload_id=m.sample_upload_id,
         position=m.position,
+        blank_form=material_file(item_code, m, "blank-form", files, public),
+        sample=material_file(item_code, m, "sample", files, public),
     )
 
 
@@ -145,10 +177,23 @@ def summary_of(item: ServiceItem, department: Department) -> ItemSummary:
     )
 
 
+def is_public(item: ServiceItem, version: ItemVersion) -> bool:
+    """The version citizens see now: its blank forms and samples are public files."""
+    return item.is_published and item.published_version_id == version.id and version.status == "published"
+
+
 def detail_of(
-    item: ServiceItem, version: ItemVersion, department: Department, materials: list[Material]
+    item: ServiceItem,
+    version: ItemVersion,
+    department: Department,
+    materials: list[Material],
+    files: Mapping[int, Any] | None = None,
 ) -> ItemDetail:
-    """The whole guide of one version (the item's own summary columns may belong to another)."""
+    """The whole guide of one version (the item's own summary columns may belong to another).
+
+    ``files``: the blank form and sample uploads by id; download URLs only on the public version.
+    """
+    public = is_public(item, version)
     guide = version.guide or {}
     return ItemDetail(
         code=item.code,
@@ -194,7 +239,7 @@ def detail_of(
         faqs=guide.get("faqs", []),
         keywords=guide.get("keywords", []),
         online_url=guide.get("online_url", ""),
-        materials=[material_out(m) for m in materials],
+        materials=[material_out(m, item.code, files, public) for m in materials],
         views=item.views,
         applications=item.applications,
     )

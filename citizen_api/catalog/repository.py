@@ -42,6 +42,16 @@ async def record_view(item_id: int) -> None:
     await ServiceItem.filter(id=item_id).update(views=F("views") + 1)
 
 
+async def published_material(code: str, material_id: int) -> Material | None:
+    """A material of the version citizens see now (None for drafts, past versions, offline items)."""
+    item = await ServiceItem.get_or_none(code=code[:64], is_published=True)
+    if item is None or item.published_version_id is None:
+        return None
+    return await Material.get_or_none(
+        id=material_id, version_id=item.published_version_id, version__status="published"
+    )
+
+
 # ---- departments -----------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ from starlette.responses import Response
 from citizen_api.catalog import admin, service
 from citizen_api.catalog.rules import RULE_CODES
 from citizen_api.catalog.schemas import (
+    MATERIAL_FILE_DESCRIPTION,
+    MATERIAL_FILE_DOC,
     AdminItem,
     AdminItemDetail,
     AdminItemQuery,
@@ -88,7 +90,27 @@ async def suggest(ctx: Ctx) -> Suggestions:
 
 async def get_item(ctx: Ctx) -> ItemDetail:
     """办事指南详情：依据、条件、材料、流程、收费、地点时间、时限、跑动次数"""
-    return await service.item_detail(ctx.path["code"], ctx.principal)
+    return await service.item_detail(ctx.path["code"], ctx.principal, ctx.state, ctx.client_ip)
+
+
+async def get_blank_form(ctx: Ctx) -> Response:
+    """下载材料的空白表格（无需登录）"""
+    return await _material_file(ctx, "blank-form")
+
+
+async def get_sample(ctx: Ctx) -> Response:
+    """下载材料的示例样表（无需登录）"""
+    return await _material_file(ctx, "sample")
+
+
+async def _material_file(ctx: Ctx, kind: str) -> Response:
+    return await service.material_file(
+        ctx.path["code"],
+        ctx.path["id"],
+        kind,
+        ctx.state.storage,
+        ctx.request.headers.get("if-none-match", ""),
+    )
 
 
 async def get_item_version(ctx: Ctx) -> ItemDetail:
@@ -161,6 +183,18 @@ ENDPOINTS = [
     # before /items/{code}: "suggest" is not an item code
     endpoint("GET", "/items/suggest", suggest, query=SuggestQuery, response=Suggestions, tags=_TAGS),
     endpoint("GET", "/items/{code}", get_item, response=ItemDetail, tags=_TAGS, errors=_NOT_FOUND),
+    *[
+        endpoint(
+            "GET",
+            f"/items/{{code}}/materials/{{id:id}}/{kind}",
+            handler,
+            raw_response_doc=MATERIAL_FILE_DOC,
+            description=MATERIAL_FILE_DESCRIPTION,
+            tags=_TAGS,
+            errors=_NOT_FOUND,
+        )
+        for kind, handler in (("blank-form", get_blank_form), ("sample", get_sample))
+    ],
     endpoint(
         "GET",
         "/items/{code}/versions/{version:id}",

@@ -186,6 +186,40 @@ class ItemSummary(BaseModel):
     instant: bool = Field(description="即办件")
 
 
+class MaterialFile(BaseModel):
+    """A blank form (空白表格) or sample (示例样表) of a material: a public file of the guide."""
+
+    upload_id: int
+    filename: str = Field(description="文件名（仅用于显示）")
+    content_type: str = Field(description="按文件内容识别的类型")
+    size: int = Field(description="字节数")
+    url: str | None = Field(
+        description="无需登录的下载地址（服务器根路径起，"
+        "如 /api/v1/items/{code}/materials/{id}/blank-form）；仅当前发布版本的材料有，历史版本与草稿为 null"
+    )
+
+
+MATERIAL_FILE_DESCRIPTION = (
+    "当前发布的办事指南中，材料所附的空白表格或示例样表，任何人无需登录即可下载（地址见事项详情 "
+    "materials[].blank_form.url / sample.url）。"
+    "其他文件（草稿、历史版本、已下线事项、市民上传的材料）一律 404。"
+    "Content-Disposition 为 attachment，文件名按 RFC 5987 以 UTF-8 编码（filename*）；Content-Type 为上传时"
+    "按内容识别的类型；X-Content-Type-Options: nosniff；带 ETag，If-None-Match 命中时 304。"
+)
+MATERIAL_FILE_DOC = {
+    "description": "文件内容（按内容识别的类型，以附件下载）",
+    "headers": {
+        "Content-Disposition": {
+            "description": "attachment; filename=\"…\"; filename*=UTF-8''…（RFC 6266 / 5987）",
+            "schema": {"type": "string"},
+        },
+        "ETag": {"description": "文件 SHA-256", "schema": {"type": "string"}},
+        "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
+    },
+    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
 class MaterialOut(BaseModel):
     id: int
     name: str
@@ -201,6 +235,8 @@ class MaterialOut(BaseModel):
     blank_form_upload_id: int | None
     sample_upload_id: int | None
     position: int
+    blank_form: MaterialFile | None = Field(None, description="空白表格（可下载）")
+    sample: MaterialFile | None = Field(None, description="示例样表（可下载）")
 
 
 class ItemDetail(ItemSummary):

@@ -1,8 +1,9 @@
 """Receiving one uploaded file: streamed to storage while counting, hashing and sniffing.
 
 Nothing holds the whole file: each network chunk is parsed, hashed and handed to the storage
-writer. The request is refused as soon as it is known to be bad — past the size cap, or once
-the first bytes show the wrong type — and the partial file is removed.
+writer. The request is refused as soon as it is known to be bad — past the size cap or the
+owner's quota (``quota.py``), or once the first bytes show the wrong type — and the partial file
+is removed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from citizen_api.uploads.multipart import (
     boundary_of,
     read_parts,
 )
+from citizen_api.uploads.quota import Quota
 from citizen_api.uploads.storage import Storage, StorageWriter, new_key
 
 FIELD = "file"
@@ -67,9 +69,10 @@ def type_rejected(detected: str, claimed: str) -> ApiError:
 class FileReceiver:
     """One file part: size cap, sha256, type check on the first bytes, then on the whole."""
 
-    def __init__(self, storage: Storage, cap: int, raw_name: str) -> None:
+    def __init__(self, storage: Storage, cap: int, raw_name: str, quota: Quota | None = None) -> None:
         self.storage = storage
         self.cap = cap
+        self.quota = quota
         self.filename = display_name(raw_name)
         if not self.filename:
             raise validation_error({"body.file": "缺少文件名"})
@@ -89,6 +92,8 @@ class FileReceiver:
         self.size += len(data)
         if self.size > self.cap:
             raise too_large(self.cap)
+        if self.quota is not None and self.size > self.quota.allowance:
+            raise self.quota.exceeded()
         self.hash.update(data)
         if not self.head_checked:
             self.head.extend(data[: sniff.HEAD_BYTES - len(self.head)])
@@ -142,14 +147,27 @@ class FileReceiver:
 
 
 async def receive_file(
-    content_type: str, content_length: str, body: AsyncIterator[bytes], storage: Storage, cap: int
+    content_type: str,
+    content_length: str,
+    body: AsyncIterator[bytes],
+    storage: Storage,
+    cap: int,
+    quota: Quota | None = None,
 ) -> StoredFile:
-    """Read a multipart body with one ``file`` part into storage; every failure leaves nothing."""
+    """Read a multipart body with one ``file`` part into storage; every failure leaves nothing.
+
+    ``quota``: the owner's unattached bytes so far; the file may take at most what is left.
+    """
     boundary = boundary_of(content_type)
     if boundary is None:
         raise validation_error({"body": "应为 multipart/form-data，文件字段名为 file"})
-    if content_length.isdigit() and int(content_length) > cap + ENVELOPE_BYTES:
+    declared = int(content_length) if content_length.isdigit() else None
+    if declared is not None and declared > cap + ENVELOPE_BYTES:
         raise too_large(cap)  # refused before reading a byte
+    if quota is not None and (
+        quota.allowance == 0 or (declared is not None and declared > quota.allowance + ENVELOPE_BYTES)
+    ):
+        raise quota.exceeded()  # also before reading a byte
     receiver: FileReceiver | None = None
     current: FileReceiver | None = None
     stored: StoredFile | None = None
@@ -172,7 +190,7 @@ async def receive_file(
                         raise validation_error({"body.file": "应为文件"})
                     if receiver is not None:
                         raise validation_error({"body.file": "只能上传一个文件"})
-                    receiver = current = FileReceiver(storage, cap, event.filename)
+                    receiver = current = FileReceiver(storage, cap, event.filename, quota)
                     await receiver.open()
             elif isinstance(event, PartEnd) and current is not None:
                 stored = await current.finish()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from tortoise.functions import Sum
+
 from citizen_api.uploads.models import Upload
 
 
@@ -46,3 +48,46 @@ async def orphans_before(cutoff: datetime, limit: int) -> list[Upload]:
 async def delete_if_orphan(upload_id: int) -> bool:
     """Only while still unattached: a case attaching it at the same moment wins."""
     return await Upload.filter(id=upload_id, attached=False).delete() == 1
+
+
+async def staff_files(ids: Iterable[int]) -> dict[int, Upload]:
+    """The uploads among ``ids`` made by staff (a citizen's file is never among them)."""
+    from citizen_api.users.models import User
+
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    uploads = await Upload.filter(id__in=wanted)
+    owners = list({u.owner_id for u in uploads})
+    staff = set(await User.filter(id__in=owners, role__not="citizen").values_list("id", flat=True))
+    return {u.id: u for u in uploads if u.owner_id in staff}
+
+
+async def unattached_bytes(owner_id: int, since: datetime) -> int:
+    """Bytes of the owner's uploads not used by a case, made since ``since`` (older ones are orphans)."""
+    rows = await (
+        Upload.filter(owner_id=owner_id, attached=False, created_at__gte=since)
+        .annotate(total=Sum("size"))
+        .values("total")
+    )
+    return int(rows[0]["total"] or 0) if rows else 0
+
+
+async def lock_owner(owner_id: int) -> None:
+    """Serialise one owner's quota checks until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    from citizen_api.users.models import User
+
+    await User.filter(id=owner_id).select_for_update().first()
+
+
+async def claim_staff_uploads(ids: Iterable[int]) -> set[int]:
+    """Mark the uploads among ``ids`` made by staff as in use (the orphan cleaner leaves them).
+
+    Returns the ids so claimed; a citizen's file (or a missing one) is not among them.
+    """
+    ok = list(await staff_files(ids))
+    if not ok:
+        return set()
+    await Upload.filter(id__in=ok).update(attached=True)
+    # a row the orphan cleaner deleted meanwhile is gone now: only what is really there counts
+    return set(await Upload.filter(id__in=ok, attached=True).values_list("id", flat=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import StreamingResponse
 
 from citizen_api.http import Ctx, endpoint
+from citizen_api.ratelimit import limiter
 from citizen_api.uploads import service
 from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC, UPLOAD_REQUEST_DOC, UploadOut
 
@@ -13,6 +14,14 @@ UPLOADERS = {"citizen", "admin"}
 
 async def post_upload(ctx: Ctx) -> UploadOut:
     """上传材料文件（multipart，字段 file；按内容识别类型）"""
+    principal = ctx.user
+    if principal.is_citizen:  # before reading a byte of the body
+        await limiter.hit(
+            ctx.state,
+            f"upload:user:{principal.user_id}",
+            limit=ctx.settings.upload_rate_limit,
+            window_seconds=ctx.settings.upload_rate_window_seconds,
+        )
     upload = await service.receive(ctx.request, ctx.user, ctx.state.storage, ctx.settings)
     return UploadOut.of(upload)
 
@@ -38,8 +47,16 @@ ENDPOINTS = [
         response=UploadOut,
         transaction=False,  # the body streams to storage first; the row is written after
         raw_request_doc=UPLOAD_REQUEST_DOC,
+        description="市民尚未用于办件的文件合计不得超过配额：超出为 413 UPLOAD_QUOTA_EXCEEDED，"
+        "details 给出 quota_bytes 与 used_bytes（按声明长度在读取前拒绝，或在接收中途拒绝，不留残余文件）；"
+        "每人上传次数限流，超出为 429 RATE_LIMITED，带 Retry-After 头（秒）。",
         tags=["uploads"],
-        errors=[(413, "UPLOAD_TOO_LARGE"), (415, "UPLOAD_TYPE_REJECTED")],
+        errors=[
+            (413, "UPLOAD_TOO_LARGE"),
+            (413, "UPLOAD_QUOTA_EXCEEDED"),
+            (415, "UPLOAD_TYPE_REJECTED"),
+            (429, "RATE_LIMITED"),
+        ],
     ),
     endpoint("GET", "/uploads/{id:id}", get_upload, auth=UPLOADERS, response=UploadOut, tags=["uploads"]),
     endpoint(

@@ -1,5 +1,9 @@
 """Uploads: receive, serve to the owner, hand to cases, clean up orphans.
 
+For the catalog: :func:`claim_staff_uploads` (blank forms and samples: staff files only, kept from
+the orphan cleaner), :func:`files_by_id` (their names for the guide), :func:`public_response`
+(serve one to anyone, after the catalog checked it belongs to a published guide).
+
 For the cases domain: :func:`owned_uploads` (the citizen's own files among the ids given),
 :func:`total_size` (per-case cap), :func:`mark_attached` (in the case's transaction, so the
 orphan cleaner leaves them), :func:`staff_open` (after the caller's department scope check).
@@ -14,13 +18,14 @@ from urllib.parse import quote
 import anyio
 import structlog
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.uploads import quota as quotas
 from citizen_api.uploads import repository as repo
 from citizen_api.uploads.models import Upload
 from citizen_api.uploads.receive import receive_file
@@ -32,15 +37,20 @@ ORPHAN_BATCH = 500
 
 
 async def receive(request: Request, principal: Principal, storage: Storage, settings) -> Upload:
+    # citizens hold at most upload_unattached_quota_bytes of files not yet used by a case
+    quota = await quotas.current(principal.user_id, settings) if principal.is_citizen else None
     stored = await receive_file(
         request.headers.get("content-type", ""),
         request.headers.get("content-length", ""),
         request.stream(),
         storage,
         settings.upload_max_bytes,
+        quota,
     )
     try:
         async with in_transaction():
+            if quota is not None:
+                await quotas.confirm(quota, stored.size)  # parallel uploads cannot pass it together
             return await repo.create(
                 principal.user_id,
                 stored.key,
@@ -66,22 +76,58 @@ async def get_own(upload_id: int, principal: Principal) -> Upload:
     return upload
 
 
-async def content_response(storage: Storage, upload: Upload) -> StreamingResponse:
-    """The file's bytes, streamed, as a download with its display name."""
+PUBLIC_CACHE = "public, max-age=300"  # a blank form taken offline stops being served within 5 min
+
+
+def _download_headers(upload: Upload, cache_control: str) -> dict[str, str]:
+    # RFC 6266 / 5987: an ASCII fallback, and the real (Chinese) name percent-encoded as UTF-8
+    ascii_name = upload.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(upload.filename)}"
+    return {
+        "Content-Disposition": disposition,
+        "ETag": f'"{upload.sha256}"',
+        "Cache-Control": cache_control,
+        "X-Content-Type-Options": "nosniff",  # the sniffed type stands; never rendered as anything else
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+
+
+async def content_response(
+    storage: Storage, upload: Upload, *, cache_control: str = "private, no-store"
+) -> StreamingResponse:
+    """The file's bytes, streamed, as a download with its display name and sniffed type."""
     if not await storage.exists(upload.storage_key):
         log.error("upload file missing from storage", upload_id=upload.id)
         raise ApiError(404, "NOT_FOUND", "文件已不存在")
-    ascii_name = upload.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(upload.filename)}"
-    headers = {
-        "Content-Length": str(upload.size),
-        "Content-Disposition": disposition,
-        "ETag": f'"{upload.sha256}"',
-        "Cache-Control": "private, no-store",
-    }
+    headers = {"Content-Length": str(upload.size), **_download_headers(upload, cache_control)}
     return StreamingResponse(
         storage.read(upload.storage_key), media_type=upload.content_type, headers=headers
     )
+
+
+# -- for the catalog --
+
+
+async def claim_staff_uploads(ids: Iterable[int]) -> set[int]:
+    """Staff uploads among ``ids`` marked as in use (never orphans); a citizen's file is never among them."""
+    return await repo.claim_staff_uploads(ids)
+
+
+async def files_by_id(ids: Iterable[int]) -> dict[int, Upload]:
+    """Blank forms and samples by id: staff files only (a citizen's file never shows in a guide)."""
+    return await repo.staff_files(i for i in ids if i)
+
+
+async def public_response(storage: Storage, upload_id: int, if_none_match: str = "") -> Response:
+    """Serve a file to anyone: the caller has checked it is a published guide's blank form or sample."""
+    # staff files only, even if an older guide names a citizen's upload
+    upload = (await repo.staff_files([upload_id])).get(upload_id)
+    if upload is None:
+        raise ApiError(404, "NOT_FOUND", "文件不存在")
+    if f'"{upload.sha256}"' in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}:
+        headers = _download_headers(upload, PUBLIC_CACHE)
+        return Response(status_code=304, headers={k: headers[k] for k in ("ETag", "Cache-Control")})
+    return await content_response(storage, upload, cache_control=PUBLIC_CACHE)
 
 
 # -- for the cases domain --
