@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -11,9 +12,9 @@ import structlog
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from citizen_api.db import close_db, init_db
+from citizen_api.db import DatabaseNotReady, close_db, ensure_migrated, init_db
 from citizen_api.docs import docs_routes
 from citizen_api.errors import EXCEPTION_HANDLERS
 from citizen_api.http.openapi import build_openapi
@@ -48,6 +49,11 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, AppState]]:
         await init_db(settings.database_url)
+        try:
+            await ensure_migrated(settings.database_url)
+        except BaseException:
+            await close_db()
+            raise
         http = aiohttp.ClientSession()
         redis = _redis_client(settings)
         state = AppState(settings=settings, http=http, wechat=WeChatGateway(http, settings), redis=redis)
@@ -65,13 +71,35 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[Middleware(OneLineStartupFailure), Middleware(RequestContextMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.openapi = build_openapi(endpoints)
     return app
+
+
+class OneLineStartupFailure:
+    """A start-up refused for a reason the operator fixes (database not migrated, not reachable):
+    the server prints that one line (the exception's message) instead of Starlette's traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_failure_in_one_line(message: Message) -> None:
+            # Starlette sends startup.failed from inside its ``except`` block: the exception is current
+            failure = sys.exc_info()[1]
+            if message["type"] == "lifespan.startup.failed" and isinstance(failure, DatabaseNotReady):
+                message = {**message, "message": str(failure)}
+            await send(message)
+
+        await self.app(scope, receive, send_failure_in_one_line)
 
 
 def _redis_client(settings: Settings):

@@ -93,6 +93,61 @@ async def init_db(database_url: str, *, global_fallback: bool = True, max_pool: 
     )
 
 
+class DatabaseNotReady(RuntimeError):
+    """The server cannot start on this database; ``str(exc)`` is the one line to print."""
+
+
+class DatabaseNotMigrated(DatabaseNotReady):
+    """The database lacks migrations this code needs: ``onetrip migrate`` fixes it."""
+
+
+class DatabaseUnreachable(DatabaseNotReady):
+    """The database cannot be opened at all (server down, no such database, bad URL)."""
+
+
+def _where(database_url: str) -> str:
+    # no credentials in what is printed
+    return database_url.split("@")[-1].split("?")[0]
+
+
+async def pending_migrations() -> tuple[list[str], int]:
+    """(migrations not applied yet, migrations applied) on the open default connection."""
+    from tortoise import connections
+    from tortoise.migrations.executor import MigrationExecutor
+
+    apps = tortoise_config("sqlite://:memory:")["apps"]
+    executor = MigrationExecutor(connections.get("default"), apps)
+    plan = await executor.plan()
+    applied = await executor.recorder.applied_migrations()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan], len(applied)
+
+
+async def ensure_migrated(database_url: str) -> None:
+    """Refuse to start on a database that ``onetrip migrate`` has not brought to head."""
+    from tortoise import connections
+
+    where = _where(database_url)
+    try:
+        # the migration recorder reads an unreachable database as an empty one: ask first
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise DatabaseUnreachable(
+            f"cannot open database {where} ({reason}): check ONETRIP_DATABASE_URL and the database server"
+        ) from exc
+    pending, applied = await pending_migrations()
+    if not pending:
+        return
+    if not applied:
+        raise DatabaseNotMigrated(
+            f"database {where} is not migrated (no tables yet): run `onetrip migrate` first"
+        )
+    raise DatabaseNotMigrated(
+        f"database {where} is not migrated to this version ({len(pending)} migration(s) pending, "
+        f"first {pending[0]}): run `onetrip migrate`"
+    )
+
+
 async def close_db() -> None:
     await Tortoise.close_connections()
 

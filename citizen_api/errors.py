@@ -35,6 +35,22 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# Error code → the pydantic model of its ``details``, documented per code in the OpenAPI spec.
+# Register with ``@details_model("CODE", ...)`` next to the model (see citizen_api/http/error_details.py).
+ERROR_DETAILS: dict[str, type] = {}
+
+
+def details_model(*codes: str):
+    """Class decorator: ``model`` is the shape of ``details`` for each of ``codes``."""
+
+    def register(model: type) -> type:
+        for code in codes:
+            ERROR_DETAILS[code] = model
+        return model
+
+    return register
+
+
 class ApiError(Exception):
     """An answer with the contract's error shape. Raise it anywhere below a route."""
 

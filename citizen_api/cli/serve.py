@@ -20,6 +20,9 @@ def serve(
 
     settings = Settings()
     settings.check_production()
+    from citizen_api.cli.preflight import require_database_ready
+
+    require_database_ready(settings)  # not migrated or unreachable: one line, exit 1
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # every API process writes its metrics here; /metrics aggregates them
         metrics_dir = settings.var_dir / "prometheus"
@@ -41,6 +44,10 @@ def serve(
 
 def worker() -> None:
     """Run the background worker (arq on Redis; needs ONETRIP_REDIS_URL)."""
+    from citizen_api.cli.preflight import require_database_ready
     from notifications.worker import run_worker
 
-    run_worker(Settings())
+    settings = Settings()
+    # a database that is down meanwhile is waited for (jobs retry); one never migrated is refused
+    require_database_ready(settings, refuse_unreachable=False)
+    run_worker(settings)

@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from citizen_api.errors import MESSAGES
+import citizen_api.http.error_details  # noqa: F401  (registers the details of the shared codes)
+from citizen_api.errors import ERROR_DETAILS, MESSAGES
 from citizen_api.http.endpoint import Endpoint
-from citizen_api.http.schemas import ErrorBody
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
@@ -42,16 +42,46 @@ class _Collector:
             return {"$ref": REF.format(model=name)}
         return schema
 
+    def error_envelope(self, code: str) -> dict[str, Any]:
+        """``Error_<CODE>``: the error body of one code, its ``details`` typed where it has a model."""
+        name = f"Error_{code}"
+        if name not in self.components:
+            model = ERROR_DETAILS.get(code)
+            details = (
+                self.schema(model, "serialization")
+                if model is not None
+                else {"type": "object", "description": "此错误码不带附加信息"}
+            )
+            message: dict[str, Any] = {"type": "string", "description": "给市民看的中文说明"}
+            if code in MESSAGES:
+                message["examples"] = [MESSAGES[code]]
+            self.components[name] = {
+                "type": "object",
+                "title": name,
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message", "details"],
+                        "properties": {
+                            "code": {"type": "string", "const": code},
+                            "message": message,
+                            "details": details,
+                        },
+                    }
+                },
+            }
+        return {"$ref": REF.format(model=name)}
+
 
 def build_openapi(endpoints: list[tuple[str, Endpoint]], extra_paths: dict[str, Any] | None = None) -> dict:
     collector = _Collector()
-    error_ref = collector.schema(ErrorBody, "serialization")
     paths: dict[str, dict[str, Any]] = {}
     for prefix, ep in endpoints:
         if not ep.include_in_schema:
             continue
         path = _PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", prefix + ep.path)
-        paths.setdefault(path, {})[ep.method.lower()] = _operation(prefix, ep, collector, error_ref)
+        paths.setdefault(path, {})[ep.method.lower()] = _operation(prefix, ep, collector)
     for path, ops in (extra_paths or {}).items():
         paths.setdefault(path, {}).update(ops)
     return {
@@ -60,7 +90,8 @@ def build_openapi(endpoints: list[tuple[str, Endpoint]], extra_paths: dict[str, 
             "title": "OneTrip 政务服务 API",
             "version": "1.0.0",
             "description": "零跑腿 / 只跑一次 政务服务小程序后端。错误统一为 "
-            '`{"error": {"code", "message", "details"}}`。',
+            '`{"error": {"code", "message", "details"}}`；每个错误码的格式（含 details 的字段）'
+            "见组件 `Error_<CODE>`，各接口的错误响应按状态码列出它可能返回的错误码。",
         },
         "servers": [{"url": "/"}],
         "paths": paths,
@@ -71,7 +102,7 @@ def build_openapi(endpoints: list[tuple[str, Endpoint]], extra_paths: dict[str, 
     }
 
 
-def _operation(prefix: str, ep: Endpoint, collector: _Collector, error_ref: dict) -> dict[str, Any]:
+def _operation(prefix: str, ep: Endpoint, collector: _Collector) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": f"{ep.method.lower()}_{ep.handler.__module__.split('.')[-2]}_{ep.handler.__name__}",
         "summary": ep.summary or ep.handler.__name__,
@@ -113,11 +144,15 @@ def _operation(prefix: str, ep: Endpoint, collector: _Collector, error_ref: dict
     if ep.roles is not None:
         op["security"] = [{"bearer": []}]
     for status, codes in _error_statuses(ep).items():
+        variants = [collector.error_envelope(code) for code in codes]
         op["responses"][str(status)] = {
             "description": "、".join(
                 f"{c}（{MESSAGES.get(c, '')}）" if MESSAGES.get(c) else c for c in codes
             ),
-            "content": {"application/json": {"schema": error_ref}},
+            # one variant per code (``error.code`` tells them apart)
+            "content": {
+                "application/json": {"schema": variants[0] if len(variants) == 1 else {"oneOf": variants}}
+            },
         }
     return op
 
