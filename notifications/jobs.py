@@ -27,6 +27,7 @@ JobEntry = tuple[str, int, str]
 
 PERIODIC_JOBS: list[JobEntry] = [
     ("supervision_warnings", 300, "citizen_api.cases.supervision:run_warnings"),  # 电子监察
+    ("supplement_reminders", 900, "citizen_api.cases.reminders:run_supplement_reminders"),  # 补正
     ("appointment_reminders", 120, "citizen_api.appointments.reminders:run_reminders"),
     ("rating_jobs", 3600, "citizen_api.ratings.jobs:run_rating_jobs"),
     ("upload_orphans", 3600, "citizen_api.uploads.service:clean_orphans"),

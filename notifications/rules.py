@@ -51,6 +51,8 @@ RULES: dict[str, Rule] = {
             "withdrawn",
         )
     },
+    # the reminder before a 补正/容缺 due date (citizen_api.cases.reminders)
+    "case.supplement_due": _citizen(),
     # 电子监察: yellow and red cards go to the responsible staff, by official-account template only
     "case.warning": Rule(
         audiences=frozenset({"staff"}),

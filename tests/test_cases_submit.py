@@ -60,7 +60,8 @@ async def test_complete_submission_creates_case_with_timeline_and_notice(databas
         "近期免冠照片",
     ]
     assert detail["rating"] is None and detail["delivery"] is None
-    assert set(detail["actions"]) == {"withdraw"}
+    # the item offers free post and nothing is owed: withdraw, give an address, complain
+    assert detail["actions"] == ["withdraw", "set_delivery", "complain"]
 
     note = await Notification.get(user_id=alice.user_id, event="case.submitted")
     assert note.payload["number"] == created["number"] and note.payload["status_text"]

@@ -73,9 +73,25 @@ async def request_supplement(case: Application, body: Any, settings, actor: Any 
         raise validation_error({f"body.missing.{m}": "不是该事项的申请材料" for m in unknown})
     missing = sorted(set(body.missing) | set(case.missing or []), key=lambda m: (table[m].position, m))
     names = "、".join(table[m].name for m in missing if m in body.missing)
-    note = f"请一次性补正以下材料：{names}" + (f"；{body.note}" if body.note else "")
+    due = await deadlines.materials_due(
+        clock.today(), settings.supplement_due_working_days, settings.supplement_reminder_working_days
+    )
+    note = f"请一次性补正以下材料：{names}，补正截止日期 {due.due.isoformat()}"
+    if due.uncertain:
+        note += "（截止日期跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）"
+    note += f"；{body.note}" if body.note else ""
     # 补正 restarts the clock: the next acceptance counts anew
-    return Effect(note, {**_CLOCK_CLEARED, "missing": missing})
+    return Effect(note, {**_CLOCK_CLEARED, "missing": missing, **due_columns(due)})
+
+
+def due_columns(due: deadlines.MaterialsDue) -> dict[str, Any]:
+    """The columns of a new due date for owed materials (its reminder not yet sent)."""
+    return {
+        "missing_due": due.due,
+        "missing_due_uncertain": due.uncertain,
+        "missing_remind_on": due.remind_on,
+        "missing_reminded": False,
+    }
 
 
 async def not_accept(case: Application, body: Any, settings, actor: Any = None) -> Effect:

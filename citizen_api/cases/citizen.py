@@ -33,9 +33,9 @@ async def _own(principal: Principal, case_id: int, *, lock: bool = False) -> App
     return case
 
 
-async def my_cases(principal: Principal, query: CaseListQuery) -> Page:
+async def my_cases(principal: Principal, query: CaseListQuery, settings) -> Page:
     total, items = await repo.citizen_cases(principal.user_id, query.status, query.offset, query.size)
-    return Page(total=total, items=[views.summary(case) for case in items])
+    return Page(total=total, items=await views.summaries(items, settings))
 
 
 async def my_case(principal: Principal, case_id: int, settings) -> CaseDetail:
@@ -95,8 +95,8 @@ async def supplement(
     await ports.mark_attached(upload_ids)
     names = "、".join(m.name for m in table if m.id in provided)
     changes = {"missing": remaining, "total_upload_bytes": case.total_upload_bytes + size}
-    if not remaining:
-        changes["missing_due"] = None
+    if not remaining:  # nothing owed any more: no due date, no reminder
+        changes.update(missing_due=None, missing_due_uncertain=False, missing_remind_on=None)
     if transition is not None:
         await workflow.commit(
             case,

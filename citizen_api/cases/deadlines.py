@@ -23,6 +23,8 @@ from citizen_api.workdays import service as workdays
 # a deadline never lies further than this from its start (guards the calendar walks)
 _MAX_SPAN_DAYS = 3 * 366
 
+WARNING_LEVELS = ("none", "yellow", "red")  # what a case shows (``warning_of``)
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -91,6 +93,22 @@ async def yellow_from(start: date, deadline: date, promised_days: int, settings)
         return start, False
     day, uncertain = await working_day_before(deadline, left)
     return max(day, start), uncertain
+
+
+@dataclass(frozen=True)
+class MaterialsDue:
+    """The date owed materials must follow by (补正, 容缺), and the day the citizen is reminded."""
+
+    due: date
+    remind_on: date | None  # None: the request itself is the reminder (the due is that close)
+    uncertain: bool  # a year with no known official schedule was crossed (weekends-only count)
+
+
+async def materials_due(start: date, days: int, remind_left: int) -> MaterialsDue:
+    """``days`` working days after ``start``; reminded when ``remind_left`` working days are left."""
+    due, uncertain = await add_working_days(start, days)
+    remind, remind_uncertain = await working_day_before(due, remind_left)
+    return MaterialsDue(due, remind if remind > start else None, uncertain or remind_uncertain)
 
 
 async def on_accept(accepted_on: date, promised_days: int, time_unit: str, settings) -> Clock:

@@ -31,7 +31,11 @@ class Application(Model):
     phone_tail_index = fields.CharField(max_length=64, default="")
     tolerate_missing = fields.BooleanField(default=False)
     missing = fields.JSONField(default=list)  # material ids still owed (容缺 or requested)
-    missing_due = fields.DateField(null=True)  # date by which 容缺 materials must follow
+    missing_due = fields.DateField(null=True)  # date by which 容缺 or 补正 materials must follow
+    missing_due_uncertain = fields.BooleanField(default=False)  # counted over an unknown year
+    # the citizen's reminder before missing_due (the supplement reminder job), sent once per due date
+    missing_remind_on = fields.DateField(null=True, db_index=True)
+    missing_reminded = fields.BooleanField(default=False)
     total_upload_bytes = fields.BigIntField(default=0)  # for the per-case size cap
     # the working-day clock
     accepted_on = fields.DateField(null=True)

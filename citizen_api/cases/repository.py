@@ -10,7 +10,8 @@ from tortoise.expressions import Q
 
 from citizen_api import clock
 from citizen_api.cases.models import Application, ApplicationMaterial, SupervisionWarning, TimelineEntry
-from citizen_api.catalog.models import Material
+from citizen_api.cases.transitions import OPEN
+from citizen_api.catalog.models import Material, ServiceItem
 from citizen_api.security.principal import Principal, scope_to_department
 
 
@@ -102,6 +103,8 @@ def staff_query(principal: Principal, filters: Any, today: date):
         query = query.filter(number=filters.number)
     if filters.calendar_uncertain is not None:
         query = query.filter(calendar_uncertain=filters.calendar_uncertain)
+    if filters.missing_overdue is not None:
+        query = query.filter(_missing_overdue(today, filters.missing_overdue))
     return query
 
 
@@ -116,6 +119,20 @@ async def staff_cases(principal: Principal, filters: Any, today: date):
         return await query.count(), items
     scoped = staff_query(principal, filters.model_copy(update={"warning": None}), today)
     return await _count_warning(scoped, filters.warning, filters.status, today), items
+
+
+def _missing_overdue(today: date, overdue: bool = True) -> Q:
+    """Open cases past the date their owed materials (补正, 容缺) were due (supplementing the last
+    one clears ``missing_due``, so a due date on an open case means something is still owed); with
+    ``overdue=False`` every other case, written out (NOT over a NULL date would drop rows)."""
+    if overdue:
+        return Q(status__in=list(OPEN), missing_due__lt=today)
+    return Q(
+        Q(status__not_in=list(OPEN)),
+        Q(missing_due__isnull=True),
+        Q(missing_due__gte=today),
+        join_type=Q.OR,
+    )
 
 
 async def timeline(case_id: int) -> list[TimelineEntry]:
@@ -202,3 +219,71 @@ async def record_warning(case: Application, level: str) -> bool:
         ignore_conflicts=True,
     )
     return True
+
+
+# -- what the citizen may do with a page of cases (offers.py): one query per question, not per case;
+# the ratings, delivery and catalog domains own these tables, the questions are read-only
+
+
+async def rated_cases(case_ids: list[int]) -> set[int]:
+    from citizen_api.ratings.models import Rating
+
+    if not case_ids:
+        return set()
+    return set(await Rating.filter(application_id__in=case_ids).values_list("application_id", flat=True))
+
+
+async def deliverable_items(item_ids: list[int]) -> set[int]:
+    if not item_ids:
+        return set()
+    return set(await ServiceItem.filter(id__in=item_ids, deliverable=True).values_list("id", flat=True))
+
+
+async def mailed_cases(case_ids: list[int]) -> set[int]:
+    """Cases whose result has an outbound shipment (the address can no longer change)."""
+    from citizen_api.delivery.models import OUTBOUND, Shipment
+
+    if not case_ids:
+        return set()
+    rows = await Shipment.filter(application_id__in=case_ids, direction=OUTBOUND).values_list(
+        "application_id", flat=True
+    )
+    return set(rows)
+
+
+async def complained_cases(case_ids: list[int]) -> set[int]:
+    """Cases with a complaint still waiting for its answer (one open complaint per case)."""
+    from citizen_api.complaints.models import OPEN as COMPLAINT_OPEN
+    from citizen_api.complaints.models import Complaint
+
+    if not case_ids:
+        return set()
+    rows = await Complaint.filter(application_id__in=case_ids, status=COMPLAINT_OPEN).values_list(
+        "application_id", flat=True
+    )
+    return set(rows)
+
+
+# -- the supplement reminder (reminders.py)
+
+
+async def due_reminders(remind_day: date, today: date, limit: int) -> list[Application]:
+    """Open cases whose reminder day has come, not yet reminded, whose due date has not passed."""
+    return (
+        await Application.filter(
+            status__in=list(OPEN),
+            missing_reminded=False,
+            missing_remind_on__lte=remind_day,
+            missing_due__gte=today,
+        )
+        .order_by("id")
+        .limit(limit)
+    )
+
+
+async def mark_reminded(case: Application) -> bool:
+    """Claim the reminder of ``case`` for its current due date (False: another run took it)."""
+    claimed = await Application.filter(
+        id=case.id, missing_reminded=False, missing_due=case.missing_due
+    ).update(missing_reminded=True)
+    return claimed == 1

@@ -28,11 +28,11 @@ async def submit(ctx: Ctx) -> CaseCreated:
 
 async def my_cases(ctx: Ctx) -> Page[CaseSummary]:
     """我的办件"""
-    return await citizen.my_cases(ctx.user, ctx.query)
+    return await citizen.my_cases(ctx.user, ctx.query, ctx.settings)
 
 
 async def my_case(ctx: Ctx) -> CaseDetail:
-    """办件详情：状态、时间线、期限、预警、待补材料"""
+    """办件详情：状态、时间线、期限、预警、待补材料及截止日期、评价、可进行的操作"""
     return await citizen.my_case(ctx.user, ctx.path["id"], ctx.settings)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from starlette.responses import StreamingResponse
+from tortoise.transactions import in_transaction
 
 from citizen_api.cases import staff, stats, supervision
 from citizen_api.cases.schemas import (
+    CaseRevealed,
+    CaseRevealRequest,
     CaseTransitioned,
     Deliver,
     Note,
@@ -16,6 +19,7 @@ from citizen_api.cases.schemas import (
     StaffCaseSummary,
 )
 from citizen_api.cases.schemas_supervision import Stats, StatsQuery, WarningQuery, WarningView
+from citizen_api.errors import ApiError
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC
 
@@ -26,8 +30,20 @@ async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
 
 
 async def case_detail(ctx: Ctx) -> StaffCaseDetail:
-    """办件详情（含申请人身份信息，每次查看记入审计日志）"""
+    """办件详情（申请人身份信息脱敏，每次查看记入审计日志）"""
     return await staff.case_detail(ctx.user, ctx.path["id"], ctx.settings, ctx.request_id)
+
+
+async def reveal(ctx: Ctx) -> CaseRevealed:
+    """查看申请人完整身份信息及邮寄地址（仅本部门承办的窗口、审批人员；每次查看记入审计日志）"""
+    try:
+        async with in_transaction():
+            return await staff.reveal(ctx.user, ctx.path["id"], ctx.body, ctx.settings, ctx.request_id)
+    except ApiError as exc:
+        if exc.status == 403:  # the attempt rolled back with the request; its record is kept
+            async with in_transaction():
+                await staff.record_refused_reveal(ctx.user, ctx.path["id"], ctx.body, ctx.request_id)
+        raise
 
 
 async def material_content(ctx: Ctx) -> StreamingResponse:
@@ -93,7 +109,31 @@ ENDPOINTS = [
         response=Page[StaffCaseSummary],
         tags=_TAGS,
     ),
-    endpoint("GET", _ID, case_detail, auth="staff", response=StaffCaseDetail, tags=_TAGS),
+    endpoint(
+        "GET",
+        _ID,
+        case_detail,
+        auth="staff",
+        response=StaffCaseDetail,
+        tags=_TAGS,
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "POST",
+        _ID + "/reveal",
+        reveal,
+        auth="staff",
+        body=CaseRevealRequest,
+        response=CaseRevealed,
+        transaction=False,  # a refused reveal is audited in a transaction of its own
+        description=(
+            "返回申请人姓名、身份证号、手机号及邮寄地址的完整值，仅限办件所属部门的窗口、审批人员（承办人员）。"
+            "监察、管理员不承办办件，只能查看脱敏信息（403 FORBIDDEN）；其他部门的办件为 404 NOT_FOUND。"
+            "每次查看（含被拒绝的查看）都记入审计日志，可附查看事由 reason。"
+        ),
+        tags=_TAGS,
+        errors=[(403, "FORBIDDEN"), (404, "NOT_FOUND")],
+    ),
     endpoint(
         "GET",
         _ID + "/materials/{upload_id:id}",

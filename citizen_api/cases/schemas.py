@@ -7,22 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citizen_api.cases.deadlines import WARNING_LEVELS
+from citizen_api.cases.transitions import CITIZEN_ACTIONS, STAFF_ACTIONS, STATUSES
 from citizen_api.delivery.schemas import DeliveryAddress
 from citizen_api.http import PageQuery
+from citizen_api.ratings.schemas import RatingView
 
 Id = Field(ge=1, le=2_147_483_647)
-StatusName = Literal[
-    "submitted",
-    "supplement_required",
-    "accepted",
-    "suspended",
-    "approved",
-    "rejected",
-    "delivered",
-    "not_accepted",
-    "withdrawn",
-]
-WarningLevel = Literal["none", "yellow", "red"]
+# the enums of the answers, from the transition table and the clock, so they cannot drift
+StatusName = Literal[STATUSES]  # type: ignore[valid-type]
+WarningLevel = Literal[WARNING_LEVELS]  # type: ignore[valid-type]
+CitizenAction = Literal[CITIZEN_ACTIONS]  # type: ignore[valid-type]
+StaffAction = Literal[STAFF_ACTIONS]  # type: ignore[valid-type]
 # material id → the citizen's upload ids for it
 MaterialUploads = dict[int, list[int]]
 
@@ -72,7 +68,7 @@ class CaseSupplement(BaseModel):
 class CaseCreated(BaseModel):
     id: int
     number: str
-    status: str
+    status: StatusName
 
 
 class CaseMissing(BaseModel):
@@ -87,7 +83,7 @@ class CaseItemRef(BaseModel):
 
 
 class CaseTimelineEntry(BaseModel):
-    status: str
+    status: StatusName
     status_text: str
     at: datetime
     note: str
@@ -107,22 +103,44 @@ class CaseMaterialView(BaseModel):
     uploads: list[CaseUploadRef]
 
 
+class CaseAddressView(BaseModel):
+    """A postal address as stored (``address.py``): masked in details, complete only when revealed."""
+
+    name: str | None = None
+    phone: str | None = None
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    address: str | None = None
+    division_code: str | None = Field(None, description="GB/T 2260 区划代码")
+
+
 class CaseDeliveryView(BaseModel):
-    address: dict | None = Field(None, description="邮寄地址（脱敏）")
+    address: CaseAddressView | None = Field(None, description="邮寄地址（脱敏）")
     channel: str | None = Field(None, description="window 窗口领取 | post 邮寄")
     company: str | None = None
     waybill: str | None = None
 
 
-class CaseSummary(BaseModel):
+class CaseBrief(BaseModel):
     id: int
     number: str
     item: CaseItemRef
-    status: str
+    status: StatusName
     status_text: str
     submitted_at: datetime
     deadline: date | None
-    warning: str
+    warning: WarningLevel
+
+
+_ACTIONS_DOC = (
+    "市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，"
+    "set_delivery 填写或修改邮寄地址，complain 投诉"
+)
+
+
+class CaseSummary(CaseBrief):
+    actions: list[CitizenAction] = Field(description=_ACTIONS_DOC)
 
 
 class CaseDetail(CaseSummary):
@@ -130,14 +148,17 @@ class CaseDetail(CaseSummary):
     accepted_on: date | None
     calendar_uncertain: bool
     missing: list[CaseMissing]
-    missing_due: date | None
+    missing_due: date | None = Field(description="待补材料（补正、容缺）的截止日期")
+    missing_due_uncertain: bool = Field(
+        description="截止日期跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对"
+    )
+    missing_overdue: bool = Field(description="已过补正截止日期而材料仍未补齐")
     timeline: list[CaseTimelineEntry]
     materials: list[CaseMaterialView]
     delivery: CaseDeliveryView | None
-    rating: dict | None = None
+    rating: RatingView | None = Field(None, description="群众对本办件的评价（含差评整改情况），未评价为 null")
     decided_at: datetime | None
     finished_at: datetime | None
-    actions: list[str] = Field(description="市民当前可进行的操作（supplement、withdraw）")
 
 
 class CaseListQuery(PageQuery):
@@ -150,13 +171,16 @@ class StaffCaseQuery(PageQuery):
     department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
     number: str | None = Field(None, max_length=32, description="办件编号")
     calendar_uncertain: bool | None = Field(None, description="只看依据未知年度日历计算期限的办件")
+    missing_overdue: bool | None = Field(None, description="true：只看已过补正截止日期仍未补齐材料的办件")
 
 
-class StaffCaseSummary(CaseSummary):
+class StaffCaseSummary(CaseBrief):
     department_code: str
     accepted_on: date | None
     calendar_uncertain: bool
     missing_count: int
+    missing_due: date | None
+    missing_overdue: bool = Field(description="已过补正截止日期而材料仍未补齐")
 
 
 class CaseApplicantView(BaseModel):
@@ -166,13 +190,30 @@ class CaseApplicantView(BaseModel):
 
 
 class StaffCaseDetail(CaseDetail):
-    applicant: CaseApplicantView
+    applicant: CaseApplicantView = Field(
+        description="申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志）"
+    )
     suspended_on: date | None
     suspended_days: int
     decision_note: str
     on_time: bool | None
-    delivery_address: dict | None = Field(None, description="邮寄地址（完整，仅本部门工作人员）")
-    staff_actions: list[str]
+    delivery_address: CaseAddressView | None = Field(None, description="邮寄地址（脱敏）")
+    staff_actions: list[StaffAction] = Field(description="本工作人员当前可进行的办件操作")
+
+
+class CaseRevealRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field("", max_length=200, description="查看事由（记入审计日志）")
+
+
+class CaseRevealed(BaseModel):
+    id: int
+    number: str
+    name: str | None
+    id_number: str | None
+    phone: str | None
+    delivery_address: CaseAddressView | None = Field(None, description="邮寄地址（完整）")
 
 
 class RequestSupplement(BaseModel):
@@ -213,10 +254,10 @@ class Deliver(BaseModel):
 class CaseTransitioned(BaseModel):
     id: int
     number: str
-    status: str
+    status: StatusName
     status_text: str
     deadline: date | None
-    warning: str
+    warning: WarningLevel
 
 
 class ReusableQuery(BaseModel):
@@ -250,7 +291,7 @@ class ProgressQuery(BaseModel):
 
 
 class ProgressEntry(BaseModel):
-    status: str
+    status: StatusName
     status_text: str
     at: datetime
     note: str
@@ -259,9 +300,9 @@ class ProgressEntry(BaseModel):
 class ProgressView(BaseModel):
     number: str
     item_name: str
-    status: str
+    status: StatusName
     status_text: str
     submitted_at: datetime
     deadline: date | None
-    warning: str
+    warning: WarningLevel
     timeline: list[ProgressEntry]

@@ -14,16 +14,25 @@ from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application, ApplicationMaterial
 from citizen_api.cases.schemas import (
     CaseApplicantView,
+    CaseRevealed,
+    CaseRevealRequest,
     CaseTransitioned,
     StaffCaseDetail,
     StaffCaseQuery,
 )
 from citizen_api.cases.transitions import STATUS_TEXT, allowed_from
-from citizen_api.errors import not_found
+from citizen_api.errors import ApiError, not_found
 from citizen_api.http import Page
 from citizen_api.security.crypto import cipher_for
-from citizen_api.security.principal import Principal
+from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
+from citizen_api.security.principal import APPROVER, WINDOW, Principal
 from citizen_api.uploads import service as uploads_service
+
+# who may see a case's personal data in full: the staff handling it, i.e. the window clerks and
+# approvers of its department. Supervisors and admins oversee every department but handle no case
+# (no transition of the table is theirs to take as handlers of the file): they see the masked detail.
+HANDLER_ROLES = frozenset({WINDOW, APPROVER})
+REVEALED_FIELDS = ["name", "id_number", "phone", "delivery_address"]
 
 
 async def _scoped(principal: Principal, case_id: int, *, lock: bool = False) -> Application:
@@ -42,32 +51,89 @@ async def list_cases(principal: Principal, query: StaffCaseQuery) -> Page:
     return Page(total=total, items=[views.staff_summary(case) for case in items])
 
 
-async def case_detail(principal: Principal, case_id: int, settings, request_id: str = "") -> StaffCaseDetail:
-    case = await _scoped(principal, case_id)
+def _applicant(case: Application, settings) -> CaseApplicantView:
     cipher = cipher_for(settings)
-    applicant = CaseApplicantView(
+    return CaseApplicantView(
         name=cipher.decrypt(case.applicant_name_enc),
         id_number=cipher.decrypt(case.applicant_id_number_enc),
         phone=cipher.decrypt(case.applicant_phone_enc),
     )
-    # every staff read of a citizen's personal data is on the record
+
+
+async def case_detail(principal: Principal, case_id: int, settings, request_id: str = "") -> StaffCaseDetail:
+    """The detail with the applicant masked for every role, like every other view (``reveal``)."""
+    case = await _scoped(principal, case_id)
+    full = _applicant(case, settings)
     await audit.record(
         principal,
-        "case.read_personal_data",
+        "case.read_detail",
         "application",
         case.id,
-        {"number": case.number, "fields": ["name", "id_number", "phone", "delivery_address"]},
+        {"number": case.number, "masked": True},
         request_id=request_id,
     )
     return StaffCaseDetail(
         **await views.detail_fields(case, settings),
-        applicant=applicant,
+        applicant=CaseApplicantView(
+            name=mask_name(full.name), id_number=mask_id_number(full.id_number), phone=mask_phone(full.phone)
+        ),
         suspended_on=case.suspended_on,
         suspended_days=case.suspended_days,
         decision_note=case.decision_note,
         on_time=case.on_time,
-        delivery_address=address.load(case.delivery_address_enc, settings),
+        delivery_address=address.masked(case.delivery_address_enc, settings),
         staff_actions=allowed_from(case.status, principal.role),
+    )
+
+
+def handles(principal: Principal, case: Application) -> bool:
+    return principal.role in HANDLER_ROLES and principal.department == case.department_code
+
+
+async def reveal(
+    principal: Principal, case_id: int, body: CaseRevealRequest, settings, request_id: str = ""
+) -> CaseRevealed:
+    """The applicant's full identity and the delivery address, to the staff handling the case;
+    every reveal is on the record (who, which case, which fields, why)."""
+    case = await _scoped(principal, case_id)
+    if not handles(principal, case):
+        raise ApiError(
+            403,
+            "FORBIDDEN",
+            "仅承办本办件的窗口或审批工作人员可以查看完整的个人信息",
+            {"role": principal.role},
+        )
+    full = _applicant(case, settings)
+    await audit.record(
+        principal,
+        "case.reveal_personal_data",
+        "application",
+        case.id,
+        {"number": case.number, "fields": REVEALED_FIELDS, "reason": body.reason},
+        request_id=request_id,
+    )
+    return CaseRevealed(
+        id=case.id,
+        number=case.number,
+        name=full.name,
+        id_number=full.id_number,
+        phone=full.phone,
+        delivery_address=address.load(case.delivery_address_enc, settings),
+    )
+
+
+async def record_refused_reveal(
+    principal: Principal, case_id: int, body: CaseRevealRequest, request_id: str = ""
+) -> None:
+    """A refused reveal of a case the staff member can see is on the record too."""
+    case = await _scoped(principal, case_id)
+    await audit.record(
+        principal,
+        "case.reveal_personal_data",
+        "application",
+        case.id,
+        {"number": case.number, "refused": True, "reason": body.reason},
+        request_id=request_id,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import address, deadlines, materials, ports
+from citizen_api.cases import actions, address, deadlines, materials, ports
 from citizen_api.cases import repository as repo
 from citizen_api.cases.models import Application
 from citizen_api.cases.numbers import next_number
@@ -75,9 +75,12 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
     today = clock.today()
     department = await _department_code(item)
     number = await next_number(department, today)
-    missing_due = None
+    due_columns = {}
     if tolerated:
-        missing_due, _ = await deadlines.add_working_days(today, settings.tolerated_days)
+        due = await deadlines.materials_due(
+            today, settings.tolerated_days, settings.supplement_reminder_working_days
+        )
+        due_columns = actions.due_columns(due)
     case = await Application.create(
         number=number,
         applicant_id=user.id,
@@ -98,13 +101,17 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         phone_tail_index=phone_tail_index(number, profile["phone"][-4:], settings),
         tolerate_missing=bool(tolerated),
         missing=[m.id for m in tolerated],
-        missing_due=missing_due,
+        **due_columns,
         total_upload_bytes=size,
         delivery_address_enc=address.store(delivery, settings),
     )
     await repo.add_materials(case.id, pairs)
     await ports.mark_attached(upload_ids)
-    note = f"容缺受理：{len(tolerated)} 项材料待补交" if tolerated else ""
+    note = ""
+    if tolerated:
+        note = f"容缺受理：{len(tolerated)} 项材料待补交，截止日期 {case.missing_due.isoformat()}"
+        if case.missing_due_uncertain:
+            note += "（跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）"
     await repo.add_timeline(case.id, principal, None, "submitted", note)
     await notify_citizen(case, "case.submitted", note)
     await audit.record(

@@ -70,6 +70,16 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 }
 
 ACTIONS = tuple(sorted({action for _, action in TRANSITIONS}))
+# the staff's actions of the table (a staff detail's ``staff_actions``), in table order
+STAFF_ACTIONS = tuple(dict.fromkeys(a for (_, a), t in TRANSITIONS.items() if t.roles - {CITIZEN}))
+# what a citizen may be offered in a case's ``actions`` (contract): the citizen's transitions of the
+# table, then the steps other domains own (rating, the postal address of the result, a complaint)
+CITIZEN_ACTIONS = (
+    *sorted({a for (_, a), t in TRANSITIONS.items() if CITIZEN in t.roles}),
+    "rate",
+    "set_delivery",
+    "complain",
+)
 
 
 def roles_for(action: str) -> frozenset[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from citizen_api import clock
-from citizen_api.cases import address
+from citizen_api.cases import address, offers
 from citizen_api.cases import repository as repo
 from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
+from citizen_api.cases.offers import SUPPLEMENT_WITHOUT_TRANSITION
 from citizen_api.cases.schemas import (
+    CaseBrief,
     CaseDeliveryView,
     CaseDetail,
     CaseItemRef,
@@ -18,14 +22,13 @@ from citizen_api.cases.schemas import (
     CaseUploadRef,
     StaffCaseSummary,
 )
-from citizen_api.cases.transitions import STATUS_TEXT, allowed_from
+from citizen_api.cases.transitions import OPEN, STATUS_TEXT
 
-# the citizen may add owed materials without a status change while the case is still open
-SUPPLEMENT_WITHOUT_TRANSITION = ("submitted", "accepted", "suspended")
+__all__ = ["SUPPLEMENT_WITHOUT_TRANSITION", "brief", "detail", "staff_summary", "summaries"]
 
 
-def summary(case: Application) -> CaseSummary:
-    return CaseSummary(
+def brief(case: Application) -> CaseBrief:
+    return CaseBrief(
         id=case.id,
         number=case.number,
         item=CaseItemRef(code=case.item_code, name=case.item_name),
@@ -37,13 +40,31 @@ def summary(case: Application) -> CaseSummary:
     )
 
 
+def missing_overdue(case: Application, today: date) -> bool:
+    """Owed materials (补正, 容缺) past their due date on a case still open (staff act on it)."""
+    due = case.missing_due
+    return bool(case.missing) and case.status in OPEN and due is not None and today > due
+
+
+async def summaries(cases: list[Application], settings) -> list[CaseSummary]:
+    """The citizen's list: each case with what the citizen may do now."""
+    facts = await offers.facts_for(cases)
+    now = clock.now()
+    return [
+        CaseSummary(**brief(case).model_dump(), actions=offers.citizen_actions(case, facts, settings, now))
+        for case in cases
+    ]
+
+
 def staff_summary(case: Application) -> StaffCaseSummary:
     return StaffCaseSummary(
-        **summary(case).model_dump(),
+        **brief(case).model_dump(),
         department_code=case.department_code,
         accepted_on=case.accepted_on,
         calendar_uncertain=case.calendar_uncertain,
         missing_count=len(case.missing or []),
+        missing_due=case.missing_due,
+        missing_overdue=missing_overdue(case, clock.today()),
     )
 
 
@@ -85,6 +106,15 @@ async def materials_of(case: Application) -> list[CaseMaterialView]:
     return list(grouped.values())
 
 
+async def rating_of(case: Application):
+    """The case's rating with its rectification, typed (the ratings domain renders it)."""
+    from citizen_api.ratings.schemas import RatingView
+    from citizen_api.ratings.service import rating_of_case
+
+    found = await rating_of_case(case.id)
+    return None if found is None else RatingView.model_validate(found)
+
+
 def delivery_of(case: Application, settings) -> CaseDeliveryView | None:
     if not case.delivery_address_enc and not case.delivery_channel:
         return None
@@ -96,28 +126,25 @@ def delivery_of(case: Application, settings) -> CaseDeliveryView | None:
     )
 
 
-def citizen_actions(case: Application) -> list[str]:
-    actions = [a for a in allowed_from(case.status, "citizen")]
-    if case.missing and case.status in SUPPLEMENT_WITHOUT_TRANSITION and "supplement" not in actions:
-        actions.append("supplement")
-    return actions
-
-
 async def detail_fields(case: Application, settings) -> dict:
+    rating = await rating_of(case)
+    facts = await offers.facts_for([case])
     return dict(
-        summary(case).model_dump(),
+        brief(case).model_dump(),
         department_code=case.department_code,
         accepted_on=case.accepted_on,
         calendar_uncertain=case.calendar_uncertain,
         missing=await missing_of(case),
         missing_due=case.missing_due,
+        missing_due_uncertain=case.missing_due_uncertain,
+        missing_overdue=missing_overdue(case, clock.today()),
         timeline=await timeline_of(case),
         materials=await materials_of(case),
         delivery=delivery_of(case, settings),
-        rating=None,  # TODO(issue 7): the ratings domain fills this in
+        rating=rating,
         decided_at=case.decided_at,
         finished_at=case.finished_at,
-        actions=citizen_actions(case),
+        actions=offers.citizen_actions(case, facts, settings),
     )
 
 

@@ -108,6 +108,7 @@ async def notify_citizen(case: Application, event: str, note: str) -> None:
             "note": note,
             "deadline": case.deadline.isoformat() if case.deadline else None,
             "missing": [m.name for m in missing.values()],
+            "missing_due": case.missing_due.isoformat() if case.missing and case.missing_due else None,
         },
         audience="citizen",
     )

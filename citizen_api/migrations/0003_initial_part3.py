@@ -12,6 +12,45 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Slot',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='slots', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField(db_index=True)),
+                ('mode', fields.CharField(max_length=16)),
+                ('starts_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('capacity', fields.IntField()),
+                ('booked', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'appt_slots', 'app': 'models', 'unique_together': (('group', 'date', 'mode', 'starts_at'),), 'pk_attr': 'id', 'table_description': 'A bookable time of one group on one date, made from a template (idempotently).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Appointment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('slot', fields.ForeignKeyField('models.Slot', source_field='slot_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField()),
+                ('starts_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('status', fields.CharField(default='booked', db_index=True, max_length=16)),
+                ('active_key', fields.CharField(null=True, unique=True, max_length=64)),
+                ('source', fields.CharField(default='direct', max_length=16)),
+                ('queue_number', fields.CharField(null=True, max_length=16)),
+                ('check_in_code', fields.CharField(default=new_check_in_code, unique=True, max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('cancelled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('no_show_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('handled_by', fields.IntField(null=True)),
+            ],
+            options={'table': 'appt_appointments', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='WaitlistEntry',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
