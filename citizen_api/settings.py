@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     catalog_view_memory_keys: int = Field(100_000, ge=1)
     # -- settings: cases and supervision (issue 4) --
     tolerated_days: int = 5  # 容缺受理: working days within which the missing materials must follow
+    # 补正: working days after the request by which the citizen must supplement
+    supplement_due_working_days: int = Field(5, ge=1, le=60)  # ONETRIP_SUPPLEMENT_DUE_WORKING_DAYS
+    # remind the citizen when this many working days are left before a 补正/容缺 due date
+    # (ONETRIP_SUPPLEMENT_REMINDER_WORKING_DAYS; 0 = on the due date itself)
+    supplement_reminder_working_days: int = Field(1, ge=0, le=30)
+    # local hour from which that reminder goes out on its day (ONETRIP_SUPPLEMENT_REMINDER_HOUR)
+    supplement_reminder_hour: int = Field(9, ge=0, le=23)
     case_max_total_upload_bytes: int = 200 * 1024 * 1024  # all files of one case together
     warning_yellow_days_left: int = 1  # yellow when at most this many working days are left …
     warning_yellow_used_ratio: float = 0.8  # … or this share of the promised time is used
@@ -87,13 +94,6 @@ class Settings(BaseSettings):
     booking_min_lead_minutes: int = Field(60, ge=0, le=10080)  # a slot closes this long before it starts
     booking_weekly_limit: int = Field(2, ge=1, le=100)  # bookings per citizen per ISO week (not cancelled)
     booking_cancel_cutoff_minutes: int = Field(120, ge=0, le=10080)  # 409 CANCEL_TOO_LATE after
-    # 补正: working days after the request by which the citizen must supplement
-    supplement_due_working_days: int = Field(5, ge=1, le=60)  # ONETRIP_SUPPLEMENT_DUE_WORKING_DAYS
-    # remind the citizen when this many working days are left before a 补正/容缺 due date
-    # (ONETRIP_SUPPLEMENT_REMINDER_WORKING_DAYS; 0 = on the due date itself)
-    supplement_reminder_working_days: int = Field(1, ge=0, le=30)
-    # local hour from which that reminder goes out on its day (ONETRIP_SUPPLEMENT_REMINDER_HOUR)
-    supplement_reminder_hour: int = Field(9, ge=0, le=23)
     booking_attempts_per_minute: int = Field(10, ge=1, le=100_000)  # anti-bot throttle per citizen
     no_show_limit: int = Field(2, ge=1, le=100)  # this many no-shows …
     no_show_window_days: int = Field(90, ge=1, le=3650)  # … within this many days …
