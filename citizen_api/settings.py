@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     rating_rectify_days: int = Field(15, ge=1)  # working days to rectify a 差评 (Liaoning, Sichuan: 15)
     rating_follow_up_days: int = Field(3, ge=1)  # natural days after rectifying before asking again
     complaint_reply_days: int = Field(5, ge=1)  # working days for a supervisor to answer a complaint
+    # complaints one citizen may file per window (each tells every supervisor), then 429 RATE_LIMITED
+    complaint_rate_limit: int = Field(5, ge=1)  # ONETRIP_COMPLAINT_RATE_LIMIT
+    complaint_rate_window_seconds: int = Field(3600, ge=1)  # ONETRIP_COMPLAINT_RATE_WINDOW_SECONDS
     # -- settings: staff workbench (issue 14) --
     # the Vite build served at /workbench/ and /hall/… (ONETRIP_WEB_DIST_DIR); None = web/dist
     web_dist_dir: Path | None = None

@@ -7,6 +7,7 @@ from tortoise.models import Model
 
 OPEN = "open"
 REPLIED = "replied"
+STATUSES = (OPEN, REPLIED)
 
 
 class Complaint(Model):
@@ -22,6 +23,9 @@ class Complaint(Model):
     # … and the account, when the name is a staff username
     first_contact_staff_id = fields.IntField(null=True)
     status = fields.CharField(max_length=12, default=OPEN, db_index=True)
+    # "<application id>" while a complaint about that case is open: one open complaint per case
+    # (unique, so a race cannot file two); NULL once replied, and for complaints about the hall
+    open_key = fields.CharField(max_length=16, null=True, unique=True)
     due_on = fields.DateField(db_index=True)  # working days (complaint_reply_days)
     calendar_uncertain = fields.BooleanField(default=False)
     reply = fields.TextField(default="")

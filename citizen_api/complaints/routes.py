@@ -11,11 +11,19 @@ from citizen_api.complaints.schemas import (
     StaffComplaintView,
 )
 from citizen_api.http import Ctx, Page, PageQuery, endpoint
+from citizen_api.ratelimit import limiter
 from citizen_api.security.principal import ADMIN, SUPERVISOR
 
 
 async def file_complaint(ctx: Ctx) -> ComplaintView:
-    """投诉（办件或大厅服务；可注明首问负责人）"""
+    """投诉（办件或大厅服务；可注明首问负责人；同一办件的投诉答复前不能重复提交；按人限频）"""
+    # every filing tells every supervisor: a citizen may file only so many per window (429 Retry-After)
+    await limiter.hit(
+        ctx.state,
+        f"complaint:user:{ctx.user.user_id}",
+        limit=ctx.settings.complaint_rate_limit,
+        window_seconds=ctx.settings.complaint_rate_window_seconds,
+    )
     return await service.file(ctx.user, ctx.body, ctx.settings)
 
 
@@ -49,7 +57,7 @@ ENDPOINTS = [
         response=ComplaintView,
         status=201,
         tags=["complaints"],
-        errors=[(404, "NOT_FOUND")],
+        errors=[(404, "NOT_FOUND"), (409, "COMPLAINT_OPEN"), (429, "RATE_LIMITED")],
     ),
     endpoint(
         "GET",

@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from citizen_api.complaints import models
 from citizen_api.http import PageQuery
+
+ComplaintStatus = Literal[models.STATUSES]  # an enum in the served OpenAPI, from the state list
 
 
 class ComplaintIn(BaseModel):
@@ -35,7 +38,7 @@ class ComplaintView(BaseModel):
     department_code: str | None
     content: str
     first_contact_staff: str
-    status: Literal["open", "replied"]
+    status: ComplaintStatus
     due_on: date = Field(description="答复期限")
     reply: str
     replied_at: datetime | None
@@ -48,5 +51,5 @@ class StaffComplaintView(ComplaintView):
 
 
 class ComplaintQuery(PageQuery):
-    status: Literal["open", "replied"] | None = None
+    status: ComplaintStatus | None = None
     department: str | None = Field(None, max_length=32)

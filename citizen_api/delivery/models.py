@@ -17,6 +17,8 @@ RETURNED = "returned"
 REFUSED = "refused"
 ABORTED = "aborted"  # kuaidi100 stopped tracking and a re-subscription did not help
 SUBSCRIBE_FAILED = "subscribe_failed"  # every attempt failed; staff track it by hand
+STATUSES = (SUBSCRIBE_PENDING, TRACKING, PROBLEM, REFUSED, RETURNED, SIGNED, ABORTED, SUBSCRIBE_FAILED)
+DIRECTIONS = (OUTBOUND, INBOUND)
 
 # still moving: the silence check and polling apply
 LIVE_STATUSES = (TRACKING, PROBLEM, REFUSED)
@@ -33,6 +35,8 @@ class Shipment(Model):
     waybill = fields.CharField(max_length=32)
     status = fields.CharField(max_length=20, default=SUBSCRIBE_PENDING, db_index=True)
     last_state = fields.CharField(max_length=8, null=True)  # kuaidi100 lastResult.state
+    # rank of the furthest tracking state reached (states.PROGRESS): a report never moves it back
+    progress = fields.SmallIntField(default=0)
     last_context = fields.TextField(default="")
     last_event_at = fields.DatetimeField(null=True)  # time of the courier's latest scan
     # when kuaidi100 last told us something new (push or poll); the silence check runs from it
@@ -48,8 +52,9 @@ class Shipment(Model):
 
     class Meta:
         table = "delivery_shipments"
-        # one waybill is one parcel: a push finds its shipment by (company, number)
-        unique_together = (("company", "waybill"),)
+        # a number is registered once per direction: the hall's outbound mailing and a citizen's mail-in
+        # claim never block each other; a push updates every shipment under its (company, number)
+        unique_together = (("company", "waybill", "direction"),)
         indexes = (("status", "last_heard_at"),)
 
 

@@ -37,18 +37,35 @@ async def events_of(shipment_ids: list[int]) -> list[ShipmentEvent]:
     return await ShipmentEvent.filter(shipment_id__in=shipment_ids).order_by("-event_at", "-id")
 
 
-async def shipment_by_waybill(company: str, waybill: str, *, lock: bool = False) -> Shipment | None:
-    """The shipment a push is about; kuaidi100 may have corrected the company, so fall back to the number."""
-    query = Shipment.filter(company=company, waybill=waybill)
-    if lock:
-        query = query.select_for_update()
-    found = await query.first()
-    if found is None:
-        query = Shipment.filter(waybill=waybill).order_by("-id")
-        if lock:
-            query = query.select_for_update()
-        found = await query.first()
-    return found
+async def shipment_for_report(company: str, waybill: str, *, lock: bool = False) -> Shipment | None:
+    """The one shipment a tracking report (push or poll) of ``waybill`` is about.
+
+    By (company, number) first; kuaidi100 may have corrected the company, so then by the number alone.
+    A number may be registered in both directions (the hall's mailing and a citizen's mail-in claim):
+    it is one physical parcel, and the hall's own outbound registration (entered by staff from the
+    label its EMS desk printed) takes it. A mail-in claim of the same number gets none of that trace —
+    neither another citizen's signature nor a false "materials arrived" — and staff were warned of
+    the clash when it was registered (``service.warn_if_clash``).
+    """
+    for query in (Shipment.filter(company=company, waybill=waybill), Shipment.filter(waybill=waybill)):
+        ids = await query.order_by("-id").values_list("id", "direction")
+        if ids:
+            chosen = next((i for i, d in ids if d == m.OUTBOUND), ids[0][0])
+            found = Shipment.filter(id=chosen)
+            if lock:
+                found = found.select_for_update()
+            return await found.first()
+    return None
+
+
+async def same_number_other_direction(shipment: Shipment) -> list[Shipment]:
+    return await Shipment.filter(company=shipment.company, waybill=shipment.waybill).exclude(
+        direction=shipment.direction
+    )
+
+
+async def registered(company: str, waybill: str, direction: str) -> Shipment | None:
+    return await Shipment.filter(company=company, waybill=waybill, direction=direction).first()
 
 
 async def event_exists(dedupe_key: str) -> bool:

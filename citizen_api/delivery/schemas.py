@@ -8,9 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citizen_api.delivery import models, states
 from citizen_api.delivery.waybill import COMPANIES
 from citizen_api.http import PageQuery
 from citizen_api.security.identity import MobileNumber
+
+# enums of the served OpenAPI, derived from the state lists (one source of truth)
+ShipmentStatus = Literal[models.STATUSES]
+Direction = Literal[models.DIRECTIONS]
+TrackingState = Literal[tuple(code for code in states.STATE_TEXT if code != "abort")]
 
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{1,30}$")
 
@@ -55,7 +61,7 @@ class MailIn(BaseModel):
 
 
 class DeliveryEventView(BaseModel):
-    state: str
+    state: TrackingState = Field(description="快递100 物流状态码（0 运输中、1 已揽收、3 已签收 …）")
     state_text: str
     at: datetime | None
     context: str
@@ -63,11 +69,11 @@ class DeliveryEventView(BaseModel):
 
 class ShipmentView(BaseModel):
     id: int
-    direction: Literal["outbound", "inbound"]
+    direction: Direction
     company: str
     company_name: str
     waybill: str
-    status: str
+    status: ShipmentStatus
     status_text: str
     last_event_at: datetime | None
     events: list[DeliveryEventView] = Field(default_factory=list)
@@ -80,8 +86,8 @@ class DeliveryView(BaseModel):
 
 
 class StaffShipmentQuery(PageQuery):
-    status: str | None = Field(None, max_length=20)
-    direction: Literal["outbound", "inbound"] | None = None
+    status: ShipmentStatus | None = None
+    direction: Direction | None = None
 
 
 class StaffShipmentSummary(BaseModel):
@@ -89,10 +95,10 @@ class StaffShipmentSummary(BaseModel):
     application_id: int
     application_number: str
     department_code: str
-    direction: str
+    direction: Direction
     company: str
     waybill: str
-    status: str
+    status: ShipmentStatus
     status_text: str
     last_event_at: datetime | None
     recipient: dict | None = Field(None, description="收件信息（脱敏）")

@@ -8,6 +8,7 @@ Services never commit. HTTP calls to kuaidi100 happen after the commit when the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -17,7 +18,7 @@ from tortoise.transactions import in_transaction
 from citizen_api import clock
 from citizen_api.cases import address as case_address
 from citizen_api.cases.models import Application
-from citizen_api.delivery import divisions, states
+from citizen_api.delivery import divisions, notify, states
 from citizen_api.delivery import models as m
 from citizen_api.delivery import repository as repo
 from citizen_api.delivery.kuaidi100 import Kuaidi100Client, Kuaidi100Error
@@ -37,6 +38,7 @@ from notifications import outbox
 
 log = structlog.get_logger("onetrip.delivery")
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DONE = ("approved", "rejected")
 CLOSED = ("delivered", "withdrawn", "not_accepted")
 AfterCommit = Callable[[Callable[[], Awaitable[None] | None]], None]
@@ -99,11 +101,18 @@ async def _view(application: Application, settings, *, offered: bool) -> Deliver
     )
 
 
+def _newest_first(event) -> tuple:
+    """Newest scan first; of scans at the same time the furthest state first (a signature above a
+    transit scan of its minute); scans without a time last."""
+    at = event.event_at
+    return (at is not None, at or _EPOCH, states.rank(event.state) or 0, event.id)
+
+
 async def shipment_views(shipments: list[Shipment]) -> list[ShipmentView]:
-    events = await repo.events_of([s.id for s in shipments])
+    events = sorted(await repo.events_of([s.id for s in shipments]), key=_newest_first, reverse=True)
     by_shipment: dict[int, list[DeliveryEventView]] = {}
     for event in events:
-        if event.state == "abort":
+        if event.state in ("abort", "empty"):  # not scans: kuaidi100's abort, a push without scans
             continue
         by_shipment.setdefault(event.shipment_id, []).append(
             DeliveryEventView(
@@ -211,14 +220,16 @@ def _valid_waybill(company: str, waybill: str) -> str:
 async def _create_shipment(
     application: Application, direction: str, company: str, number: str, created_by: int
 ) -> Shipment:
-    existing = await Shipment.filter(company=company, waybill=number).first()
+    """One shipment per (company, number, direction): the hall's mailing and a citizen's mail-in claim
+    of the same number never block each other; the same number twice in one direction is 409."""
+    existing = await repo.registered(company, number, direction)
     if existing is not None:
-        if existing.application_id == application.id and existing.direction == direction:
+        if existing.application_id == application.id:
             return existing  # the same registration again
         raise ApiError(409, "WAYBILL_IN_USE", "该运单号已被登记")
     try:
         async with in_transaction():  # savepoint: a racing duplicate becomes 409, not a broken transaction
-            return await Shipment.create(
+            shipment = await Shipment.create(
                 application_id=application.id,
                 direction=direction,
                 department_code=application.department_code,
@@ -229,6 +240,34 @@ async def _create_shipment(
             )
     except IntegrityError:
         raise ApiError(409, "WAYBILL_IN_USE", "该运单号已被登记") from None
+    await warn_if_clash(shipment, application)
+    return shipment
+
+
+async def warn_if_clash(shipment: Shipment, application: Application) -> None:
+    """The number is also registered the other way: one of the two is wrong; staff check both.
+
+    Tracking follows the hall's outbound registration (``repository.shipment_for_report``)."""
+    for other in await repo.same_number_other_direction(shipment):
+        other_case = await Application.get(id=other.application_id)
+        payload = {
+            "application_id": application.id,
+            "number": application.number,
+            "direction": shipment.direction,
+            "company": shipment.company,
+            "waybill": shipment.waybill,
+            "state": "waybill_clash",
+            "state_text": "运单号与另一方向登记的邮件相同，请核实（物流轨迹归属本中心寄出的邮件）",
+            "other_application_id": other_case.id,
+            "other_number": other_case.number,
+        }
+        for department in dict.fromkeys((application.department_code, other_case.department_code)):
+            await notify.warn_staff(
+                department,
+                "delivery.warning",
+                payload,
+                dedupe_key=f"delivery.clash:{shipment.id}:{other.id}:{department}",
+            )
 
 
 def _subscribe_later(state, shipment: Shipment, after_commit: AfterCommit | None) -> None:

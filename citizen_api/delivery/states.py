@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from citizen_api.delivery import models as m
 
 # lastResult.state (resultv2 adds two-digit sub-states: 301 本人签收 → 3, 1401 → 14)
@@ -29,8 +31,28 @@ IN_TRANSIT, PICKED_UP, PROBLEM, SIGNED, RETURNED, OUT_FOR_DELIVERY, RETURNING, R
     "6",
     "14",
 )
+REROUTED, CUSTOMS = "7", "8"
 # states that warn the department's staff and tell the citizen
 TROUBLE = {PROBLEM: m.PROBLEM, RETURNED: m.RETURNED, RETURNING: m.RETURNED, REFUSED: m.REFUSED}
+
+# The order a parcel moves in: a report never takes a shipment back to an earlier rank.
+#   created (0) < picked up < in transit (转投, 清关 alike) < out for delivery < refused < returning
+#   < signed | returned (final: nothing moves a shipment on from there).
+# 疑难件 (problem) has no rank: a detour a parcel may take at any point before the end; the shipment
+# shows it until a newer scan at (or past) the rank reached before it takes the parcel on.
+CREATED = 0
+FINAL = 9
+PROGRESS = {
+    PICKED_UP: 1,
+    IN_TRANSIT: 2,
+    REROUTED: 2,
+    CUSTOMS: 2,
+    OUT_FOR_DELIVERY: 3,
+    REFUSED: 4,
+    RETURNING: 5,
+    SIGNED: FINAL,
+    RETURNED: FINAL,
+}
 
 SHIPMENT_STATUS_TEXT = {
     m.SUBSCRIBE_PENDING: "待订阅跟踪",
@@ -63,3 +85,30 @@ def shipment_status_for(state: str) -> str:
     if state == SIGNED:
         return m.SIGNED
     return TROUBLE.get(state, m.TRACKING)
+
+
+def rank(state: str) -> int | None:
+    """The rank of a folded state in :data:`PROGRESS`; None for 疑难件 (a detour, not a step)."""
+    if state == PROBLEM:
+        return None
+    return PROGRESS.get(state, PROGRESS[IN_TRANSIT])
+
+
+def takes_over(progress: int, last_event_at: datetime | None, state: str, event_at: datetime | None) -> bool:
+    """Does a report in ``state`` (scanned at ``event_at``) become the shipment's current state?
+
+    ``progress`` is the rank reached so far and ``last_event_at`` the time of the scan the shipment
+    shows. Nothing follows a final state; the final states themselves are always taken (a signature is
+    a signature, whatever the courier's clock said); otherwise the scan must be at least as new as the
+    one shown and must not go back in rank (a scan of the same minute as the last cannot move a
+    signed parcel back to transit, nor an out-of-order older push undo a newer one).
+    """
+    if progress >= FINAL:
+        return False
+    to = rank(state)
+    if to is not None and to >= FINAL:
+        return True
+    newer = last_event_at is None or (event_at is not None and event_at >= last_event_at)
+    if to is None:  # 疑难件: shown while it is the newest news
+        return newer
+    return newer and to >= progress

@@ -1,7 +1,10 @@
 """Tracking reports (kuaidi100 pushes and polls) → shipment state, case timeline, messages.
 
-A report is recorded once: its key is the waybill, the state and the latest scan (time and text),
+A report is recorded once: its key is the shipment, the state and the latest scan (time and text),
 so kuaidi100 repeating a push — which it does until it gets our answer — changes nothing.
+Tracking only moves forward (``states.PROGRESS`` / ``states.takes_over``): an older or lower report is
+kept as history but changes neither the shipment's state nor the case. A push without any scan is
+recorded as received (an ``empty`` event, never shown) and changes nothing else.
 """
 
 from __future__ import annotations
@@ -39,9 +42,15 @@ class Report:
     context: str
     message: str = ""
 
-    def dedupe_key(self) -> str:
+    @property
+    def empty(self) -> bool:
+        """No scan at all (neither a time nor a text): nothing to learn about the parcel."""
+        return self.state != "abort" and self.event_at is None and not self.context
+
+    def dedupe_key(self, shipment_id: int) -> str:
         at = self.event_at.isoformat() if self.event_at else ""
-        raw = "\x1f".join((self.company, self.number, self.state, at, self.context))
+        state = f"empty:{self.raw_state}:{self.message}" if self.empty else self.state
+        raw = "\x1f".join((str(shipment_id), self.company, self.number, state, at, self.context))
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -50,13 +59,21 @@ def _clean(value: Any) -> str:
     return str(value if value is not None else "").replace("\x00", "").strip()
 
 
+EMPTY = "empty"  # the state of a recorded push that carried no scan
+
+
 def parse_time(value: Any) -> datetime | None:
-    """kuaidi100 writes China time as ``2024-05-01 10:00:00``."""
+    """kuaidi100 writes China time as ``2024-05-01 10:00:00`` (some couriers only to the minute)."""
     if not isinstance(value, str):
         return None
-    try:
-        parsed = datetime.strptime(value.strip()[:19], "%Y-%m-%d %H:%M:%S")
-    except ValueError:
+    text = value.strip()[:19]
+    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            parsed = datetime.strptime(text, layout)
+            break
+        except ValueError:
+            continue
+    else:
         return None
     # stored in UTC: SQLite compares the text, so every stored time must carry the same offset
     return parsed.replace(tzinfo=clock.CST).astimezone(UTC)
@@ -103,14 +120,15 @@ def parse_push(param: str) -> tuple[str, Report]:
 async def apply_report(report: Report, source: str = "push") -> tuple[str, int | None]:
     """Record ``report`` (in the caller's transaction). Returns (outcome, shipment id).
 
-    outcome: ``unknown`` (no such waybill), ``duplicate``, ``recorded``, or ``resubscribe`` (an abort
-    the caller should answer by subscribing again, after commit).
+    outcome: ``unknown`` (no such waybill), ``duplicate``, ``empty`` (no scan: receipt recorded, nothing
+    else changed), ``recorded``, or ``resubscribe`` (an abort the caller should answer by subscribing
+    again, after commit). The report goes to one shipment: see ``repository.shipment_for_report``.
     """
-    shipment = await repo.shipment_by_waybill(report.company, report.number, lock=True)
+    shipment = await repo.shipment_for_report(report.company, report.number, lock=True)
     if shipment is None:
         log.info("report for unknown waybill", company=report.company)
         return "unknown", None
-    key = report.dedupe_key()
+    key = report.dedupe_key(shipment.id)
     if report.state == "abort":
         # the abort after a re-subscription is a new fact even when its text is the same
         key = hashlib.sha256(f"{key}:{shipment.resubscribed}".encode()).hexdigest()
@@ -120,7 +138,7 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
         async with in_transaction():  # a savepoint: a racing twin loses quietly
             event = await ShipmentEvent.create(
                 shipment_id=shipment.id,
-                state=report.state,
+                state=EMPTY if report.empty else report.state,
                 event_at=report.event_at,
                 context=report.context,
                 source=source,
@@ -128,11 +146,15 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
             )
     except IntegrityError:
         return "duplicate", shipment.id
+    if report.empty:
+        log.info("push without scans recorded", shipment=shipment.id, state=report.raw_state)
+        return "empty", shipment.id
     application = await Application.get(id=shipment.application_id)
     now = clock.now()
     if report.state == "abort":
         return await _aborted(shipment, application, report), shipment.id
-    await _advance(shipment, application, report, now)
+    if not await _advance(shipment, report, now):
+        return "recorded", shipment.id  # history only: older, or behind what the shipment shows
     await repo.add_timeline(application, _timeline_note(shipment, report))
     if report.state == states.SIGNED:
         await _signed(shipment, application, report, now)
@@ -141,22 +163,23 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
     return "recorded", shipment.id
 
 
-async def _advance(shipment: Shipment, application: Application, report: Report, now: datetime) -> None:
-    # an older scan arriving late does not move the shipment back
-    newer = (
-        shipment.last_event_at is None or report.event_at is None or report.event_at >= shipment.last_event_at
-    )
-    fields = {"last_heard_at": now}
-    if newer:
+async def _advance(shipment: Shipment, report: Report, now: datetime) -> bool:
+    """Move the shipment to the report's state if it takes over (never backwards); True if it did."""
+    takes_over = states.takes_over(shipment.progress, shipment.last_event_at, report.state, report.event_at)
+    fields: dict[str, Any] = {"last_heard_at": now}
+    if takes_over:
+        reached = states.rank(report.state)
         fields.update(
             status=states.shipment_status_for(report.state),
+            progress=max(shipment.progress, reached) if reached is not None else shipment.progress,
             last_state=report.raw_state,
             last_context=report.context,
             last_event_at=report.event_at or now,
         )
-    if shipment.status == m.SUBSCRIBE_PENDING and "status" not in fields:
-        fields["status"] = m.TRACKING
+    elif shipment.status == m.SUBSCRIBE_PENDING:
+        fields["status"] = m.TRACKING  # kuaidi100 does track it
     await Shipment.filter(id=shipment.id).update(**fields)
+    return takes_over
 
 
 def _timeline_note(shipment: Shipment, report: Report) -> str:

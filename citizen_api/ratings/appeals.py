@@ -65,16 +65,53 @@ async def file(principal: Principal, rating_id: int, reason: str, request_id: st
     return appeal_view(appeal)
 
 
-async def decide(
-    principal: Principal, appeal_id: int, uphold: bool, reason: str, request_id: str = ""
-) -> AppealView:
+def _self_decision() -> ApiError:
+    return ApiError(403, "APPEAL_SELF_DECISION", "不能审核本人提出的申诉，请由其他监察人员审核")
+
+
+async def check_decider(principal: Principal, appeal_id: int, request_id: str = "") -> None:
+    """404 for no such appeal; 403 APPEAL_SELF_DECISION (audited, committed) for the one who filed it.
+
+    Run outside the request's transaction so that the refused attempt stays on record.
+    """
     appeal = await Appeal.get_or_none(id=appeal_id)
     if appeal is None:
         raise ApiError(404, "NOT_FOUND", "未找到该申诉")
+    if appeal.filed_by == principal.user_id:
+        async with in_transaction():
+            await audit.record(
+                principal,
+                "rating.appeal_self_decision_refused",
+                "rating",
+                appeal.rating_id,
+                {"appeal": appeal.id, "refused": True},
+                request_id=request_id,
+            )
+        raise _self_decision()
+
+
+async def decide(
+    principal: Principal, appeal_id: int, uphold: bool, reason: str, request_id: str = ""
+) -> AppealView:
+    """A supervisor (or admin) other than the one who filed the appeal upholds or dismisses it."""
+    appeal = await Appeal.get_or_none(id=appeal_id)
+    if appeal is None:
+        raise ApiError(404, "NOT_FOUND", "未找到该申诉")
+    if appeal.filed_by == principal.user_id:
+        raise _self_decision()
     now = clock.now()
     status = m.UPHELD if uphold else m.DISMISSED
-    decided = await Appeal.filter(id=appeal.id, status=m.PENDING).update(
-        status=status, pending_key=None, decided_by=principal.user_id, decided_at=now, decision_reason=reason
+    # never by whoever filed it, even if the check above were bypassed: the condition is in the UPDATE
+    decided = await (
+        Appeal.filter(id=appeal.id, status=m.PENDING)
+        .exclude(filed_by=principal.user_id)
+        .update(
+            status=status,
+            pending_key=None,
+            decided_by=principal.user_id,
+            decided_at=now,
+            decision_reason=reason,
+        )
     )
     if not decided:
         raise ApiError(409, "APPEAL_DECIDED", "该申诉已处理")

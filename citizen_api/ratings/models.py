@@ -12,17 +12,20 @@ from tortoise.models import Model
 # Rating kinds
 CASE = "case"
 VISIT = "visit"
+KINDS = (CASE, VISIT)
 
 # Rectification statuses
 OPEN = "open"
 VISITED = "visited"  # the return visit (回访) was made
 RECTIFIED = "rectified"
 CLOSED = "closed"  # the citizen judged the rectification, or the follow-up period ran out
+RECTIFICATION_STATUSES = (OPEN, VISITED, RECTIFIED, CLOSED)
 
 # Appeal statuses
 PENDING = "pending"
 UPHELD = "upheld"
 DISMISSED = "dismissed"
+APPEAL_STATUSES = (PENDING, UPHELD, DISMISSED)
 
 
 class Rating(Model):

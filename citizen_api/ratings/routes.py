@@ -118,8 +118,12 @@ async def list_appeals(ctx: Ctx) -> Page[AppealView]:
 
 
 async def decide_appeal(ctx: Ctx) -> AppealView:
-    """审核申诉：成立则该评价不计入统计（不删除）"""
-    return await appeals.decide(ctx.user, ctx.path["id"], ctx.body.uphold, ctx.body.reason, ctx.request_id)
+    """审核申诉：成立则该评价不计入统计（不删除）；提出申诉的人不能审核本人的申诉"""
+    await appeals.check_decider(ctx.user, ctx.path["id"], ctx.request_id)  # a refusal stays audited
+    async with in_transaction():
+        return await appeals.decide(
+            ctx.user, ctx.path["id"], ctx.body.uphold, ctx.body.reason, ctx.request_id
+        )
 
 
 async def staff_stats(ctx: Ctx) -> StatsView:
@@ -276,7 +280,13 @@ ENDPOINTS = [
         auth=_OVERSIGHT,
         body=AppealDecisionIn,
         response=AppealView,
+        transaction=False,
         tags=_S,
-        errors=[(404, "NOT_FOUND"), (409, "APPEAL_DECIDED")],
+        errors=[
+            (403, "FORBIDDEN"),
+            (403, "APPEAL_SELF_DECISION"),
+            (404, "NOT_FOUND"),
+            (409, "APPEAL_DECIDED"),
+        ],
     ),
 ]

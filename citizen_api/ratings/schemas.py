@@ -8,10 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from citizen_api.http import PageQuery
-from citizen_api.ratings import vocabulary
+from citizen_api.ratings import models, vocabulary
 
-RectificationStatus = Literal["open", "visited", "rectified", "closed"]
-Verdict = Literal["satisfied", "basically_satisfied", "unsatisfied"]
+# enums of the served OpenAPI, derived from the state lists (one source of truth)
+RectificationStatus = Literal[models.RECTIFICATION_STATUSES]
+AppealStatus = Literal[models.APPEAL_STATUSES]
+RatingKind = Literal[models.KINDS]
+Verdict = Literal[tuple(vocabulary.RECTIFICATION_VERDICTS)]
 MAX_STATS_DAYS = 366
 
 
@@ -53,7 +56,7 @@ class RectificationView(BaseModel):
 
 class RatingView(BaseModel):
     id: int
-    kind: Literal["case", "visit"]
+    kind: RatingKind
     application_id: int | None
     appointment_id: int | None
     level: int
@@ -68,8 +71,8 @@ class RatingView(BaseModel):
 class NoteView(BaseModel):
     at: datetime
     actor_role: str
-    from_status: str
-    to_status: str
+    from_status: Literal[("", *models.RECTIFICATION_STATUSES)] = Field(description="空：差评刚转办")
+    to_status: RectificationStatus
     note: str
 
 
@@ -78,7 +81,7 @@ class AppealView(BaseModel):
     rating_id: int
     department_code: str
     reason: str
-    status: Literal["pending", "upheld", "dismissed"]
+    status: AppealStatus
     filed_at: datetime
     decided_at: datetime | None
     decision_reason: str
@@ -96,7 +99,7 @@ class StaffRatingView(RatingView):
 class StaffRatingQuery(PageQuery):
     bad: bool | None = Field(None, description="true：只看差评（不满意、非常不满意）")
     status: RectificationStatus | None = Field(None, description="整改状态")
-    kind: Literal["case", "visit"] | None = None
+    kind: RatingKind | None = None
     department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
 
 
@@ -127,7 +130,7 @@ class AppealDecisionIn(BaseModel):
 
 
 class AppealQuery(PageQuery):
-    status: Literal["pending", "upheld", "dismissed"] | None = None
+    status: AppealStatus | None = None
 
 
 class StatsQuery(BaseModel):

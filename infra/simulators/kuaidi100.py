@@ -8,7 +8,9 @@
 - control API: ``POST /_sim/push {"number", "state", "context"?, "time"?, "status"?, "sign"?}``
   adds a scan (unless ``status`` is ``abort``) and POSTs the signed push to the subscription's
   callbackurl, answering what the callback answered; ``"sign": "bad"`` sends a wrong signature and
-  ``"sign": "none"`` none; ``POST /_sim/repeat {"number"}`` re-sends the last push byte for byte;
+  ``"sign": "none"`` none; ``"scans": [...]`` sends exactly those scans (``[]``: a push without any)
+  in ``lastResult`` and leaves the recorded trace alone (kuaidi100's odd and out-of-order pushes);
+  ``POST /_sim/repeat {"number"}`` re-sends the last push byte for byte;
   ``POST /_sim/scan`` adds a scan without pushing (seen only by a query); ``GET /_sim/subscriptions``;
   ``POST /_sim/faults {"path": "/poll", "status": 500 | "return_code": "700", "times": 1}``.
 
@@ -149,14 +151,17 @@ class Kuaidi100Simulator(LoopbackServer):
             return _answer(False, "500", "查询无结果，请隔段时间再查")
         return web.json_response({"message": "ok", "status": "200", **self._last_result(sub)})
 
-    def _last_result(self, sub: Subscription) -> dict[str, Any]:
+    def _last_result(
+        self, sub: Subscription, state: str | None = None, scans: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        state = sub.state if state is None else state
         return {
-            "state": sub.state,
-            "ischeck": "1" if sub.state in ("3", "4") else "0",
+            "state": state,
+            "ischeck": "1" if state in ("3", "4") else "0",
             "condition": "F00",
             "com": sub.company,
             "nu": sub.number,
-            "data": list(sub.scans),
+            "data": list(sub.scans if scans is None else scans),
         }
 
     # -- control API -----------------------------------------------------------------------------
@@ -182,13 +187,22 @@ class Kuaidi100Simulator(LoopbackServer):
         status: str = "polling",
         sign: str = "good",
         message: str = "",
+        scans: list[dict[str, Any]] | None = None,
     ) -> tuple[int, Any]:
-        """Send a push for ``number`` to its callbackurl; returns (HTTP status, answer)."""
+        """Send a push for ``number`` to its callbackurl; returns (HTTP status, answer).
+
+        With ``scans`` (newest first; ``[]`` for none) the push carries exactly those in ``state``,
+        and the subscription's own trace is left as it was.
+        """
         sub = self.subscriptions[number]
-        if status == "abort":
-            sub.aborted = True
+        if scans is not None:
+            last_result = self._last_result(sub, state, scans)
         else:
-            self.add_scan(number, state, context, time)
+            if status == "abort":
+                sub.aborted = True
+            else:
+                self.add_scan(number, state, context, time)
+            last_result = self._last_result(sub)
         body = {
             "status": status,
             "billstatus": "got",
@@ -196,7 +210,7 @@ class Kuaidi100Simulator(LoopbackServer):
             "autoCheck": "0",
             "comOld": "",
             "comNew": "",
-            "lastResult": self._last_result(sub),
+            "lastResult": last_result,
         }
         param = json.dumps(body, ensure_ascii=False)
         signature = {"good": md5_upper(param + sub.salt), "bad": md5_upper(param + "wrong-salt"), "none": ""}[
@@ -234,6 +248,7 @@ class Kuaidi100Simulator(LoopbackServer):
             time=data.get("time"),
             status=data.get("status", "polling"),
             sign=data.get("sign", "good"),
+            scans=data.get("scans"),
         )
         return web.json_response({"status": status, "answer": answer})
 
