@@ -1,7 +1,16 @@
-"""Pure ASGI middleware: request ids, timing and access logs, security headers."""
+"""Pure ASGI middleware: the real client address, request ids, timing and access logs, security headers.
+
+The client address (``scope["client"]``, what throttles count) is the TCP peer unless that peer is
+one of ``ONETRIP_TRUSTED_PROXIES``: only then is ``X-Forwarded-For`` read, from the right, and the
+first address that is not a trusted proxy is the client (entries further left were written by the
+client itself and prove nothing). ``onetrip serve`` turns uvicorn's own proxy-header handling off,
+so this is the one place forwarded headers are believed, however the app is served.
+"""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import re
 import time
 import uuid
@@ -22,13 +31,108 @@ SECURITY_HEADERS = [
 ]
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (kept from ``X-Request-ID`` when sane), times it and logs it."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-    def __init__(self, app: ASGIApp) -> None:
+
+@functools.lru_cache(maxsize=16)
+def parse_trusted_proxies(text: str) -> tuple[Network, ...]:
+    """``"10.0.0.5, 172.16.0.0/12, ::1"`` → networks; a bad entry is a ValueError naming it."""
+    networks = []
+    for entry in (part.strip() for part in (text or "").split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"ONETRIP_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR") from None
+    return tuple(networks)
+
+
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [v6]:port
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # v4:port
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _trusted(address, networks: tuple[Network, ...]) -> bool:
+    return any(address in network for network in networks)
+
+
+def real_client(peer: str | None, forwarded_for: list[str], networks: tuple[Network, ...]) -> str | None:
+    """The client address: the peer, or when the peer is a trusted proxy, the rightmost
+    untrusted X-Forwarded-For entry. Garbage in the header leaves the last proxy as the client."""
+    if not networks or peer is None:
+        return peer
+    current = _ip(peer)
+    if current is None or not _trusted(current, networks):
+        return peer
+    hops = [hop for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops[-32:]):
+        address = _ip(hop)
+        if address is None:
+            break  # unusable: keep the proxy that handed it over
+        current = address
+        if not _trusted(address, networks):
+            break
+    return str(current)
+
+
+def apply_forwarded(scope: Scope, trusted_proxies: str) -> None:
+    """Rewrite ``scope["client"]`` (and ``scheme``) from a trusted proxy's forwarded headers."""
+    networks = parse_trusted_proxies(trusted_proxies)
+    client = scope.get("client")
+    if not networks or not client:
+        return
+    forwarded_for: list[str] = []
+    proto = None
+    for name, value in scope.get("headers", []):
+        if name == b"x-forwarded-for":
+            forwarded_for.append(value.decode("latin-1"))
+        elif name == b"x-forwarded-proto":
+            proto = value.decode("latin-1").strip().lower()
+    host = real_client(client[0], forwarded_for, networks)
+    if host != client[0]:
+        scope["client"] = (host, 0)
+    if proto in ("http", "https") and _trusted_peer(client[0], networks):
+        scope["scheme"] = proto if scope.get("type") == "http" else proto.replace("http", "ws")
+
+
+def _trusted_peer(peer: str, networks: tuple[Network, ...]) -> bool:
+    address = _ip(peer)
+    return address is not None and _trusted(address, networks)
+
+
+def _settings_of(scope: Scope):
+    app = scope.get("app")
+    return getattr(getattr(app, "state", None), "settings", None)
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from ``X-Request-ID`` when sane), times it and logs it.
+
+    First of all it settles the client address from trusted proxies' headers (see the module)."""
+
+    def __init__(self, app: ASGIApp, trusted_proxies: str | None = None) -> None:
         self.app = app
+        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        trusted = self.trusted_proxies
+        if trusted is None:
+            settings = _settings_of(scope)
+            trusted = getattr(settings, "trusted_proxies", "") if settings is not None else ""
+        apply_forwarded(scope, trusted)
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

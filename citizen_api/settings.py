@@ -55,6 +55,18 @@ class Settings(BaseSettings):
     max_json_body_bytes: int = 1024 * 1024
     wechat_timeout_seconds: float = 5.0
     log_json: bool = True
+    # -- settings: auth and client addresses (issue 12) --
+    # failed staff logins per username (known or not) that lock it, within the failure window
+    login_lock_attempts: int = Field(5, ge=1, le=1000)  # ONETRIP_LOGIN_LOCK_ATTEMPTS
+    login_lock_minutes: float = Field(15.0, gt=0, le=7 * 24 * 60)  # ONETRIP_LOGIN_LOCK_MINUTES
+    login_failure_window_minutes: float = Field(15.0, gt=0, le=7 * 24 * 60)  # counted from the first
+    # failed staff logins per client address (IPv6: per /64) per window, then 429 RATE_LIMITED
+    login_client_limit: int = Field(20, ge=1, le=100_000)  # ONETRIP_LOGIN_CLIENT_LIMIT
+    login_client_window_seconds: int = Field(600, ge=1, le=86_400)  # ONETRIP_LOGIN_CLIENT_WINDOW_SECONDS
+    login_hash_concurrency: int = Field(2, ge=1, le=64)  # argon2 checks at once per process
+    # addresses/CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated;
+    # empty = none: the TCP peer is the client (ONETRIP_TRUSTED_PROXIES)
+    trusted_proxies: str = ""
     # -- settings: catalog (issue 3) --
     catalog_refresh_seconds: float = 1.0  # how often each API process checks the catalog revision
     catalog_popularity_seconds: float = 60.0  # how often views/applications are reloaded for ranking

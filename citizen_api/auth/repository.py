@@ -41,3 +41,12 @@ async def revoke_family(family: str, now: datetime) -> int:
 
 async def user_by_id(user_id: int) -> User | None:
     return await User.get_or_none(id=user_id)
+
+
+async def revoke_user(user_id: int, now: datetime) -> int:
+    """Every live refresh token of a user (password changed or reset: other sessions end)."""
+    return await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)
+
+
+async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> int:
+    return await User.filter(id=user_id).update(password_hash=password_hash, updated_at=now)

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
-from citizen_api.auth import service
-from citizen_api.auth.schemas import RefreshRequest, StaffLogin, TokenPair, WechatLogin
+import inspect
+
+from citizen_api.auth import password_change, service
+from citizen_api.auth.schemas import (
+    LogoutRequest,
+    PasswordChange,
+    RefreshRequest,
+    StaffLogin,
+    TokenPair,
+    WechatLogin,
+)
 from citizen_api.http import Ctx, endpoint
 
 
@@ -16,13 +25,41 @@ async def refresh(ctx: Ctx) -> TokenPair:
 
 
 async def login_staff(ctx: Ctx) -> TokenPair:
-    """工作人员登录"""
-    return await service.login_staff(ctx.state, ctx.body.username, ctx.body.password)
+    """工作人员登录
+
+    按用户名和客户端地址限流：连续失败达到次数后账号锁定一段时间（期间正确的密码也不能登录，
+    管理员重置密码或解锁、或到时自动解除），答 429 RATE_LIMITED，带 Retry-After；
+    `details.locked_until` 为解锁时间，`details.attempts_left` 为锁定前还可失败的次数。
+    """
+    return await service.login_staff(ctx.state, ctx.body.username, ctx.body.password, ctx.client_ip)
+
+
+async def change_password(ctx: Ctx) -> TokenPair:
+    """工作人员修改本人密码
+
+    原密码错误答 403 PASSWORD_INCORRECT（与登录同样计入失败次数和锁定）；新密码不合规则答 422，
+    `details.fields["body.new_password"]` 说明原因。成功后其他设备上的登录随即失效，返回新的令牌。
+    """
+    body = ctx.body
+    return await password_change.change_password(
+        ctx.state, ctx.user, body.old_password, body.new_password, ctx.client_ip, ctx.request_id
+    )
+
+
+async def logout(ctx: Ctx) -> None:
+    """退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204）"""
+    await service.logout(ctx.body.refresh_token)
+
+
+def _details(handler) -> str:
+    """The docstring after its first line (the summary), for the OpenAPI description."""
+    return inspect.cleandoc(handler.__doc__ or "").partition("\n")[2].strip()
 
 
 _TAGS = ["auth"]
-# These manage their own transactions: the WeChat call must not hold one open, and a
-# detected refresh-token reuse must commit its revocation even though it answers 401.
+# These manage their own transactions: the WeChat call must not hold one open, a detected
+# refresh-token reuse must commit its revocation even though it answers 401, and no transaction
+# is held while argon2 runs.
 ENDPOINTS = [
     endpoint(
         "POST",
@@ -53,10 +90,32 @@ ENDPOINTS = [
         "POST",
         "/auth/staff",
         login_staff,
+        description=_details(login_staff),
         body=StaffLogin,
         response=TokenPair,
         tags=_TAGS,
         transaction=False,
         errors=[(401, "INVALID_CREDENTIALS"), (403, "ACCOUNT_DISABLED"), (429, "RATE_LIMITED")],
+    ),
+    endpoint(
+        "POST",
+        "/auth/password",
+        change_password,
+        description=_details(change_password),
+        auth="staff",
+        body=PasswordChange,
+        response=TokenPair,
+        tags=_TAGS,
+        transaction=False,
+        errors=[(403, "PASSWORD_INCORRECT"), (429, "RATE_LIMITED")],
+    ),
+    endpoint(
+        "POST",
+        "/auth/logout",
+        logout,
+        body=LogoutRequest,
+        status=204,
+        tags=_TAGS,
+        transaction=False,
     ),
 ]

@@ -11,6 +11,8 @@ from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.auth import repository as repo
+from citizen_api.auth import throttle
+from citizen_api.auth.lifecycle import verifier_of
 from citizen_api.auth.schemas import TokenPair, UserRef
 from citizen_api.errors import ApiError
 from citizen_api.security.passwords import verify_password_async
@@ -58,16 +60,46 @@ async def login_wechat(state, code: str) -> TokenPair:
         return await issue_pair(user, state.settings)
 
 
-async def login_staff(state, username: str, password: str) -> TokenPair:
+def bad_credentials(left: int, settings, code: str = "INVALID_CREDENTIALS", status: int = 401) -> ApiError:
+    """The answer to a wrong password: how many tries are left before the lock (same for every
+    username, existing or not)."""
+    what = "原密码不正确" if code == "PASSWORD_INCORRECT" else "用户名或密码错误"
+    minutes = f"{settings.login_lock_minutes:g}"
+    if left == 0:
+        message = f"{what}，失败次数过多，账号已锁定 {minutes} 分钟"
+    elif left <= 2:
+        message = f"{what}，再失败 {left} 次账号将锁定 {minutes} 分钟"
+    else:
+        message = what
+    return ApiError(status, code, message, {"attempts_left": left})
+
+
+async def login_staff(state, username: str, password: str, client: str | None = None) -> TokenPair:
+    attempt = await throttle.admit(state, username, client)
     user = await repo.staff_by_username(username)
-    ok = await verify_password_async(user.password_hash if user else None, password)
-    if not ok or user is None or user.role not in STAFF_ROLES:
-        log.info("staff login refused", username=username)
-        raise ApiError(401, "INVALID_CREDENTIALS", "用户名或密码错误")
+    staff = user is not None and user.role in STAFF_ROLES and bool(user.password_hash)
+    # an unknown username checks nothing, but takes as long (see security.passwords)
+    stored = user.password_hash if staff else None
+    ok = await verify_password_async(stored, password, verifier_of(state), attempt.priority)
+    if not ok or user is None or not staff:
+        left = await attempt.failed()
+        log.info("staff login refused", username=username, attempts_left=left)
+        raise bad_credentials(left, state.settings)
+    await attempt.succeeded()
     if not user.is_active:
         raise ApiError(403, "ACCOUNT_DISABLED", "账号已停用")
     async with in_transaction():
         return await issue_pair(user, state.settings)
+
+
+async def logout(refresh_token: str) -> None:
+    """Revoke the family of the given refresh token (this login, on every device it was refreshed
+    on). Unknown or already revoked tokens are accepted silently: logging out twice is fine."""
+    row = await repo.refresh_by_hash(_hash(refresh_token))
+    if row is not None:
+        async with in_transaction():
+            revoked = await repo.revoke_family(row.family, clock.now())
+        log.info("logout", user_id=row.user_id, revoked=revoked)
 
 
 async def refresh(state, refresh_token: str) -> TokenPair:

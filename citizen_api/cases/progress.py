@@ -16,16 +16,17 @@ from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
 from citizen_api.cases.submission import phone_tail_index
 from citizen_api.cases.transitions import STATUS_TEXT
+from citizen_api.security.identity import normalise_phone_tail
 
 NUMBER_RE = re.compile(r"^[A-Z0-9]{8,32}$")
-TAIL_RE = re.compile(r"^\d{4}$")
 
 
 async def lookup(number: str, phone_tail: str, settings) -> dict | None:
     """The public view of one case, or None when the pair does not match a case."""
     number = (number or "").strip().upper()
-    phone_tail = (phone_tail or "").strip()
-    if not NUMBER_RE.match(number) or not TAIL_RE.match(phone_tail):
+    # full-width digits (a Chinese input method) count as ASCII ones; other scripts' digits do not
+    phone_tail = normalise_phone_tail(phone_tail or "")
+    if not NUMBER_RE.match(number) or phone_tail is None:
         return None
     case = await Application.get_or_none(number=number)
     # compare against a computed value even when the number is unknown: similar timing either way

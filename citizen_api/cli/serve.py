@@ -20,6 +20,12 @@ def serve(
 
     settings = Settings()
     settings.check_production()
+    from citizen_api.middleware import parse_trusted_proxies
+
+    try:  # a typo in the proxy list fails here, not as silently trusting nobody (or everybody)
+        parse_trusted_proxies(settings.trusted_proxies)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     from citizen_api.cli.preflight import require_database_ready
 
     require_database_ready(settings)  # not migrated or unreachable: one line, exit 1
@@ -37,7 +43,9 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
-        proxy_headers=True,
+        # forwarded headers are read by our middleware, from ONETRIP_TRUSTED_PROXIES only: uvicorn's
+        # own default would believe any X-Forwarded-For sent from 127.0.0.1 (FORWARDED_ALLOW_IPS)
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
 

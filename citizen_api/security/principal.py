@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final, Literal, get_args
 
-CITIZEN = "citizen"
-WINDOW = "window"
-APPROVER = "approver"
-SUPERVISOR = "supervisor"
-ADMIN = "admin"
+CITIZEN: Final = "citizen"
+WINDOW: Final = "window"
+APPROVER: Final = "approver"
+SUPERVISOR: Final = "supervisor"
+ADMIN: Final = "admin"
 
-STAFF_ROLES = frozenset({WINDOW, APPROVER, SUPERVISOR, ADMIN})
-ALL_ROLES = STAFF_ROLES | {CITIZEN}
+# for pydantic schemas: the served OpenAPI lists the roles as an enum
+StaffRole = Literal[WINDOW, APPROVER, SUPERVISOR, ADMIN]  # type: ignore[valid-type]
+Role = Literal[CITIZEN, WINDOW, APPROVER, SUPERVISOR, ADMIN]  # type: ignore[valid-type]
+
+STAFF_ROLES = frozenset(get_args(StaffRole))
+ALL_ROLES = frozenset(get_args(Role))
 # The centre's oversight roles see every department; window clerks and approvers see their own.
 CENTRE_WIDE_ROLES = frozenset({SUPERVISOR, ADMIN})
 

@@ -51,3 +51,19 @@ async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, lis
     total = await query.count()
     rows = await query.order_by("id").offset(offset).limit(limit)
     return total, rows
+
+
+async def staff_by_id(user_id: int) -> User | None:
+    from citizen_api.security.principal import STAFF_ROLES
+
+    return await User.get_or_none(id=user_id, role__in=list(STAFF_ROLES))
+
+
+async def set_password_hash(user_id: int, password_hash: str) -> None:
+    await User.filter(id=user_id).update(password_hash=password_hash)
+
+
+async def revoke_sessions(user_id: int, now) -> int:
+    from citizen_api.auth.models import RefreshToken
+
+    return await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)

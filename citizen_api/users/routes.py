@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from citizen_api.http import Ctx, Page, PageQuery, endpoint
-from citizen_api.users import service
-from citizen_api.users.schemas import Profile, ProfileUpdate, StaffSummary
+from citizen_api.security.principal import ADMIN
+from citizen_api.users import admin, service
+from citizen_api.users.schemas import PasswordReset, Profile, ProfileUpdate, StaffSummary
 
 
 async def get_me(ctx: Ctx) -> Profile:
@@ -21,6 +22,16 @@ async def list_staff(ctx: Ctx) -> Page[StaffSummary]:
     return Page[StaffSummary](total=total, items=items)
 
 
+async def reset_password(ctx: Ctx) -> StaffSummary:
+    """重置工作人员密码（管理员；同时解除登录锁定，该账号的所有登录随即失效）"""
+    return await admin.reset_password(ctx.state, ctx.user, ctx.path["id"], ctx.body.password, ctx.request_id)
+
+
+async def unlock_staff(ctx: Ctx) -> StaffSummary:
+    """解除工作人员的登录锁定（管理员；密码不变）"""
+    return await admin.unlock(ctx.state, ctx.user, ctx.path["id"], ctx.request_id)
+
+
 ENDPOINTS = [
     endpoint("GET", "/me", get_me, auth="user", response=Profile, tags=["me"]),
     endpoint(
@@ -34,5 +45,26 @@ ENDPOINTS = [
         query=PageQuery,
         response=Page[StaffSummary],
         tags=["staff"],
+    ),
+    endpoint(
+        "POST",
+        "/staff/users/{id:id}/reset-password",
+        reset_password,
+        auth={ADMIN},
+        body=PasswordReset,
+        response=StaffSummary,
+        tags=["staff"],
+        transaction=False,
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "POST",
+        "/staff/users/{id:id}/unlock",
+        unlock_staff,
+        auth={ADMIN},
+        response=StaffSummary,
+        tags=["staff"],
+        transaction=False,
+        errors=[(404, "NOT_FOUND")],
     ),
 ]

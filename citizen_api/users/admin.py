@@ -1,0 +1,69 @@
+"""Admin actions on staff accounts: reset a password (which also lifts a login lock), unlock."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from citizen_api import clock
+from citizen_api.audit.service import record
+from citizen_api.auth import throttle
+from citizen_api.auth.lifecycle import verifier_of
+from citizen_api.errors import not_found
+from citizen_api.http.validation import validation_error
+from citizen_api.security.passwords import hash_password_async, password_problem
+from citizen_api.security.principal import Principal
+from citizen_api.users import repository as repo
+from citizen_api.users.models import User
+from citizen_api.users.schemas import StaffSummary
+
+
+def summary(user: User) -> StaffSummary:
+    return StaffSummary(
+        id=user.id,
+        username=user.username or "",
+        role=user.role,
+        department=user.department_code,
+        display_name=user.display_name,
+        is_active=user.is_active,
+    )
+
+
+async def _staff(user_id: int) -> User:
+    user = await repo.staff_by_id(user_id)
+    if user is None or not user.username:
+        raise not_found("未找到该工作人员")
+    return user
+
+
+async def reset_password(
+    state, admin: Principal, user_id: int, password: str, request_id: str
+) -> StaffSummary:
+    """A new password set by an admin: the lock is lifted and every session of the account ends."""
+    user = await _staff(user_id)
+    problem = password_problem(password, user.username)
+    if problem:
+        raise validation_error({"body.password": problem})
+    new_hash = await hash_password_async(password, verifier_of(state))
+    async with in_transaction():
+        await repo.set_password_hash(user.id, new_hash)
+        await repo.revoke_sessions(user.id, clock.now())
+        await record(admin, "password.reset", "user", user.id, {}, request_id=request_id)
+    await throttle.unlock(state, user.username)
+    return summary(user)
+
+
+async def unlock(state, admin: Principal, user_id: int, request_id: str) -> StaffSummary:
+    """Lift a login lock (and forget the failures) without changing the password."""
+    user = await _staff(user_id)
+    was_locked = await throttle.locked_until(state, user.username)
+    async with in_transaction():
+        await record(
+            admin,
+            "login.unlock",
+            "user",
+            user.id,
+            {"was_locked": was_locked is not None},
+            request_id=request_id,
+        )
+    await throttle.unlock(state, user.username)
+    return summary(user)
