@@ -232,7 +232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件详情：状态、时间线、期限、预警、待补材料 */
+        /** 办件详情：状态、时间线、期限、预警、待补材料及截止日期、评价、可进行的操作 */
         get: operations["get_cases_my_case"];
         put?: never;
         post?: never;
@@ -485,6 +485,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204） */
+        post: operations["post_auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 工作人员修改本人密码
+         * @description 原密码错误答 403 PASSWORD_INCORRECT（与登录同样计入失败次数和锁定）；新密码不合规则答 422，
+         *     `details.fields["body.new_password"]` 说明原因。成功后其他设备上的登录随即失效，返回新的令牌。
+         */
+        post: operations["post_auth_change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -511,7 +549,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 工作人员登录 */
+        /**
+         * 工作人员登录
+         * @description 按用户名和客户端地址限流：连续失败达到次数后账号锁定一段时间（期间正确的密码也不能登录，
+         *     管理员重置密码或解锁、或到时自动解除），答 429 RATE_LIMITED，带 Retry-After；
+         *     `details.locked_until` 为解锁时间，`details.attempts_left` 为锁定前还可失败的次数。
+         */
         post: operations["post_auth_login_staff"];
         delete?: never;
         options?: never;
@@ -563,7 +606,7 @@ export interface paths {
         /** 我的投诉与答复 */
         get: operations["get_complaints_my_complaints"];
         put?: never;
-        /** 投诉（办件或大厅服务；可注明首问负责人） */
+        /** 投诉（办件或大厅服务；可注明首问负责人；同一办件的投诉答复前不能重复提交；按人限频） */
         post: operations["post_complaints_file_complaint"];
         delete?: never;
         options?: never;
@@ -614,6 +657,46 @@ export interface paths {
         };
         /** 办事指南详情：依据、条件、材料、流程、收费、地点时间、时限、跑动次数 */
         get: operations["get_catalog_get_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{code}/materials/{id}/blank-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载材料的空白表格（无需登录）
+         * @description 当前发布的办事指南中，材料所附的空白表格或示例样表，任何人无需登录即可下载（地址见事项详情 materials[].blank_form.url / sample.url）。其他文件（草稿、历史版本、已下线事项、市民上传的材料）一律 404。Content-Disposition 为 attachment，文件名按 RFC 5987 以 UTF-8 编码（filename*）；Content-Type 为上传时按内容识别的类型；X-Content-Type-Options: nosniff；带 ETag，If-None-Match 命中时 304。
+         */
+        get: operations["get_catalog_get_blank_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{code}/materials/{id}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载材料的示例样表（无需登录）
+         * @description 当前发布的办事指南中，材料所附的空白表格或示例样表，任何人无需登录即可下载（地址见事项详情 materials[].blank_form.url / sample.url）。其他文件（草稿、历史版本、已下线事项、市民上传的材料）一律 404。Content-Disposition 为 attachment，文件名按 RFC 5987 以 UTF-8 编码（filename*）；Content-Type 为上传时按内容识别的类型；X-Content-Type-Options: nosniff；带 ETag，If-None-Match 命中时 304。
+         */
+        get: operations["get_catalog_get_sample"];
         put?: never;
         post?: never;
         delete?: never;
@@ -816,7 +899,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件详情（含申请人身份信息，每次查看记入审计日志） */
+        /** 办件详情（申请人身份信息脱敏，每次查看记入审计日志） */
         get: operations["get_cases_case_detail"];
         put?: never;
         post?: never;
@@ -956,6 +1039,26 @@ export interface paths {
         put?: never;
         /** 恢复办理（期限顺延） */
         post: operations["post_cases_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/applications/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查看申请人完整身份信息及邮寄地址（仅本部门承办的窗口、审批人员；每次查看记入审计日志）
+         * @description 返回申请人姓名、身份证号、手机号及邮寄地址的完整值，仅限办件所属部门的窗口、审批人员（承办人员）。监察、管理员不承办办件，只能查看脱敏信息（403 FORBIDDEN）；其他部门的办件为 404 NOT_FOUND。每次查看（含被拒绝的查看）都记入审计日志，可附查看事由 reason。
+         */
+        post: operations["post_cases_reveal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,7 +1280,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 审核申诉：成立则该评价不计入统计（不删除） */
+        /** 审核申诉：成立则该评价不计入统计（不删除）；提出申诉的人不能审核本人的申诉 */
         post: operations["post_ratings_decide_appeal"];
         delete?: never;
         options?: never;
@@ -1355,6 +1458,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重置工作人员密码（管理员；同时解除登录锁定，该账号的所有登录随即失效） */
+        post: operations["post_users_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除工作人员的登录锁定（管理员；密码不变） */
+        post: operations["post_users_unlock_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/window-groups": {
         parameters: {
             query?: never;
@@ -1416,7 +1553,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 上传材料文件（multipart，字段 file；按内容识别类型） */
+        /**
+         * 上传材料文件（multipart，字段 file；按内容识别类型）
+         * @description 市民尚未用于办件的文件合计不得超过配额：超出为 413 UPLOAD_QUOTA_EXCEEDED，details 给出 quota_bytes 与 used_bytes（按声明长度在读取前拒绝，或在接收中途拒绝，不留残余文件）；每人上传次数限流，超出为 429 RATE_LIMITED，带 Retry-After 头（秒）。
+         */
         post: operations["post_uploads_post_upload"];
         delete?: never;
         options?: never;
@@ -1674,6 +1814,11 @@ export interface components {
              */
             status_text: string;
         };
+        /** BadXmlDetails */
+        BadXmlDetails: {
+            /** Reason */
+            reason: string;
+        };
         /** BookBody */
         BookBody: {
             /**
@@ -1683,6 +1828,23 @@ export interface components {
             item_code: string;
             /** Slot Id */
             slot_id: number;
+        };
+        /** BookingLimitDetails */
+        BookingLimitDetails: {
+            /**
+             * Weekly Limit
+             * @description 每周最多预约次数
+             */
+            weekly_limit: number;
+        };
+        /** BookingSuspendedDetails */
+        BookingSuspendedDetails: {
+            /**
+             * Until
+             * Format: date
+             * @description 暂停预约至该日
+             */
+            until: string;
         };
         /** CalendarDayOut */
         CalendarDayOut: {
@@ -1748,6 +1910,56 @@ export interface components {
             /** Returncode */
             returnCode: string;
         };
+        /** CancelTooLateDetails */
+        CancelTooLateDetails: {
+            /**
+             * Deadline
+             * @description 最晚可取消时间（ISO 8601，+08:00）
+             */
+            deadline: string;
+        };
+        /**
+         * CaseAddressView
+         * @description A postal address as stored (``address.py``): masked in details, complete only when revealed.
+         */
+        CaseAddressView: {
+            /**
+             * Address
+             * @default null
+             */
+            address: string | null;
+            /**
+             * City
+             * @default null
+             */
+            city: string | null;
+            /**
+             * District
+             * @default null
+             */
+            district: string | null;
+            /**
+             * Division Code
+             * @description GB/T 2260 区划代码
+             * @default null
+             */
+            division_code: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
+            /**
+             * Province
+             * @default null
+             */
+            province: string | null;
+        };
         /** CaseApplicantView */
         CaseApplicantView: {
             /** Id Number */
@@ -1763,19 +1975,19 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
         };
         /** CaseDeliveryView */
         CaseDeliveryView: {
             /**
-             * Address
              * @description 邮寄地址（脱敏）
              * @default null
              */
-            address: {
-                [key: string]: unknown;
-            } | null;
+            address: components["schemas"]["CaseAddressView"] | null;
             /**
              * Channel
              * @description window 窗口领取 | post 邮寄
@@ -1799,9 +2011,9 @@ export interface components {
             accepted_on: string | null;
             /**
              * Actions
-             * @description 市民当前可进行的操作（supplement、withdraw）
+             * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
              */
-            actions: string[];
+            actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
             /** Deadline */
@@ -1820,19 +2032,33 @@ export interface components {
             materials: components["schemas"]["CaseMaterialView"][];
             /** Missing */
             missing: components["schemas"]["CaseMissing"][];
-            /** Missing Due */
+            /**
+             * Missing Due
+             * @description 待补材料（补正、容缺）的截止日期
+             */
             missing_due: string | null;
+            /**
+             * Missing Due Uncertain
+             * @description 截止日期跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对
+             */
+            missing_due_uncertain: boolean;
+            /**
+             * Missing Overdue
+             * @description 已过补正截止日期而材料仍未补齐
+             */
+            missing_overdue: boolean;
             /** Number */
             number: string;
             /**
-             * Rating
+             * @description 群众对本办件的评价（含差评整改情况），未评价为 null
              * @default null
              */
-            rating: {
-                [key: string]: unknown;
-            } | null;
-            /** Status */
-            status: string;
+            rating: components["schemas"]["RatingView"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
             /**
@@ -1842,8 +2068,11 @@ export interface components {
             submitted_at: string;
             /** Timeline */
             timeline: components["schemas"]["CaseTimelineEntry"][];
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** CaseItemRef */
         CaseItemRef: {
@@ -1912,6 +2141,33 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** CaseRevealed */
+        CaseRevealed: {
+            /**
+             * @description 邮寄地址（完整）
+             * @default null
+             */
+            delivery_address: components["schemas"]["CaseAddressView"] | null;
+            /** Id */
+            id: number;
+            /** Id Number */
+            id_number: string | null;
+            /** Name */
+            name: string | null;
+            /** Number */
+            number: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /** CaseRevealRequest */
+        CaseRevealRequest: {
+            /**
+             * Reason
+             * @description 查看事由（记入审计日志）
+             * @default
+             */
+            reason: string;
+        };
         /** CaseSubmit */
         CaseSubmit: {
             /**
@@ -1940,6 +2196,11 @@ export interface components {
         };
         /** CaseSummary */
         CaseSummary: {
+            /**
+             * Actions
+             * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
+             */
+            actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
             /** Deadline */
             deadline: string | null;
             /** Id */
@@ -1947,8 +2208,11 @@ export interface components {
             item: components["schemas"]["CaseItemRef"];
             /** Number */
             number: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
             /**
@@ -1956,8 +2220,11 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** CaseSupplement */
         CaseSupplement: {
@@ -1983,8 +2250,11 @@ export interface components {
             kind: string;
             /** Note */
             note: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
         };
@@ -1996,12 +2266,18 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** CaseUploadRef */
         CaseUploadRef: {
@@ -2043,6 +2319,14 @@ export interface components {
              */
             first_contact_staff: string | null;
         };
+        /** ComplaintOpenDetails */
+        ComplaintOpenDetails: {
+            /**
+             * Complaint Id
+             * @description 正在处理中的投诉
+             */
+            complaint_id: number | null;
+        };
         /** ComplaintView */
         ComplaintView: {
             /** Application Id */
@@ -2077,6 +2361,14 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "replied";
+        };
+        /** CurrentStatusDetails */
+        CurrentStatusDetails: {
+            /**
+             * Status
+             * @description 对象当前的状态
+             */
+            status: string;
         };
         /** DayOut */
         DayOut: {
@@ -2189,8 +2481,12 @@ export interface components {
             at: string | null;
             /** Context */
             context: string;
-            /** State */
-            state: string;
+            /**
+             * State
+             * @description 快递100 物流状态码（0 运输中、1 已揽收、3 已签收 …）
+             * @enum {string}
+             */
+            state: "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "14";
             /** State Text */
             state_text: string;
         };
@@ -2399,26 +2695,953 @@ export interface components {
              */
             sort: number;
         };
-        /** ErrorBody */
-        ErrorBody: {
-            error: components["schemas"]["ErrorDetail"];
+        /** ErrMissingMaterial */
+        ErrMissingMaterial: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Tolerable
+             * @description 容缺材料：可先受理、后补交
+             */
+            tolerable: boolean;
         };
-        /** ErrorDetail */
-        ErrorDetail: {
+        /** Error_ACCOUNT_DISABLED */
+        Error_ACCOUNT_DISABLED: {
+            error: {
+                /** @constant */
+                code: "ACCOUNT_DISABLED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_BOOKED */
+        Error_ALREADY_BOOKED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_BOOKED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_EXCLUDED */
+        Error_ALREADY_EXCLUDED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_EXCLUDED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_EXISTS */
+        Error_ALREADY_EXISTS: {
+            error: {
+                /** @constant */
+                code: "ALREADY_EXISTS";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_MAILED */
+        Error_ALREADY_MAILED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_MAILED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_RATED */
+        Error_ALREADY_RATED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_RATED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_REPLIED */
+        Error_ALREADY_REPLIED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_REPLIED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_SHIPPED */
+        Error_ALREADY_SHIPPED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_SHIPPED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ALREADY_WAITING */
+        Error_ALREADY_WAITING: {
+            error: {
+                /** @constant */
+                code: "ALREADY_WAITING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_APPEAL_DECIDED */
+        Error_APPEAL_DECIDED: {
+            error: {
+                /** @constant */
+                code: "APPEAL_DECIDED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_APPEAL_PENDING */
+        Error_APPEAL_PENDING: {
+            error: {
+                /** @constant */
+                code: "APPEAL_PENDING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_APPEAL_SELF_DECISION */
+        Error_APPEAL_SELF_DECISION: {
+            error: {
+                /** @constant */
+                code: "APPEAL_SELF_DECISION";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_AUTOMATIC_RATING */
+        Error_AUTOMATIC_RATING: {
+            error: {
+                /** @constant */
+                code: "AUTOMATIC_RATING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BAD_MESSAGE */
+        Error_BAD_MESSAGE: {
+            error: {
+                /** @constant */
+                code: "BAD_MESSAGE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BAD_XML */
+        Error_BAD_XML: {
+            error: {
+                /** @constant */
+                code: "BAD_XML";
+                details: components["schemas"]["BadXmlDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BODY_TOO_LARGE */
+        Error_BODY_TOO_LARGE: {
+            error: {
+                /** @constant */
+                code: "BODY_TOO_LARGE";
+                details: components["schemas"]["TooLargeDetails"];
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 请求内容过大
+                 */
+                message: string;
+            };
+        };
+        /** Error_BOOKING_LIMIT_REACHED */
+        Error_BOOKING_LIMIT_REACHED: {
+            error: {
+                /** @constant */
+                code: "BOOKING_LIMIT_REACHED";
+                details: components["schemas"]["BookingLimitDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BOOKING_SUSPENDED */
+        Error_BOOKING_SUSPENDED: {
+            error: {
+                /** @constant */
+                code: "BOOKING_SUSPENDED";
+                details: components["schemas"]["BookingSuspendedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_CANCEL_TOO_LATE */
+        Error_CANCEL_TOO_LATE: {
+            error: {
+                /** @constant */
+                code: "CANCEL_TOO_LATE";
+                details: components["schemas"]["CancelTooLateDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_CASE_CLOSED */
+        Error_CASE_CLOSED: {
+            error: {
+                /** @constant */
+                code: "CASE_CLOSED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_COMPLAINT_OPEN */
+        Error_COMPLAINT_OPEN: {
+            error: {
+                /** @constant */
+                code: "COMPLAINT_OPEN";
+                details: components["schemas"]["ComplaintOpenDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_CONFLICT */
+        Error_CONFLICT: {
+            error: {
+                /** @constant */
+                code: "CONFLICT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 操作与当前状态冲突
+                 */
+                message: string;
+            };
+        };
+        /** Error_DAY_CLOSED */
+        Error_DAY_CLOSED: {
+            error: {
+                /** @constant */
+                code: "DAY_CLOSED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_DB_UNAVAILABLE */
+        Error_DB_UNAVAILABLE: {
+            error: {
+                /** @constant */
+                code: "DB_UNAVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 系统维护中，请稍后再试
+                 */
+                message: string;
+            };
+        };
+        /** Error_DELIVERY_ADDRESS_MISSING */
+        Error_DELIVERY_ADDRESS_MISSING: {
+            error: {
+                /** @constant */
+                code: "DELIVERY_ADDRESS_MISSING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_DELIVERY_NOT_OFFERED */
+        Error_DELIVERY_NOT_OFFERED: {
+            error: {
+                /** @constant */
+                code: "DELIVERY_NOT_OFFERED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_DELIVERY_REQUIRED */
+        Error_DELIVERY_REQUIRED: {
+            error: {
+                /** @constant */
+                code: "DELIVERY_REQUIRED";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_DEPARTMENT_EXISTS */
+        Error_DEPARTMENT_EXISTS: {
+            error: {
+                /** @constant */
+                code: "DEPARTMENT_EXISTS";
+                details: components["schemas"]["ExistingCodeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_FEES_MISMATCH */
+        Error_FEES_MISMATCH: {
+            error: {
+                /** @constant */
+                code: "FEES_MISMATCH";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_FORBIDDEN */
+        Error_FORBIDDEN: {
+            error: {
+                /** @constant */
+                code: "FORBIDDEN";
+                details: components["schemas"]["ForbiddenDetails"];
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 无权进行此操作
+                 */
+                message: string;
+            };
+        };
+        /** Error_INSTANT_ITEM_MISMATCH */
+        Error_INSTANT_ITEM_MISMATCH: {
+            error: {
+                /** @constant */
+                code: "INSTANT_ITEM_MISMATCH";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_INVALID_CREDENTIALS */
+        Error_INVALID_CREDENTIALS: {
+            error: {
+                /** @constant */
+                code: "INVALID_CREDENTIALS";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_INVALID_TRANSITION */
+        Error_INVALID_TRANSITION: {
+            error: {
+                /** @constant */
+                code: "INVALID_TRANSITION";
+                details: components["schemas"]["InvalidTransitionDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ITEM_EXISTS */
+        Error_ITEM_EXISTS: {
+            error: {
+                /** @constant */
+                code: "ITEM_EXISTS";
+                details: components["schemas"]["ExistingCodeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_MATERIALS_MISSING */
+        Error_MATERIALS_MISSING: {
+            error: {
+                /** @constant */
+                code: "MATERIALS_MISSING";
+                details: components["schemas"]["MaterialsMissingDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_MATERIALS_OUTSTANDING */
+        Error_MATERIALS_OUTSTANDING: {
+            error: {
+                /** @constant */
+                code: "MATERIALS_OUTSTANDING";
+                details: components["schemas"]["MaterialsOutstandingDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_MATERIALS_TOO_LARGE */
+        Error_MATERIALS_TOO_LARGE: {
+            error: {
+                /** @constant */
+                code: "MATERIALS_TOO_LARGE";
+                details: components["schemas"]["MaterialsTooLargeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_BAD_RATING */
+        Error_NOT_BAD_RATING: {
+            error: {
+                /** @constant */
+                code: "NOT_BAD_RATING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_BOOKABLE */
+        Error_NOT_BOOKABLE: {
+            error: {
+                /** @constant */
+                code: "NOT_BOOKABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_BOOKED */
+        Error_NOT_BOOKED: {
+            error: {
+                /** @constant */
+                code: "NOT_BOOKED";
+                details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_CANCELLABLE */
+        Error_NOT_CANCELLABLE: {
+            error: {
+                /** @constant */
+                code: "NOT_CANCELLABLE";
+                details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_CHECKABLE */
+        Error_NOT_CHECKABLE: {
+            error: {
+                /** @constant */
+                code: "NOT_CHECKABLE";
+                details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_FINISHED */
+        Error_NOT_FINISHED: {
+            error: {
+                /** @constant */
+                code: "NOT_FINISHED";
+                details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_FOUND */
+        Error_NOT_FOUND: {
+            error: {
+                /** @constant */
+                code: "NOT_FOUND";
+                details: components["schemas"]["NotFoundDetails"];
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 未找到相关内容
+                 */
+                message: string;
+            };
+        };
+        /** Error_NOT_PUBLISHED */
+        Error_NOT_PUBLISHED: {
+            error: {
+                /** @constant */
+                code: "NOT_PUBLISHED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_RATED */
+        Error_NOT_RATED: {
+            error: {
+                /** @constant */
+                code: "NOT_RATED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_RECTIFIED */
+        Error_NOT_RECTIFIED: {
+            error: {
+                /** @constant */
+                code: "NOT_RECTIFIED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_TODAY */
+        Error_NOT_TODAY: {
+            error: {
+                /** @constant */
+                code: "NOT_TODAY";
+                details: components["schemas"]["NotTodayDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_WAITING */
+        Error_NOT_WAITING: {
+            error: {
+                /** @constant */
+                code: "NOT_WAITING";
+                details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOTHING_TO_PUBLISH */
+        Error_NOTHING_TO_PUBLISH: {
+            error: {
+                /** @constant */
+                code: "NOTHING_TO_PUBLISH";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ONLINE_DEPTH_MISMATCH */
+        Error_ONLINE_DEPTH_MISMATCH: {
+            error: {
+                /** @constant */
+                code: "ONLINE_DEPTH_MISMATCH";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ONLINE_ITEM_HAS_VISITS */
+        Error_ONLINE_ITEM_HAS_VISITS: {
+            error: {
+                /** @constant */
+                code: "ONLINE_ITEM_HAS_VISITS";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_OUTSIDE_BOOKING_WINDOW */
+        Error_OUTSIDE_BOOKING_WINDOW: {
+            error: {
+                /** @constant */
+                code: "OUTSIDE_BOOKING_WINDOW";
+                details: components["schemas"]["OutsideBookingWindowDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PASSWORD_INCORRECT */
+        Error_PASSWORD_INCORRECT: {
+            error: {
+                /** @constant */
+                code: "PASSWORD_INCORRECT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PROFILE_INCOMPLETE */
+        Error_PROFILE_INCOMPLETE: {
+            error: {
+                /** @constant */
+                code: "PROFILE_INCOMPLETE";
+                details: components["schemas"]["ProfileIncompleteDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PROMISED_EXCEEDS_STATUTORY */
+        Error_PROMISED_EXCEEDS_STATUTORY: {
+            error: {
+                /** @constant */
+                code: "PROMISED_EXCEEDS_STATUTORY";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_QUEUE_EMPTY */
+        Error_QUEUE_EMPTY: {
+            error: {
+                /** @constant */
+                code: "QUEUE_EMPTY";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_RATE_LIMITED */
+        Error_RATE_LIMITED: {
+            error: {
+                /** @constant */
+                code: "RATE_LIMITED";
+                details: components["schemas"]["RateLimitedDetails"];
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 操作过于频繁，请稍后再试
+                 */
+                message: string;
+            };
+        };
+        /** Error_RATING_FINAL */
+        Error_RATING_FINAL: {
+            error: {
+                /** @constant */
+                code: "RATING_FINAL";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_RATING_WINDOW_CLOSED */
+        Error_RATING_WINDOW_CLOSED: {
+            error: {
+                /** @constant */
+                code: "RATING_WINDOW_CLOSED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_REFRESH_TOKEN_INVALID */
+        Error_REFRESH_TOKEN_INVALID: {
+            error: {
+                /** @constant */
+                code: "REFRESH_TOKEN_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_REFRESH_TOKEN_REUSED */
+        Error_REFRESH_TOKEN_REUSED: {
+            error: {
+                /** @constant */
+                code: "REFRESH_TOKEN_REUSED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_SERVICE_UNAVAILABLE */
+        Error_SERVICE_UNAVAILABLE: {
+            error: {
+                /** @constant */
+                code: "SERVICE_UNAVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 服务暂不可用，请稍后再试
+                 */
+                message: string;
+            };
+        };
+        /** Error_SIGNATURE_INVALID */
+        Error_SIGNATURE_INVALID: {
+            error: {
+                /** @constant */
+                code: "SIGNATURE_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_SLOT_AVAILABLE */
+        Error_SLOT_AVAILABLE: {
+            error: {
+                /** @constant */
+                code: "SLOT_AVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_SLOT_FULL */
+        Error_SLOT_FULL: {
+            error: {
+                /** @constant */
+                code: "SLOT_FULL";
+                details: components["schemas"]["SlotFullDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_SYNONYM_EXISTS */
+        Error_SYNONYM_EXISTS: {
+            error: {
+                /** @constant */
+                code: "SYNONYM_EXISTS";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_SYNONYM_SAME_AS_TERM */
+        Error_SYNONYM_SAME_AS_TERM: {
+            error: {
+                /** @constant */
+                code: "SYNONYM_SAME_AS_TERM";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_TOKEN_EXPIRED */
+        Error_TOKEN_EXPIRED: {
+            error: {
+                /** @constant */
+                code: "TOKEN_EXPIRED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 登录已过期，请重新登录
+                 */
+                message: string;
+            };
+        };
+        /** Error_TOO_EARLY */
+        Error_TOO_EARLY: {
+            error: {
+                /** @constant */
+                code: "TOO_EARLY";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UNAUTHENTICATED */
+        Error_UNAUTHENTICATED: {
+            error: {
+                /** @constant */
+                code: "UNAUTHENTICATED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 请先登录
+                 */
+                message: string;
+            };
+        };
+        /** Error_UNKNOWN_DEPARTMENT */
+        Error_UNKNOWN_DEPARTMENT: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_DEPARTMENT";
+                details: components["schemas"]["UnknownDepartmentDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UNKNOWN_ITEMS */
+        Error_UNKNOWN_ITEMS: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_ITEMS";
+                details: components["schemas"]["UnknownItemsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UNKNOWN_OFFICE */
+        Error_UNKNOWN_OFFICE: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_OFFICE";
+                details: components["schemas"]["UnknownOfficeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UNKNOWN_UPLOAD */
+        Error_UNKNOWN_UPLOAD: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_UPLOAD";
+                details: components["schemas"]["UnknownUploadDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UPLOAD_QUOTA_EXCEEDED */
+        Error_UPLOAD_QUOTA_EXCEEDED: {
+            error: {
+                /** @constant */
+                code: "UPLOAD_QUOTA_EXCEEDED";
+                details: components["schemas"]["UploadQuotaDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UPLOAD_TOO_LARGE */
+        Error_UPLOAD_TOO_LARGE: {
+            error: {
+                /** @constant */
+                code: "UPLOAD_TOO_LARGE";
+                details: components["schemas"]["TooLargeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UPLOAD_TYPE_REJECTED */
+        Error_UPLOAD_TYPE_REJECTED: {
+            error: {
+                /** @constant */
+                code: "UPLOAD_TYPE_REJECTED";
+                details: components["schemas"]["UploadTypeRejectedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_VALIDATION_ERROR */
+        Error_VALIDATION_ERROR: {
+            error: {
+                /** @constant */
+                code: "VALIDATION_ERROR";
+                details: components["schemas"]["ValidationErrorDetails"];
+                /**
+                 * @description 给市民看的中文说明
+                 * @example 请求参数有误
+                 */
+                message: string;
+            };
+        };
+        /** Error_VISITS_REASON_REQUIRED */
+        Error_VISITS_REASON_REQUIRED: {
+            error: {
+                /** @constant */
+                code: "VISITS_REASON_REQUIRED";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WAYBILL_IN_USE */
+        Error_WAYBILL_IN_USE: {
+            error: {
+                /** @constant */
+                code: "WAYBILL_IN_USE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WAYBILL_INVALID */
+        Error_WAYBILL_INVALID: {
+            error: {
+                /** @constant */
+                code: "WAYBILL_INVALID";
+                details: components["schemas"]["WaybillInvalidDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WECHAT_CODE_INVALID */
+        Error_WECHAT_CODE_INVALID: {
+            error: {
+                /** @constant */
+                code: "WECHAT_CODE_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WECHAT_UNAVAILABLE */
+        Error_WECHAT_UNAVAILABLE: {
+            error: {
+                /** @constant */
+                code: "WECHAT_UNAVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** ErrOwedMaterial */
+        ErrOwedMaterial: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** ErrRuleViolation */
+        ErrRuleViolation: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /** ExistingCodeDetails */
+        ExistingCodeDetails: {
             /**
              * Code
-             * @description 稳定的英文错误码，如 SLOT_FULL
+             * @description 已存在的编码
              */
             code: string;
-            /** Details */
-            details?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Message
-             * @description 给市民看的中文说明
-             */
-            message: string;
         };
         /** FaqIn */
         FaqIn: {
@@ -2463,6 +3686,27 @@ export interface components {
             oa_openid: string;
             /** User Id */
             user_id: number;
+        };
+        /** ForbiddenDetails */
+        ForbiddenDetails: {
+            /**
+             * Action
+             * @description 被拒绝的办件操作
+             * @default null
+             */
+            action: string | null;
+            /**
+             * Reason
+             * @description 回调验签失败的原因
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Role
+             * @description 调用者的角色
+             * @default null
+             */
+            role: string | null;
         };
         /** GroupBody */
         GroupBody: {
@@ -2576,6 +3820,32 @@ export interface components {
             };
             /** Status */
             status: string;
+        };
+        /** InvalidTransitionDetails */
+        InvalidTransitionDetails: {
+            /**
+             * Action
+             * @default null
+             */
+            action: string | null;
+            /**
+             * Allowed
+             * @description 当前状态下可进行的操作
+             * @default null
+             */
+            allowed: string[] | null;
+            /**
+             * From
+             * @description 当前状态
+             * @default null
+             */
+            from: string | null;
+            /**
+             * To
+             * @description 所请求操作的目标状态
+             * @default null
+             */
+            to: string | null;
         };
         /**
          * ItemContent
@@ -3062,6 +4332,14 @@ export interface components {
              */
             trips: number;
         };
+        /** LogoutRequest */
+        LogoutRequest: {
+            /**
+             * Refresh Token
+             * @description 本次登录的刷新令牌
+             */
+            refresh_token: string;
+        };
         /**
          * MailIn
          * @description The citizen posts paper materials to the centre (寄件办理) and tells us the waybill.
@@ -3077,6 +4355,34 @@ export interface components {
              * @description 运单号
              */
             waybill: string;
+        };
+        /**
+         * MaterialFile
+         * @description A blank form (空白表格) or sample (示例样表) of a material: a public file of the guide.
+         */
+        MaterialFile: {
+            /**
+             * Content Type
+             * @description 按文件内容识别的类型
+             */
+            content_type: string;
+            /**
+             * Filename
+             * @description 文件名（仅用于显示）
+             */
+            filename: string;
+            /**
+             * Size
+             * @description 字节数
+             */
+            size: number;
+            /** Upload Id */
+            upload_id: number;
+            /**
+             * Url
+             * @description 无需登录的下载地址（服务器根路径起，如 /api/v1/items/{code}/materials/{id}/blank-form）；仅当前发布版本的材料有，历史版本与草稿为 null
+             */
+            url: string | null;
         };
         /** MaterialIn */
         MaterialIn: {
@@ -3134,6 +4440,11 @@ export interface components {
         };
         /** MaterialOut */
         MaterialOut: {
+            /**
+             * @description 空白表格（可下载）
+             * @default null
+             */
+            blank_form: components["schemas"]["MaterialFile"] | null;
             /** Blank Form Upload Id */
             blank_form_upload_id: number | null;
             /** Copies */
@@ -3168,6 +4479,11 @@ export interface components {
              * @description 必须提交（容缺材料也为 true，可先受理后补交）
              */
             required: boolean;
+            /**
+             * @description 示例样表（可下载）
+             * @default null
+             */
+            sample: components["schemas"]["MaterialFile"] | null;
             /** Sample Upload Id */
             sample_upload_id: number | null;
             /** Source */
@@ -3177,6 +4493,39 @@ export interface components {
              * @description 容缺：可先受理、后补交
              */
             tolerated: boolean;
+        };
+        /** MaterialsMissingDetails */
+        MaterialsMissingDetails: {
+            /**
+             * Can Tolerate
+             * @description 缺的都是容缺材料：带 tolerate_missing=true 重新提交即可受理
+             */
+            can_tolerate: boolean;
+            /**
+             * Missing
+             * @description 一次列出所有缺少的必交材料
+             */
+            missing: components["schemas"]["ErrMissingMaterial"][];
+        };
+        /** MaterialsOutstandingDetails */
+        MaterialsOutstandingDetails: {
+            /**
+             * Missing
+             * @description 尚未补齐的容缺材料
+             */
+            missing: components["schemas"]["ErrOwedMaterial"][];
+            /**
+             * Missing Due
+             * @description 容缺材料补交期限
+             */
+            missing_due: string | null;
+        };
+        /** MaterialsTooLargeDetails */
+        MaterialsTooLargeDetails: {
+            /** Max Bytes */
+            max_bytes: number;
+            /** Total Bytes */
+            total_bytes: number;
         };
         /** NoShowOut */
         NoShowOut: {
@@ -3211,12 +4560,37 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** From Status */
-            from_status: string;
+            /**
+             * From Status
+             * @description 空：差评刚转办
+             * @enum {string}
+             */
+            from_status: "" | "open" | "visited" | "rectified" | "closed";
             /** Note */
             note: string;
-            /** To Status */
-            to_status: string;
+            /**
+             * To Status
+             * @enum {string}
+             */
+            to_status: "open" | "visited" | "rectified" | "closed";
+        };
+        /** NotFoundDetails */
+        NotFoundDetails: {
+            /**
+             * Upload Ids
+             * @description 不存在（或不属于本人）的上传文件
+             * @default null
+             */
+            upload_ids: number[] | null;
+        };
+        /** NotTodayDetails */
+        NotTodayDetails: {
+            /**
+             * Date
+             * Format: date
+             * @description 预约日期
+             */
+            date: string;
         };
         /** OfficeIn */
         OfficeIn: {
@@ -3305,6 +4679,20 @@ export interface components {
             status: string;
             /** User Id */
             user_id: number;
+        };
+        /** OutsideBookingWindowDetails */
+        OutsideBookingWindowDetails: {
+            /**
+             * Earliest
+             * @description 最早可预约的时段开始时间（ISO 8601，+08:00）
+             */
+            earliest: string;
+            /**
+             * Last Day
+             * Format: date
+             * @description 最晚可预约的日期
+             */
+            last_day: string;
         };
         /** Page[AdminItem] */
         Page_AdminItem_: {
@@ -3404,6 +4792,27 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** PasswordChange */
+        PasswordChange: {
+            /**
+             * New Password
+             * @description 新密码：8–128 位，含大写字母、小写字母、数字、符号中的至少三类，不含空格和用户名，且与原密码不同
+             */
+            new_password: string;
+            /**
+             * Old Password
+             * @description 原密码
+             */
+            old_password: string;
+        };
+        /** PasswordReset */
+        PasswordReset: {
+            /**
+             * Password
+             * @description 新密码：8–128 位，含大写字母、小写字母、数字、符号中的至少三类
+             */
+            password: string;
+        };
         /** PeriodIn */
         PeriodIn: {
             /**
@@ -3462,19 +4871,30 @@ export interface components {
             phone: string | null;
             /** Profile Complete */
             profile_complete: boolean;
-            /** Role */
-            role: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "citizen" | "window" | "approver" | "supervisor" | "admin";
             /**
              * Username
              * @default null
              */
             username: string | null;
         };
+        /** ProfileIncompleteDetails */
+        ProfileIncompleteDetails: {
+            /**
+             * Missing
+             * @description 尚未填写的实名信息：name、id_number、phone
+             */
+            missing?: string[];
+        };
         /** ProfileUpdate */
         ProfileUpdate: {
             /**
              * Id Number
-             * @description 居民身份证号码（18 位，GB 11643 校验）
+             * @description 居民身份证号码（18 位，GB 11643 校验；全角数字自动转为半角，空格忽略）
              */
             id_number: string;
             /**
@@ -3484,7 +4904,7 @@ export interface components {
             name: string;
             /**
              * Phone
-             * @description 中国大陆手机号
+             * @description 中国大陆手机号（可带 +86、空格或连字符，全角数字自动转换）
              */
             phone: string;
         };
@@ -3497,8 +4917,11 @@ export interface components {
             at: string;
             /** Note */
             note: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
         };
@@ -3510,8 +4933,11 @@ export interface components {
             item_name: string;
             /** Number */
             number: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
             /**
@@ -3521,8 +4947,11 @@ export interface components {
             submitted_at: string;
             /** Timeline */
             timeline: components["schemas"]["ProgressEntry"][];
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** QueueOut */
         QueueOut: {
@@ -3538,6 +4967,14 @@ export interface components {
              * @description 等候中：预约取号在前，现场取号在后
              */
             waiting: components["schemas"]["TicketOut"][];
+        };
+        /** RateLimitedDetails */
+        RateLimitedDetails: {
+            /**
+             * Retry After
+             * @description 多少秒后可以再试（同 Retry-After 响应头）
+             */
+            retry_after: number;
         };
         /** RatesView */
         RatesView: {
@@ -3745,6 +5182,14 @@ export interface components {
              */
             type: string;
         };
+        /** RuleViolationsDetails */
+        RuleViolationsDetails: {
+            /**
+             * Violations
+             * @description 办事指南违反的每一条规则；错误码是第一条
+             */
+            violations: components["schemas"]["ErrRuleViolation"][];
+        };
         /**
          * ScheduleIn
          * @description The whole schedule of a group; a weekday left out is closed (调休 weekend days use 周一).
@@ -3803,12 +5248,23 @@ export interface components {
             id: number;
             /** Last Event At */
             last_event_at: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "subscribe_pending" | "tracking" | "problem" | "refused" | "returned" | "signed" | "aborted" | "subscribe_failed";
             /** Status Text */
             status_text: string;
             /** Waybill */
             waybill: string;
+        };
+        /** SlotFullDetails */
+        SlotFullDetails: {
+            /**
+             * Waitlist
+             * @description 可加入候补：POST /appointments/waitlist
+             */
+            waitlist: boolean;
         };
         /** SlotOut */
         SlotOut: {
@@ -3845,9 +5301,10 @@ export interface components {
             accepted_on: string | null;
             /**
              * Actions
-             * @description 市民当前可进行的操作（supplement、withdraw）
+             * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
              */
-            actions: string[];
+            actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /** @description 申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志） */
             applicant: components["schemas"]["CaseApplicantView"];
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
@@ -3859,13 +5316,10 @@ export interface components {
             decision_note: string;
             delivery: components["schemas"]["CaseDeliveryView"] | null;
             /**
-             * Delivery Address
-             * @description 邮寄地址（完整，仅本部门工作人员）
+             * @description 邮寄地址（脱敏）
              * @default null
              */
-            delivery_address: {
-                [key: string]: unknown;
-            } | null;
+            delivery_address: components["schemas"]["CaseAddressView"] | null;
             /** Department Code */
             department_code: string;
             /** Finished At */
@@ -3877,23 +5331,40 @@ export interface components {
             materials: components["schemas"]["CaseMaterialView"][];
             /** Missing */
             missing: components["schemas"]["CaseMissing"][];
-            /** Missing Due */
+            /**
+             * Missing Due
+             * @description 待补材料（补正、容缺）的截止日期
+             */
             missing_due: string | null;
+            /**
+             * Missing Due Uncertain
+             * @description 截止日期跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对
+             */
+            missing_due_uncertain: boolean;
+            /**
+             * Missing Overdue
+             * @description 已过补正截止日期而材料仍未补齐
+             */
+            missing_overdue: boolean;
             /** Number */
             number: string;
             /** On Time */
             on_time: boolean | null;
             /**
-             * Rating
+             * @description 群众对本办件的评价（含差评整改情况），未评价为 null
              * @default null
              */
-            rating: {
-                [key: string]: unknown;
-            } | null;
-            /** Staff Actions */
-            staff_actions: string[];
-            /** Status */
-            status: string;
+            rating: components["schemas"]["RatingView"] | null;
+            /**
+             * Staff Actions
+             * @description 本工作人员当前可进行的办件操作
+             */
+            staff_actions: ("accept" | "request_supplement" | "not_accept" | "approve" | "reject" | "suspend" | "resume" | "deliver")[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
             /**
@@ -3907,8 +5378,11 @@ export interface components {
             suspended_on: string | null;
             /** Timeline */
             timeline: components["schemas"]["CaseTimelineEntry"][];
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** StaffCaseSummary */
         StaffCaseSummary: {
@@ -3925,10 +5399,20 @@ export interface components {
             item: components["schemas"]["CaseItemRef"];
             /** Missing Count */
             missing_count: number;
+            /** Missing Due */
+            missing_due: string | null;
+            /**
+             * Missing Overdue
+             * @description 已过补正截止日期而材料仍未补齐
+             */
+            missing_overdue: boolean;
             /** Number */
             number: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
             /** Status Text */
             status_text: string;
             /**
@@ -3936,8 +5420,11 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
-            /** Warning */
-            warning: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
         };
         /** StaffComplaintView */
         StaffComplaintView: {
@@ -4041,8 +5528,11 @@ export interface components {
             company: string;
             /** Department Code */
             department_code: string;
-            /** Direction */
-            direction: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "outbound" | "inbound";
             /** Id */
             id: number;
             /** Last Event At */
@@ -4055,8 +5545,11 @@ export interface components {
             recipient: {
                 [key: string]: unknown;
             } | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "subscribe_pending" | "tracking" | "problem" | "refused" | "returned" | "signed" | "aborted" | "subscribe_failed";
             /** Status Text */
             status_text: string;
             /** Waybill */
@@ -4072,8 +5565,11 @@ export interface components {
             id: number;
             /** Is Active */
             is_active: boolean;
-            /** Role */
-            role: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "window" | "approver" | "supervisor" | "admin";
             /** Username */
             username: string;
         };
@@ -4269,6 +5765,40 @@ export interface components {
             token_type: "bearer";
             user: components["schemas"]["UserRef"];
         };
+        /** TooLargeDetails */
+        TooLargeDetails: {
+            /**
+             * Max Bytes
+             * @description 允许的最大字节数
+             */
+            max_bytes: number;
+        };
+        /** UnknownDepartmentDetails */
+        UnknownDepartmentDetails: {
+            /** Department */
+            department: string;
+        };
+        /** UnknownItemsDetails */
+        UnknownItemsDetails: {
+            /**
+             * Missing
+             * @description 不存在的事项编码
+             */
+            missing: string[];
+        };
+        /** UnknownOfficeDetails */
+        UnknownOfficeDetails: {
+            /** Office Code */
+            office_code: string;
+        };
+        /** UnknownUploadDetails */
+        UnknownUploadDetails: {
+            /**
+             * Missing
+             * @description 不存在的上传文件 id
+             */
+            missing: number[];
+        };
         /** UploadOut */
         UploadOut: {
             /**
@@ -4305,12 +5835,56 @@ export interface components {
              */
             size: number;
         };
+        /** UploadQuotaDetails */
+        UploadQuotaDetails: {
+            /**
+             * Quota Bytes
+             * @description 尚未用于办件的上传文件合计上限（字节）
+             */
+            quota_bytes: number;
+            /**
+             * Used Bytes
+             * @description 已占用（字节）
+             */
+            used_bytes: number;
+        };
+        /** UploadTypeRejectedDetails */
+        UploadTypeRejectedDetails: {
+            /**
+             * Allowed
+             * @description 允许的扩展名
+             */
+            allowed: string[];
+            /**
+             * Claimed
+             * @description 文件名声称的类型（扩展名）
+             */
+            claimed: string | null;
+            /**
+             * Detected
+             * @description 按内容识别出的类型
+             */
+            detected: string | null;
+        };
         /** UserRef */
         UserRef: {
             /** Id */
             id: number;
-            /** Role */
-            role: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "citizen" | "window" | "approver" | "supervisor" | "admin";
+        };
+        /** ValidationErrorDetails */
+        ValidationErrorDetails: {
+            /**
+             * Fields
+             * @description 每个出错的字段一项：字段位置（如 body.phone、query.page）→ 中文说明
+             */
+            fields: {
+                [key: string]: string;
+            };
         };
         /** VerdictIn */
         VerdictIn: {
@@ -4427,6 +6001,11 @@ export interface components {
              */
             warning: string;
         };
+        /** WaybillInvalidDetails */
+        WaybillInvalidDetails: {
+            /** Company */
+            company: string;
+        };
         /** WechatLogin */
         WechatLogin: {
             /**
@@ -4487,7 +6066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4496,7 +6075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4505,7 +6084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -4514,7 +6093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4523,7 +6102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4556,7 +6135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4565,7 +6144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4574,7 +6153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description DEPARTMENT_EXISTS */
@@ -4583,7 +6162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DEPARTMENT_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -4592,7 +6171,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -4601,7 +6180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4610,7 +6189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4645,7 +6224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4654,7 +6233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4663,7 +6242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -4672,7 +6251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -4681,7 +6260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4690,7 +6269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4728,7 +6307,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4737,7 +6316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4746,7 +6325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -4755,7 +6334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4764,7 +6343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4797,7 +6376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4806,7 +6385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4815,7 +6394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description ITEM_EXISTS */
@@ -4824,7 +6403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ITEM_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -4833,7 +6412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、UNKNOWN_DEPARTMENT、UNKNOWN_UPLOAD */
@@ -4842,7 +6421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4851,7 +6430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4882,7 +6461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4891,7 +6470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4900,7 +6479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -4909,7 +6488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4918,7 +6497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -4953,7 +6532,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -4962,7 +6541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -4971,7 +6550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -4980,7 +6559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、UNKNOWN_UPLOAD */
@@ -4989,7 +6568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -4998,7 +6577,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5029,7 +6608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5038,7 +6617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5047,7 +6626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOTHING_TO_PUBLISH、CONFLICT（操作与当前状态冲突） */
@@ -5056,7 +6635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOTHING_TO_PUBLISH"] | components["schemas"]["Error_CONFLICT"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH */
@@ -5065,7 +6644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5074,7 +6653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5105,7 +6684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5114,7 +6693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5123,7 +6702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_PUBLISHED */
@@ -5132,7 +6711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_PUBLISHED"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5141,7 +6720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5150,7 +6729,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5179,7 +6758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5188,7 +6767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5197,7 +6776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5206,7 +6785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5215,7 +6794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5248,7 +6827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5257,7 +6836,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5266,7 +6845,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description SYNONYM_EXISTS */
@@ -5275,7 +6854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_SYNONYM_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -5284,7 +6863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、SYNONYM_SAME_AS_TERM */
@@ -5293,7 +6872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_SYNONYM_SAME_AS_TERM"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5302,7 +6881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5331,7 +6910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5340,7 +6919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5349,7 +6928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5358,7 +6937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5367,7 +6946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5400,7 +6979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5409,7 +6988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5418,7 +6997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -5427,7 +7006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5436,7 +7015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5445,7 +7024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5481,7 +7060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5490,7 +7069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5499,7 +7078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5508,7 +7087,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5517,7 +7096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5550,7 +7129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5559,7 +7138,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5568,7 +7147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -5577,7 +7156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5586,7 +7165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5595,7 +7174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5630,7 +7209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5639,7 +7218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5648,7 +7227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5657,7 +7236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5666,7 +7245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5699,7 +7278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5708,7 +7287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5717,7 +7296,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description PROFILE_INCOMPLETE、DELIVERY_NOT_OFFERED */
@@ -5726,7 +7305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_DELIVERY_NOT_OFFERED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -5735,7 +7314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、MATERIALS_MISSING、MATERIALS_TOO_LARGE */
@@ -5744,7 +7323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_MATERIALS_MISSING"] | components["schemas"]["Error_MATERIALS_TOO_LARGE"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5753,7 +7332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5784,7 +7363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5793,7 +7372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5802,7 +7381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5811,7 +7390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5820,7 +7399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5851,7 +7430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5860,7 +7439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5869,7 +7448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5878,7 +7457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5887,7 +7466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -5922,7 +7501,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -5931,7 +7510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -5940,7 +7519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description DELIVERY_NOT_OFFERED、CASE_CLOSED、ALREADY_SHIPPED */
@@ -5949,7 +7528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DELIVERY_NOT_OFFERED"] | components["schemas"]["Error_CASE_CLOSED"] | components["schemas"]["Error_ALREADY_SHIPPED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -5958,7 +7537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -5967,7 +7546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -5976,7 +7555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6011,7 +7590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6020,7 +7599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6029,7 +7608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description DELIVERY_NOT_OFFERED、CASE_CLOSED、WAYBILL_IN_USE */
@@ -6038,7 +7617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DELIVERY_NOT_OFFERED"] | components["schemas"]["Error_CASE_CLOSED"] | components["schemas"]["Error_WAYBILL_IN_USE"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6047,7 +7626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、WAYBILL_INVALID */
@@ -6056,7 +7635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_WAYBILL_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6065,7 +7644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6096,7 +7675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6105,7 +7684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容）、NOT_RATED */
@@ -6114,7 +7693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_NOT_RATED"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6123,7 +7702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6132,7 +7711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6167,7 +7746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6176,7 +7755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容）、NOT_RATED */
@@ -6185,7 +7764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_NOT_RATED"];
                 };
             };
             /** @description RATING_FINAL */
@@ -6194,7 +7773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATING_FINAL"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6203,7 +7782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6212,7 +7791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6221,7 +7800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6256,7 +7835,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6265,7 +7844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6274,7 +7853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_FINISHED、ALREADY_RATED、RATING_WINDOW_CLOSED */
@@ -6283,7 +7862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FINISHED"] | components["schemas"]["Error_ALREADY_RATED"] | components["schemas"]["Error_RATING_WINDOW_CLOSED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6292,7 +7871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6301,7 +7880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6310,7 +7889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6345,7 +7924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6354,7 +7933,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6363,7 +7942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -6372,7 +7951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6381,7 +7960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、MATERIALS_MISSING、MATERIALS_TOO_LARGE */
@@ -6390,7 +7969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_MATERIALS_MISSING"] | components["schemas"]["Error_MATERIALS_TOO_LARGE"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6399,7 +7978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6430,7 +8009,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6439,7 +8018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6448,7 +8027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -6457,7 +8036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6466,7 +8045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6475,7 +8054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6506,7 +8085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6515,7 +8094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6524,7 +8103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6533,7 +8112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6542,7 +8121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6577,7 +8156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6586,7 +8165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6595,7 +8174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6604,7 +8183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6613,7 +8192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6646,7 +8225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED */
@@ -6655,7 +8234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6664,7 +8243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、SLOT_FULL、BOOKING_LIMIT_REACHED */
@@ -6673,7 +8252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_SLOT_FULL"] | components["schemas"]["Error_BOOKING_LIMIT_REACHED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6682,7 +8261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6691,7 +8270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
@@ -6700,7 +8279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6709,7 +8288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6740,7 +8319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6749,7 +8328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6758,7 +8337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6767,7 +8346,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6776,7 +8355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6807,7 +8386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6816,7 +8395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6825,7 +8404,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description CANCEL_TOO_LATE、NOT_CANCELLABLE */
@@ -6834,7 +8413,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_CANCEL_TOO_LATE"] | components["schemas"]["Error_NOT_CANCELLABLE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6843,7 +8422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6852,7 +8431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6887,7 +8466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -6896,7 +8475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -6905,7 +8484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_FINISHED、ALREADY_RATED、RATING_WINDOW_CLOSED */
@@ -6914,7 +8493,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FINISHED"] | components["schemas"]["Error_ALREADY_RATED"] | components["schemas"]["Error_RATING_WINDOW_CLOSED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -6923,7 +8502,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6932,7 +8511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -6941,7 +8520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -6977,7 +8556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BOOKABLE */
@@ -6986,7 +8565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -6995,7 +8574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7004,7 +8583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7037,7 +8616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BOOKABLE */
@@ -7046,7 +8625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7055,7 +8634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7064,7 +8643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7093,7 +8672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -7102,7 +8681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7111,7 +8690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7120,7 +8699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7129,7 +8708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7162,7 +8741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED */
@@ -7171,7 +8750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7180,7 +8759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、SLOT_AVAILABLE、ALREADY_WAITING */
@@ -7189,7 +8768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_SLOT_AVAILABLE"] | components["schemas"]["Error_ALREADY_WAITING"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7198,7 +8777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7207,7 +8786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
@@ -7216,7 +8795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7225,7 +8804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7256,7 +8835,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -7265,7 +8844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7274,7 +8853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_WAITING */
@@ -7283,7 +8862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_WAITING"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7292,7 +8871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7301,7 +8880,152 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_auth_change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、PASSWORD_INCORRECT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_PASSWORD_INCORRECT"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7334,7 +9058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_REFRESH_TOKEN_INVALID"] | components["schemas"]["Error_REFRESH_TOKEN_REUSED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7343,7 +9067,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7352,7 +9076,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7361,7 +9085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7370,7 +9094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7403,7 +9127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_CREDENTIALS"];
                 };
             };
             /** @description ACCOUNT_DISABLED */
@@ -7412,7 +9136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ACCOUNT_DISABLED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7421,7 +9145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7430,7 +9154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7439,7 +9163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
@@ -7448,7 +9172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7457,7 +9181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7490,7 +9214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_WECHAT_CODE_INVALID"];
                 };
             };
             /** @description ACCOUNT_DISABLED */
@@ -7499,7 +9223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ACCOUNT_DISABLED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7508,7 +9232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7517,7 +9241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7526,7 +9250,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
@@ -7535,7 +9259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试）、WECHAT_UNAVAILABLE */
@@ -7544,7 +9268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"] | components["schemas"]["Error_WECHAT_UNAVAILABLE"];
                 };
             };
         };
@@ -7582,7 +9306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_SIGNATURE_INVALID"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7591,7 +9315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7600,7 +9324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7609,7 +9333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7618,7 +9342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7652,7 +9376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -7661,7 +9385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7670,7 +9394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7679,7 +9403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7688,7 +9412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7721,7 +9445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -7730,7 +9454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -7739,7 +9463,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description COMPLAINT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_COMPLAINT_OPEN"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -7748,7 +9481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7757,7 +9490,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7766,7 +9508,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7795,7 +9537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7804,7 +9546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7813,7 +9555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7860,7 +9602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7869,7 +9611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7878,7 +9620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7909,7 +9651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7918,7 +9660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7927,7 +9669,117 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_catalog_get_blank_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容（按内容识别的类型，以附件下载） */
+            200: {
+                headers: {
+                    /** @description attachment; filename="…"; filename*=UTF-8''…（RFC 6266 / 5987） */
+                    "Content-Disposition"?: string;
+                    /** @description 文件 SHA-256 */
+                    ETag?: string;
+                    "X-Content-Type-Options"?: "nosniff";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_catalog_get_sample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容（按内容识别的类型，以附件下载） */
+            200: {
+                headers: {
+                    /** @description attachment; filename="…"; filename*=UTF-8''…（RFC 6266 / 5987） */
+                    "Content-Disposition"?: string;
+                    /** @description 文件 SHA-256 */
+                    ETag?: string;
+                    "X-Content-Type-Options"?: "nosniff";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -7959,7 +9811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -7968,7 +9820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -7977,7 +9829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8010,7 +9862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8019,7 +9871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8028,7 +9880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8057,7 +9909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8066,7 +9918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8075,7 +9927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8084,7 +9936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8093,7 +9945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8126,7 +9978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8135,7 +9987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8144,7 +9996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8153,7 +10005,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8162,7 +10014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8171,7 +10023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8204,7 +10056,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8213,7 +10065,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8222,7 +10074,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8231,7 +10083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8240,7 +10092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8249,7 +10101,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8278,7 +10130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8287,7 +10139,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8296,7 +10148,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8305,7 +10157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8314,7 +10166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8348,7 +10200,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8357,7 +10209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
@@ -8366,7 +10218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8375,7 +10227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8410,7 +10262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8419,7 +10271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8428,7 +10280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_RECTIFIED、ALREADY_RATED */
@@ -8437,7 +10289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_RECTIFIED"] | components["schemas"]["Error_ALREADY_RATED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8446,7 +10298,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8455,7 +10307,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8464,7 +10316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8500,7 +10352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8509,7 +10361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8518,7 +10370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8547,7 +10399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8556,7 +10408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8565,7 +10417,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8577,6 +10429,8 @@ export interface operations {
                 calendar_uncertain?: boolean | null;
                 /** @description 部门编码（监察、管理员可用） */
                 department?: string | null;
+                /** @description true：只看已过补正截止日期仍未补齐材料的办件 */
+                missing_overdue?: boolean | null;
                 /** @description 办件编号 */
                 number?: string | null;
                 /** @description 页码，从 1 开始 */
@@ -8607,7 +10461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8616,7 +10470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8625,7 +10479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8634,7 +10488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8643,7 +10497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8674,7 +10528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8683,7 +10537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8692,7 +10546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8701,7 +10555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8710,7 +10564,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8745,7 +10599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8754,7 +10608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8763,7 +10617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -8772,7 +10626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8781,7 +10635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8790,7 +10644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8799,7 +10653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8834,7 +10688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8843,7 +10697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8852,7 +10706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION、MATERIALS_OUTSTANDING */
@@ -8861,7 +10715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"] | components["schemas"]["Error_MATERIALS_OUTSTANDING"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8870,7 +10724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -8879,7 +10733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8888,7 +10742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -8923,7 +10777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -8932,7 +10786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -8941,7 +10795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION、ALREADY_MAILED、DELIVERY_ADDRESS_MISSING、WAYBILL_IN_USE */
@@ -8950,7 +10804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"] | components["schemas"]["Error_ALREADY_MAILED"] | components["schemas"]["Error_DELIVERY_ADDRESS_MISSING"] | components["schemas"]["Error_WAYBILL_IN_USE"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -8959,7 +10813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、WAYBILL_INVALID */
@@ -8968,7 +10822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_WAYBILL_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -8977,7 +10831,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9009,7 +10863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9018,7 +10872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9027,7 +10881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9036,7 +10890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9045,7 +10899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9080,7 +10934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9089,7 +10943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9098,7 +10952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -9107,7 +10961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9116,7 +10970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9125,7 +10979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9134,7 +10988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9169,7 +11023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9178,7 +11032,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9187,7 +11041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -9196,7 +11050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9205,7 +11059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9214,7 +11068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9223,7 +11077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9258,7 +11112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9267,7 +11121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9276,7 +11130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -9285,7 +11139,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9294,7 +11148,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9303,7 +11157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9312,7 +11166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9347,7 +11201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9356,7 +11210,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9365,7 +11219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -9374,7 +11228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9383,7 +11237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9392,7 +11246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9401,7 +11255,87 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_cases_reveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseRevealRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRevealed"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9436,7 +11370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9445,7 +11379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9454,7 +11388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description INVALID_TRANSITION */
@@ -9463,7 +11397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9472,7 +11406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9481,7 +11415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9490,7 +11424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9521,7 +11455,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9530,7 +11464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9539,7 +11473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_CHECKABLE、NOT_TODAY */
@@ -9548,7 +11482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9557,7 +11491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9566,7 +11500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9597,7 +11531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9606,7 +11540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9615,7 +11549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BOOKED、TOO_EARLY */
@@ -9624,7 +11558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKED"] | components["schemas"]["Error_TOO_EARLY"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9633,7 +11567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9642,7 +11576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9676,7 +11610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9685,7 +11619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9694,7 +11628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9703,7 +11637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9712,7 +11646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9747,7 +11681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9756,7 +11690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9765,7 +11699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9774,7 +11708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9783,7 +11717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9792,7 +11726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9823,7 +11757,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9832,7 +11766,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9841,7 +11775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9850,7 +11784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9859,7 +11793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9895,7 +11829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9904,7 +11838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9913,7 +11847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -9922,7 +11856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -9931,7 +11865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -9966,7 +11900,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -9975,7 +11909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -9984,7 +11918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description ALREADY_REPLIED */
@@ -9993,7 +11927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ALREADY_REPLIED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10002,7 +11936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10011,7 +11945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10020,7 +11954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10049,7 +11983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10058,7 +11992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10067,7 +12001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10076,7 +12010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10085,7 +12019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10118,7 +12052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10127,7 +12061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10136,7 +12070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description ALREADY_EXISTS */
@@ -10145,7 +12079,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ALREADY_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10154,7 +12088,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10163,7 +12097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10172,7 +12106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10204,7 +12138,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10213,7 +12147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10222,7 +12156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10231,7 +12165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10240,7 +12174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10273,7 +12207,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10282,7 +12216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10291,7 +12225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description QUEUE_EMPTY */
@@ -10300,7 +12234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_QUEUE_EMPTY"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10309,7 +12243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10318,7 +12252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10327,7 +12261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10360,7 +12294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10369,7 +12303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10378,7 +12312,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10387,7 +12321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10396,7 +12330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10405,7 +12339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10440,7 +12374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10449,7 +12383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10458,7 +12392,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10467,7 +12401,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10476,7 +12410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10511,16 +12445,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
-            /** @description FORBIDDEN（无权进行此操作） */
+            /** @description FORBIDDEN（无权进行此操作）、APPEAL_SELF_DECISION */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_APPEAL_SELF_DECISION"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10529,7 +12463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description APPEAL_DECIDED */
@@ -10538,7 +12472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_APPEAL_DECIDED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10547,7 +12481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10556,7 +12490,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10565,7 +12499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10606,7 +12540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10615,7 +12549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10624,7 +12558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10633,7 +12567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10642,7 +12576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10673,7 +12607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10682,7 +12616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10691,7 +12625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10700,7 +12634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10709,7 +12643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10744,7 +12678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10753,7 +12687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10762,7 +12696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description APPEAL_PENDING、ALREADY_EXCLUDED、AUTOMATIC_RATING */
@@ -10771,7 +12705,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_APPEAL_PENDING"] | components["schemas"]["Error_ALREADY_EXCLUDED"] | components["schemas"]["Error_AUTOMATIC_RATING"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10780,7 +12714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10789,7 +12723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10798,7 +12732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10833,7 +12767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10842,7 +12776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10851,7 +12785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BAD_RATING、INVALID_TRANSITION */
@@ -10860,7 +12794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BAD_RATING"] | components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10869,7 +12803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10878,7 +12812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10887,7 +12821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -10922,7 +12856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -10931,7 +12865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10940,7 +12874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description NOT_BAD_RATING、INVALID_TRANSITION */
@@ -10949,7 +12883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_BAD_RATING"] | components["schemas"]["Error_INVALID_TRANSITION"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10958,7 +12892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -10967,7 +12901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10976,7 +12910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11012,7 +12946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11021,7 +12955,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11030,7 +12964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11039,7 +12973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11048,7 +12982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11061,7 +12995,7 @@ export interface operations {
                 page?: number;
                 /** @description 每页条数 */
                 size?: number;
-                status?: string | null;
+                status?: ("subscribe_pending" | "tracking" | "problem" | "refused" | "returned" | "signed" | "aborted" | "subscribe_failed") | null;
             };
             header?: never;
             path?: never;
@@ -11084,7 +13018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11093,7 +13027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11102,7 +13036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11111,7 +13045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11120,7 +13054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11155,7 +13089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11164,7 +13098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11173,7 +13107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11182,7 +13116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11191,7 +13125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11229,7 +13163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11238,7 +13172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11247,7 +13181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11256,7 +13190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11265,7 +13199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11299,7 +13233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11308,7 +13242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11317,7 +13251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11326,7 +13260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11335,7 +13269,154 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_users_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordReset"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSummary"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_users_unlock_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSummary"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11368,7 +13449,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11377,7 +13458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11386,7 +13467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description ALREADY_EXISTS */
@@ -11395,7 +13476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ALREADY_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -11404,7 +13485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_OFFICE、UNKNOWN_ITEMS */
@@ -11413,7 +13494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_OFFICE"] | components["schemas"]["Error_UNKNOWN_ITEMS"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11422,7 +13503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11457,7 +13538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11466,7 +13547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11475,7 +13556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description ALREADY_EXISTS */
@@ -11484,7 +13565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_ALREADY_EXISTS"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -11493,7 +13574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_ITEMS */
@@ -11502,7 +13583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_ITEMS"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11511,7 +13592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11542,7 +13623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11551,7 +13632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11560,7 +13641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11569,7 +13650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11578,7 +13659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11613,7 +13694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11622,7 +13703,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11631,7 +13712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -11640,7 +13721,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11649,7 +13730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11658,7 +13739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11697,7 +13778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11706,7 +13787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11715,16 +13796,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description BODY_TOO_LARGE（请求内容过大）、UPLOAD_TOO_LARGE */
+            /** @description BODY_TOO_LARGE（请求内容过大）、UPLOAD_TOO_LARGE、UPLOAD_QUOTA_EXCEEDED */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"] | components["schemas"]["Error_UPLOAD_TOO_LARGE"] | components["schemas"]["Error_UPLOAD_QUOTA_EXCEEDED"];
                 };
             };
             /** @description UPLOAD_TYPE_REJECTED */
@@ -11733,7 +13814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UPLOAD_TYPE_REJECTED"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11742,7 +13823,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11751,7 +13841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11782,7 +13872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11791,7 +13881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11800,7 +13890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11809,7 +13899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11818,7 +13908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11849,7 +13939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -11858,7 +13948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -11867,7 +13957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11876,7 +13966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11885,7 +13975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11914,7 +14004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11923,7 +14013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11932,7 +14022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -11961,7 +14051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11970,7 +14060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11979,7 +14069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -12008,7 +14098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -12017,7 +14107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试）、SERVICE_UNAVAILABLE（服务暂不可用，请稍后再试） */
@@ -12026,7 +14116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"] | components["schemas"]["Error_SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -12055,7 +14145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -12064,7 +14154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -12073,7 +14163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -12082,7 +14172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -12116,7 +14206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BAD_XML"] | components["schemas"]["Error_BAD_MESSAGE"];
                 };
             };
             /** @description FORBIDDEN（无权进行此操作） */
@@ -12125,7 +14215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -12134,7 +14224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -12143,7 +14233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -12152,7 +14242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -12161,7 +14251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
