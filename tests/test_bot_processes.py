@@ -1,7 +1,8 @@
 """Two API processes behind one address: WeChat's retry of a message may reach the other one.
 The in-test app and a real uvicorn process share the database (and Redis, when configured): a
 retry gets the first answer without the work being redone (also a retry with the very same signed
-query and body), that nonce carrying another body is refused by either process, and a retry of a message answered "success" (over budget) gets "success" at once."""
+query and body), that nonce carrying another body is refused by either process, and a retry of a
+message answered "success" (over budget) gets "success" at once."""
 
 from __future__ import annotations
 
