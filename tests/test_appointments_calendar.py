@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from citizen_api import clock
 from tests.appointments_fixtures import (
@@ -14,6 +14,7 @@ from tests.appointments_fixtures import (
     slots_on,
     staff,
 )
+from tests.calendar_years import FAR_TOKENS, UNKNOWN, import_known_year, known, new_year_only, unknown
 from tests.conftest import assert_error
 
 pytest_plugins = ["tests.appointments_plugin"]  # appt_client, appt_settings, pg_client, pg_settings
@@ -89,35 +90,35 @@ async def test_admin_opened_holiday_has_the_holiday_template(appt_client, appt_s
 
 
 async def test_unknown_year_is_not_offered_until_opened_or_imported(appt_client, appt_settings):
-    clock.set_now(datetime(2026, 12, 28, 9, 0, tzinfo=clock.CST))
+    # UNKNOWN: a year the installed chinese-calendar does not know, after KNOWN, an imported year
+    # (tests/calendar_years.py); the admin's token is minted before the clock jumps there
+    admin = await staff(appt_settings.model_copy(update=FAR_TOKENS), "admin1", "admin", None)
+    await import_known_year()
+    clock.set_now(datetime.combine(known(12, 28), time(9), tzinfo=clock.CST))
     hall = await make_hall()
-    shown = await days(appt_client, hall.item.code, "2026-12-28", "2027-01-08")
-    assert shown["2026-12-31"]["kind"] == "workday"
-    assert all(shown[f"2027-01-0{d}"]["kind"] == "closed" for d in range(1, 9))
-    assert await slots_on(appt_client, hall.item.code, date(2027, 1, 4)) == []
+    shown = await days(appt_client, hall.item.code, f"{known(12, 28)}", f"{unknown(1, 8)}")
+    assert shown[f"{known(12, 31)}"]["kind"] == "workday"
+    assert all(shown[f"{unknown(1, d)}"]["kind"] == "closed" for d in range(1, 9))
+    assert await slots_on(appt_client, hall.item.code, unknown(1, 4)) == []
 
-    admin = await staff(appt_settings, "admin1", "admin", None)
     resp = await appt_client.put(
-        "/api/v1/staff/calendar/2027-01-04", json={"kind": "workday", "note": "照常办公"}, headers=admin
+        f"/api/v1/staff/calendar/{unknown(1, 4)}", json={"kind": "workday", "note": "照常办公"}, headers=admin
     )
     assert resp.status_code == 200, resp.text
-    shown = await days(appt_client, hall.item.code, "2027-01-04", "2027-01-05")
-    assert shown["2027-01-04"]["kind"] == "workday" and shown["2027-01-04"]["available"]
-    assert shown["2027-01-05"]["kind"] == "closed"
+    shown = await days(appt_client, hall.item.code, f"{unknown(1, 4)}", f"{unknown(1, 5)}")
+    assert shown[f"{unknown(1, 4)}"]["kind"] == "workday" and shown[f"{unknown(1, 4)}"]["available"]
+    assert shown[f"{unknown(1, 5)}"]["kind"] == "closed"
 
     from citizen_api.workdays import cache
     from citizen_api.workdays.schedule import parse
     from citizen_api.workdays.service import import_schedule
 
-    schedule = parse(
-        '{"year": 2027, "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}], "workdays": []}'
-    )
-    await import_schedule(schedule)
+    await import_schedule(parse(new_year_only(UNKNOWN)))
     cache.expire_check()
-    shown = await days(appt_client, hall.item.code, "2027-01-01", "2027-01-08")
-    assert shown["2027-01-01"]["kind"] == "closed"
-    assert shown["2027-01-05"]["kind"] == "workday" and shown["2027-01-05"]["available"]
-    assert len(await slots_on(appt_client, hall.item.code, date(2027, 1, 5))) == 13
+    shown = await days(appt_client, hall.item.code, f"{unknown(1, 1)}", f"{unknown(1, 8)}")
+    assert shown[f"{unknown(1, 1)}"]["kind"] == "closed"
+    assert shown[f"{unknown(1, 5)}"]["kind"] == "workday" and shown[f"{unknown(1, 5)}"]["available"]
+    assert len(await slots_on(appt_client, hall.item.code, unknown(1, 5))) == 13
 
 
 async def test_days_and_slots_refuse_bad_input(appt_client):

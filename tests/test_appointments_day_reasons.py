@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from citizen_api import clock
 from tests.appointments_fixtures import (
@@ -14,6 +14,7 @@ from tests.appointments_fixtures import (
     slots_on,
     staff,
 )
+from tests.calendar_years import UNKNOWN, import_known_year, known, new_year_only, unknown
 
 pytest_plugins = ["tests.appointments_plugin"]  # appt_client, appt_settings, pg_client, pg_settings
 
@@ -92,22 +93,23 @@ async def test_today_after_the_last_slot_and_a_day_without_schedule(appt_client)
 
 
 async def test_a_year_before_its_schedule_is_imported(appt_client):
-    clock.set_now(datetime(2026, 12, 28, 9, 0, tzinfo=clock.CST))
+    # UNKNOWN: a year the installed chinese-calendar does not know, after KNOWN, an imported year
+    # (tests/calendar_years.py)
+    await import_known_year()
+    clock.set_now(datetime.combine(known(12, 28), time(9), tzinfo=clock.CST))
     hall = await make_hall()
-    shown = await days(appt_client, hall.item.code, "2026-12-31", "2027-01-04")
-    assert said(shown["2026-12-31"]) == ("workday", True, None)
-    for day in ("2027-01-01", "2027-01-02", "2027-01-04"):
-        assert said(shown[day]) == ("closed", False, "年度安排未公布")
+    shown = await days(appt_client, hall.item.code, f"{known(12, 31)}", f"{unknown(1, 4)}")
+    assert said(shown[f"{known(12, 31)}"]) == ("workday", True, None)
+    for day in (unknown(1, 1), unknown(1, 2), unknown(1, 4)):
+        assert said(shown[f"{day}"]) == ("closed", False, "年度安排未公布")
 
     from citizen_api.workdays import cache
     from citizen_api.workdays.schedule import parse
     from citizen_api.workdays.service import import_schedule
 
-    await import_schedule(
-        parse('{"year": 2027, "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}], "workdays": []}')
-    )
+    await import_schedule(parse(new_year_only(UNKNOWN)))
     cache.expire_check()
-    shown = await days(appt_client, hall.item.code, "2027-01-01", "2027-01-04")
-    assert said(shown["2027-01-01"]) == ("closed", False, "法定节假日（元旦）")
-    assert said(shown["2027-01-02"]) == ("closed", False, "周末")
-    assert said(shown["2027-01-04"]) == ("workday", True, None)
+    shown = await days(appt_client, hall.item.code, f"{unknown(1, 1)}", f"{unknown(1, 4)}")
+    assert said(shown[f"{unknown(1, 1)}"]) == ("closed", False, "法定节假日（元旦）")
+    assert said(shown[f"{unknown(1, 2)}"]) == ("closed", False, "周末")
+    assert said(shown[f"{unknown(1, 4)}"]) == ("workday", True, None)

@@ -12,12 +12,14 @@ from citizen_api.cases.models import Application
 from citizen_api.settings import Settings
 from notifications.models import Notification
 from tests import cases_fixtures as f
+from tests.calendar_years import FAR_TOKENS, KNOWN, UNKNOWN, import_known_year
 from tests.conftest import make_settings
 
 
 @pytest.fixture
 def settings(tmp_path, database_url, wechat_sim):
-    return make_settings(tmp_path, database_url, wechat_sim.base_url, **f.LONG_TOKENS)
+    # tokens outlive the clock's jumps, even the one to an unknown year decades ahead
+    return make_settings(tmp_path, database_url, wechat_sim.base_url, **FAR_TOKENS)
 
 
 @pytest.mark.parametrize(
@@ -118,12 +120,20 @@ async def test_supplement_restarts_the_clock(database_url, settings, api, client
 
 
 async def test_unknown_year_is_flagged_not_guessed(database_url, settings, api, client):
+    # UNKNOWN: a year the installed chinese-calendar does not know, after KNOWN, an imported year
+    # (tests/calendar_years.py); tokens are minted on the wall clock, before the clock jumps there
     supervisor = await f.staff(settings, "boss", "supervisor")
-    # 45 working days from 2026-11-02 reach into 2027, whose official schedule nobody knows yet
-    case_id, alice, _ = await _accepted_case(api, client, settings, f.at(2026, 11, 2), promised_days=45)
+    alice = await f.citizen(api, client)
+    admin = await f.staff(settings, "admin", "admin")
+    await import_known_year()
+    # 45 working days from 11-02 reach into UNKNOWN, whose official schedule nobody knows yet
+    clock.set_now(f.at(KNOWN, 11, 2))
+    product = await f.published_item(promised_days=45)
+    case_id = (await f.submit(client, alice, product))["id"]
+    assert (await f.act(client, admin, case_id, "accept")).status_code == 200
     detail = (await client.get(f"/api/v1/applications/{case_id}", headers=alice.headers)).json()
-    # 43 working days to 12-31, then weekends only in 2027 (01-01 counts, unknown): flagged, and said so
-    assert detail["deadline"] == "2027-01-04"
+    # 43 working days to 12-31, then weekends only in UNKNOWN (01-01 counts, unknown): flagged, said so
+    assert detail["deadline"] == f"{UNKNOWN}-01-04"
     assert detail["calendar_uncertain"] is True
     assert "尚未公布" in detail["timeline"][-1]["note"]
 
@@ -132,7 +142,7 @@ async def test_unknown_year_is_flagged_not_guessed(database_url, settings, api, 
     assert [(n.payload["level"], n.payload["number"]) for n in told] == [
         ("calendar_uncertain", detail["number"])
     ]
-    assert "尚未公布" in told[0].payload["note"] and told[0].payload["deadline"] == "2027-01-04"
+    assert "尚未公布" in told[0].payload["note"] and told[0].payload["deadline"] == f"{UNKNOWN}-01-04"
     listed = (
         await client.get(
             "/api/v1/staff/applications", params={"calendar_uncertain": "true"}, headers=supervisor

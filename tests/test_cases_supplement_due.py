@@ -10,11 +10,13 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
 from citizen_api import clock
-from citizen_api.app import create_app
+from citizen_api.app import create_app, open_state
+from citizen_api.domains import PERIODIC_JOBS, WORKER_LIFESPANS
 from citizen_api.security.identity import id_check_char
 from notifications import jobs
 from notifications.models import Notification
 from tests import cases_fixtures as f
+from tests.calendar_years import FAR_TOKENS, KNOWN, UNKNOWN, import_known_year
 from tests.conftest import Api, make_settings
 from tests.notifications_fixtures import *  # noqa: F403  (the napp and notify_overrides fixtures)
 
@@ -24,7 +26,8 @@ SUPPLEMENT_TEMPLATE = "dev-mp-case-supplement"
 
 @pytest.fixture
 def settings(tmp_path, database_url, wechat_sim):
-    return make_settings(tmp_path, database_url, wechat_sim.base_url, **f.LONG_TOKENS)
+    # tokens outlive the clock's jumps, even the one to an unknown year decades ahead
+    return make_settings(tmp_path, database_url, wechat_sim.base_url, **FAR_TOKENS)
 
 
 @pytest.fixture
@@ -42,18 +45,11 @@ async def served(configured):
         yield client
 
 
-async def run_reminders(settings=None) -> int | None:
-    """The job as the scheduler runs it: by its registered name and target."""
-    [(name, _, path)] = [job for job in jobs.PERIODIC_JOBS if job[0] == "supplement_reminders"]
-
-    class Runtime:  # what the scheduler hands a job that names ``settings``
-        pass
-
-    runtime = None
-    if settings is not None:
-        runtime = Runtime()
-        runtime.settings = settings
-    return await jobs.run_job(name, path, clock.now(), runtime)
+async def run_reminders(settings) -> int | None:
+    """The job as the scheduler runs it: the registry's entry, through the job runner."""
+    [job] = [job for job in PERIODIC_JOBS if job.name == "supplement_reminders"]
+    async with open_state(settings, WORKER_LIFESPANS) as state:
+        return await jobs.run_job(job, state, clock.now())
 
 
 async def reminders(user_id: int) -> list[Notification]:
@@ -122,10 +118,13 @@ async def test_the_number_of_working_days_is_a_setting(days, tmp_path, database_
 async def test_a_due_date_in_an_unknown_year_is_flagged_not_silently_guessed(
     database_url, settings, api, client
 ):
-    # 12-28 + 5: 12-29, 12-30, 12-31, then 2027 (no schedule yet): weekends-only count, flagged
-    _, alice, case_id, window = await requested(client, api, settings, on=f.at(2026, 12, 28))
+    # UNKNOWN: a year the installed chinese-calendar does not know, after KNOWN, an imported year
+    # (tests/calendar_years.py). 12-28 + 5: 12-29, 12-30, 12-31, then UNKNOWN (no schedule yet):
+    # weekends-only count, flagged
+    await import_known_year()
+    _, alice, case_id, window = await requested(client, api, settings, on=f.at(KNOWN, 12, 28))
     detail = await citizen_detail(client, alice, case_id)
-    assert (detail["missing_due"], detail["missing_due_uncertain"]) == ("2027-01-04", True)
+    assert (detail["missing_due"], detail["missing_due_uncertain"]) == (f"{UNKNOWN}-01-04", True)
     assert "尚未公布" in detail["timeline"][-1]["note"]
     assert (await staff_detail(client, window, case_id))["missing_due_uncertain"] is True
 
@@ -139,11 +138,11 @@ async def test_one_reminder_the_working_day_before_then_overdue_for_staff(
 
     for moment in (f.at(2026, 11, 5, 18), f.at(2026, 11, 6, 8)):  # the day before; too early that day
         clock.set_now(moment)
-        assert await run_reminders() == 0
+        assert await run_reminders(settings) == 0
     assert await reminders(alice.user_id) == []
 
     clock.set_now(f.at(2026, 11, 6, 10))
-    assert await run_reminders() == 1
+    assert await run_reminders(settings) == 1
     [reminder] = await reminders(alice.user_id)
     assert reminder.payload["missing_due"] == "2026-11-09" and reminder.payload["note"] == "户口簿"
     assert reminder.payload["number"] == (await citizen_detail(client, alice, case_id))["number"]
@@ -151,14 +150,14 @@ async def test_one_reminder_the_working_day_before_then_overdue_for_staff(
     # later runs, the weekend, the due day itself: nothing more
     for moment in (f.at(2026, 11, 6, 11), f.at(2026, 11, 7, 10), f.at(2026, 11, 9, 16)):
         clock.set_now(moment)
-        assert await run_reminders() == 0
+        assert await run_reminders(settings) == 0
     assert len(await reminders(alice.user_id)) == 1
     staff = await staff_detail(client, window, case_id)
     assert staff["missing_overdue"] is False
 
     # the due date passed: still one reminder; staff see it overdue (detail, list, filter)
     clock.set_now(f.at(2026, 11, 10, 10))
-    assert await run_reminders() == 0
+    assert await run_reminders(settings) == 0
     assert len(await reminders(alice.user_id)) == 1
     assert (await staff_detail(client, window, case_id))["missing_overdue"] is True
     assert (await citizen_detail(client, alice, case_id))["missing_overdue"] is True
@@ -180,7 +179,7 @@ async def test_a_case_supplemented_in_time_is_not_reminded(database_url, setting
     assert (resp.json()["status"], resp.json()["missing_due"]) == ("submitted", None)
 
     clock.set_now(f.at(2026, 11, 6, 10))
-    assert await run_reminders() == 0
+    assert await run_reminders(settings) == 0
     clock.set_now(f.at(2026, 11, 10, 10))
     assert (await staff_detail(client, window, case_id))["missing_overdue"] is False
     listed = await client.get("/api/v1/staff/applications?missing_overdue=false", headers=window)

@@ -1,21 +1,20 @@
-"""Working-day arithmetic: 国庆 2026, make-up Saturdays, an unknown year, an imported 2027 schedule."""
+"""Working-day arithmetic: 国庆 2026, make-up Saturdays, an unknown year, an imported schedule.
+
+The unknown year is ``UNKNOWN`` (tests/calendar_years.py): a year the installed chinese-calendar does not
+know, on 2027's weekdays, after ``KNOWN``, made known by an import; a release that learns 2027 breaks nothing.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from citizen_api.workdays import service
 from citizen_api.workdays.schedule import parse
+from tests.calendar_years import UNKNOWN, import_known_year, known, library_knows, schedule, unknown
 
-# A made-up 2027 schedule in the contract's format (the real one is published each November).
-SCHEDULE_2027 = {
-    "year": 2027,
-    "holidays": [
-        {"name": "元旦", "dates": ["2027-01-01", "2027-01-02", "2027-01-03"]},
-        {"name": "春节", "dates": [f"2027-02-{d:02d}" for d in range(6, 14)]},
-    ],
-    "workdays": ["2027-02-14", "2027-02-20"],
-}
+# A made-up 2027 schedule in the contract's format, for the checks that never reach the calendar.
+SCHEDULE_2027 = schedule(2027)
 
 
 async def test_national_day_2026_is_a_holiday_period(client):
@@ -53,43 +52,42 @@ async def test_deadline_across_national_day_2026_counts_the_make_up_saturday(cli
 
 
 async def test_deadline_into_an_unknown_year_is_flagged_uncertain(client):
-    info = await service.day_info(date(2027, 1, 1))
+    assert not library_knows(UNKNOWN)  # and nothing was imported: the app cannot know it either
+    info = await service.day_info(unknown(1, 1))
     assert info.known is False
-    assert info.kind == "workday"  # a Friday: weekends only, since 2027's 元旦 is not known
-    assert (await service.day_info(date(2027, 1, 2))).kind == "weekend"
+    assert info.kind == "workday"  # a Friday: weekends only, since the year's 元旦 is not known
+    assert (await service.day_info(unknown(1, 2))).kind == "weekend"
 
     inside = await service.add_working_days(date(2026, 12, 1), 10)
     assert inside == service.Deadline(date(2026, 12, 15), uncertain=False)
-    crossing = await service.add_working_days(date(2026, 12, 28), 10)
-    assert crossing == service.Deadline(date(2027, 1, 11), uncertain=True)
-    assert await service.working_days_between(date(2026, 12, 28), date(2027, 1, 11)) == (10, True)
+    await import_known_year()
+    assert await service.add_working_days(known(12, 1), 10) == service.Deadline(known(12, 15), False)
+    crossing = await service.add_working_days(known(12, 28), 10)
+    assert crossing == service.Deadline(unknown(1, 11), uncertain=True)
+    assert await service.working_days_between(known(12, 28), unknown(1, 11)) == (10, True)
 
 
-async def test_an_imported_2027_schedule_makes_the_year_known(client):
-    result = await service.import_schedule(parse(_json(SCHEDULE_2027)))
+async def test_an_imported_schedule_makes_the_year_known(client):
+    await import_known_year()
+    result = await service.import_schedule(parse(json.dumps(schedule(UNKNOWN), ensure_ascii=False)))
     assert result.beyond_builtin and result.holiday_dates == 11 and result.workday_dates == 2
 
-    new_year = await service.day_info(date(2027, 1, 1))
+    new_year = await service.day_info(unknown(1, 1))
     assert (new_year.kind, new_year.name, new_year.known, new_year.override) == (
         "holiday",
         "元旦",
         True,
         "import",
     )
-    assert (await service.day_info(date(2027, 2, 20))).kind == "makeup_workday"
-    plain = await service.day_info(date(2027, 3, 1))
+    assert (await service.day_info(unknown(2, 20))).kind == "makeup_workday"
+    plain = await service.day_info(unknown(3, 1))
     assert (plain.kind, plain.known) == ("workday", True)
 
     # 29–31 Dec (3), 1–3 Jan off, 4–8 Jan (8), 11 Jan (9), 12 Jan (10): known now, one day later
-    crossing = await service.add_working_days(date(2026, 12, 28), 10)
-    assert crossing == service.Deadline(date(2027, 1, 12), uncertain=False)
+    crossing = await service.add_working_days(known(12, 28), 10)
+    assert crossing == service.Deadline(unknown(1, 12), uncertain=False)
     # 春节: Fri 5 Feb (1), 6–13 Feb off, Sun 14 Feb make-up (2), 15 Feb (3)
-    assert (await service.add_working_days(date(2027, 2, 4), 3)).date == date(2027, 2, 15)
-    # 2028 is still unknown
-    assert (await service.add_working_days(date(2027, 12, 28), 5)).uncertain
-
-
-def _json(data) -> str:
-    import json
-
-    return json.dumps(data, ensure_ascii=False)
+    assert (await service.add_working_days(unknown(2, 4), 3)).date == unknown(2, 15)
+    # the year after is still unknown
+    assert (await service.add_working_days(unknown(12, 28), 5)).uncertain
+    assert not (await service.day_info(date(UNKNOWN + 1, 1, 3))).known

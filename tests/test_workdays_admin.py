@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from citizen_api.workdays import cache, service
 from citizen_api.workdays.commands import app as holidays_cli
 from citizen_api.workdays.models import CalendarDay
+from tests.calendar_years import UNKNOWN, import_known_year, known, schedule, unknown
 from tests.conftest import assert_error, create_staff
 from tests.test_workdays import SCHEDULE_2027
 
@@ -143,35 +144,34 @@ async def _run_import(database_url: str, tmp_path: Path, path: Path) -> subproce
 
 
 async def test_import_command_is_idempotent_and_keeps_admin_overrides(client, admin, database_url, tmp_path):
-    assert (await service.add_working_days(date(2026, 12, 28), 10)).uncertain
+    # UNKNOWN: a year the installed chinese-calendar does not know (tests/calendar_years.py)
+    await import_known_year()
+    assert (await service.add_working_days(known(12, 28), 10)).uncertain
     resp = await client.put(
-        "/api/v1/staff/calendar/2027-02-08", json={"kind": "holiday_service"}, headers=admin
+        f"/api/v1/staff/calendar/{unknown(2, 8)}", json={"kind": "holiday_service"}, headers=admin
     )
     assert resp.json()["kind"] == "holiday_service"
 
-    path = _write(tmp_path, SCHEDULE_2027)
+    path = _write(tmp_path, schedule(UNKNOWN))
     first = await _run_import(database_url, tmp_path, path)
     assert first.returncode == 0, first.stderr
-    assert (
-        "imported 2027" in first.stdout and "kept admin override 2027-02-08 holiday_service" in first.stdout
-    )
+    assert f"imported {UNKNOWN}" in first.stdout and "the year is now known beyond" in first.stdout
+    assert f"kept admin override {unknown(2, 8)} holiday_service" in first.stdout
     # another process wrote: this one notices at its next token check (at most a second later)
     cache.expire_check()
-    assert await service.add_working_days(date(2026, 12, 28), 10) == service.Deadline(
-        date(2027, 1, 12), False
-    )
-    assert (await service.day_info(date(2027, 2, 8))).kind == "holiday_service"
-    rows = await CalendarDay.filter(year=2027).count()
+    assert await service.add_working_days(known(12, 28), 10) == service.Deadline(unknown(1, 12), False)
+    assert (await service.day_info(unknown(2, 8))).kind == "holiday_service"
+    rows = await CalendarDay.filter(year=UNKNOWN).count()
 
-    changed = dict(SCHEDULE_2027, workdays=["2027-02-20"])  # the published correction drops a workday
+    changed = dict(schedule(UNKNOWN), workdays=[f"{UNKNOWN}-02-20"])  # the published correction drops one
     second = await _run_import(database_url, tmp_path, _write(tmp_path, changed))
     assert second.returncode == 0, second.stderr
     again = await _run_import(database_url, tmp_path, _write(tmp_path, changed))
     assert again.returncode == 0, again.stderr
     cache.expire_check()
-    assert await CalendarDay.filter(year=2027).count() == rows - 1
-    assert (await service.day_info(date(2027, 2, 14))).kind == "weekend"
-    assert (await service.day_info(date(2027, 2, 8))).kind == "holiday_service"
+    assert await CalendarDay.filter(year=UNKNOWN).count() == rows - 1
+    assert (await service.day_info(unknown(2, 14))).kind == "weekend"
+    assert (await service.day_info(unknown(2, 8))).kind == "holiday_service"
 
 
 @pytest.mark.parametrize(
