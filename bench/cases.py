@@ -144,13 +144,14 @@ async def setup(url: str) -> dict[str, str]:
     from citizen_api import clock
     from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
     from citizen_api.db import close_db, init_db
+    from citizen_api.domains import MODEL_MODULES
     from citizen_api.security.principal import Principal
     from citizen_api.security.tokens import issue_access_token
     from citizen_api.settings import Settings
     from citizen_api.users.models import User
 
     settings = Settings(database_url=url, jwt_secret=JWT_SECRET, access_token_ttl_seconds=3600)
-    await init_db(url, max_pool=5)
+    await init_db(url, MODEL_MODULES, max_pool=5)
     try:
         items = {}
         for code, name, _share in DEPARTMENTS:

@@ -154,15 +154,14 @@ async def setup_citizens(url: str) -> list[int]:
 
 async def write_changes(prefix: str, citizens: list[int], kick) -> None:
     """10,000 status changes: each writes its outbox row in its transaction; kick after commit."""
-    from tortoise.transactions import in_transaction
-
+    from citizen_api.db import atomic
     from notifications import outbox
 
     batches = iter(range(0, CHANGES, BATCH))
 
     async def writer() -> None:
         for start in batches:
-            async with in_transaction():
+            async with atomic():
                 for i in range(start, min(CHANGES, start + BATCH)):
                     payload = {"number": f"{prefix}{i:05d}", "item_name": "居民身份证换领", "note": "已受理"}
                     await outbox.enqueue(citizens[i % len(citizens)], "case.accepted", payload)
@@ -290,7 +289,7 @@ async def in_process_phase(url, sim, conn, citizens, prefix: str) -> tuple[int, 
     settings = Settings(env="test", database_url=url, wechat_api_base=sim)
     async with aiohttp.ClientSession() as http:
         state = AppState(settings=settings, http=http, wechat=WeChatGateway(http, settings))
-        dispatcher = InProcessDispatcher(Runtime.for_state(state), periodic=False)
+        dispatcher = InProcessDispatcher(Runtime.for_state(state))
         dispatcher.start()
         started = time.perf_counter()
 
@@ -326,6 +325,7 @@ yet called when the kill lands were never received: re-sending them is no repeat
 
 async def main() -> int:
     from citizen_api.db import close_db, init_db
+    from citizen_api.domains import MODEL_MODULES
     from citizen_api.logging_setup import configure_logging
 
     configure_logging(json_logs=True, level="WARNING")  # the in-process phase logs every message
@@ -345,7 +345,7 @@ async def main() -> int:
     failed = False
     try:
         run_cli(env, "migrate")
-        await init_db(url, max_pool=10)
+        await init_db(url, MODEL_MODULES, max_pool=10)
         conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
         try:
             citizens = await setup_citizens(url)

@@ -1,5 +1,4 @@
-"""The account's text commands, in Chinese. Other domains are imported lazily: a missing one
-answers "暂不可用" instead of breaking the bot.
+"""The account's text commands, in Chinese, answered through the domains' services.
 
 - ``进度 <办件编号> <手机尾号4位>``: a case's status (the same public lookup as ``GET /progress``)
 - ``指南 <关键词>``: the best matching service guides, with links into the mini-program
@@ -9,14 +8,16 @@ answers "暂不可用" instead of breaking the bot.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from typing import Any
 
 import structlog
 
 from citizen_api import clock
+from citizen_api.appointments import service as appointments_service
+from citizen_api.appointments.schemas import MyAppointmentsQuery
+from citizen_api.cases.progress import lookup
+from citizen_api.security.principal import Principal
 
 log = structlog.get_logger("onetrip.bot")
 
@@ -75,15 +76,6 @@ async def answer_text(state, text: str, openid: str) -> str:
     return HELP
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-
-
 async def progress(state, args: list[str], openid: str) -> str:
     if len(args) != 2:
         return PROGRESS_USAGE
@@ -92,12 +84,7 @@ async def progress(state, args: list[str], openid: str) -> str:
         return PROGRESS_USAGE
     if not await _allow_progress(state, openid, number):
         return TOO_MANY
-    module = _optional("citizen_api.cases.progress")
-    lookup = getattr(module, "lookup", None)
-    if lookup is None:
-        return UNAVAILABLE
-    kwargs = {"settings": state.settings} if "settings" in inspect.signature(lookup).parameters else {}
-    found = await lookup(number, tail, **kwargs)
+    found = await lookup(number, tail, state.settings)
     if not found:
         # same answer for an unknown number and a wrong tail: the bot is no oracle for numbers
         return "未查到该办件，请核对办件编号和手机尾号。"
@@ -147,14 +134,8 @@ async def appointments(state, openid: str) -> str:
     user = await linked_user(follower) if follower is not None else None
     if user is None:
         return "请先在小程序“一次办”中登录（同一微信号），即可在这里查看预约。"
-    service = _optional("citizen_api.appointments.service")
-    schemas = _optional("citizen_api.appointments.schemas")
-    if service is None or schemas is None or not hasattr(service, "my_appointments"):
-        return UNAVAILABLE
-    from citizen_api.security.principal import Principal
-
-    query = schemas.MyAppointmentsQuery(status="booked", page=1, size=20)
-    page = await service.my_appointments(Principal(user.id, user.role), query, state.settings)
+    query = MyAppointmentsQuery(status="booked", page=1, size=20)
+    page = await appointments_service.my_appointments(Principal(user.id, user.role), query, state.settings)
     today = clock.today()
     upcoming = sorted((a for a in page.items if a.date >= today), key=lambda a: (a.date, a.slot.start))
     if not upcoming:

@@ -4,7 +4,6 @@ linked to citizens by unionid (fetched with ``/cgi-bin/user/info``: events do no
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -12,9 +11,10 @@ from tortoise.exceptions import IntegrityError
 
 from bots.models import Follower
 from citizen_api import clock
+from citizen_api.jobs import JobContext
 from citizen_api.users.models import User
 from citizen_api.wechat.gateway import WeChatApiError, WeChatUnavailable
-from citizen_api.wechat.messages import WeChatRateLimited
+from citizen_api.wechat.messages import WeChatRateLimited, messenger_for
 
 log = structlog.get_logger("onetrip.bot")
 
@@ -74,12 +74,11 @@ async def linked_user(follower: Follower) -> User | None:
     return None
 
 
-async def fill_missing_unionids(now: datetime, runtime: Any = None) -> int:
+async def fill_missing_unionids(ctx: JobContext) -> int:
     """Periodic job: link followers whose unionid lookup failed when they subscribed."""
-    if runtime is None:
-        return 0
+    messenger = messenger_for(ctx.state)
     missing = await Follower.filter(subscribed=True, unionid=None).order_by("id").limit(100)
     found = 0
     for follower in missing:
-        found += await fetch_unionid(follower, runtime.messenger)
+        found += await fetch_unionid(follower, messenger)
     return found

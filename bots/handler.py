@@ -11,9 +11,9 @@ import asyncio
 from typing import Any
 
 import structlog
-from tortoise.transactions import in_transaction
 
 from bots import answers, followers
+from citizen_api import db
 from notifications import outbox
 
 log = structlog.get_logger("onetrip.bot")
@@ -95,7 +95,5 @@ def _follow_up(state, openid: str, task: asyncio.Task) -> None:
 
 
 async def _send_later(state, openid: str, text: str) -> None:
-    async with in_transaction():
+    async with db.atomic(state):  # the dispatcher is woken once the row is committed
         await outbox.enqueue_text_to_follower(openid, text)
-    if state.dispatcher is not None:
-        state.dispatcher.kick()

@@ -140,7 +140,7 @@ ROOT_ENDPOINTS = [
         "/wechat/official",
         receive,
         tags=["wechat"],
-        transaction=False,  # short writes of its own; slow answers go through the outbox
+        atomic="manual",  # short writes of its own; slow answers go through the outbox
         errors=[(400, "BAD_XML"), (400, "BAD_MESSAGE"), (403, "FORBIDDEN"), (413, "BODY_TOO_LARGE")],
         raw_request_doc={
             "required": True,

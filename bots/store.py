@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 
 from bots.models import BotNonce, BotReply
 from citizen_api import clock
+from citizen_api.jobs import JobContext
 
 log = structlog.get_logger("onetrip.bot")
 
@@ -147,8 +148,8 @@ async def _insert_once(model, key: str, expires_at: datetime) -> bool:
     return False
 
 
-async def purge_expired(now: datetime) -> int:
+async def purge_expired(ctx: JobContext) -> int:
     """Periodic job: drop expired nonces and replies (database mode)."""
-    nonces = await BotNonce.filter(expires_at__lt=now).delete()
-    replies = await BotReply.filter(expires_at__lt=now).delete()
+    nonces = await BotNonce.filter(expires_at__lt=ctx.now).delete()
+    replies = await BotReply.filter(expires_at__lt=ctx.now).delete()
     return nonces + replies

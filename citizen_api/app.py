@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import aiohttp
 import structlog
@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citizen_api.db import DatabaseNotReady, close_db, ensure_migrated, init_db
 from citizen_api.docs import docs_routes
+from citizen_api.domains import LIFESPANS, MODEL_MODULES, Lifespan
 from citizen_api.errors import EXCEPTION_HANDLERS
 from citizen_api.http.openapi import build_openapi
 from citizen_api.middleware import RequestContextMiddleware
@@ -27,14 +28,28 @@ from citizen_api.wechat.gateway import WeChatGateway
 
 log = structlog.get_logger("onetrip.app")
 
-LifespanHook = Callable[[AppState], AbstractAsyncContextManager[None]]
 
-
-def lifespan_hooks() -> list[LifespanHook]:
-    """Per-domain start-up/shut-down (search index, storage, outbox dispatcher …), in order."""
-    from citizen_api.domains import modules
-
-    return [module.lifespan for module in modules("lifecycle")]
+@asynccontextmanager
+async def open_state(
+    settings: Settings, lifespans: Sequence[Lifespan], *, redis=None
+) -> AsyncIterator[AppState]:
+    """The process's shared clients, with the given start-up hooks entered in order (left in
+    reverse). The API opens every domain's (``LIFESPANS``), the worker what its jobs need
+    (``WORKER_LIFESPANS``) on arq's Redis connection. The database is opened by the caller."""
+    http = aiohttp.ClientSession()
+    own_redis = redis is None
+    if own_redis:
+        redis = _redis_client(settings)
+    state = AppState(settings=settings, http=http, wechat=WeChatGateway(http, settings), redis=redis)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            for hook in lifespans:
+                await stack.enter_async_context(hook(state))
+            yield state
+    finally:
+        await http.close()
+        if own_redis and redis is not None:
+            await redis.aclose()
 
 
 def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute] | None = None) -> Starlette:
@@ -48,25 +63,22 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, AppState]]:
-        await init_db(settings.database_url)
+        await init_db(settings.database_url, MODEL_MODULES)
         try:
-            await ensure_migrated(settings.database_url)
+            await ensure_migrated(settings.database_url, MODEL_MODULES)
         except BaseException:
             await close_db()
             raise
-        http = aiohttp.ClientSession()
-        redis = _redis_client(settings)
-        state = AppState(settings=settings, http=http, wechat=WeChatGateway(http, settings), redis=redis)
         try:
-            async with contextlib.AsyncExitStack() as stack:
-                for hook in lifespan_hooks():
-                    await stack.enter_async_context(hook(state))
-                log.info("started", database=settings.database_url.split("@")[-1], redis=bool(redis))
-                yield {"app": state}
+            async with open_state(settings, LIFESPANS) as state:
+                # the running app's state, for whoever holds the app (tests driving jobs, drills)
+                app.state.running = state
+                log.info("started", database=settings.database_url.split("@")[-1], redis=bool(state.redis))
+                try:
+                    yield {"app": state}
+                finally:
+                    app.state.running = None
         finally:
-            await http.close()
-            if redis is not None:
-                await redis.aclose()
             await close_db()
 
     app = Starlette(
@@ -76,6 +88,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.running = None
     app.state.openapi = build_openapi(endpoints)
     return app
 

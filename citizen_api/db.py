@@ -1,22 +1,27 @@
-"""Tortoise ORM configuration, shared by the app, the worker, the CLI and the migrations.
+"""Tortoise ORM configuration, shared by the app, the worker, the CLI and the migrations, and
+the unit of work (:func:`atomic`) every write runs in.
 
-Tortoise 1.x keeps its context per task; the API's lifespan runs in another task than the
-requests, so the app initialises with the global fallback enabled (one context per process).
+The model modules are given by the caller (the registry, ``citizen_api.domains``): this core
+module knows no domain. Tortoise 1.x keeps its context per task; the API's lifespan runs in
+another task than the requests, so the app initialises with the global fallback enabled (one
+context per process).
 """
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import structlog
 from tortoise import Tortoise
+from tortoise.transactions import in_transaction
 
-from citizen_api.domains import module_names
-
-# Every domain's ``models`` module (see citizen_api.domains).
-MODEL_MODULES: list[str] = module_names("models")
+if TYPE_CHECKING:
+    from citizen_api.state import AppState
 
 MIGRATIONS_MODULE = "citizen_api.migrations"
 
@@ -39,12 +44,13 @@ def _drop_sqlite_ddl_comments() -> None:
 _drop_sqlite_ddl_comments()
 
 
-def tortoise_config(database_url: str, *, max_pool: int = 20) -> dict[str, Any]:
+def tortoise_config(database_url: str, models: Sequence[str], *, max_pool: int = 20) -> dict[str, Any]:
+    """``models``: the dotted names of every models module (``citizen_api.domains.MODEL_MODULES``)."""
     return {
         "connections": {"default": _connection(database_url, max_pool)},
         "apps": {
             "models": {
-                "models": list(MODEL_MODULES),
+                "models": list(models),
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }
@@ -73,7 +79,9 @@ def _connection(url: str, max_pool: int) -> str | dict[str, Any]:
     return url
 
 
-async def init_db(database_url: str, *, global_fallback: bool = True, max_pool: int = 20) -> None:
+async def init_db(
+    database_url: str, models: Sequence[str], *, global_fallback: bool = True, max_pool: int = 20
+) -> None:
     # Tortoise caches each model's INSERT/UPDATE SQL keyed by connection name, not dialect: a
     # process that opens SQLite and then PostgreSQL (the test suite) would reuse "?" placeholders.
     from tortoise.backends.base import executor
@@ -89,7 +97,8 @@ async def init_db(database_url: str, *, global_fallback: bool = True, max_pool: 
             log.warning("closing a database context left by an earlier start-up")
             await stale.close_connections()
     await Tortoise.init(
-        config=tortoise_config(database_url, max_pool=max_pool), _enable_global_fallback=global_fallback
+        config=tortoise_config(database_url, models, max_pool=max_pool),
+        _enable_global_fallback=global_fallback,
     )
 
 
@@ -110,19 +119,19 @@ def _where(database_url: str) -> str:
     return database_url.split("@")[-1].split("?")[0]
 
 
-async def pending_migrations() -> tuple[list[str], int]:
+async def pending_migrations(models: Sequence[str]) -> tuple[list[str], int]:
     """(migrations not applied yet, migrations applied) on the open default connection."""
     from tortoise import connections
     from tortoise.migrations.executor import MigrationExecutor
 
-    apps = tortoise_config("sqlite://:memory:")["apps"]
+    apps = tortoise_config("sqlite://:memory:", models)["apps"]
     executor = MigrationExecutor(connections.get("default"), apps)
     plan = await executor.plan()
     applied = await executor.recorder.applied_migrations()
     return [f"{step.migration.app_label}.{step.migration.name}" for step in plan], len(applied)
 
 
-async def ensure_migrated(database_url: str) -> None:
+async def ensure_migrated(database_url: str, models: Sequence[str]) -> None:
     """Refuse to start on a database that ``onetrip migrate`` has not brought to head."""
     from tortoise import connections
 
@@ -135,7 +144,7 @@ async def ensure_migrated(database_url: str) -> None:
         raise DatabaseUnreachable(
             f"cannot open database {where} ({reason}): check ONETRIP_DATABASE_URL and the database server"
         ) from exc
-    pending, applied = await pending_migrations()
+    pending, applied = await pending_migrations(models)
     if not pending:
         return
     if not applied:
@@ -162,10 +171,116 @@ async def ping_db() -> bool:
     return True
 
 
-def __getattr__(name: str) -> Any:
-    # ``citizen_api.db.TORTOISE_ORM`` for Tortoise's own CLI (makemigrations), from the environment
-    if name == "TORTOISE_ORM":
-        from citizen_api.settings import Settings
+# -- the unit of work ---------------------------------------------------------------------------------
+# The only place that opens Tortoise transactions (tests/test_house_rules.py checks it). Requests run
+# in one (citizen_api.http.endpoint), jobs through ``JobContext.atomic()``, the CLI and seeds directly.
 
-        return tortoise_config(Settings().database_url, max_pool=2)
-    raise AttributeError(name)
+AfterCommit = Callable[[], Awaitable[None] | None]
+
+_unit: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
+    "onetrip_unit_of_work", default=None
+)
+# The AppState of the request or job running in this task (set by the endpoint wrapper and the job
+# runner), for units opened without one (a service's own retried transaction) and writes outside any.
+_state: contextvars.ContextVar[AppState | None] = contextvars.ContextVar("onetrip_bound_state", default=None)
+
+
+class UnitOfWork:
+    """One database transaction and what must happen only once it has committed (wake the outbox
+    dispatcher, refresh the search index …). A nested :func:`atomic` is a savepoint of the same
+    unit: its callbacks join the outer unit's list when the savepoint is released, and are dropped
+    with it when it rolls back."""
+
+    __slots__ = ("_callbacks", "_keys", "parent", "state")
+
+    def __init__(self, state: AppState | None, parent: UnitOfWork | None = None) -> None:
+        self.state = state
+        self.parent = parent
+        self._callbacks: list[AfterCommit] = []
+        self._keys: set[str] = set()
+
+    def after_commit(self, callback: AfterCommit, *, key: str | None = None) -> None:
+        """Run ``callback`` after the outermost transaction commits (never if it rolls back). With
+        ``key``, a second callback under the same key in this unit is ignored (one wake-up per
+        commit, however many rows were written)."""
+        if key is not None:
+            if any(key in unit._keys for unit in self._chain()):
+                return
+            self._keys.add(key)
+        self._callbacks.append(callback)
+
+    def _chain(self) -> Iterator[UnitOfWork]:
+        unit: UnitOfWork | None = self
+        while unit is not None:
+            yield unit
+            unit = unit.parent
+
+    def _join(self, child: UnitOfWork) -> None:
+        self._callbacks += child._callbacks
+        self._keys |= child._keys
+
+    async def _committed(self) -> None:
+        for callback in self._callbacks:
+            try:
+                outcome = callback()
+                if outcome is not None:
+                    await outcome
+            except Exception:
+                # the data is committed: the answer stays a success; later callbacks still run
+                log.exception("after-commit callback failed", callback=getattr(callback, "__qualname__", "?"))
+
+
+@asynccontextmanager
+async def atomic(state: AppState | None = None) -> AsyncIterator[UnitOfWork]:
+    """``async with atomic(state) as unit:`` — one transaction; ``unit.after_commit(cb)`` runs ``cb``
+    after it commits, in registration order. Inside another unit it is a savepoint that joins it.
+    ``state`` (whose dispatcher the outbox wakes) defaults to the outer unit's or the bound one."""
+    outer = _unit.get()
+    if state is None:
+        state = outer.state if outer is not None else _state.get()
+    unit = UnitOfWork(state, outer)
+    token = _unit.set(unit)
+    try:
+        async with in_transaction():
+            yield unit
+    finally:
+        _unit.reset(token)
+    if outer is not None:
+        outer._join(unit)
+    else:
+        await unit._committed()
+
+
+def current_unit() -> UnitOfWork | None:
+    """The unit of work this code runs in, or None (autocommit)."""
+    return _unit.get()
+
+
+def current_state() -> AppState | None:
+    """The AppState of the current unit of work, else of the request or job this task serves."""
+    unit = _unit.get()
+    if unit is not None and unit.state is not None:
+        return unit.state
+    return _state.get()
+
+
+@contextmanager
+def bound_state(state: AppState | None) -> Iterator[None]:
+    """Within this block, units opened without a state (and writes outside any) belong to ``state``."""
+    token = _state.set(state)
+    try:
+        yield
+    finally:
+        _state.reset(token)
+
+
+async def after_commit(callback: AfterCommit, *, key: str | None = None) -> None:
+    """``callback`` after the current unit of work commits; outside any unit the write it follows
+    has already been committed (autocommit), so it runs now."""
+    unit = _unit.get()
+    if unit is not None:
+        unit.after_commit(callback, key=key)
+        return
+    outcome = callback()
+    if outcome is not None:
+        await outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from citizen_api.domains import SEEDERS
 from citizen_api.security.passwords import hash_password
 from citizen_api.users.models import User
 
@@ -32,10 +33,8 @@ async def seed_staff(settings) -> str:
 
 
 def seeders() -> list[Callable[[object], Awaitable[str]]]:
-    """Staff first, then each domain's ``seed`` module in domain order."""
-    from citizen_api.domains import modules
-
-    return [*(module.seed for module in modules("seed")), seed_staff]
+    """Each domain's seeder in domain order (the registry's), then the demo staff."""
+    return [*SEEDERS, seed_staff]
 
 
 async def seed_all(settings) -> list[str]:

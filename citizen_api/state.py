@@ -19,10 +19,9 @@ class AppState:
     http: aiohttp.ClientSession
     wechat: WeChatGateway
     redis: Redis | None = None
-    # Filled by the domains' start-up hooks (see citizen_api.app.STARTUP_HOOKS).
+    # Filled by the domains' start-up hooks (the registry's lifespans, citizen_api.domains).
     search_index: Any = None
     storage: Any = None
     dispatcher: Any = None
     kuaidi100: Any = None
-    rate_limiter: Any = None
     extras: dict[str, Any] = field(default_factory=dict)

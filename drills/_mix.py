@@ -150,9 +150,10 @@ async def submit(
 async def prepare(stack: Stack, *, bookings: int, submissions: int, grants: bool = False) -> Mix:
     """Data for a run with at most ``bookings`` bookings and ``submissions`` submissions."""
     from citizen_api.db import close_db, init_db
+    from citizen_api.domains import MODEL_MODULES
 
     submitters = max(20, submissions // 10)
-    await init_db(stack.url, max_pool=5)
+    await init_db(stack.url, MODEL_MODULES, max_pool=5)
     try:
         booker_ids, submitter_ids = await _citizens(bookings, submitters, grants)
         await _widen_schedules()
@@ -165,7 +166,7 @@ async def prepare(stack: Stack, *, bookings: int, submissions: int, grants: bool
         await asyncio.gather(*(_profile(http, stack.base, p, n) for n, p in enumerate(people)))
         slots = await _slots(http, stack.base, codes)
     per_person = (submissions + PROGRESS_CASES) // len(people) + 2
-    await init_db(stack.url, max_pool=5)
+    await init_db(stack.url, MODEL_MODULES, max_pool=5)
     try:
         for uid, person in zip(submitter_ids, people, strict=True):
             person.uploads = await _uploads(uid, per_person * len(materials))

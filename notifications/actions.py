@@ -13,9 +13,8 @@ from typing import Any
 
 import structlog
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.users.models import User
 from citizen_api.wechat.gateway import WeChatApiError
 from citizen_api.wechat.messages import WeChatMessenger
@@ -213,7 +212,7 @@ async def _take_grant(row: Notification, user_id: int, template_id: str) -> bool
     """Spend one grant and record on the row that it holds it, in ONE transaction: a sender
     killed between the two would otherwise lose the grant, and the retry find none left.
     The row's record lets its retries reuse the grant instead of spending another."""
-    async with in_transaction():
+    async with db.atomic():
         if not await grants.spend(user_id, template_id):
             return False
         held = await Notification.filter(id=row.id, attempt_id=row.attempt_id, status="sending").update(

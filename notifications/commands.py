@@ -6,7 +6,6 @@ import typer
 
 from citizen_api.cli.runner import run_with_db
 
-NAME = "outbox"
 app = typer.Typer(help="消息发件箱 notification outbox", no_args_is_help=True)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from notifications.models import SubscribeGrant
 
 
@@ -18,7 +18,7 @@ async def record(user_id: int, template_id: str, cap: int) -> int:
     if not updated:
         try:
             # a savepoint, so a lost race does not abort the request's PostgreSQL transaction
-            async with in_transaction():
+            async with db.atomic():
                 await SubscribeGrant.create(
                     user_id=user_id, template_id=template_id, available=1, accepted_total=1
                 )

@@ -1,77 +1,35 @@
-"""Periodic jobs of every domain: arq cron in ``onetrip worker``, a loop inside the API otherwise.
-
-Each entry is ``(name, interval_seconds, "package.module:function")``; the function is
-``async def job(now) -> int`` (``now`` is an aware datetime; the count is logged); it is also
-given ``settings=`` and ``runtime=`` (WeChat access) when its signature names them. A target
-that does not exist (yet) is skipped quietly, so domains can land in any order. Jobs must be
-idempotent (outbox ``dedupe_key`` …): a crash or two processes may run one twice.
+"""Running the periodic jobs (the registry's ``PERIODIC_JOBS``): the in-process loop of ``onetrip
+serve`` without Redis (:func:`run_due`), and one run of a job for the arq cron of ``onetrip
+worker`` (:func:`run_job`). Either way one process runs a job per interval (:func:`claim_run`).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from tortoise.exceptions import IntegrityError
 
-from citizen_api import clock
+from citizen_api import clock, db
+from citizen_api.jobs import JobContext, PeriodicJob
+from citizen_api.state import AppState
 from notifications.models import PeriodicRun
 
 log = structlog.get_logger("onetrip.jobs")
 
-JobEntry = tuple[str, int, str]
 
-PERIODIC_JOBS: list[JobEntry] = [
-    ("supervision_warnings", 300, "citizen_api.cases.supervision:run_warnings"),  # 电子监察
-    ("supplement_reminders", 900, "citizen_api.cases.reminders:run_supplement_reminders"),  # 补正
-    ("appointment_reminders", 120, "citizen_api.appointments.reminders:run_reminders"),
-    ("rating_jobs", 3600, "citizen_api.ratings.jobs:run_rating_jobs"),
-    ("upload_orphans", 3600, "citizen_api.uploads.service:clean_orphans"),
-    ("delivery_checks", 1800, "citizen_api.delivery.jobs:run_delivery_checks"),
-    ("bot_housekeeping", 600, "bots.store:purge_expired"),
-    ("follower_unionids", 600, "bots.followers:fill_missing_unionids"),
-]
-
-JobFn = Callable[..., Awaitable[Any]]
-
-
-def resolve(path: str) -> JobFn | None:
-    """The function at ``module:attr``, or None when that module or function does not exist."""
-    module_name, _, attr = path.partition(":")
+async def run_job(job: PeriodicJob, state: AppState, now: datetime | None = None) -> int | None:
+    """Run one job now; its count, or None when it failed (failures are logged, not raised)."""
+    ctx = JobContext.for_state(state, now)
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # only a missing target (or one of its parents) is "not there yet"; anything else is a bug
-        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            return None
-        raise
-    target = getattr(module, attr, None)
-    return target if callable(target) else None
-
-
-async def run_job(name: str, path: str, now: datetime, runtime: Any = None) -> int | None:
-    """Run one job now; None when its target does not exist. Failures are logged, not raised."""
-    target = resolve(path)
-    if target is None:
-        log.debug("periodic job target missing, skipped", job=name, target=path)
-        return None
-    parameters = inspect.signature(target).parameters
-    kwargs: dict[str, Any] = {}
-    if "runtime" in parameters:
-        kwargs["runtime"] = runtime
-    if "settings" in parameters and runtime is not None:
-        kwargs["settings"] = runtime.settings
-    try:
-        count = await target(now, **kwargs)
+        with db.bound_state(state):  # units its services open belong to this process's state
+            count = await job.run(ctx)
     except Exception:
-        log.exception("periodic job failed", job=name)
+        log.exception("periodic job failed", job=job.name)
         return None
-    log.info("periodic job ran", job=name, count=count)
-    return int(count) if isinstance(count, int) else 0
+    log.info("periodic job ran", job=job.name, count=count)
+    return count
 
 
 async def claim_run(name: str, interval: int, now: datetime) -> bool:
@@ -91,16 +49,14 @@ async def claim_run(name: str, interval: int, now: datetime) -> bool:
     return True
 
 
-async def run_due(runtime: Any = None, jobs: list[JobEntry] | None = None) -> dict[str, int | None]:
+async def run_due(state: AppState, jobs: Sequence[PeriodicJob]) -> dict[str, int | None]:
     """In-process mode: run every job whose interval has passed (called about once a second)."""
     results: dict[str, int | None] = {}
-    for name, interval, path in PERIODIC_JOBS if jobs is None else jobs:
+    for job in jobs:
         now = clock.now()
-        if resolve(path) is None:
-            continue
-        if await claim_run(name, interval, now):
-            results[name] = await run_job(name, path, now, runtime)
-            await PeriodicRun.filter(name=name).update(last_result=str(results[name]))
+        if await claim_run(job.name, job.interval_seconds, now):
+            results[job.name] = await run_job(job, state, now)
+            await PeriodicRun.filter(name=job.name).update(last_result=str(results[job.name]))
     return results
 
 

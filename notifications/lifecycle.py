@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
 from arq.connections import ArqRedis
 
+from citizen_api.jobs import PeriodicJob
+from citizen_api.state import AppState
 from notifications.config import templates_for
 from notifications.dispatcher import Runtime
 from notifications.runners import InProcessDispatcher, QueueDispatcher
@@ -23,7 +25,8 @@ def periodic_enabled(settings) -> bool:
 
 
 @asynccontextmanager
-async def lifespan(state) -> AsyncIterator[None]:
+async def lifespan(state: AppState, jobs: Sequence[PeriodicJob]) -> AsyncIterator[None]:
+    """``jobs``: the registry's periodic jobs, run in this process when there is no worker (no Redis)."""
     settings = state.settings
     templates_for(settings)  # a broken ONETRIP_NOTIFY_TEMPLATES stops start-up, not the first send
     if state.redis is not None:
@@ -32,7 +35,8 @@ async def lifespan(state) -> AsyncIterator[None]:
         arq = ArqRedis(pool_or_conn=state.redis.connection_pool, default_queue_name=queue)
         dispatcher: InProcessDispatcher | QueueDispatcher = QueueDispatcher(arq, settings)
     else:
-        dispatcher = InProcessDispatcher(Runtime.for_state(state), periodic=periodic_enabled(settings))
+        periodic = jobs if periodic_enabled(settings) else ()
+        dispatcher = InProcessDispatcher(Runtime.for_state(state), jobs=periodic, state=state)
     state.dispatcher = dispatcher
     dispatcher.start()
     dispatcher.kick()  # rows left due by the previous run

@@ -1,18 +1,30 @@
-"""Writing to the outbox. Call inside the transaction that makes the change; never send here.
+"""Writing to the outbox. Call inside the unit of work that makes the change; never send here.
 
-The dispatcher (in-process loop, or arq jobs on Redis) picks rows up after commit.
+Each write asks the unit of work (``citizen_api.db``) to wake the dispatcher of its AppState
+once it has committed (once per unit): the in-process dispatcher sends the rows, the Redis one
+queues an arq job per row. Rows are never lost to a missed wake-up: both sweep due rows anyway.
 """
 
 from __future__ import annotations
 
-import contextvars
 from typing import Any
 
-from citizen_api import clock
+from citizen_api import clock, db
 from notifications.models import Notification
 
-# Set when a request wrote outbox rows, so the endpoint layer can wake the dispatcher after commit.
-wrote_rows: contextvars.ContextVar[bool] = contextvars.ContextVar("outbox_wrote_rows", default=False)
+_WAKE_KEY = "notifications.outbox.wake"
+
+
+def _wake(state) -> None:
+    dispatcher = state.dispatcher
+    if dispatcher is not None:  # None in the CLI and while the app stops
+        dispatcher.kick()
+
+
+async def _wake_after_commit() -> None:
+    state = db.current_state()
+    if state is not None:
+        await db.after_commit(lambda: _wake(state), key=_WAKE_KEY)
 
 
 async def enqueue(
@@ -35,11 +47,11 @@ async def enqueue(
     )
     if dedupe_key is None:
         await row.save()
-        wrote_rows.set(True)
+        await _wake_after_commit()
         return row.id
     # ON CONFLICT DO NOTHING: safe under races and does not abort a PostgreSQL transaction
     await Notification.bulk_create([row], ignore_conflicts=True)
-    wrote_rows.set(True)
+    await _wake_after_commit()
     return None
 
 
@@ -52,4 +64,4 @@ async def enqueue_text_to_follower(oa_openid: str, text: str, *, user_id: int = 
         to_openid=oa_openid,
         next_attempt_at=clock.now(),
     )
-    wrote_rows.set(True)
+    await _wake_after_commit()

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
 import structlog
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 from redis.exceptions import RedisError
 
+from citizen_api.jobs import PeriodicJob
+from citizen_api.state import AppState
 from notifications import dispatcher, jobs
 
 log = structlog.get_logger("onetrip.notifications")
@@ -29,10 +32,21 @@ def job_id(row_id: int) -> str:
 
 
 class InProcessDispatcher:
-    def __init__(self, runtime: dispatcher.Runtime, *, periodic: bool = True) -> None:
+    """``jobs`` (with the ``state`` they run with): the periodic jobs this process runs, if any."""
+
+    def __init__(
+        self,
+        runtime: dispatcher.Runtime,
+        *,
+        jobs: Sequence[PeriodicJob] = (),
+        state: AppState | None = None,
+    ) -> None:
+        if jobs and state is None:
+            raise ValueError("periodic jobs need the state they run with")
         self.runtime = runtime
         self.settings = runtime.settings
-        self.periodic = periodic
+        self.jobs = list(jobs)
+        self.state = state
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._sem = asyncio.Semaphore(max(1, self.settings.notify_concurrency))
@@ -43,7 +57,7 @@ class InProcessDispatcher:
 
     def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._send_loop(), name="outbox-dispatcher"))
-        if self.periodic:
+        if self.jobs:
             self._tasks.append(asyncio.create_task(self._periodic_loop(), name="periodic-jobs"))
 
     async def stop(self) -> None:
@@ -97,7 +111,8 @@ class InProcessDispatcher:
     async def _periodic_loop(self) -> None:
         while True:
             try:
-                await jobs.run_due(self.runtime)
+                assert self.state is not None
+                await jobs.run_due(self.state, self.jobs)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -1,10 +1,11 @@
 """``onetrip worker``: arq on Redis — the send job (one per outbox row, job id ``notify:<id>``),
 a sweep that queues due rows (retries, rows written while Redis was down, crashed sends whose
-lease ran out) and the domains' periodic jobs as arq cron jobs (one run per schedule, however
+lease ran out) and the registry's periodic jobs as arq cron jobs (one run per schedule, however
 many workers).
 
-Tests build a burst worker with :func:`build_worker` (``cron=False``: a burst worker with cron
-jobs never exits).
+arq is configured by the :func:`worker_settings` class (what ``arq.worker.create_worker`` reads);
+tests build a burst worker from the same class with :func:`build_worker` (``cron=False``: a burst
+worker with cron jobs never exits).
 """
 
 from __future__ import annotations
@@ -17,18 +18,18 @@ import sys
 import time
 from typing import Any
 
-import aiohttp
 import structlog
 from arq import cron, func
 from arq.connections import RedisSettings
 from arq.constants import in_progress_key_prefix
-from arq.worker import Worker
+from arq.worker import Worker, create_worker
 from redis.exceptions import RedisError
 
-from citizen_api import clock
+from citizen_api.app import open_state
 from citizen_api.db import close_db, init_db
-from citizen_api.state import AppState
-from citizen_api.wechat.gateway import WeChatGateway
+from citizen_api.domains import MODEL_MODULES, PERIODIC_JOBS, WORKER_LIFESPANS
+from citizen_api.jobs import PeriodicJob
+from citizen_api.settings import Settings
 from notifications import dispatcher, jobs
 from notifications.runners import SEND_JOB, enqueue_due
 
@@ -81,12 +82,12 @@ async def _keep_in_progress(ctx: dict[str, Any]):
             await task
 
 
-def _periodic(name: str, path: str):
+def _periodic(job: PeriodicJob):
     async def run(ctx: dict[str, Any]) -> int | None:
         async with _keep_in_progress(ctx):
-            return await jobs.run_job(name, path, clock.now(), ctx.get("runtime"))
+            return await jobs.run_job(job, ctx["state"])
 
-    run.__qualname__ = run.__name__ = f"periodic_{name}"
+    run.__qualname__ = run.__name__ = f"periodic_{job.name}"
     return run
 
 
@@ -104,38 +105,42 @@ async def _sweep_loop(ctx: dict[str, Any]) -> None:
         await asyncio.sleep(settings.notify_poll_seconds)
 
 
-def build_worker(
-    settings,
+async def _startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    if ctx["init_database"]:
+        await init_db(settings.database_url, MODEL_MODULES, max_pool=max(5, settings.notify_concurrency + 2))
+    stack = contextlib.AsyncExitStack()
+    # the clients the jobs need (http, WeChat, storage, kuaidi100), on arq's Redis connection
+    state = await stack.enter_async_context(open_state(settings, WORKER_LIFESPANS, redis=ctx["redis"]))
+    ctx.update(stack=stack, state=state, runtime=dispatcher.Runtime.for_state(state))
+    if ctx["sweep"]:
+        ctx["sweep_task"] = asyncio.create_task(_sweep_loop(ctx), name="outbox-sweep")
+    log.info("worker started", queue=settings.notify_queue_name, burst=ctx["burst"])
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    task = ctx.get("sweep_task")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    if "stack" in ctx:
+        await ctx["stack"].aclose()
+    if ctx["init_database"]:
+        await close_db()
+
+
+def worker_settings(
+    settings: Settings,
     *,
     burst: bool = False,
     cron_jobs: bool = True,
     sweep: bool = True,
     init_database: bool = True,
-    redis_pool=None,
-    handle_signals: bool = True,
-) -> Worker:
-    async def on_startup(ctx: dict[str, Any]) -> None:
-        if init_database:
-            await init_db(settings.database_url, max_pool=max(5, settings.notify_concurrency + 2))
-        http = aiohttp.ClientSession()
-        gateway = WeChatGateway(http, settings)
-        state = AppState(settings=settings, http=http, wechat=gateway, redis=ctx["redis"])
-        ctx.update(settings=settings, http=http, state=state, runtime=dispatcher.Runtime.for_state(state))
-        if sweep:
-            ctx["sweep"] = asyncio.create_task(_sweep_loop(ctx), name="outbox-sweep")
-        log.info("worker started", queue=settings.notify_queue_name, burst=burst)
-
-    async def on_shutdown(ctx: dict[str, Any]) -> None:
-        task = ctx.get("sweep")
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if "http" in ctx:
-            await ctx["http"].close()
-        if init_database:
-            await close_db()
-
+) -> type:
+    """The arq ``WorkerSettings`` class of ``onetrip worker`` for ``settings`` (arq reads its
+    attributes as ``Worker`` arguments). Tests turn off the cron jobs (a burst worker with cron
+    jobs never exits), the sweep and the database start-up (their app opened it)."""
     send = func(
         send_notification,
         name=SEND_JOB,
@@ -143,31 +148,39 @@ def build_worker(
         timeout=settings.notify_job_timeout_seconds,
         max_tries=1000,  # our own attempts counter decides when a row is dead
     )
-    crons = []
-    if cron_jobs:
-        crons = [
-            cron(_periodic(name, path), name=f"periodic:{name}", **jobs.cron_fields(interval))
-            for name, interval, path in jobs.PERIODIC_JOBS
-        ]
-    options: dict[str, Any] = {}
+    periodic = [
+        cron(_periodic(job), name=f"periodic:{job.name}", **jobs.cron_fields(job.interval_seconds))
+        for job in (PERIODIC_JOBS if cron_jobs else ())
+    ]
+
+    run_in_burst = burst
+
+    class WorkerSettings:
+        functions = [send]
+        cron_jobs = periodic
+        queue_name = settings.notify_queue_name
+        redis_settings = RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else None
+        on_startup = _startup
+        on_shutdown = _shutdown
+        max_jobs = max(1, settings.notify_concurrency)
+        keep_result = 0
+        poll_delay = WORKER_POLL_SECONDS
+        log_results = False
+        burst = run_in_burst
+        ctx = {"settings": settings, "burst": run_in_burst, "sweep": sweep, "init_database": init_database}
+
+    return WorkerSettings
+
+
+def build_worker(
+    settings: Settings, *, redis_pool=None, handle_signals: bool = True, **options: Any
+) -> Worker:
+    """The worker of :func:`worker_settings` (``options`` go there); ``redis_pool``: an open
+    ArqRedis to use instead of connecting to ``settings.redis_url``."""
+    overrides: dict[str, Any] = {"handle_signals": handle_signals}
     if redis_pool is not None:
-        options["redis_pool"] = redis_pool
-    else:
-        options["redis_settings"] = RedisSettings.from_dsn(settings.redis_url)
-    worker = Worker(
-        functions=[send],
-        cron_jobs=crons,
-        queue_name=settings.notify_queue_name,
-        burst=burst,
-        on_startup=on_startup,
-        on_shutdown=on_shutdown,
-        max_jobs=max(1, settings.notify_concurrency),
-        keep_result=0,
-        poll_delay=WORKER_POLL_SECONDS,
-        handle_signals=handle_signals,
-        log_results=False,
-        **options,
-    )
+        overrides["redis_pool"] = redis_pool
+    worker = create_worker(worker_settings(settings, **options), **overrides)
     worker.in_progress_timeout_s = in_progress_seconds(settings)  # see in_progress_seconds
     return worker
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tortoise.transactions import in_transaction
 
-from citizen_api.db import close_db, init_db
+from citizen_api.db import atomic, close_db, init_db
+from citizen_api.domains import MODEL_MODULES
 from tests import databases
 from tests.conftest import create_staff
 
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 async def seed_demo_catalog(url: str) -> None:
     from citizen_api.catalog.seed import seed
 
-    await init_db(url, max_pool=2)
+    await init_db(url, MODEL_MODULES, max_pool=2)
     try:
-        async with in_transaction():
+        async with atomic():
             await seed(None)
     finally:
         await close_db()

@@ -146,9 +146,7 @@ class Live:
 
     @property
     def state(self):
-        from citizen_api.delivery import runtime
-
-        return runtime.current_state()
+        return self.app.state.running  # the running app's AppState (set by its lifespan)
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.app import create_app
+from citizen_api.db import atomic
 from citizen_api.settings import DEV_OA_TOKEN
 from infra.simulators.wechat import WeChatSimulator
 from notifications import outbox
@@ -55,7 +55,7 @@ class NotifyApp:
 
     async def transition(self, user_id: int, event: str, payload: dict, audience: str = "citizen") -> int:
         """What a domain does on a status change: the outbox row in its transaction, then a kick."""
-        async with in_transaction():
+        async with atomic():
             row_id = await outbox.enqueue(user_id, event, payload, audience=audience)
         self.state.dispatcher.kick()
         assert row_id is not None
@@ -144,6 +144,6 @@ def reply_content(xml_text: str) -> str:
 SAMPLE_JOB_RUNS: list[Any] = []
 
 
-async def sample_job(now) -> int:
-    SAMPLE_JOB_RUNS.append(now)
+async def sample_job(ctx) -> int:
+    SAMPLE_JOB_RUNS.append(ctx.now)
     return len(SAMPLE_JOB_RUNS)

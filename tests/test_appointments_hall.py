@@ -16,6 +16,7 @@ from tests.appointments_fixtures import (
     staff,
 )
 from tests.conftest import assert_error
+from tests.job_runs import run_job
 
 pytest_plugins = ["tests.appointments_plugin"]  # appt_client, appt_settings, pg_client, pg_settings
 
@@ -151,16 +152,17 @@ async def test_reminders_day_before_and_hour_before(appt_client, appt_settings):
     alice, bob = await _booked(appt_client, appt_settings, hall, ["alice", "bob"], slot=2)  # Tue 10:00
     await appt_client.post(f"/api/v1/appointments/{bob['id']}/cancel", headers=bob["headers"])
 
-    assert await run_reminders(at(MONDAY_BEFORE_NATIONAL_DAY.date(), 17, 59)) == 0
-    assert await run_reminders(at(MONDAY_BEFORE_NATIONAL_DAY.date(), 18, 0)) == 1
-    assert await run_reminders(at(MONDAY_BEFORE_NATIONAL_DAY.date(), 18, 5)) == 0  # written once
+    evening = MONDAY_BEFORE_NATIONAL_DAY.date()
+    assert await run_job(run_reminders, appt_settings, at(evening, 17, 59)) == 0
+    assert await run_job(run_reminders, appt_settings, at(evening, 18, 0)) == 1
+    assert await run_job(run_reminders, appt_settings, at(evening, 18, 5)) == 0  # written once
     day = await Notification.get(event="appointment.reminder_day")
     assert day.dedupe_key == f"reminder:day:{alice['id']}"
     assert (day.payload["date"], day.payload["start"]) == ("2026-09-29", "10:00")
 
-    assert await run_reminders(at(TUESDAY, 8, 59)) == 0
-    assert await run_reminders(at(TUESDAY, 9, 0)) == 1
-    assert await run_reminders(at(TUESDAY, 9, 30)) == 0
+    assert await run_job(run_reminders, appt_settings, at(TUESDAY, 8, 59)) == 0
+    assert await run_job(run_reminders, appt_settings, at(TUESDAY, 9, 0)) == 1
+    assert await run_job(run_reminders, appt_settings, at(TUESDAY, 9, 30)) == 0
     hour = await Notification.get(event="appointment.reminder_hour")
     assert hour.dedupe_key == f"reminder:hour:{alice['id']}"
     # the cancelled booking got no reminder

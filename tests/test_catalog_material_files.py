@@ -13,6 +13,7 @@ from citizen_api.uploads import service as uploads_service
 from tests import uploads_fixtures as files
 from tests.catalog_fixtures import admin_headers, content_of, full_item
 from tests.conftest import assert_error
+from tests.job_runs import run_job
 from tests.test_uploads import send
 
 ADMIN = "/api/v1/admin/catalog"
@@ -154,7 +155,7 @@ async def test_published_forms_outlive_the_orphan_cleaner(client, admin, setting
     url = (await client.get(f"{ITEMS}/TEST-KEEP")).json()["materials"][0]["blank_form"]["url"]
 
     clock.advance(timedelta(hours=settings.upload_orphan_hours + 1))
-    assert await uploads_service.clean_orphans(settings=settings) == 1  # only the unused one
+    assert await run_job(uploads_service.clean_orphans, settings) == 1  # only the unused one
     clock.reset()
 
     download = await client.get(url)

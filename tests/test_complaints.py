@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from citizen_api import clock
 from citizen_api.complaints.jobs import run_complaint_jobs
 from citizen_api.complaints.models import Complaint
-from citizen_api.ratings.jobs import run_rating_jobs
 from tests.conftest import assert_error, create_staff
 from tests.delivery_fixtures import citizen, make_case, outbox_rows
+from tests.job_runs import run_job
 
 # Thursday before the 2026 May Day holiday (May 1–5 off, Saturday May 9 a make-up workday)
 FILED_AT = datetime(2026, 4, 30, 10, 0, tzinfo=clock.CST)
@@ -224,15 +224,15 @@ async def test_overdue_complaints_are_flagged_and_the_supervisors_told_once(api,
     assert resp.status_code == 200
 
     # on the due day itself nothing is overdue yet
-    assert await run_complaint_jobs(at(DUE)) == 0
+    assert await run_job(run_complaint_jobs, settings, at(DUE)) == 0
     assert await outbox_rows("complaint.overdue") == []
 
     # the day after: flagged in the list, and the supervisors hear of it once (jobs may run again)
     clock.set_now(at("2026-05-12"))
     boss_headers = await api.staff_headers("boss")
-    assert await run_complaint_jobs(at("2026-05-12")) == 1
-    assert await run_complaint_jobs(at("2026-05-12") + timedelta(hours=1)) == 0
-    await run_rating_jobs(at("2026-05-13"), settings)  # the periodic 好差评 job runs complaints too
+    assert await run_job(run_complaint_jobs, settings, at("2026-05-12")) == 1
+    assert await run_job(run_complaint_jobs, settings, at("2026-05-12") + timedelta(hours=1)) == 0
+    await run_job(run_complaint_jobs, settings, at("2026-05-13"))  # the next day's run: not told again
     [told] = await outbox_rows("complaint.overdue")
     assert (told.user_id, told.payload["complaint_id"], told.payload["due_on"]) == (boss.id, late, DUE)
     listed = {

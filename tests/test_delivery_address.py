@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tortoise.transactions import in_transaction
 
+from citizen_api.db import atomic
 from citizen_api.delivery import divisions
 from citizen_api.security.principal import Principal
 from tests.conftest import assert_error, create_staff
@@ -118,7 +118,7 @@ async def test_staff_shipment_list_masks_the_recipient(live):
     from citizen_api.cases.models import Application
     from citizen_api.delivery import service
 
-    async with in_transaction():
+    async with atomic():
         await service.record_post_delivery(
             live.state,
             await Application.get(id=case.id),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from citizen_api.cases.models import Application, TimelineEntry
+from citizen_api.db import atomic
 from citizen_api.delivery import service
 from citizen_api.delivery.models import Shipment, ShipmentEvent
 from citizen_api.errors import ApiError
@@ -30,7 +30,7 @@ async def _shipped(live, k100_sim, *, status: str = "approved", serial: str = "1
     case = await make_case(alice, status=status, address=ADDRESS, settings=live.settings)
     clerk = await create_staff("win1", "window", "GA")
     waybill = s10(serial)
-    async with in_transaction():
+    async with atomic():
         await service.record_post_delivery(
             live.state, case, "ems", waybill, Principal(clerk.id, "window", "GA")
         )
@@ -190,11 +190,11 @@ async def test_record_post_delivery_refusals(live, k100_sim):
     with pytest.raises(ApiError) as caught:
         await service.record_post_delivery(live.state, open_case, "ems", good, clerk)
     assert caught.value.code == "INVALID_TRANSITION"
-    async with in_transaction():
+    async with atomic():
         await service.record_post_delivery(live.state, with_address, "ems", "1234567890123", clerk)
     other = await make_case(alice, status="approved", address=ADDRESS, settings=live.settings)
     with pytest.raises(ApiError) as caught:
-        async with in_transaction():
+        async with atomic():
             await service.record_post_delivery(live.state, other, "ems", "1234567890123", clerk)
     assert caught.value.code == "WAYBILL_IN_USE"
     assert await Shipment.all().count() == 1

@@ -13,6 +13,7 @@ import pytest
 
 from citizen_api.cli.migrations import migrate_to_head
 from citizen_api.db import close_db, init_db
+from citizen_api.domains import MODEL_MODULES
 from tests.services import PG_HOST, PG_PORT, PG_USER, pg_url, require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_models_match_the_migrations(tmp_path):
     async def changes() -> list:
         from tortoise.context import TortoiseContext
 
-        config = tortoise_config(f"sqlite://{tmp_path / 'x.db'}")
+        config = tortoise_config(f"sqlite://{tmp_path / 'x.db'}", MODEL_MODULES)
         async with TortoiseContext() as ctx:
             await ctx.init(config=config)
             detector = MigrationAutodetector(ctx.apps, config["apps"])
@@ -114,7 +115,7 @@ def test_cli_migrate_seed_and_staff_add(tmp_path):
     assert duplicate.returncode == 2 and "exists" in duplicate.stderr
 
     async def check() -> str:
-        await init_db(f"sqlite://{tmp_path / 'cli.db'}")
+        await init_db(f"sqlite://{tmp_path / 'cli.db'}", MODEL_MODULES)
         try:
             from citizen_api.security.passwords import verify_password
             from citizen_api.users.models import User

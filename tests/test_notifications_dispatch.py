@@ -4,15 +4,18 @@ lease, a late sender cannot overwrite; periodic jobs run once per interval."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from datetime import timedelta
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from citizen_api import clock
+from citizen_api.db import atomic
+from citizen_api.domains import PERIODIC_JOBS
+from citizen_api.jobs import PeriodicJob
 from notifications import dispatcher, jobs, outbox
 from notifications.dispatcher import Runtime
-from notifications.models import Notification
+from notifications.models import Notification, PeriodicRun
 from tests import notifications_fixtures as nf
 from tests.notifications_fixtures import *  # noqa: F403  (the napp and notify_overrides fixtures)
 from tests.notifications_fixtures import CASE_TEMPLATE
@@ -23,7 +26,7 @@ async def _quiet_row(napp, name: str) -> tuple[int, Runtime]:
     await napp.state.dispatcher.stop()
     user_id, headers = await napp.citizen(name)
     await napp.grant(headers, CASE_TEMPLATE)
-    async with in_transaction():
+    async with atomic():
         row_id = await outbox.enqueue(user_id, "case.accepted", {"number": "R1", "item_name": "并发"})
     return row_id, Runtime.for_state(napp.state)
 
@@ -64,35 +67,43 @@ async def test_not_due_yet_is_left_alone(napp):
     assert await dispatcher.due_ids(100) == [row_id]
 
 
-async def test_periodic_jobs_run_once_per_interval_and_skip_missing_targets(napp):
+async def test_periodic_jobs_run_once_per_interval(napp):
     nf.SAMPLE_JOB_RUNS.clear()
-    registry = [
-        ("sample", 60, "tests.notifications_fixtures:sample_job"),
-        ("not_yet_written", 60, "citizen_api.no_such_domain.jobs:run"),
-    ]
-    first = await jobs.run_due(jobs=registry)
-    again = await jobs.run_due(jobs=registry)  # a second process, or the next loop pass
+    clock.set_now(clock.now())
+    registry = [PeriodicJob("sample", 60, nf.sample_job)]
+    first = await jobs.run_due(napp.state, registry)
+    again = await jobs.run_due(napp.state, registry)  # a second process, or the next loop pass
     assert first == {"sample": 1} and again == {}
     clock.advance(timedelta(seconds=61))
-    assert await jobs.run_due(jobs=registry) == {"sample": 2}
-    assert len(nf.SAMPLE_JOB_RUNS) == 2
+    assert await jobs.run_due(napp.state, registry) == {"sample": 2}
+    assert nf.SAMPLE_JOB_RUNS[1] == clock.now()  # the job ran for the time of its run
+    assert len(await PeriodicRun.filter(name="sample")) == 1
 
 
-def test_every_registered_job_imports_or_is_skipped():
-    for name, interval, path in jobs.PERIODIC_JOBS:
-        assert interval > 0 and name
-        target = jobs.resolve(path)
-        assert target is None or asyncio.iscoroutinefunction(target), path
+def test_every_registered_job_takes_a_job_context_and_bad_declarations_fail():
+    names = [job.name for job in PERIODIC_JOBS]
+    assert len(set(names)) == len(names) >= 9
+    for job in PERIODIC_JOBS:
+        assert job.interval_seconds > 0
+        assert inspect.iscoroutinefunction(job.run), job.name
+        assert list(inspect.signature(job.run).parameters) == ["ctx"], job.name
+    with pytest.raises(ValueError, match="name"):
+        PeriodicJob("Supervision Warnings", 60, nf.sample_job)
+    with pytest.raises(ValueError, match="interval"):
+        PeriodicJob("sample", 0, nf.sample_job)
     assert jobs.cron_fields(30) == {"second": {0, 30}}
     assert jobs.cron_fields(300)["minute"] == set(range(0, 60, 5))
 
 
 @pytest.mark.parametrize("notify_overrides", [{"periodic_jobs_enabled": True}], indirect=True)
-async def test_the_in_process_loop_runs_periodic_jobs(napp, monkeypatch):
-    nf.SAMPLE_JOB_RUNS.clear()
-    monkeypatch.setattr(jobs, "PERIODIC_JOBS", [("sample", 3600, "tests.notifications_fixtures:sample_job")])
-    for _ in range(100):
-        if nf.SAMPLE_JOB_RUNS:
+async def test_the_in_process_loop_runs_the_registered_jobs(napp):
+    """Without Redis the API process runs every job of the registry (the list the worker's cron uses)."""
+    expected = {job.name for job in PERIODIC_JOBS}
+    for _ in range(200):
+        ran = {run.name for run in await PeriodicRun.filter(last_result__not_isnull=True)}
+        if ran == expected:
             break
-        await asyncio.sleep(0.1)
-    assert len(nf.SAMPLE_JOB_RUNS) == 1
+        await asyncio.sleep(0.05)
+    assert ran == expected
+    # an empty database: every job ran and found nothing to do (a failure is recorded as None)
+    assert {run.last_result for run in await PeriodicRun.all()} == {"0"}

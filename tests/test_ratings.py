@@ -16,6 +16,7 @@ from citizen_api.cases.models import TimelineEntry
 from citizen_api.ratings.models import Rating
 from tests.conftest import Api, assert_error, create_staff, make_settings
 from tests.delivery_fixtures import citizen, make_case, make_item
+from tests.job_runs import run_job
 
 
 def url(case_id: int) -> str:
@@ -229,11 +230,11 @@ async def test_unrated_case_becomes_automatic_basically_satisfied_on_the_clock(a
     assert (await client.post(url(rated.id), json={"level": 5}, headers=headers)).status_code == 201
 
     # one minute before the 7 days are up: nothing is recorded for the citizen
-    assert await run_rating_jobs(decided + timedelta(days=7, minutes=-1), settings) == 0
+    assert await run_job(run_rating_jobs, settings, decided + timedelta(days=7, minutes=-1)) == 0
     assert await Rating.filter(application_id=quiet.id).count() == 0
 
     clock.set_now(decided + timedelta(days=7, minutes=1))
-    assert await run_rating_jobs(clock.now(), settings) == 1
+    assert await run_job(run_rating_jobs, settings, clock.now()) == 1
     auto = await Rating.get(application_id=quiet.id)
     assert (auto.level, auto.automatic, auto.user_id, auto.department_code) == (3, True, alice, "GA")
     assert auto.service_at == decided  # counted in the period the case was decided
@@ -243,7 +244,7 @@ async def test_unrated_case_becomes_automatic_basically_satisfied_on_the_clock(a
     assert "7 天内未评价" in note and "基本满意" in note
 
     # the job may run again (or in two processes): still one rating
-    assert await run_rating_jobs(clock.now() + timedelta(hours=1), settings) == 0
+    assert await run_job(run_rating_jobs, settings, clock.now() + timedelta(hours=1)) == 0
     assert await Rating.filter(application_id=quiet.id).count() == 1
 
     headers = await api.citizen_headers("alice")  # the tokens follow the clock
@@ -259,6 +260,6 @@ async def test_the_automatic_window_is_configurable(api, client, settings):
     alice, _headers = await citizen(api, "alice")
     case = await make_case(alice, decided_at=clock.now())
     three_days = settings.model_copy(update={"rating_window_days": 3})
-    assert await run_rating_jobs(clock.now() + timedelta(days=3, minutes=-1), three_days) == 0
-    assert await run_rating_jobs(clock.now() + timedelta(days=3, minutes=1), three_days) == 1
+    assert await run_job(run_rating_jobs, three_days, clock.now() + timedelta(days=3, minutes=-1)) == 0
+    assert await run_job(run_rating_jobs, three_days, clock.now() + timedelta(days=3, minutes=1)) == 1
     assert (await Rating.get(application_id=case.id)).automatic is True

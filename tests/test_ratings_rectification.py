@@ -9,6 +9,7 @@ from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.ratings.models import Rating
 from tests.conftest import assert_error, create_staff
 from tests.delivery_fixtures import citizen, make_case, outbox_rows
+from tests.job_runs import run_job
 
 # Thursday before the 2026 May Day holiday (May 1–5 off, Saturday May 9 a make-up workday)
 RATED_AT = datetime(2026, 4, 30, 10, 0, tzinfo=clock.CST)
@@ -112,12 +113,12 @@ async def test_deadline_warnings_and_follow_ups(api, client, settings):
     boss = await create_staff("boss2", "supervisor", None)
     at = lambda d: datetime.combine(d, datetime.min.time(), clock.CST) + timedelta(hours=9)  # noqa: E731
 
-    await run_rating_jobs(at(date(2026, 5, 5)), settings)
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 5)))
     assert await outbox_rows("rating.visit_due") == []
-    await run_rating_jobs(at(date(2026, 5, 6)), settings)  # the return visit is due today
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 6)))  # the return visit is due today
     assert len(await outbox_rows("rating.visit_due", user_id=clerk.id)) == 1
     assert await outbox_rows("rating.visit_overdue") == []
-    await run_rating_jobs(at(date(2026, 5, 7)), settings)  # overdue: the supervisors hear of it
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 7)))  # overdue: the supervisors hear of it
     assert len(await outbox_rows("rating.visit_due", user_id=clerk.id)) == 1
     assert {r.user_id for r in await outbox_rows("rating.visit_overdue")} >= {boss.id}
 
@@ -127,12 +128,12 @@ async def test_deadline_warnings_and_follow_ups(api, client, settings):
         f"/api/v1/staff/ratings/{rating['id']}/rectify", json={"note": "已整改"}, headers=win
     )
     assert resp.status_code == 200
-    await run_rating_jobs(at(date(2026, 5, 10)), settings)
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 10)))
     assert await outbox_rows("rating.follow_up") == []
-    await run_rating_jobs(at(date(2026, 5, 12)), settings)  # 3 days on, no verdict: ask once
-    await run_rating_jobs(at(date(2026, 5, 13)), settings)
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 12)))  # 3 days on, no verdict: ask once
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 13)))
     assert len(await outbox_rows("rating.follow_up", audience="citizen")) == 1
-    await run_rating_jobs(at(date(2026, 5, 21)), settings)  # and the window after that: closed
+    await run_job(run_rating_jobs, settings, at(date(2026, 5, 21)))  # and the window after that: closed
     rect = await (await Rating.get(id=rating["id"])).rectification
     assert rect.status == "closed" and rect.verdict is None
 

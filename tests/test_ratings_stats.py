@@ -11,6 +11,7 @@ from citizen_api.ratings.models import Rating
 from citizen_api.ratings.stats import Tally, rates
 from tests.conftest import assert_error, create_staff
 from tests.delivery_fixtures import citizen, make_case
+from tests.job_runs import run_job
 
 
 def test_rates_hand_computed():
@@ -100,7 +101,7 @@ async def test_published_figures(api, client, settings):
     ).status_code == 200
 
     # the window passes: the two unrated GA cases (and the MZ one) become automatic 基本满意
-    assert await run_rating_jobs(clock.now() + timedelta(days=7), settings) >= 3
+    assert await run_job(run_rating_jobs, settings, clock.now() + timedelta(days=7)) >= 3
 
     resp = await client.get("/api/v1/ratings/stats?department=GA&from=2026-03-01&to=2026-03-31")
     assert resp.status_code == 200, resp.text

@@ -19,6 +19,7 @@ from asgi_lifespan import LifespanManager
 from citizen_api.app import create_app
 from citizen_api.cli.migrations import migrate_to_head
 from citizen_api.db import DatabaseNotMigrated, tortoise_config
+from citizen_api.domains import MODEL_MODULES
 from tests.conftest import make_settings
 from tests.services import PG_HOST, PG_PORT, PG_USER, REDIS_HOST, REDIS_PORT, pg_url, redis_url, require
 
@@ -134,7 +135,7 @@ async def test_a_database_behind_this_version_is_refused_until_migrated(tmp_path
     from tortoise.migrations.api.migrate import migrate as migrate_api
 
     url = f"sqlite://{tmp_path / 'behind.db'}"
-    config = tortoise_config(url, max_pool=2)
+    config = tortoise_config(url, MODEL_MODULES, max_pool=2)
     async with TortoiseContext() as ctx:  # only the first migration: an older release's database
         await ctx.init(config=config)
         await migrate_api(config=config, target="models.0001_initial")

@@ -10,6 +10,7 @@ from citizen_api.cases.supervision import run_warnings
 from notifications.models import Notification
 from tests import cases_fixtures as f
 from tests.conftest import assert_error, make_settings
+from tests.job_runs import run_job
 
 
 @pytest.fixture
@@ -45,15 +46,15 @@ async def test_warnings_turn_yellow_then_red(database_url, settings, api, client
 
     clock.set_now(f.at(2026, 10, 10))  # make-up Saturday: two working days left
     assert await shown() == "none"
-    assert await run_warnings(clock.now()) == 0
+    assert await run_job(run_warnings, settings) == 0
     assert await _listed(client, staff["window"], warning="none", status="accepted") == [case_id]
 
     clock.set_now(f.at(2026, 10, 12))  # one working day left
     assert await shown() == "yellow"  # computed on read, before any job ran
     assert await _listed(client, staff["window"], warning="yellow") == [case_id]
     assert await _listed(client, staff["window"], warning="red") == []
-    assert await run_warnings(clock.now()) == 1
-    assert await run_warnings(clock.now()) == 0  # idempotent
+    assert await run_job(run_warnings, settings) == 1
+    assert await run_job(run_warnings, settings) == 0  # idempotent
     rows = await Notification.filter(event="case.warning").order_by("user_id")
     assert len(rows) == 2 and {r.audience for r in rows} == {"staff"}
     assert {r.payload["level"] for r in rows} == {"yellow"}
@@ -62,13 +63,13 @@ async def test_warnings_turn_yellow_then_red(database_url, settings, api, client
 
     clock.set_now(f.at(2026, 10, 13, 17))  # the deadline itself: still yellow
     assert await shown() == "yellow"
-    assert await run_warnings(clock.now()) == 0
+    assert await run_job(run_warnings, settings) == 0
 
     clock.set_now(f.at(2026, 10, 14))
     assert await shown() == "red"
     assert await _listed(client, staff["supervisor"], warning="red", status="accepted") == [case_id]
-    assert await run_warnings(clock.now()) == 1
-    assert await run_warnings(clock.now()) == 0
+    assert await run_job(run_warnings, settings) == 1
+    assert await run_job(run_warnings, settings) == 0
     levels = sorted(r.payload["level"] for r in await Notification.filter(event="case.warning"))
     assert levels == ["red", "red", "yellow", "yellow"]
     assert await SupervisionWarning.filter(application_id=case_id).count() == 2
@@ -98,7 +99,7 @@ async def test_suspension_freezes_the_warning(database_url, settings, api, clien
     detail = (await client.get(f"/api/v1/applications/{case_id}", headers=alice.headers)).json()
     assert detail["status"] == "suspended" and detail["warning"] == "yellow"
     assert await _listed(client, staff["window"], warning="red") == []
-    assert await run_warnings(clock.now()) == 0
+    assert await run_job(run_warnings, settings) == 0
     resumed = await f.act(client, staff["approver"], case_id, "resume")
     # 14 working days suspended (10-13 … 10-30) move the deadline from 10-13 to 11-02
     assert resumed.json()["deadline"] == "2026-11-02"

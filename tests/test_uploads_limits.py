@@ -15,8 +15,10 @@ import pytest
 from citizen_api import clock
 from citizen_api.uploads import service
 from citizen_api.uploads.models import Upload
+from citizen_api.uploads.storage import storage_for
 from tests import uploads_fixtures as files
 from tests.conftest import assert_error, make_settings
+from tests.job_runs import run_job
 from tests.test_uploads import URL, send
 
 CAP = 256 * 1024
@@ -82,9 +84,9 @@ async def test_orphans_are_cleaned_after_the_configured_hours(client, alice, set
     await Upload.filter(id=fresh["id"]).update(created_at=clock.now() + timedelta(hours=23))
 
     clock.advance(timedelta(hours=23))
-    assert await service.clean_orphans() == 0
+    assert await run_job(service.clean_orphans, settings) == 0
     clock.advance(timedelta(hours=2))
-    assert await service.clean_orphans() == 1
+    assert await run_job(service.clean_orphans, settings) == 1
 
     clock.reset()  # back to now, where alice's access token is still valid
 
@@ -117,7 +119,7 @@ async def test_clean_orphans_command(client, alice, settings, database_url, tmp_
     assert files.stored_files(settings.storage_dir) == []
 
 
-async def test_helpers_for_cases(client, api, alice):
+async def test_helpers_for_cases(client, api, alice, settings):
     bob = await api.citizen_headers("bob")
     first = (await send(client, alice, "a.pdf", files.pdf(10_000))).json()
     second = (await send(client, alice, "b.png", files.png(5_000))).json()
@@ -129,9 +131,9 @@ async def test_helpers_for_cases(client, api, alice):
     assert await service.total_size([first["id"], second["id"]]) == first["size"] + second["size"]
     assert await service.total_size([]) == 0
 
-    response = await service.staff_open(bobs["id"])
+    response = await service.staff_open(bobs["id"], storage_for(settings))
     chunks = [chunk async for chunk in response.body_iterator]
     assert hashlib.sha256(b"".join(chunks)).hexdigest() == bobs["sha256"]
     with pytest.raises(Exception) as missing:
-        await service.staff_open(424242)
+        await service.staff_open(424242, storage_for(settings))
     assert getattr(missing.value, "status", None) == 404

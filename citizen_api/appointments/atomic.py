@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from tortoise import connections
-from tortoise.transactions import in_transaction
+
+from citizen_api import db
 
 T = TypeVar("T")
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
@@ -24,7 +25,7 @@ _PLACEHOLDER = re.compile(r"\$\d+")
 async def run_atomic(work: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
     for attempt in range(attempts):
         try:
-            async with in_transaction():
+            async with db.atomic():
                 return await work()
         except Exception as exc:
             if attempt == attempts - 1 or not _retryable(exc):

@@ -33,9 +33,10 @@ def generate_slots_command(
 @app.command("remind")
 def remind_command() -> None:
     """Write the reminders due now to the outbox (the worker also runs this periodically)."""
-    from citizen_api.appointments.reminders import run_reminders
+    from citizen_api import clock
+    from citizen_api.appointments.reminders import write_reminders
 
     async def work(settings):
-        return await run_reminders(settings=settings)
+        return await write_reminders(clock.now(), settings)
 
     typer.echo(f"{run_with_db(work)} reminders written")

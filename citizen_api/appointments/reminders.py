@@ -1,8 +1,8 @@
 """Reminder rows for the outbox: the evening before and one hour before an appointment.
 
-Run periodically (the notifications worker schedules it). Idempotent: every row carries a
-dedupe key (``reminder:day:<id>``, ``reminder:hour:<id>``), so running twice, or in two
-workers at once, writes each reminder once.
+A periodic job (registered in ``citizen_api.domains``), also ``onetrip appointments remind``.
+Idempotent: every row carries a dedupe key (``reminder:day:<id>``, ``reminder:hour:<id>``), so
+running twice, or in two workers at once, writes each reminder once.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from citizen_api import clock
 from citizen_api.appointments.models import BOOKED, Appointment
 from citizen_api.appointments.present import message_payload
+from citizen_api.jobs import JobContext
 from citizen_api.settings import Settings
 from notifications import outbox
 from notifications.models import Notification
@@ -19,20 +20,21 @@ from notifications.models import Notification
 CHUNK = 500
 
 
-def _setting(settings, name: str):
-    return getattr(settings, name) if settings is not None else Settings.model_fields[name].default
+async def run_reminders(ctx: JobContext) -> int:
+    """Periodic job: the reminders due at ``ctx.now``."""
+    return await write_reminders(ctx.now, ctx.settings)
 
 
-async def run_reminders(now: datetime | None = None, settings=None) -> int:
+async def write_reminders(now: datetime, settings: Settings) -> int:
     """Write the reminders due at ``now``; returns how many new rows were written."""
     # UTC: SQLite compares stored times as text, so a +08:00 bound would compare wrongly
-    now = (now or clock.now()).astimezone(UTC)
+    now = now.astimezone(UTC)
     local = clock.to_local(now)
     written = 0
-    if local.hour >= _setting(settings, "reminder_day_before_hour"):
+    if local.hour >= settings.reminder_day_before_hour:
         tomorrow = local.date() + timedelta(days=1)
         written += await _remind(Appointment.filter(status=BOOKED, date=tomorrow), "day")
-    ahead = timedelta(minutes=_setting(settings, "reminder_hour_before_minutes"))
+    ahead = timedelta(minutes=settings.reminder_hour_before_minutes)
     soon = Appointment.filter(status=BOOKED, starts_at__gt=now, starts_at__lte=now + ahead)
     written += await _remind(soon, "hour")
     return written

@@ -95,7 +95,7 @@ ENDPOINTS = [
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "NOT_BOOKABLE")],
     ),
-    # transaction=False: the service runs its own transaction, retried if PostgreSQL breaks a deadlock
+    # atomic="manual": the service runs its own transaction, retried if PostgreSQL breaks a deadlock
     endpoint(
         "POST",
         "/appointments",
@@ -104,7 +104,7 @@ ENDPOINTS = [
         body=BookBody,
         response=AppointmentOut,
         status=201,
-        transaction=False,
+        atomic="manual",
         tags=TAGS,
         errors=[*BOOKING_ERRORS, (409, "SLOT_FULL"), (409, "BOOKING_LIMIT_REACHED")],
     ),
@@ -133,7 +133,7 @@ ENDPOINTS = [
         body=BookBody,
         response=WaitlistOut,
         status=201,
-        transaction=False,
+        atomic="manual",
         tags=TAGS,
         errors=[*BOOKING_ERRORS, (409, "SLOT_AVAILABLE"), (409, "ALREADY_WAITING")],
     ),
@@ -161,7 +161,7 @@ ENDPOINTS = [
         cancel,
         auth="citizen",
         response=AppointmentOut,
-        transaction=False,
+        atomic="manual",
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "CANCEL_TOO_LATE"), (409, "NOT_CANCELLABLE")],
     ),

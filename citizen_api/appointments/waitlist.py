@@ -8,9 +8,8 @@ cancellations of one slot promote two different waiters, each exactly once.
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.appointments import atomic
 from citizen_api.appointments import repository as repo
 from citizen_api.appointments.booking import check_may_book, checked_slot, create_appointment, week_of
@@ -132,7 +131,7 @@ class _Refused(Exception):
 async def _book_for(entry: WaitlistEntry, item: ServiceItem, slot: Slot, settings) -> Appointment | None:
     """Book inside a savepoint: a conflict skips this waiter without aborting the cancellation."""
     try:
-        async with in_transaction():
+        async with db.atomic():
             appointment = await create_appointment(entry.user_id, item, slot, "waitlist")
             if not await atomic.take_weekly_quota(
                 entry.user_id, week_of(slot.date), settings.booking_weekly_limit

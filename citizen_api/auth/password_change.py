@@ -7,9 +7,7 @@ session of the account ends (its refresh tokens are revoked); the caller gets a 
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.audit.service import record
 from citizen_api.auth import repository as repo
 from citizen_api.auth import throttle
@@ -43,7 +41,7 @@ async def change_password(
     new_hash = await hash_password_async(new_password, verifier_of(state))
     now = clock.now()
     # opened only now (the endpoint has none): no transaction is held while argon2 runs
-    async with in_transaction():
+    async with db.atomic():
         await repo.set_password_hash(user.id, new_hash, now)
         await repo.revoke_user(user.id, now)
         await record(principal, "password.change", "user", user.id, {}, request_id=request_id)

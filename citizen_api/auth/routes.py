@@ -68,7 +68,7 @@ ENDPOINTS = [
         body=WechatLogin,
         response=TokenPair,
         tags=_TAGS,
-        transaction=False,
+        atomic="manual",
         errors=[
             (401, "WECHAT_CODE_INVALID"),
             (403, "ACCOUNT_DISABLED"),
@@ -83,7 +83,7 @@ ENDPOINTS = [
         body=RefreshRequest,
         response=TokenPair,
         tags=_TAGS,
-        transaction=False,
+        atomic="manual",
         errors=[(401, "REFRESH_TOKEN_INVALID"), (401, "REFRESH_TOKEN_REUSED")],
     ),
     endpoint(
@@ -94,7 +94,7 @@ ENDPOINTS = [
         body=StaffLogin,
         response=TokenPair,
         tags=_TAGS,
-        transaction=False,
+        atomic="manual",
         errors=[(401, "INVALID_CREDENTIALS"), (403, "ACCOUNT_DISABLED"), (429, "RATE_LIMITED")],
     ),
     endpoint(
@@ -106,7 +106,7 @@ ENDPOINTS = [
         body=PasswordChange,
         response=TokenPair,
         tags=_TAGS,
-        transaction=False,
+        atomic="manual",
         errors=[(403, "PASSWORD_INCORRECT"), (429, "RATE_LIMITED")],
     ),
     endpoint(
@@ -116,6 +116,6 @@ ENDPOINTS = [
         body=LogoutRequest,
         status=204,
         tags=_TAGS,
-        transaction=False,
+        atomic="manual",
     ),
 ]

@@ -7,9 +7,8 @@ import secrets
 from datetime import timedelta
 
 import structlog
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.auth import repository as repo
 from citizen_api.auth import throttle
 from citizen_api.auth.lifecycle import verifier_of
@@ -48,7 +47,7 @@ async def issue_pair(user: User, settings, family: str | None = None) -> TokenPa
 async def login_wechat(state, code: str) -> TokenPair:
     # the WeChat call happens before any transaction is opened
     session = await state.wechat.code_to_session(code)
-    async with in_transaction():
+    async with db.atomic():
         user = await repo.citizen_by_openid(session.openid)
         if user is None:
             user = await repo.create_citizen(session.openid, session.unionid)
@@ -88,7 +87,7 @@ async def login_staff(state, username: str, password: str, client: str | None = 
     await attempt.succeeded()
     if not user.is_active:
         raise ApiError(403, "ACCOUNT_DISABLED", "账号已停用")
-    async with in_transaction():
+    async with db.atomic():
         return await issue_pair(user, state.settings)
 
 
@@ -97,7 +96,7 @@ async def logout(refresh_token: str) -> None:
     on). Unknown or already revoked tokens are accepted silently: logging out twice is fine."""
     row = await repo.refresh_by_hash(_hash(refresh_token))
     if row is not None:
-        async with in_transaction():
+        async with db.atomic():
             revoked = await repo.revoke_family(row.family, clock.now())
         log.info("logout", user_id=row.user_id, revoked=revoked)
 
@@ -110,7 +109,7 @@ async def refresh(state, refresh_token: str) -> TokenPair:
     """
     token_hash = _hash(refresh_token)
     now = clock.now()
-    async with in_transaction():
+    async with db.atomic():
         if await repo.consume_refresh(token_hash, now) == 1:
             row = await repo.refresh_by_hash(token_hash)
             user = await repo.user_by_id(row.user_id) if row else None
@@ -118,7 +117,7 @@ async def refresh(state, refresh_token: str) -> TokenPair:
                 return await issue_pair(user, state.settings, family=row.family)
     row = await repo.refresh_by_hash(token_hash)
     if row is not None and row.used_at is not None:
-        async with in_transaction():
+        async with db.atomic():
             revoked = await repo.revoke_family(row.family, now)
         log.warning("refresh token reused: family revoked", user_id=row.user_id, revoked=revoked)
         raise ApiError(401, "REFRESH_TOKEN_REUSED", "登录凭证已被使用，为安全起见请重新登录")

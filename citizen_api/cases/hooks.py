@@ -1,14 +1,12 @@
 """Extension points for later domains, so they never edit the case workflow.
 
-Delivery (issue 7) registers a hook to validate a waybill and subscribe to courier tracking::
+The registry (``citizen_api.domains``, the composition root) registers them explicitly at import,
+before any request; delivery (issue 7) validates a waybill and subscribes to courier tracking::
 
-    from citizen_api.cases.hooks import on_deliver
+    case_hooks.on_deliver(record_post)  # async def record_post(case, request, actor) -> dict | None
 
-    @on_deliver
-    async def check_waybill(case, request, actor) -> dict | None:
-        ...  # raise ApiError to refuse; return extra Application columns to store
-
-Hooks run inside the request's transaction, before the status changes.
+A hook raises ApiError to refuse, or returns extra Application columns to store. Hooks run inside
+the request's unit of work, before the status changes.
 """
 
 from __future__ import annotations

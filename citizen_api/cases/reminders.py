@@ -1,6 +1,6 @@
 """The reminder before a 补正 (or 容缺) due date: one message to the citizen, once per due date.
 
-``run_supplement_reminders(now)`` is scheduled by the notifications domain (``notifications/jobs.py``).
+``run_supplement_reminders(ctx)`` is a periodic job (registered in ``citizen_api.domains``).
 A case is reminded on ``missing_remind_on`` (``supplement_reminder_working_days`` working days before
 ``missing_due``, computed with the due date), from ``supplement_reminder_hour`` local time on, while
 the due date has not passed and materials are still owed. Each reminder is claimed with a
@@ -14,16 +14,15 @@ department decides (不予受理, or accept what was given).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import structlog
-from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.cases import repository as repo
 from citizen_api.cases.models import Application
 from citizen_api.cases.transitions import STATUS_TEXT
-from citizen_api.settings import Settings
+from citizen_api.jobs import JobContext
 from notifications import outbox
 
 log = structlog.get_logger("onetrip.cases.reminders")
@@ -32,16 +31,16 @@ BATCH = 500
 EVENT = "case.supplement_due"
 
 
-async def run_supplement_reminders(now: datetime | None = None, settings: Settings | None = None) -> int:
+async def run_supplement_reminders(ctx: JobContext) -> int:
     """One pass; returns how many reminders it wrote."""
-    settings = settings or _running_settings()
-    local = clock.to_local((now or clock.now()).astimezone(UTC))
+    settings = ctx.settings
+    local = clock.to_local(ctx.now.astimezone(UTC))
     today = local.date()
     # before the hour, today's reminders wait (yesterday's, if a run was missed, go now)
     remind_day = today if local.hour >= settings.supplement_reminder_hour else today - timedelta(days=1)
     sent = 0
     while True:
-        async with in_transaction():
+        async with ctx.atomic():
             batch = await repo.due_reminders(remind_day, today, BATCH)
             for case in batch:
                 sent += await _remind(case)
@@ -50,13 +49,6 @@ async def run_supplement_reminders(now: datetime | None = None, settings: Settin
     if sent:
         log.info("supplement reminders", sent=sent, day=today.isoformat())
     return sent
-
-
-def _running_settings() -> Settings:
-    from citizen_api.delivery import runtime
-
-    state = runtime.current_state()
-    return state.settings if state is not None else Settings()
 
 
 async def _remind(case: Application) -> int:

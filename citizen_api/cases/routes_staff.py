@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.responses import StreamingResponse
-from tortoise.transactions import in_transaction
 
 from citizen_api.cases import staff, stats, supervision
 from citizen_api.cases.schemas import (
@@ -37,11 +36,11 @@ async def case_detail(ctx: Ctx) -> StaffCaseDetail:
 async def reveal(ctx: Ctx) -> CaseRevealed:
     """查看申请人完整身份信息及邮寄地址（仅本部门承办的窗口、审批人员；每次查看记入审计日志）"""
     try:
-        async with in_transaction():
+        async with ctx.atomic():
             return await staff.reveal(ctx.user, ctx.path["id"], ctx.body, ctx.settings, ctx.request_id)
     except ApiError as exc:
         if exc.status == 403:  # the attempt rolled back with the request; its record is kept
-            async with in_transaction():
+            async with ctx.atomic():
                 await staff.record_refused_reveal(ctx.user, ctx.path["id"], ctx.body, ctx.request_id)
         raise
 
@@ -125,7 +124,7 @@ ENDPOINTS = [
         auth="staff",
         body=CaseRevealRequest,
         response=CaseRevealed,
-        transaction=False,  # a refused reveal is audited in a transaction of its own
+        atomic="manual",  # a refused reveal is audited in a transaction of its own
         description=(
             "返回申请人姓名、身份证号、手机号及邮寄地址的完整值，仅限办件所属部门的窗口、审批人员（承办人员）。"
             "监察、管理员不承办办件，只能查看脱敏信息（403 FORBIDDEN）；其他部门的办件为 404 NOT_FOUND。"

@@ -138,7 +138,7 @@ async def record_refused_reveal(
 
 
 async def material_content(
-    principal: Principal, case_id: int, upload_id: int, storage=None, request_id: str = ""
+    principal: Principal, case_id: int, upload_id: int, storage, request_id: str = ""
 ) -> StreamingResponse:
     """One file handed in for a case in the clerk's scope; a material is personal data: audited."""
     case = await _scoped(principal, case_id)

@@ -1,7 +1,7 @@
 """电子监察: the periodic warning job and the warning list.
 
-``run_warnings(now)`` is scheduled by the notifications domain. For every running case it stores
-the warning the case shows at ``now``; when a case turns yellow or red it writes one
+``run_warnings(ctx)`` is a periodic job (registered in ``citizen_api.domains``). For every running
+case it stores the warning the case shows at ``ctx.now``; when a case turns yellow or red it writes one
 ``SupervisionWarning`` row and one ``case.warning`` outbox row per responsible staff member
 (window clerks and approvers of the department). Both are idempotent per (case, level): the job
 may run as often as wanted, overlap itself, or be re-run after a crash.
@@ -9,11 +9,10 @@ may run as often as wanted, overlap itself, or be re-run after a crash.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import structlog
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from citizen_api import clock
 from citizen_api.cases import repository as repo
@@ -22,6 +21,7 @@ from citizen_api.cases.models import Application, SupervisionWarning
 from citizen_api.cases.schemas_supervision import WarningQuery, WarningView
 from citizen_api.cases.transitions import STATUS_TEXT
 from citizen_api.http import Page
+from citizen_api.jobs import JobContext
 from citizen_api.security.principal import (
     APPROVER,
     SUPERVISOR,
@@ -53,13 +53,13 @@ def _stale(today: date) -> Q:
     )
 
 
-async def run_warnings(now: datetime | None = None) -> int:
+async def run_warnings(ctx: JobContext) -> int:
     """Store today's warnings; returns how many cases turned yellow or red in this run."""
-    today = clock.to_local(now or clock.now()).date()
+    today = clock.to_local(ctx.now).date()
     turned = 0
     staff_of: dict[str, list[int]] = {}
     while True:
-        async with in_transaction():
+        async with ctx.atomic():
             batch = await Application.filter(_stale(today)).order_by("id").limit(BATCH)
             for case in batch:
                 turned += await _store(case, today, staff_of)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.catalog import transfer
 from citizen_api.cli.runner import run_with_db
 
@@ -42,7 +42,7 @@ def import_file(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
     async def work(settings):
         with _bar() as bar:
             task = bar.add_task("导入事项", total=len(catalog.items))
-            async with in_transaction():
+            async with db.atomic():
                 return await transfer.import_catalog(catalog, progress=lambda: bar.advance(task))
 
     try:
@@ -74,7 +74,7 @@ def seed_synonyms() -> None:
     from citizen_api.catalog.seed import add_default_synonyms
 
     async def work(settings):
-        async with in_transaction():
+        async with db.atomic():
             return await add_default_synonyms()
 
     typer.echo(f"synonyms: {run_with_db(work)} added")

@@ -18,7 +18,7 @@ from citizen_api.catalog.schemas import (
     MaterialOut,
 )
 from citizen_api.clock import to_local
-from citizen_api.routes import API_PREFIX
+from citizen_api.http import API_PREFIX
 
 # ItemContent fields stored as ItemVersion columns; the rest of the guide goes in ``guide`` (JSON)
 COLUMN_FIELDS = (

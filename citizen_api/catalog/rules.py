@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from citizen_api.catalog.schemas import ItemContent
-from citizen_api.errors import ApiError
+from citizen_api.errors import ApiError, details_model
 
 FULLY_ONLINE_DEPTH = 4  # 四级：全程网办
 ONLINE_MIN_DEPTH = 3  # 三级（网上预审）起才算“可网办”
@@ -62,6 +64,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_CODES: tuple[str, ...] = tuple(rule.code for rule in RULES)
+
+
+class ErrRuleViolation(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    code: str
+    message: str
+
+
+@details_model(*RULE_CODES)  # the spec documents each rule's code with these details
+class RuleViolationsDetails(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    violations: list[ErrRuleViolation] = Field(description="办事指南违反的每一条规则；错误码是第一条")
 
 
 def violations(content: ItemContent) -> list[dict[str, str]]:

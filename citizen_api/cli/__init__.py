@@ -1,5 +1,12 @@
 """The ``onetrip`` command line."""
 
-from citizen_api.cli.main import main
+
+def main() -> None:
+    # imported on call: the domains' command modules import citizen_api.cli.runner, and the
+    # command tree imports the registry (citizen_api.domains) that lists those modules
+    from citizen_api.cli.main import main as run
+
+    run()
+
 
 __all__ = ["main"]

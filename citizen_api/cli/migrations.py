@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from citizen_api.db import tortoise_config
+from citizen_api.domains import MODEL_MODULES
 from citizen_api.settings import Settings
 
 
@@ -14,7 +15,7 @@ async def migrate_to_head(database_url: str, quiet: bool = False) -> None:
     from tortoise.context import TortoiseContext
     from tortoise.migrations.api.migrate import migrate as migrate_api
 
-    config = tortoise_config(database_url, max_pool=2)
+    config = tortoise_config(database_url, MODEL_MODULES, max_pool=2)
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
@@ -36,5 +37,5 @@ def makemigrations(name: str = typer.Option("", help="name of the new migration"
     """Write a migration for model changes (developers)."""
     from tortoise.cli import cli as tortoise_cli
 
-    ctx = tortoise_cli.CLIContext(config="citizen_api.db.TORTOISE_ORM", config_file=None)
+    ctx = tortoise_cli.CLIContext(config="citizen_api.domains.TORTOISE_ORM", config_file=None)
     asyncio.run(tortoise_cli.makemigrations(ctx, (), False, name or None))

@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from citizen_api.db import DatabaseNotMigrated, DatabaseNotReady, ensure_migrated, tortoise_config
+from citizen_api.domains import MODEL_MODULES
 from citizen_api.settings import Settings
 
 EXIT_NOT_READY = 1
@@ -17,8 +18,8 @@ async def _check(database_url: str) -> None:
 
     # a context of its own: the server (same process with one worker) opens the global one later
     async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(database_url, max_pool=1))
-        await ensure_migrated(database_url)
+        await ctx.init(config=tortoise_config(database_url, MODEL_MODULES, max_pool=1))
+        await ensure_migrated(database_url, MODEL_MODULES)
 
 
 def require_database_ready(settings: Settings, *, refuse_unreachable: bool = True) -> None:

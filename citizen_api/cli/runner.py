@@ -16,7 +16,9 @@ def run_with_db(work: Callable[[Settings], Awaitable[T]], settings: Settings | N
     settings = settings or Settings()
 
     async def _run() -> T:
-        await init_db(settings.database_url, max_pool=5)
+        from citizen_api.domains import MODEL_MODULES  # the registry imports the commands using this
+
+        await init_db(settings.database_url, MODEL_MODULES, max_pool=5)
         try:
             return await work(settings)
         finally:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typer
-from tortoise.transactions import in_transaction
 
 from citizen_api.cli.runner import run_with_db
+from citizen_api.db import atomic
 from citizen_api.seed import DEMO_STAFF, seed_all
 
 
@@ -13,7 +13,7 @@ def seed_demo() -> None:
     """Load the demo catalog, offices, schedules and staff (safe to run again)."""
 
     async def work(settings):
-        async with in_transaction():
+        async with atomic():
             return await seed_all(settings)
 
     report = run_with_db(work)

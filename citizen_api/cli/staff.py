@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
-from tortoise.transactions import in_transaction
 
 from citizen_api.cli.runner import run_with_db
+from citizen_api.db import atomic
 from citizen_api.users.service import StaffError, add_staff
 
 app = typer.Typer(help="工作人员账号 staff accounts", no_args_is_help=True)
@@ -23,7 +23,7 @@ def add(
     password = sys.stdin.readline().rstrip("\n")
 
     async def work(settings):
-        async with in_transaction():
+        async with atomic():
             return await add_staff(username, password, role, department or None)
 
     try:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from tortoise.transactions import in_transaction
-
 from citizen_api import clock
 from citizen_api.complaints import models as m
 from citizen_api.complaints.models import Complaint
 from citizen_api.delivery import notify
+from citizen_api.jobs import JobContext
 
 BATCH = 500
 
 
-async def run_complaint_jobs(now: datetime) -> int:
+async def run_complaint_jobs(ctx: JobContext) -> int:
     """One pass over every open complaint past its deadline; returns how many were newly reported."""
-    today = clock.to_local(now).date()
+    today = clock.to_local(ctx.now).date()
     acted = 0
     last_id = 0
     while True:
@@ -27,7 +24,7 @@ async def run_complaint_jobs(now: datetime) -> int:
             .limit(BATCH)
         )
         for complaint in page:
-            async with in_transaction():
+            async with ctx.atomic():
                 acted += bool(await _report(complaint))
         if len(page) < BATCH:
             return acted

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.cases.models import Application
 from citizen_api.complaints import models as m
 from citizen_api.complaints.models import Complaint
@@ -33,7 +33,7 @@ async def create(**values: Any) -> Complaint | None:
     """The new complaint, or None when the case already has an open one (the unique open key)."""
     application_id = values.get("application_id")
     try:
-        async with in_transaction():  # savepoint: a racing twin loses without breaking the request
+        async with db.atomic():  # savepoint: a racing twin loses without breaking the request
             return await Complaint.create(open_key=str(application_id) if application_id else None, **values)
     except IntegrityError:
         return None

@@ -1,6 +1,6 @@
 """Periodic delivery checks: retry pending subscriptions, and poll + warn about silent parcels.
 
-``run_delivery_checks(now)`` is safe to run from several processes: every change is a conditional
+``run_delivery_checks(ctx)`` is safe to run from several processes: every change is a conditional
 UPDATE or an idempotent report, and staff warnings carry dedupe keys.
 """
 
@@ -8,43 +8,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import aiohttp
 import structlog
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.cases.models import Application
 from citizen_api.delivery import models as m
-from citizen_api.delivery import notify, runtime, service, tracking
+from citizen_api.delivery import notify, service, tracking
 from citizen_api.delivery import repository as repo
-from citizen_api.delivery.kuaidi100 import Kuaidi100Client, Kuaidi100Error
+from citizen_api.delivery.kuaidi100 import Kuaidi100Error
 from citizen_api.delivery.models import Shipment
+from citizen_api.jobs import JobContext
 
 log = structlog.get_logger("onetrip.delivery.jobs")
 
 BATCH = 200
 
 
-async def run_delivery_checks(now: datetime, state=None) -> int:
-    """One pass; returns how many shipments it acted on. Uses the running app's clients by default."""
-    now = now.astimezone(UTC)  # SQLite compares stored times as text: query in UTC, as they are stored
-    state = state or runtime.current_state()
-    if state is not None:
-        return await _run(now, state)
-    # a worker without the API's lifespan: a short-lived client of its own
-    from citizen_api.settings import Settings
-
-    async with aiohttp.ClientSession() as http:
-        settings = Settings()
-        return await _run(now, _JobState(settings, http, Kuaidi100Client(http, settings)))
-
-
-class _JobState:
-    def __init__(self, settings, http, kuaidi100) -> None:
-        self.settings, self.http, self.kuaidi100 = settings, http, kuaidi100
-
-
-async def _run(now: datetime, state) -> int:
-    return await _retry_subscriptions(state) + await _check_silence(now, state)
+async def run_delivery_checks(ctx: JobContext) -> int:
+    """One pass; returns how many shipments it acted on (with the process's kuaidi100 client)."""
+    now = ctx.now.astimezone(UTC)  # SQLite compares stored times as text: query in UTC, as they are stored
+    return await _retry_subscriptions(ctx.state) + await _check_silence(now, ctx.state)
 
 
 async def _retry_subscriptions(state) -> int:
@@ -60,7 +43,7 @@ async def _retry_subscriptions(state) -> int:
 
 
 async def _give_up(shipment: Shipment) -> None:
-    async with in_transaction():
+    async with db.atomic():
         moved = await Shipment.filter(id=shipment.id, status=m.SUBSCRIBE_PENDING).update(
             status=m.SUBSCRIBE_FAILED
         )
@@ -88,7 +71,7 @@ async def _check_silence(now: datetime, state) -> int:
     for shipment in await repo.silent_shipments(threshold, BATCH):
         acted += 1
         found_new = await _poll_once(state, shipment)
-        async with in_transaction():
+        async with db.atomic():
             claimed = await Shipment.filter(
                 id=shipment.id, silence_checked_at=shipment.silence_checked_at
             ).update(silence_checked_at=now)
@@ -121,6 +104,6 @@ async def _poll_once(state, shipment: Shipment) -> bool:
     report = tracking.report_from_result(result, company=shipment.company, number=shipment.waybill)
     if report.event_at is None and not report.context:
         return False
-    async with in_transaction():
+    async with db.atomic():
         outcome, _ = await tracking.apply_report(report, source="poll")
     return outcome == "recorded"

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from citizen_api.delivery import case_hooks, runtime
 from citizen_api.delivery.kuaidi100 import Kuaidi100Client
+from citizen_api.state import AppState
 
 
 @asynccontextmanager
-async def lifespan(state) -> AsyncIterator[None]:
+async def lifespan(state: AppState) -> AsyncIterator[None]:
     state.kuaidi100 = Kuaidi100Client(state.http, state.settings)
-    case_hooks.register()
-    runtime.use_state(state)  # for the case workflow's deliver hook and the periodic job
     try:
         yield
     finally:
-        if runtime.current_state() is state:
-            runtime.use_state(None)
+        state.kuaidi100 = None

@@ -6,11 +6,10 @@ from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from citizen_api.cases import address as case_address
-from citizen_api.delivery import case_hooks, service, states, tracking
 from citizen_api.delivery import repository as repo
+from citizen_api.delivery import service, states, tracking
 from citizen_api.delivery.kuaidi100 import verify_push
 from citizen_api.delivery.models import Shipment
 from citizen_api.delivery.schemas import (
@@ -26,8 +25,6 @@ from citizen_api.errors import ApiError
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.http.endpoint import read_capped
 from citizen_api.security.principal import scope_to_department
-
-case_hooks.register()
 
 OK_ANSWER = {"result": True, "returnCode": "200", "message": "成功"}
 MAX_PUSH_BYTES = 512 * 1024  # a push carries the whole trace; kuaidi100 keeps it far below this
@@ -99,7 +96,7 @@ async def kuaidi100_push(ctx: Ctx) -> JSONResponse:
         raise ApiError(403, "SIGNATURE_INVALID", "签名校验失败")
     _status, report = tracking.parse_push(param)
     try:
-        async with in_transaction():
+        async with ctx.atomic():
             outcome, shipment_id = await tracking.apply_report(report)
     except IntegrityError:  # the same push racing itself: the other copy recorded it
         outcome, shipment_id = "duplicate", None
@@ -174,7 +171,7 @@ ENDPOINTS = [
         "POST",
         "/callbacks/kuaidi100",
         kuaidi100_push,
-        transaction=False,
+        atomic="manual",
         raw_request_doc=_PUSH_DOC,
         response=CallbackAnswer,
         tags=["callbacks"],

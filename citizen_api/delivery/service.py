@@ -13,9 +13,8 @@ from typing import Any
 
 import structlog
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.cases import address as case_address
 from citizen_api.cases.models import Application
 from citizen_api.delivery import divisions, notify, states
@@ -228,7 +227,7 @@ async def _create_shipment(
             return existing  # the same registration again
         raise ApiError(409, "WAYBILL_IN_USE", "该运单号已被登记")
     try:
-        async with in_transaction():  # savepoint: a racing duplicate becomes 409, not a broken transaction
+        async with db.atomic():  # savepoint: a racing duplicate becomes 409, not a broken transaction
             shipment = await Shipment.create(
                 application_id=application.id,
                 direction=direction,
@@ -302,6 +301,6 @@ async def subscribe_shipment(state, shipment_id: int, *, in_caller_transaction: 
     if in_caller_transaction:
         await Shipment.filter(id=shipment_id, status=m.SUBSCRIBE_PENDING).update(**fields)
     else:
-        async with in_transaction():
+        async with db.atomic():
             await Shipment.filter(id=shipment_id, status=m.SUBSCRIBE_PENDING).update(**fields)
     return ok

@@ -17,9 +17,8 @@ from typing import Any
 
 import structlog
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.cases.models import Application
 from citizen_api.delivery import models as m
 from citizen_api.delivery import notify, states
@@ -135,7 +134,7 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
     if await repo.event_exists(key):
         return "duplicate", shipment.id
     try:
-        async with in_transaction():  # a savepoint: a racing twin loses quietly
+        async with db.atomic():  # a savepoint: a racing twin loses quietly
             event = await ShipmentEvent.create(
                 shipment_id=shipment.id,
                 state=EMPTY if report.empty else report.state,

@@ -4,4 +4,6 @@ import citizen_api.http.convertors  # noqa: F401  (registers {id:id})
 from citizen_api.http.endpoint import Ctx, Endpoint, endpoint
 from citizen_api.http.schemas import Page, PageQuery
 
-__all__ = ["Ctx", "Endpoint", "Page", "PageQuery", "endpoint"]
+API_PREFIX = "/api/v1"  # where the domains' ENDPOINTS are mounted (probes and callbacks are at /)
+
+__all__ = ["API_PREFIX", "Ctx", "Endpoint", "Page", "PageQuery", "endpoint"]

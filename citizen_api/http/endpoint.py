@@ -5,29 +5,31 @@ A handler takes a :class:`Ctx` and returns a pydantic model, a dict/list, or a R
     async def get_item(ctx: Ctx) -> ItemDetail: ...
     endpoint("GET", "/items/{code}", get_item, response=ItemDetail, tags=["catalog"])
 
-Writes run in one database transaction per request (services never commit); callbacks
-registered with ``ctx.after_commit`` run once it has committed (enqueue after commit).
+Writes (non-GET) run in one unit of work per request (``citizen_api.db.atomic``; services never
+commit); callbacks registered with ``ctx.after_commit`` (or on the unit, as the outbox does) run
+once it has committed. An endpoint that must call out before it writes (WeChat, kuaidi100, a
+streamed body) declares ``atomic="manual"`` and opens ``async with ctx.atomic():`` around its writes.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, get_origin
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.errors import ApiError
 from citizen_api.http.jsonio import JsonResponse
 from citizen_api.http.validation import field_errors, validation_error
 from citizen_api.security.principal import ALL_ROLES, CITIZEN, STAFF_ROLES, Principal
 from citizen_api.state import AppState
-from notifications import outbox
 
 AUTH_PRESETS: dict[str, frozenset[str] | None] = {
     "public": None,
@@ -68,8 +70,18 @@ class Ctx:
     def client_ip(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
 
+    def atomic(self) -> AbstractAsyncContextManager[db.UnitOfWork]:
+        """The request's unit of work, for ``atomic="manual"`` endpoints (after their call-outs)."""
+        return db.atomic(self.state)
+
     def after_commit(self, callback: Callable[[], Awaitable[None] | None]) -> None:
-        self._after_commit.append(callback)
+        """Run ``callback`` once the current unit of work has committed (outside any: once the
+        handler has returned, its writes being committed already)."""
+        unit = db.current_unit()
+        if unit is not None:
+            unit.after_commit(callback)
+        else:
+            self._after_commit.append(callback)
 
 
 Handler = Callable[[Ctx], Awaitable[Any]]
@@ -88,7 +100,8 @@ class Endpoint:
     response: Any = None
     status: int = 200
     roles: frozenset[str] | None = None
-    transaction: bool = True
+    # "auto": a non-GET handler runs in one unit of work; "manual": it opens ``ctx.atomic()`` itself
+    atomic: Literal["auto", "manual"] = "auto"
     errors: tuple[tuple[int, str], ...] = ()
     # For handlers that read the request themselves (multipart, XML, signed callbacks).
     raw_request_doc: dict[str, Any] | None = None
@@ -110,19 +123,16 @@ class Endpoint:
         if self.body is not None:
             cap = self.max_body_bytes or state.settings.max_json_body_bytes
             ctx.body = parse_body(await read_capped(request, cap), self.body)
-        outbox.wrote_rows.set(False)
-        if self.transaction and self.method != "GET":
-            async with in_transaction():
+        with db.bound_state(state):  # units the handler's services open belong to this app
+            if self.atomic == "auto" and self.method != "GET":
+                async with db.atomic(state):
+                    result = await self.handler(ctx)
+            else:
                 result = await self.handler(ctx)
-        else:
-            result = await self.handler(ctx)
-        if outbox.wrote_rows.get() and state.dispatcher is not None:
-            # enqueue after commit: the rows are visible now, wake the dispatcher
-            ctx.after_commit(state.dispatcher.kick)
-        for callback in ctx._after_commit:
-            outcome = callback()
-            if outcome is not None:
-                await outcome
+            for callback in ctx._after_commit:
+                outcome = callback()
+                if outcome is not None:
+                    await outcome
         if isinstance(result, Response):
             return result
         if result is None and self.status == 204:

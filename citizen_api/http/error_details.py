@@ -14,7 +14,6 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from citizen_api.catalog.rules import RULE_CODES
 from citizen_api.errors import details_model
 
 
@@ -165,16 +164,6 @@ class UnknownItemsDetails(_Details):
 @details_model("UNKNOWN_UPLOAD")
 class UnknownUploadDetails(_Details):
     missing: list[int] = Field(description="不存在的上传文件 id")
-
-
-class ErrRuleViolation(_Details):
-    code: str
-    message: str
-
-
-@details_model(*RULE_CODES)
-class RuleViolationsDetails(_Details):
-    violations: list[ErrRuleViolation] = Field(description="办事指南违反的每一条规则；错误码是第一条")
 
 
 @details_model("COMPLAINT_OPEN")

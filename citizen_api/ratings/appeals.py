@@ -6,9 +6,8 @@ An upheld appeal excludes the rating from the statistics, with the reason, and n
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.audit import service as audit
 from citizen_api.delivery import notify
 from citizen_api.errors import ApiError
@@ -39,7 +38,7 @@ async def file(principal: Principal, rating_id: int, reason: str, request_id: st
     if rating.automatic:
         raise ApiError(409, "AUTOMATIC_RATING", "系统默认评价无需申诉")
     try:
-        async with in_transaction():  # savepoint: the unique pending key refuses a second open appeal
+        async with db.atomic():  # savepoint: the unique pending key refuses a second open appeal
             appeal = await Appeal.create(
                 rating_id=rating.id,
                 department_code=rating.department_code,
@@ -78,7 +77,7 @@ async def check_decider(principal: Principal, appeal_id: int, request_id: str = 
     if appeal is None:
         raise ApiError(404, "NOT_FOUND", "未找到该申诉")
     if appeal.filed_by == principal.user_id:
-        async with in_transaction():
+        async with db.atomic():
             await audit.record(
                 principal,
                 "rating.appeal_self_decision_refused",

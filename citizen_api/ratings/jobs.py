@@ -1,6 +1,7 @@
-"""Periodic 好差评 work: automatic 基本满意, rectification deadlines, follow-ups, overdue complaints.
+"""Periodic 好差评 work: automatic 基本满意, rectification deadlines, follow-ups (overdue complaints
+are the complaints domain's own job).
 
-``run_rating_jobs(now)`` may run in several processes at once: ratings are unique per case, every
+``run_rating_jobs(ctx)`` may run in several processes at once: ratings are unique per case, every
 status change is a conditional UPDATE, and every message carries a dedupe key.
 """
 
@@ -8,11 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
-from citizen_api import clock
-from citizen_api.complaints.jobs import run_complaint_jobs
+from citizen_api import clock, db
 from citizen_api.delivery import notify
+from citizen_api.jobs import JobContext
 from citizen_api.ratings import models as m
 from citizen_api.ratings import repository as repo
 from citizen_api.ratings.models import Rating, Rectification
@@ -24,24 +23,14 @@ from notifications import outbox
 BATCH = 500
 
 
-async def run_rating_jobs(now: datetime, settings: Settings | None = None) -> int:
+async def run_rating_jobs(ctx: JobContext) -> int:
     """One pass; returns how many ratings and rectifications it acted on."""
-    settings = settings or _running_settings()
-    now = now.astimezone(UTC)  # SQLite compares stored times as text: query in UTC, as they are stored
+    now = ctx.now.astimezone(UTC)  # SQLite compares stored times as text: query in UTC, as they are stored
     return (
-        await auto_rate(now, settings)
+        await auto_rate(now, ctx.settings)
         + await deadline_warnings(clock.to_local(now).date())
-        + await follow_ups(now, settings)
-        # complaints (投诉) belong to the same 好差评 system and need the same hourly pass
-        + await run_complaint_jobs(now)
+        + await follow_ups(now, ctx.settings)
     )
-
-
-def _running_settings() -> Settings:
-    from citizen_api.delivery import runtime
-
-    state = runtime.current_state()
-    return state.settings if state is not None else Settings()
 
 
 async def auto_rate(now: datetime, settings: Settings) -> int:
@@ -53,7 +42,7 @@ async def auto_rate(now: datetime, settings: Settings) -> int:
         if not cases:
             return made
         for case in cases:
-            async with in_transaction():
+            async with db.atomic():
                 rating = await repo.insert_rating(
                     kind=m.CASE,
                     application_id=case.id,
@@ -97,7 +86,7 @@ async def _warn(rect: Rectification, what: str, overdue: bool) -> int:
         "what": "回访" if what == "visit" else "整改",
         "overdue": overdue,
     }
-    async with in_transaction():
+    async with db.atomic():
         sent = await notify.warn_staff(
             rect.department_code, f"rating.{what}_due", payload, dedupe_key=f"rating.{what}_due:{rect.id}"
         )
@@ -117,7 +106,7 @@ async def follow_ups(now: datetime, settings: Settings) -> int:
     acted = 0
     for rect in await Rectification.filter(status=m.RECTIFIED, rectified_at__lt=ask_before).limit(BATCH):
         rating = await Rating.get(id=rect.rating_id)
-        async with in_transaction():
+        async with db.atomic():
             if rect.rectified_at < close_before:
                 if await repo.move_rectification(rect.id, (m.RECTIFIED,), status=m.CLOSED, closed_at=now):
                     await repo.add_note(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.cases.models import Application, TimelineEntry
 from citizen_api.ratings import models as m
 from citizen_api.ratings.models import Appeal, Rating, Rectification, RectificationNote
@@ -23,7 +23,7 @@ async def case_rating(application_id: int) -> Rating | None:
 async def insert_rating(**values) -> Rating | None:
     """The new rating, or None when the case or visit already has one (the unique key says so)."""
     try:
-        async with in_transaction():  # a savepoint: the caller's transaction survives the conflict
+        async with db.atomic():  # a savepoint: the caller's transaction survives the conflict
             return await Rating.create(**values)
     except IntegrityError:
         return None

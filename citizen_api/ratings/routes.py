@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
 from citizen_api.errors import ApiError
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.ratings import appeals, rectification, service, staff
@@ -35,7 +33,7 @@ async def rate_case(ctx: Ctx) -> RatingView:
         await service.refuse_staff(
             ctx.user, "rating.create_refused", "application", ctx.path["id"], ctx.request_id
         )
-    async with in_transaction():
+    async with ctx.atomic():
         return await service.rate_case(ctx.user, ctx.path["id"], ctx.body, ctx.settings)
 
 
@@ -60,7 +58,7 @@ async def rate_visit(ctx: Ctx) -> RatingView:
         await service.refuse_staff(
             ctx.user, "rating.create_refused", "appointment", ctx.path["id"], ctx.request_id
         )
-    async with in_transaction():
+    async with ctx.atomic():
         return await service.rate_visit(ctx.user, ctx.path["id"], ctx.body, ctx.settings)
 
 
@@ -120,7 +118,7 @@ async def list_appeals(ctx: Ctx) -> Page[AppealView]:
 async def decide_appeal(ctx: Ctx) -> AppealView:
     """审核申诉：成立则该评价不计入统计（不删除）；提出申诉的人不能审核本人的申诉"""
     await appeals.check_decider(ctx.user, ctx.path["id"], ctx.request_id)  # a refusal stays audited
-    async with in_transaction():
+    async with ctx.atomic():
         return await appeals.decide(
             ctx.user, ctx.path["id"], ctx.body.uphold, ctx.body.reason, ctx.request_id
         )
@@ -152,7 +150,7 @@ ENDPOINTS = [
         body=RatingIn,
         response=RatingView,
         status=201,
-        transaction=False,
+        atomic="manual",
         tags=_T,
         errors=_RATE_ERRORS,
     ),
@@ -163,7 +161,7 @@ ENDPOINTS = [
         auth="user",
         body=RatingIn,
         response=RatingView,
-        transaction=False,
+        atomic="manual",
         tags=_T,
         errors=[(403, "FORBIDDEN"), (404, "NOT_FOUND"), (404, "NOT_RATED"), (409, "RATING_FINAL")],
     ),
@@ -184,7 +182,7 @@ ENDPOINTS = [
         body=RatingIn,
         response=RatingView,
         status=201,
-        transaction=False,
+        atomic="manual",
         tags=_T,
         errors=_RATE_ERRORS,
     ),
@@ -280,7 +278,7 @@ ENDPOINTS = [
         auth=_OVERSIGHT,
         body=AppealDecisionIn,
         response=AppealView,
-        transaction=False,
+        atomic="manual",
         tags=_S,
         errors=[
             (403, "FORBIDDEN"),

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.audit import service as audit
 from citizen_api.cases.models import Application
 from citizen_api.errors import ApiError
@@ -29,7 +27,7 @@ async def refuse_staff(
     principal: Principal, action: str, object_type: str, object_id: int, request_id: str
 ) -> None:
     """Staff may neither create nor change a rating: the attempt is audited (committed), then 403."""
-    async with in_transaction():
+    async with db.atomic():
         await audit.record(
             principal, action, object_type, object_id, {"refused": True}, request_id=request_id
         )

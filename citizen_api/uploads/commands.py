@@ -17,7 +17,9 @@ def uploads() -> None:
 @app.command("clean-orphans")
 def clean_orphans() -> None:
     """Delete uploads (file and row) not attached to a case after ONETRIP_UPLOAD_ORPHAN_HOURS."""
-    from citizen_api.uploads.service import clean_orphans as clean
+    from citizen_api import clock
+    from citizen_api.uploads.service import remove_orphans
+    from citizen_api.uploads.storage import storage_for
 
-    removed = run_with_db(lambda settings: clean(settings=settings))
+    removed = run_with_db(lambda settings: remove_orphans(clock.now(), storage_for(settings), settings))
     typer.echo(f"removed {removed} orphan uploads")

@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from citizen_api.state import AppState
-from citizen_api.uploads.storage import set_active, storage_for
+from citizen_api.uploads.storage import storage_for
 
 
 @asynccontextmanager
 async def lifespan(state: AppState) -> AsyncIterator[None]:
     state.storage = storage_for(state.settings)
-    set_active(state.storage, state.settings)
     try:
         yield
     finally:
-        set_active(None)
+        state.storage = None

@@ -45,7 +45,7 @@ ENDPOINTS = [
         auth=UPLOADERS,
         status=201,
         response=UploadOut,
-        transaction=False,  # the body streams to storage first; the row is written after
+        atomic="manual",  # the body streams to storage first; the row is written after
         raw_request_doc=UPLOAD_REQUEST_DOC,
         description="市民尚未用于办件的文件合计不得超过配额：超出为 413 UPLOAD_QUOTA_EXCEEDED，"
         "details 给出 quota_bytes 与 used_bytes（按声明长度在读取前拒绝，或在接收中途拒绝，不留残余文件）；"

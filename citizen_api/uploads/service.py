@@ -20,16 +20,16 @@ import structlog
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from citizen_api import clock
+from citizen_api import db
 from citizen_api.errors import ApiError
+from citizen_api.jobs import JobContext
 from citizen_api.security.principal import Principal
 from citizen_api.uploads import quota as quotas
 from citizen_api.uploads import repository as repo
 from citizen_api.uploads.models import Upload
 from citizen_api.uploads.receive import receive_file
-from citizen_api.uploads.storage import Storage, active
+from citizen_api.uploads.storage import Storage
 
 log = structlog.get_logger("onetrip.uploads")
 
@@ -48,7 +48,7 @@ async def receive(request: Request, principal: Principal, storage: Storage, sett
         quota,
     )
     try:
-        async with in_transaction():
+        async with db.atomic():
             if quota is not None:
                 await quotas.confirm(quota, stored.size)  # parallel uploads cannot pass it together
             return await repo.create(
@@ -150,23 +150,26 @@ async def mark_attached(ids: Iterable[int]) -> int:
     return await repo.mark_attached(set(ids))
 
 
-async def staff_open(upload_id: int, storage: Storage | None = None) -> StreamingResponse:
+async def staff_open(upload_id: int, storage: Storage) -> StreamingResponse:
     """Stream an upload to staff. The caller has checked the case is in the staff member's scope."""
     upload = await repo.get(upload_id)
     if upload is None:
         raise _not_found()
-    return await content_response(storage or active()[0], upload)
+    return await content_response(storage, upload)
 
 
 # -- orphans --
 
 
-async def clean_orphans(now: datetime | None = None, *, storage: Storage | None = None, settings=None) -> int:
+async def clean_orphans(ctx: JobContext) -> int:
+    """Periodic job: :func:`remove_orphans` with the process's storage."""
+    return await remove_orphans(ctx.now, ctx.state.storage, ctx.settings)
+
+
+async def remove_orphans(now: datetime, storage: Storage, settings) -> int:
     """Delete uploads never attached to a case within ``upload_orphan_hours``; returns how many."""
-    default_storage, settings = active(settings)
-    storage = storage or default_storage
     max_age = timedelta(hours=settings.upload_orphan_hours)
-    cutoff = (now or clock.now()) - max_age
+    cutoff = now - max_age
     removed = 0
     while True:
         batch = await repo.orphans_before(cutoff, ORPHAN_BATCH)

@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 import anyio.to_thread
 
@@ -174,26 +174,5 @@ class LocalWriter:
         await anyio.to_thread.run_sync(_drop)
 
 
-# The storage the running app opened (set by lifecycle.py), for jobs and commands without a request.
-_active: dict[str, Any] = {}
-
-
 def storage_for(settings) -> Storage:
     return LocalStorage(Path(settings.storage_dir))
-
-
-def set_active(storage: Storage | None, settings=None) -> None:
-    _active["storage"] = storage
-    _active["settings"] = settings
-
-
-def active(settings=None) -> tuple[Storage, Any]:
-    """The app's storage and settings, or ones built from ``settings`` (or the environment)."""
-    if settings is not None:
-        return storage_for(settings), settings
-    if _active.get("storage") is not None:
-        return _active["storage"], _active["settings"]
-    from citizen_api.settings import Settings
-
-    settings = Settings()
-    return storage_for(settings), settings

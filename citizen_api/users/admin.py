@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.audit.service import record
 from citizen_api.auth import throttle
 from citizen_api.auth.lifecycle import verifier_of
@@ -44,7 +42,7 @@ async def reset_password(
     if problem:
         raise validation_error({"body.password": problem})
     new_hash = await hash_password_async(password, verifier_of(state))
-    async with in_transaction():
+    async with db.atomic():
         await repo.set_password_hash(user.id, new_hash)
         await repo.revoke_sessions(user.id, clock.now())
         await record(admin, "password.reset", "user", user.id, {}, request_id=request_id)
@@ -56,7 +54,7 @@ async def unlock(state, admin: Principal, user_id: int, request_id: str) -> Staf
     """Lift a login lock (and forget the failures) without changing the password."""
     user = await _staff(user_id)
     was_locked = await throttle.locked_until(state, user.username)
-    async with in_transaction():
+    async with db.atomic():
         await record(
             admin,
             "login.unlock",

@@ -54,7 +54,7 @@ ENDPOINTS = [
         body=PasswordReset,
         response=StaffSummary,
         tags=["staff"],
-        transaction=False,
+        atomic="manual",
         errors=[(404, "NOT_FOUND")],
     ),
     endpoint(
@@ -64,7 +64,7 @@ ENDPOINTS = [
         auth={ADMIN},
         response=StaffSummary,
         tags=["staff"],
-        transaction=False,
+        atomic="manual",
         errors=[(404, "NOT_FOUND")],
     ),
 ]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from tortoise.transactions import in_transaction
 
+from citizen_api import db
 from citizen_api.cli.runner import run_with_db
 from citizen_api.workdays.schedule import ScheduleError, load
 
-NAME = "holidays"
 app = typer.Typer(help="节假日安排 holiday schedules", no_args_is_help=True)
 
 
@@ -44,7 +43,7 @@ def import_(
         return
 
     async def work(settings):
-        async with in_transaction():
+        async with db.atomic():
             return await import_schedule(schedule)
 
     result = run_with_db(work)
