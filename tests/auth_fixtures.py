@@ -23,6 +23,7 @@ import uvicorn
 from citizen_api.app import create_app
 from citizen_api.settings import Settings
 from tests.conftest import create_staff, make_settings
+from tests.ports import listens_on
 
 NO_WECHAT = "http://127.0.0.1:9"  # never called here
 PASSWORD = "correct-horse-9"
@@ -125,7 +126,7 @@ def onetrip_serve(database_url: str, var_dir: Path, **env_extra: str) -> Iterato
             )
         base = f"http://127.0.0.1:{port}"
         try:
-            if _wait_healthy(proc, base):
+            if _wait_healthy(proc, base, port):
                 yield base
                 return
         finally:
@@ -140,15 +141,16 @@ def onetrip_serve(database_url: str, var_dir: Path, **env_extra: str) -> Iterato
     raise RuntimeError("onetrip serve found no free port")
 
 
-def _wait_healthy(proc: subprocess.Popen, base: str) -> bool:
-    """True once our process answers /healthz; False if it exited (e.g. the port was taken)."""
+def _wait_healthy(proc: subprocess.Popen, base: str, port: int) -> bool:
+    """True once our process holds the port and answers /healthz; False if it exited (e.g. the port
+    was taken: another server answering there is told apart by who holds the socket, not by time)."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return False
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                time.sleep(0.3)  # a process that lost the port race exits right away
-                return proc.poll() is None
+        if listens_on(proc.pid, port):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    return True
         time.sleep(0.2)
     raise RuntimeError("onetrip serve did not start within 90 s")

@@ -161,18 +161,18 @@ def sqlite_url(tmp_path, sqlite_template) -> str:
 
 
 async def test_slow_answer_is_success_then_a_customer_service_message(tmp_path, sqlite_url, wechat_sim):
-    """About timing, not the database: SQLite only."""
+    """About the reply budget, not the database: SQLite only (how long it takes: bench/waits.py)."""
     # WeChat's user/info answers in 1 s, the reply budget is 0.3 s
     wechat_sim.fail("/cgi-bin/user/info", delay=1.0)
     openid = wechat_sim.follow("frank")
     async with bot_client(tmp_path, sqlite_url, wechat_sim.base_url, bot_reply_budget_seconds=0.3) as client:
         wechat = WeChatPush(client)
         event = event_xml(openid, "subscribe")
-        started = asyncio.get_running_loop().time()
         first = await wechat.post(event)
-        assert first.text == "success" and asyncio.get_running_loop().time() - started < 0.9
-        retry = await wechat.post(event)  # a retry gets the same "success" at once
-        assert retry.text == "success" and asyncio.get_running_loop().time() - started < 0.9
+        assert first.text == "success"  # waiting for WeChat's answer would have answered the welcome
+        retry = await wechat.post(event)  # WeChat's retry: "success" too, and nothing asked twice
+        assert retry.text == "success"
+        assert wechat_sim.state.calls.count("/cgi-bin/user/info") == 1
         for _ in range(100):  # the welcome follows as a customer-service message
             sent = [m for m in wechat_sim.state.messages if m["kind"] == "custom" and m["touser"] == openid]
             if sent:
