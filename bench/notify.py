@@ -4,7 +4,8 @@ private Redis) sending them to the WeChat simulator (its own process).
 Phases (each 10,000 rows, each row with its own case number, so the simulator's record tells
 which row every message belongs to):
 1. worker: messages/s from the first write to the last row marked ``sent``;
-2. the same with the worker killed with SIGKILL twice mid-run and restarted each time;
+2. the same with the worker killed with SIGKILL twice mid-run and restarted each time (and how
+   long the rows in flight at each kill took to be sent by the next worker: their lease);
 3. the in-process dispatcher (no Redis) in this process, for comparison;
 4. phase 2 again with the citizens reached by official-account template messages instead
    (followers, no subscribe grant): WeChat drops a repeat by its ``client_msg_id``.
@@ -190,6 +191,30 @@ async def wait_sent(conn, prefix: str, target: int, started: float) -> float:
         await asyncio.sleep(0.05)
 
 
+async def in_flight_ids(conn, prefix: str) -> list[int]:
+    rows = await conn.fetch(
+        "SELECT id FROM notifications WHERE payload->>'number' LIKE $1 AND status = 'sending'", prefix + "%"
+    )
+    return [r["id"] for r in rows]
+
+
+async def wait_settled(env: dict[str, str], ids: list[int], since: float) -> str:
+    """How long after ``since`` (a SIGKILL) the rows in flight then were taken over and settled."""
+    conn = await asyncpg.connect(env["ONETRIP_DATABASE_URL"].replace("postgres://", "postgresql://"))
+    try:
+        unsettled = "SELECT count(*) FROM notifications WHERE id = ANY($1) AND status = 'sending'"
+        while await conn.fetchval(unsettled, ids):
+            if time.perf_counter() - since > PHASE_TIMEOUT:
+                return f"  timed out waiting for the {len(ids)} rows in flight at a kill"
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    return (
+        f"  the {len(ids)} rows in flight at a kill settled {time.perf_counter() - since:.1f}s after it "
+        f"(their lease is {LEASE_SECONDS}s; arq's default in-progress mark would hold them 5 minutes)"
+    )
+
+
 async def verify(conn, sim: str, prefix: str) -> tuple[int, int, dict]:
     """(lost, duplicates, row statuses): lost = not sent or never received; dup = received twice."""
     async with aiohttp.ClientSession() as http, http.get(f"{sim}/_sim/messages") as resp:
@@ -248,6 +273,7 @@ async def worker_phase(
     try:
         await worker.start()
         started = time.perf_counter()
+        recoveries: list[asyncio.Task[str]] = []
 
         async def kick() -> None:  # what the API's QueueDispatcher does after a commit
             await enqueue_due(arq, queue)
@@ -261,10 +287,15 @@ async def worker_phase(
                 f"  SIGKILL at {time.perf_counter() - started:.1f}s: sent {c.get('sent', 0)}, "
                 f"sending (in flight) {c.get('sending', 0)}; restarting"
             )
+            in_flight = await in_flight_ids(conn, prefix)
+            # watched on its own connection, so that the next kill comes when it would anyway
+            recoveries.append(asyncio.create_task(wait_settled(env, in_flight, time.perf_counter())))
             await worker.start()
         await writing
         written = time.perf_counter() - started
         elapsed = await wait_sent(conn, prefix, CHANGES, started)
+        for line in await asyncio.gather(*recoveries):
+            print(line)
     finally:
         worker.close()
         await arq.aclose()

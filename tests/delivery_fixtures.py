@@ -165,7 +165,7 @@ async def live(tmp_path, database_url, wechat_sim, k100_sim) -> AsyncIterator[Li
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(500):
+    for _ in range(6000):  # a cold start under CI load may take a while (as the other live servers)
         if server.started or task.done():
             break
         await asyncio.sleep(0.01)

@@ -96,8 +96,12 @@ def test_serve_on_an_empty_postgres_database_says_run_migrate(tmp_path, empty_pg
 
 
 def test_serve_on_an_unreachable_database_says_so_in_one_line(tmp_path):
-    url = f"postgres://postgres@127.0.0.1:{_free_port()}/onetrip"  # nothing listens there
-    result = _run([ONETRIP, "serve", "--port", str(_free_port())], _env(tmp_path, url))
+    # a port held bound but never listening: connections are refused, and no other test's server
+    # can take it meanwhile (a port found free and closed again could be)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        url = f"postgres://postgres@127.0.0.1:{held.getsockname()[1]}/onetrip"
+        result = _run([ONETRIP, "serve", "--port", str(_free_port())], _env(tmp_path, url))
     lines = _lines(result)
     assert result.returncode != 0 and len(lines) == 1, lines
     assert "cannot open database" in lines[0] and "not migrated" not in lines[0], lines

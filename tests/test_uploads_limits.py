@@ -13,6 +13,7 @@ import anyio
 import pytest
 
 from citizen_api import clock
+from citizen_api.errors import ApiError
 from citizen_api.uploads import service
 from citizen_api.uploads.models import Upload
 from citizen_api.uploads.storage import storage_for
@@ -134,6 +135,6 @@ async def test_helpers_for_cases(client, api, alice, settings):
     response = await service.staff_open(bobs["id"], storage_for(settings))
     chunks = [chunk async for chunk in response.body_iterator]
     assert hashlib.sha256(b"".join(chunks)).hexdigest() == bobs["sha256"]
-    with pytest.raises(Exception) as missing:
+    with pytest.raises(ApiError) as missing:
         await service.staff_open(424242, storage_for(settings))
-    assert getattr(missing.value, "status", None) == 404
+    assert (missing.value.status, missing.value.code) == (404, "NOT_FOUND")
