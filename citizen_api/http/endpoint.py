@@ -17,6 +17,7 @@ import json
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -26,7 +27,7 @@ from starlette.routing import Route
 
 from citizen_api import db
 from citizen_api.errors import ApiError
-from citizen_api.http.jsonio import JsonResponse
+from citizen_api.http.jsonio import JsonResponse, ResponseRenderer
 from citizen_api.http.validation import field_errors, validation_error
 from citizen_api.security.principal import ALL_ROLES, CITIZEN, STAFF_ROLES, Principal
 from citizen_api.state import AppState
@@ -126,18 +127,30 @@ class Endpoint:
         with db.bound_state(state):  # units the handler's services open belong to this app
             if self.atomic == "auto" and self.method != "GET":
                 async with db.atomic(state):
-                    result = await self.handler(ctx)
+                    # rendered inside the unit: an answer that breaks its schema rolls the writes back
+                    response = self._respond(await self.handler(ctx))
             else:
-                result = await self.handler(ctx)
+                response = self._respond(await self.handler(ctx))
             for callback in ctx._after_commit:
                 outcome = callback()
                 if outcome is not None:
                     await outcome
+        return response
+
+    @cached_property
+    def _renderer(self) -> ResponseRenderer | None:
+        # built on first use (every schema module is imported by then), then kept for the process
+        return ResponseRenderer(self.response) if self.response is not None else None
+
+    def _respond(self, result: Any) -> Response:
         if isinstance(result, Response):
             return result
         if result is None and self.status == 204:
             return Response(status_code=204)
-        return JsonResponse(result, status_code=self.status)
+        renderer = self._renderer
+        if renderer is None:
+            return JsonResponse(result, status_code=self.status)
+        return Response(renderer.render(result), status_code=self.status, media_type="application/json")
 
 
 def endpoint(

@@ -23,22 +23,38 @@ _CONVERTOR_SCHEMA = {
 _STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content"}
 
 
+class ComponentNameClash(ValueError):
+    """Two different schemas would be published under one component name (one would silently win)."""
+
+
 class _Collector:
     """Collects component schemas across every endpoint, with stable $ref names."""
 
     def __init__(self) -> None:
         self.components: dict[str, Any] = {}
+        self._origins: dict[str, str] = {}
 
-    def schema(self, annotation: Any, mode: str) -> dict[str, Any]:
+    def add(self, name: str, definition: dict[str, Any], origin: str) -> None:
+        known = self.components.get(name)
+        if known is None:
+            self.components[name] = definition
+            self._origins[name] = origin
+        elif known != definition:
+            raise ComponentNameClash(
+                f"OpenAPI component {name!r}: {origin} and {self._origins[name]} are different schemas "
+                "with one name; rename one of the models"
+            )
+
+    def schema(self, annotation: Any, mode: str, origin: str = "") -> dict[str, Any]:
         adapter = TypeAdapter(annotation)
         schema = adapter.json_schema(ref_template=REF, mode=mode, schema_generator=GenerateJsonSchema)
         for name, definition in schema.pop("$defs", {}).items():
-            self.components.setdefault(name, definition)
+            self.add(name, definition, origin)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             name = annotation.__name__
             # generic models get names like Page[ItemSummary]: keep them valid as component keys
             name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-            self.components.setdefault(name, schema)
+            self.add(name, schema, origin)
             return {"$ref": REF.format(model=name)}
         return schema
 
@@ -48,29 +64,33 @@ class _Collector:
         if name not in self.components:
             model = ERROR_DETAILS.get(code)
             details = (
-                self.schema(model, "serialization")
+                self.schema(model, "serialization", f"the details of {code}")
                 if model is not None
                 else {"type": "object", "description": "此错误码不带附加信息"}
             )
             message: dict[str, Any] = {"type": "string", "description": "给市民看的中文说明"}
             if code in MESSAGES:
                 message["examples"] = [MESSAGES[code]]
-            self.components[name] = {
-                "type": "object",
-                "title": name,
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message", "details"],
-                        "properties": {
-                            "code": {"type": "string", "const": code},
-                            "message": message,
-                            "details": details,
-                        },
-                    }
+            self.add(
+                name,
+                {
+                    "type": "object",
+                    "title": name,
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message", "details"],
+                            "properties": {
+                                "code": {"type": "string", "const": code},
+                                "message": message,
+                                "details": details,
+                            },
+                        }
+                    },
                 },
-            }
+                f"the error code {code}",
+            )
         return {"$ref": REF.format(model=name)}
 
 
@@ -103,6 +123,7 @@ def build_openapi(endpoints: list[tuple[str, Endpoint]], extra_paths: dict[str, 
 
 
 def _operation(prefix: str, ep: Endpoint, collector: _Collector) -> dict[str, Any]:
+    where = f"{ep.method} {prefix}{ep.path}"
     op: dict[str, Any] = {
         "operationId": f"{ep.method.lower()}_{ep.handler.__module__.split('.')[-2]}_{ep.handler.__name__}",
         "summary": ep.summary or ep.handler.__name__,
@@ -126,7 +147,9 @@ def _operation(prefix: str, ep: Endpoint, collector: _Collector) -> dict[str, An
     if ep.body is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": collector.schema(ep.body, "validation")}},
+            "content": {
+                "application/json": {"schema": collector.schema(ep.body, "validation", f"{where} body")}
+            },
         }
     elif ep.raw_request_doc is not None:
         op["requestBody"] = ep.raw_request_doc
@@ -137,7 +160,11 @@ def _operation(prefix: str, ep: Endpoint, collector: _Collector) -> dict[str, An
     elif ep.response is not None:
         op["responses"][str(ep.status)] = {
             "description": _STATUS_TEXT.get(ep.status, "OK"),
-            "content": {"application/json": {"schema": collector.schema(ep.response, "serialization")}},
+            "content": {
+                "application/json": {
+                    "schema": collector.schema(ep.response, "serialization", f"{where} response")
+                }
+            },
         }
     else:
         op["responses"][str(ep.status)] = {"description": _STATUS_TEXT.get(ep.status, "OK")}
@@ -174,7 +201,7 @@ def _error_statuses(ep: Endpoint) -> dict[int, list[str]]:
 def _query_parameters(model: type[BaseModel], collector: _Collector) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template=REF, mode="validation")
     for def_name, definition in schema.pop("$defs", {}).items():
-        collector.components.setdefault(def_name, definition)
+        collector.add(def_name, definition, f"the query of {model.__name__}")
     required = set(schema.get("required", []))
     params = []
     for name, prop in schema.get("properties", {}).items():

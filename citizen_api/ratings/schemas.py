@@ -103,7 +103,7 @@ class StaffRatingQuery(PageQuery):
     department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
 
 
-class StepIn(BaseModel):
+class RectificationStepIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     note: str = Field(min_length=1, max_length=1000, description="回访或整改情况说明")

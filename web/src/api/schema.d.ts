@@ -5090,6 +5090,14 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** RectificationStepIn */
+        RectificationStepIn: {
+            /**
+             * Note
+             * @description 回访或整改情况说明
+             */
+            note: string;
+        };
         /** RectificationView */
         RectificationView: {
             /** Closed At */
@@ -12748,7 +12756,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepIn"];
+                "application/json": components["schemas"]["RectificationStepIn"];
             };
         };
         responses: {
@@ -12837,7 +12845,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepIn"];
+                "application/json": components["schemas"]["RectificationStepIn"];
             };
         };
         responses: {
