@@ -59,10 +59,12 @@ from citizen_api.appointments import seed as appointments_seed
 from citizen_api.appointments.reminders import run_reminders
 from citizen_api.auth import lifecycle as auth_lifecycle
 from citizen_api.cases import hooks as case_hooks
+from citizen_api.cases import service as cases_service
 from citizen_api.cases.reminders import run_supplement_reminders
 from citizen_api.cases.supervision import run_warnings
 from citizen_api.catalog import commands as catalog_commands
 from citizen_api.catalog import seed as catalog_seed
+from citizen_api.complaints import ports as complaints_ports
 from citizen_api.complaints.jobs import run_complaint_jobs
 from citizen_api.delivery import lifecycle as delivery_lifecycle
 from citizen_api.delivery.case_hooks import record_post
@@ -70,6 +72,7 @@ from citizen_api.delivery.jobs import run_delivery_checks
 from citizen_api.http import API_PREFIX
 from citizen_api.http.endpoint import Endpoint
 from citizen_api.jobs import PeriodicJob
+from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.search import lifecycle as search_lifecycle
 from citizen_api.state import AppState
@@ -211,6 +214,9 @@ MOUNTED_ENDPOINTS: list[tuple[str, Endpoint]] = [
 
 # Cross-domain hooks, wired here rather than by importing a module for its side effect.
 case_hooks.on_deliver(record_post)  # staff /deliver {channel: post} records the shipment (delivery)
+# ratings and complaints sit below cases: they read what they need of a case through these ports
+ratings_ports.bind(cases_service.rating_port())
+complaints_ports.bind(cases_service.complaint_port())
 
 _names = [job.name for job in PERIODIC_JOBS]
 if len(set(_names)) != len(_names):

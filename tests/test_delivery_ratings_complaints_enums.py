@@ -3,10 +3,11 @@ enums taken from the domains' state lists, so a client can rely on them and they
 
 from __future__ import annotations
 
-from citizen_api.complaints import models as complaints
+from citizen_api.complaints import transitions as complaints
 from citizen_api.delivery import models as delivery
 from citizen_api.delivery.states import STATE_TEXT
 from citizen_api.ratings import models as ratings
+from citizen_api.ratings import transitions as rating_tables
 from citizen_api.ratings.vocabulary import RECTIFICATION_VERDICTS
 
 
@@ -69,9 +70,9 @@ async def test_complaint_appeal_and_rectification_statuses_are_enums(client):
         prop(spec, answer(spec, "/staff/rating-appeals"), "items"),
         prop(spec, staff_rating, "appeals"),
     ):
-        assert enum(spec, schema, "status") == list(ratings.APPEAL_STATUSES)
+        assert enum(spec, schema, "status") == list(rating_tables.APPEAL_STATUSES)
     assert enum(spec, staff_rating, "kind") == list(ratings.KINDS)
-    assert enum(spec, prop(spec, staff_rating, "notes"), "to_status") == list(ratings.RECTIFICATION_STATUSES)
+    assert enum(spec, prop(spec, staff_rating, "notes"), "to_status") == list(rating_tables.RECTIFICATION_STATUSES)
     verdict = answer(spec, "/ratings/{id}/rectification/verdict", "post")
-    assert enum(spec, verdict, "status") == list(ratings.RECTIFICATION_STATUSES)
+    assert enum(spec, verdict, "status") == list(rating_tables.RECTIFICATION_STATUSES)
     assert enum(spec, verdict, "verdict") == list(RECTIFICATION_VERDICTS)

@@ -134,11 +134,12 @@ async def test_stats_per_department(database_url, settings, api, client):
     ga = next(d for d in body["departments"] if d["department_code"] == "GA")
     assert ga["department_name"] == "公安局"
     assert (ga["submitted"], ga["decided"], ga["on_time"]) == (3, 2, 1)
-    assert ga["on_time_rate"] == 0.5
+    # rates are percents (0–100), like every rate the service answers
+    assert ga["on_time_rate"] == 50.0
     assert ga["average_working_days"] == 5.0
-    assert ga["online_share"] == 1.0
+    assert ga["online_share"] == 100.0
     # no visit needed, and only one of three results was collected at the window
-    assert ga["zero_trip_share"] == round(2 / 3, 4)
+    assert ga["zero_trip_share"] == 66.67
     assert ga["open_by_warning"] == {"none": 0, "yellow": 0, "red": 1, "calendar_uncertain": 0}
     rs = next(d for d in body["departments"] if d["department_code"] == "RS")
     assert rs["zero_trip_share"] == 0.0 and rs["open_by_warning"]["red"] == 1

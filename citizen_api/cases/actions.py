@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citizen_api import clock
-from citizen_api.cases import deadlines, hooks, ports, supervision
-from citizen_api.cases import repository as repo
+from citizen_api.cases import deadlines, hooks, supervision
 from citizen_api.cases.models import Application
+from citizen_api.cases.repository import cases as repo
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError
 from citizen_api.http.validation import validation_error
 
@@ -67,7 +68,7 @@ async def accept(case: Application, body: Any, settings, actor: Any = None) -> E
 
 
 async def request_supplement(case: Application, body: Any, settings, actor: Any = None) -> Effect:
-    table = {m.id: m for m in await ports.version_materials(case.item_version_id)}
+    table = {m.id: m for m in await catalog.version_materials(case.item_version_id)}
     unknown = [m for m in body.missing if m not in table]
     if unknown:
         raise validation_error({f"body.missing.{m}": "不是该事项的申请材料" for m in unknown})
@@ -144,7 +145,7 @@ async def _decision(case: Application, note: str) -> dict[str, Any]:
 
 async def approve(case: Application, body: Any, settings, actor: Any = None) -> Effect:
     if case.missing:
-        owed = await repo.materials_by_id(case.missing)
+        owed = await catalog.materials_by_id(case.missing)
         raise ApiError(
             409,
             "MATERIALS_OUTSTANDING",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import materials, ports, views, workflow
-from citizen_api.cases import repository as repo
+from citizen_api.cases import materials, views, workflow
 from citizen_api.cases.models import Application
+from citizen_api.cases.offers import SUPPLEMENT_WITHOUT_TRANSITION
+from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import (
     CaseDetail,
     CaseListQuery,
@@ -15,19 +16,19 @@ from citizen_api.cases.schemas import (
     CaseReusableUpload,
     CaseSupplement,
 )
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import not_found
 from citizen_api.http import Page
+from citizen_api.http.schemas import Overlay
 from citizen_api.http.validation import validation_error
 from citizen_api.security.principal import Principal
+from citizen_api.uploads import service as uploads
 
 _NOT_FOUND = "未找到该办件"
 
 
 async def _own(principal: Principal, case_id: int, *, lock: bool = False) -> Application:
-    query = Application.filter(id=case_id, applicant_id=principal.user_id)
-    if lock:
-        query = query.select_for_update()
-    case = await query.first()
+    case = await repo.case_of_citizen(case_id, principal.user_id, lock=lock)
     if case is None:
         raise not_found(_NOT_FOUND)
     return case
@@ -64,12 +65,12 @@ async def supplement(
     case = await _own(principal, case_id, lock=True)
     if case.status == "supplement_required":
         transition = workflow.check(case, "supplement", principal)
-    elif case.missing and case.status in views.SUPPLEMENT_WITHOUT_TRANSITION:
+    elif case.missing and case.status in SUPPLEMENT_WITHOUT_TRANSITION:
         transition = None
     else:
         raise workflow.invalid_transition(case.status, "supplement")
 
-    table = await ports.version_materials(case.item_version_id)
+    table = await catalog.version_materials(case.item_version_id)
     materials.unknown_materials(body.materials, table)
     provided = {material_id for material_id, ids in body.materials.items() if ids}
     if not provided:
@@ -92,7 +93,8 @@ async def supplement(
         principal.user_id, body.materials, case.total_upload_bytes, settings.case_max_total_upload_bytes
     )
     await repo.add_materials(case.id, pairs)
-    await ports.mark_attached(upload_ids)
+    if upload_ids:
+        await uploads.mark_attached(upload_ids)
     names = "、".join(m.name for m in table if m.id in provided)
     changes = {"missing": remaining, "total_upload_bytes": case.total_upload_bytes + size}
     if not remaining:  # nothing owed any more: no due date, no reminder
@@ -108,7 +110,7 @@ async def supplement(
             request_id=request_id,
         )
     else:
-        await Application.filter(id=case.id).update(**changes)
+        await repo.update_case(case.id, **changes)
         for name, value in changes.items():
             setattr(case, name, value)
         await repo.add_timeline(
@@ -127,8 +129,8 @@ async def supplement(
 
 async def reusable(principal: Principal, item_code: str) -> CaseReusable:
     """数据跑路: for each material of the item, the citizen's accepted uploads of the same kind."""
-    item = await ports.published_item(item_code)
-    table = await ports.version_materials(item.published_version_id)
+    item = await catalog.published_item(item_code)
+    table = await catalog.version_materials(item.published_version_id)
     kinds = sorted({m.kind for m in table if m.kind})
     found = await repo.reusable_uploads(principal.user_id, kinds)
     return CaseReusable(
@@ -139,14 +141,7 @@ async def reusable(principal: Principal, item_code: str) -> CaseReusable:
                 name=m.name,
                 kind=m.kind,
                 uploads=[
-                    CaseReusableUpload(
-                        id=row.upload.id,
-                        filename=row.upload.filename,
-                        content_type=row.upload.content_type,
-                        size=row.upload.size,
-                        sha256=row.upload.sha256,
-                        case_number=row.application.number,
-                    )
+                    CaseReusableUpload.model_validate(Overlay(row.upload, case_number=row.application.number))
                     for row in found.get(m.kind, [])
                 ],
             )

@@ -40,17 +40,7 @@ async def _is_working(day: date) -> tuple[bool, bool]:
 
 async def working_days_between(start: date, end: date) -> tuple[int, bool]:
     """Working days d with start < d <= end (0 when end <= start), and whether it is uncertain."""
-    provided = getattr(workdays, "working_days_between", None)
-    if provided is not None:
-        return await provided(start, end)
-    count, uncertain = 0, False
-    day = start
-    while day < end and (day - start).days < _MAX_SPAN_DAYS:
-        day += timedelta(days=1)
-        working, unknown = await _is_working(day)
-        uncertain = uncertain or unknown
-        count += working
-    return count, uncertain
+    return await workdays.working_days_between(start, end)
 
 
 async def add_working_days(start: date, days: int) -> tuple[date, bool]:

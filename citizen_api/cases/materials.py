@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from citizen_api.cases import ports
-from citizen_api.catalog.models import Material
+from citizen_api.catalog.schemas import CatalogMaterial as Material
 from citizen_api.errors import ApiError
 from citizen_api.http.validation import validation_error
+from citizen_api.uploads import service as uploads
 
 
 def _entry(material: Material) -> dict:
@@ -70,11 +70,11 @@ async def check_uploads(
         (material_id, upload_id) for material_id, ids in requested.items() for upload_id in dict.fromkeys(ids)
     ]
     wanted = {upload_id for _, upload_id in pairs}
-    uploads = {u.id: u for u in await ports.owned_uploads(owner_id, wanted)}
-    absent = sorted(wanted - set(uploads))
+    owned = {u.id: u for u in await uploads.owned_uploads(owner_id, wanted)} if wanted else {}
+    absent = sorted(wanted - set(owned))
     if absent:
         raise ApiError(404, "NOT_FOUND", "所选文件不存在，请重新上传", {"upload_ids": absent})
-    added = sum(u.size for u in uploads.values())
+    added = sum(u.size for u in owned.values())
     if already_bytes + added > cap:
         raise ApiError(
             422,

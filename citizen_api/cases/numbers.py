@@ -11,13 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tortoise import connections
+from citizen_api.cases.repository import cases as repo
 
-_UPSERT = (
-    "INSERT INTO case_number_counters (prefix, day, value) VALUES ({p1}, {p2}, 1) "
-    "ON CONFLICT (prefix, day) DO UPDATE SET value = case_number_counters.value + 1 "
-    "RETURNING value"
-)
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 
 
@@ -28,12 +23,5 @@ def prefix_for(department_code: str) -> str:
 async def next_number(department_code: str, day: date) -> str:
     prefix = prefix_for(department_code)
     stamp = day.strftime("%Y%m%d")
-    conn = connections.get("default")
-    dialect = getattr(conn.capabilities, "dialect", "")
-    placeholders = ("$1", "$2") if dialect == "postgres" else ("?", "?")
-    # execute_query_dict fetches rows (execute_query discards them for INSERT on asyncpg)
-    rows = await conn.execute_query_dict(
-        _UPSERT.format(p1=placeholders[0], p2=placeholders[1]), [prefix, stamp]
-    )
-    sequence = rows[0]["value"]
+    sequence = await repo.next_sequence(prefix, stamp)
     return f"{prefix}{stamp}{sequence:06d}"

@@ -19,9 +19,10 @@ from datetime import UTC, timedelta
 import structlog
 
 from citizen_api import clock
-from citizen_api.cases import repository as repo
 from citizen_api.cases.models import Application
+from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.transitions import STATUS_TEXT
+from citizen_api.catalog import service as catalog
 from citizen_api.jobs import JobContext
 from notifications import outbox
 
@@ -54,7 +55,7 @@ async def run_supplement_reminders(ctx: JobContext) -> int:
 async def _remind(case: Application) -> int:
     if not await repo.mark_reminded(case):
         return 0  # another run took it, or a new due date came meanwhile
-    owed = await repo.materials_by_id(case.missing or [])
+    owed = await catalog.materials_by_id(case.missing or [])
     names = "、".join(m.name for m in sorted(owed.values(), key=lambda m: (m.position, m.id)))
     due = case.missing_due.isoformat()
     await outbox.enqueue(

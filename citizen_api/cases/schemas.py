@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.deadlines import WARNING_LEVELS
 from citizen_api.cases.transitions import CITIZEN_ACTIONS, STAFF_ACTIONS, STATUSES
-from citizen_api.delivery.schemas import DeliveryAddress
 from citizen_api.http import PageQuery
 from citizen_api.ratings.schemas import RatingView
 
@@ -65,13 +65,21 @@ class CaseSupplement(BaseModel):
         return _check_material_uploads(value)
 
 
+# answers map from rows (``from_attributes``): a case, a timeline entry, an upload, a material
+_ROW = ConfigDict(from_attributes=True)
+
+
 class CaseCreated(BaseModel):
+    model_config = _ROW
+
     id: int
     number: str
     status: StatusName
 
 
 class CaseMissing(BaseModel):
+    model_config = _ROW
+
     id: int
     name: str
     tolerable: bool = Field(description="是否容缺材料（可先受理、后补交）")
@@ -83,7 +91,9 @@ class CaseItemRef(BaseModel):
 
 
 class CaseTimelineEntry(BaseModel):
-    status: StatusName
+    model_config = _ROW
+
+    status: StatusName = Field(validation_alias="to_status")
     status_text: str
     at: datetime
     note: str
@@ -91,6 +101,8 @@ class CaseTimelineEntry(BaseModel):
 
 
 class CaseUploadRef(BaseModel):
+    model_config = _ROW
+
     id: int
     filename: str
     content_type: str
@@ -116,13 +128,19 @@ class CaseAddressView(BaseModel):
 
 
 class CaseDeliveryView(BaseModel):
+    model_config = _ROW
+
     address: CaseAddressView | None = Field(None, description="邮寄地址（脱敏）")
-    channel: str | None = Field(None, description="window 窗口领取 | post 邮寄")
-    company: str | None = None
-    waybill: str | None = None
+    channel: str | None = Field(
+        None, validation_alias="delivery_channel", description="window 窗口领取 | post 邮寄"
+    )
+    company: str | None = Field(None, validation_alias="delivery_company")
+    waybill: str | None = Field(None, validation_alias="delivery_waybill")
 
 
 class CaseBrief(BaseModel):
+    model_config = _ROW
+
     id: int
     number: str
     item: CaseItemRef
@@ -252,6 +270,8 @@ class Deliver(BaseModel):
 
 
 class CaseTransitioned(BaseModel):
+    model_config = _ROW
+
     id: int
     number: str
     status: StatusName
@@ -265,6 +285,8 @@ class ReusableQuery(BaseModel):
 
 
 class CaseReusableUpload(BaseModel):
+    model_config = _ROW
+
     id: int
     filename: str
     content_type: str

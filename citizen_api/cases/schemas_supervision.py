@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, model_validator
 
 from citizen_api.http import PageQuery
+from citizen_api.http.schemas import PeriodQuery
 
 
 class WarningQuery(PageQuery):
@@ -16,24 +17,29 @@ class WarningQuery(PageQuery):
     open_only: bool = Field(False, description="只看仍在办理中的办件")
 
 
+def _case(name: str) -> AliasPath:
+    return AliasPath("application", name)
+
+
 class WarningView(BaseModel):
+    # a warning row with its case (the case's current warning is computed)
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     level: str = Field(description="yellow 黄灯 | red 红灯 | calendar_uncertain 期限依据未知年度日历")
     department_code: str
     created_at: datetime
-    case_id: int
-    number: str
-    item_name: str
-    status: str
-    deadline: date | None
+    case_id: int = Field(validation_alias=_case("id"))
+    number: str = Field(validation_alias=_case("number"))
+    item_name: str = Field(validation_alias=_case("item_name"))
+    status: str = Field(validation_alias=_case("status"))
+    deadline: date | None = Field(validation_alias=_case("deadline"))
     warning: str = Field(description="办件当前的预警状态")
-    calendar_uncertain: bool
+    calendar_uncertain: bool = Field(validation_alias=_case("calendar_uncertain"))
 
 
-class StatsQuery(BaseModel):
+class StatsQuery(PeriodQuery):
     department: str | None = Field(None, max_length=32)
-    from_: date | None = Field(None, alias="from", description="起始日期（含），默认 30 天前")
-    to: date | None = Field(None, description="截止日期（含），默认今天")
 
     @model_validator(mode="after")
     def _range(self) -> StatsQuery:
@@ -58,10 +64,10 @@ class DepartmentStats(BaseModel):
     submitted: int = Field(description="区间内提交的办件数")
     decided: int = Field(description="区间内办结（准予或不予）的办件数")
     on_time: int = Field(description="其中按期办结的")
-    on_time_rate: float | None = Field(description="按期办结率")
+    on_time_rate: float | None = Field(description="按期办结率 %（0–100）：按期办结 / 办结")
     average_working_days: float | None = Field(description="受理到办结的平均工作日（不含暂停）")
-    online_share: float | None = Field(description="网上申请占比")
-    zero_trip_share: float | None = Field(description="零跑动占比（事项无需到现场且未到窗口领取）")
+    online_share: float | None = Field(description="网上申请占比 %（0–100）")
+    zero_trip_share: float | None = Field(description="零跑动占比 %（0–100）：事项无需到现场且未到窗口领取")
     open_by_warning: OpenByWarning
 
 

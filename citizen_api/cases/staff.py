@@ -9,9 +9,10 @@ from starlette.responses import StreamingResponse
 from citizen_api import clock
 from citizen_api.audit import service as audit
 from citizen_api.cases import actions, address, views, workflow
-from citizen_api.cases import repository as repo
 from citizen_api.cases.deadlines import warning_of
-from citizen_api.cases.models import Application, ApplicationMaterial
+from citizen_api.cases.models import Application
+from citizen_api.cases.repository import cases as repo
+from citizen_api.cases.repository import staff as staff_repo
 from citizen_api.cases.schemas import (
     CaseApplicantView,
     CaseRevealed,
@@ -23,6 +24,7 @@ from citizen_api.cases.schemas import (
 from citizen_api.cases.transitions import STATUS_TEXT, allowed_from
 from citizen_api.errors import ApiError, not_found
 from citizen_api.http import Page
+from citizen_api.http.schemas import Overlay
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
 from citizen_api.security.principal import APPROVER, WINDOW, Principal
@@ -36,10 +38,7 @@ REVEALED_FIELDS = ["name", "id_number", "phone", "delivery_address"]
 
 
 async def _scoped(principal: Principal, case_id: int, *, lock: bool = False) -> Application:
-    query = Application.filter(id=case_id)
-    if lock:
-        query = query.select_for_update()
-    case = await query.first()
+    case = await repo.find_case(case_id, lock=lock)
     # another department's case does not exist for this clerk
     if case is None or not principal.may_see_department(case.department_code):
         raise not_found("未找到该办件")
@@ -47,7 +46,7 @@ async def _scoped(principal: Principal, case_id: int, *, lock: bool = False) -> 
 
 
 async def list_cases(principal: Principal, query: StaffCaseQuery) -> Page:
-    total, items = await repo.staff_cases(principal, query, clock.today())
+    total, items = await staff_repo.staff_cases(principal, query, clock.today())
     return Page(total=total, items=[views.staff_summary(case) for case in items])
 
 
@@ -72,17 +71,18 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
         {"number": case.number, "masked": True},
         request_id=request_id,
     )
-    return StaffCaseDetail(
-        **await views.detail_fields(case, settings),
-        applicant=CaseApplicantView(
-            name=mask_name(full.name), id_number=mask_id_number(full.id_number), phone=mask_phone(full.phone)
-        ),
-        suspended_on=case.suspended_on,
-        suspended_days=case.suspended_days,
-        decision_note=case.decision_note,
-        on_time=case.on_time,
-        delivery_address=address.masked(case.delivery_address_enc, settings),
-        staff_actions=allowed_from(case.status, principal.role),
+    return StaffCaseDetail.model_validate(
+        Overlay(
+            case,
+            **await views.detail_values(case, settings),
+            applicant=CaseApplicantView(
+                name=mask_name(full.name),
+                id_number=mask_id_number(full.id_number),
+                phone=mask_phone(full.phone),
+            ),
+            delivery_address=address.masked(case.delivery_address_enc, settings),
+            staff_actions=allowed_from(case.status, principal.role),
+        )
     )
 
 
@@ -142,7 +142,7 @@ async def material_content(
 ) -> StreamingResponse:
     """One file handed in for a case in the clerk's scope; a material is personal data: audited."""
     case = await _scoped(principal, case_id)
-    if not await ApplicationMaterial.filter(application_id=case.id, upload_id=upload_id).exists():
+    if not await repo.has_upload(case.id, upload_id):
         raise not_found("未找到该材料")
     await audit.record(
         principal,
@@ -167,7 +167,7 @@ async def act(
             {"number": case.number, "from": case.status, "to": case.status, "note": effect.note},
             request_id=request_id,
         )  # fmt: skip
-        await case.refresh_from_db()
+        await repo.reload(case)  # the hooks changed its columns
     else:
         await workflow.commit(
             case, action, transition, principal, note=effect.note, changes=effect.changes,
@@ -175,11 +175,10 @@ async def act(
         )  # fmt: skip
     for step in effect.after:
         await step()
-    return CaseTransitioned(
-        id=case.id,
-        number=case.number,
-        status=case.status,
-        status_text=STATUS_TEXT.get(case.status, case.status),
-        deadline=case.deadline,
-        warning=warning_of(case, clock.today()),
+    return CaseTransitioned.model_validate(
+        Overlay(
+            case,
+            status_text=STATUS_TEXT.get(case.status, case.status),
+            warning=warning_of(case, clock.today()),
+        )
     )

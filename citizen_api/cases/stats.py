@@ -1,5 +1,8 @@
 """电子监察 statistics per department over a date range, in a handful of grouped queries.
 
+Rates are percents (0–100, two decimals), like every rate the service answers; None when there is
+nothing to divide by. Without a range: the last 30 days up to today (``PeriodQuery``).
+
 - on-time rate: cases decided in the range on or before their deadline / cases decided;
 - average working days: acceptance → decision, suspensions excluded (stored at decision);
 - online share: cases filed online (the mini-program) / cases filed in the range;
@@ -12,18 +15,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from tortoise.expressions import Q
-from tortoise.functions import Count, Sum
-
 from citizen_api import clock
-from citizen_api.cases.models import Application
-from citizen_api.cases.repository import warning_filter
+from citizen_api.cases.repository import supervision as repo
 from citizen_api.cases.schemas_supervision import DepartmentStats, OpenByWarning, Stats, StatsQuery
-from citizen_api.catalog.models import Department
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import forbidden
-from citizen_api.security.principal import Principal, scope_to_department
-
-_OPEN = ["accepted", "suspended"]
+from citizen_api.http.schemas import percent
+from citizen_api.security.principal import Principal
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -33,54 +31,21 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-async def _grouped(query, **aggregates) -> dict[str, dict]:
-    rows = (
-        await query.annotate(**aggregates).group_by("department_code").values("department_code", *aggregates)
-    )
-    return {row["department_code"]: row for row in rows}
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 async def stats(principal: Principal, query: StatsQuery) -> Stats:
     if query.department and not principal.may_see_department(query.department):
         raise forbidden("只能查看本部门的统计")
     today = clock.today()
-    end = query.to or today
-    start = query.from_ or end - timedelta(days=29)
+    start, end = query.period(today)
     lower, upper = _bounds(start, end)
-    base = scope_to_department(Application.all(), principal)
-    if query.department:
-        base = base.filter(department_code=query.department)
+    counts = await repo.stats_counts(principal, query.department, lower, upper, today)
 
-    filed = base.filter(submitted_at__gte=lower, submitted_at__lt=upper)
-    submitted = await _grouped(filed, n=Count("id"))
-    online = await _grouped(filed.filter(channel="online"), n=Count("id"))
-    zero_trip = await _grouped(
-        filed.filter(Q(item_trips=0) & (Q(delivery_channel__isnull=True) | ~Q(delivery_channel="window"))),
-        n=Count("id"),
-    )
-    decided_q = base.filter(decided_at__gte=lower, decided_at__lt=upper)
-    decided = await _grouped(
-        decided_q, n=Count("id"), days=Sum("working_days_used"), timed=Count("working_days_used")
-    )
-    on_time = await _grouped(decided_q.filter(on_time=True), n=Count("id"))
-    open_counts = {
-        level: await _grouped(
-            base.filter(status__in=_OPEN).filter(warning_filter(level, today)), n=Count("id")
-        )
-        for level in ("none", "yellow", "red")
+    names = {
+        code: name
+        for code, name in (await catalog.department_names()).items()
+        if principal.may_see_department(code) and query.department in (None, code)
     }
-    uncertain = await _grouped(base.filter(status__in=_OPEN, calendar_uncertain=True), n=Count("id"))
-
-    departments = scope_to_department(Department.all(), principal, "code")
-    if query.department:
-        departments = departments.filter(code=query.department)
-    names = {d.code: d.name for d in await departments}
-    codes = set(names) | set(submitted) | set(decided)
-    for level_counts in open_counts.values():
+    codes = set(names) | set(counts.submitted) | set(counts.decided)
+    for level_counts in counts.open_by_warning.values():
         codes |= set(level_counts)
 
     def n(table: dict, code: str, key: str = "n") -> int:
@@ -88,19 +53,19 @@ async def stats(principal: Principal, query: StatsQuery) -> Stats:
 
     raws = {
         code: {
-            "submitted": n(submitted, code),
-            "decided": n(decided, code),
-            "on_time": n(on_time, code),
-            "days": n(decided, code, "days"),
-            "timed": n(decided, code, "timed"),
-            "online": n(online, code),
-            "zero_trip": n(zero_trip, code),
+            "submitted": n(counts.submitted, code),
+            "decided": n(counts.decided, code),
+            "on_time": n(counts.on_time, code),
+            "days": n(counts.decided, code, "days"),
+            "timed": n(counts.decided, code, "timed"),
+            "online": n(counts.online, code),
+            "zero_trip": n(counts.zero_trip, code),
         }
         for code in sorted(codes)
     }
     opens = {
-        code: {level: n(open_counts[level], code) for level in open_counts}
-        | {"calendar_uncertain": n(uncertain, code)}
+        code: {level: n(table, code) for level, table in counts.open_by_warning.items()}
+        | {"calendar_uncertain": n(counts.uncertain, code)}
         for code in raws
     }
     rows = [_row(code, names.get(code), raws[code], opens[code]) for code in raws]
@@ -123,9 +88,9 @@ def _row(code: str, name: str | None, raw: dict[str, int], open_by: dict[str, in
         submitted=raw.get("submitted", 0),
         decided=raw.get("decided", 0),
         on_time=raw.get("on_time", 0),
-        on_time_rate=_share(raw.get("on_time", 0), raw.get("decided", 0)),
+        on_time_rate=percent(raw.get("on_time", 0), raw.get("decided", 0)),
         average_working_days=round(raw["days"] / raw["timed"], 2) if raw.get("timed") else None,
-        online_share=_share(raw.get("online", 0), raw.get("submitted", 0)),
-        zero_trip_share=_share(raw.get("zero_trip", 0), raw.get("submitted", 0)),
+        online_share=percent(raw.get("online", 0), raw.get("submitted", 0)),
+        zero_trip_share=percent(raw.get("zero_trip", 0), raw.get("submitted", 0)),
         open_by_warning=OpenByWarning(**open_by),
     )

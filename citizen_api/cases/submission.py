@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, deadlines, materials, ports
-from citizen_api.cases import repository as repo
-from citizen_api.cases.models import Application
+from citizen_api.cases import actions, address, deadlines, materials
 from citizen_api.cases.numbers import next_number
+from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import CaseCreated, CaseSubmit
 from citizen_api.cases.workflow import notify_citizen
-from citizen_api.catalog.models import Department, ItemVersion
+from citizen_api.catalog import service as catalog
+from citizen_api.catalog.schemas import CatalogVersion
 from citizen_api.errors import ApiError
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.principal import Principal
-from citizen_api.users.models import User
-from citizen_api.users.service import decrypt_profile
+from citizen_api.uploads import service as uploads
+from citizen_api.users import service as users
+from citizen_api.users.schemas import Applicant
 
 
-async def applicant_profile(principal: Principal, settings) -> tuple[User, dict]:
-    user = await User.get_or_none(id=principal.user_id, is_active=True)
-    if user is None:
+async def applicant_profile(principal: Principal, settings) -> Applicant:
+    applicant = await users.applicant(principal.user_id, settings)
+    if applicant is None:
         raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
-    profile = decrypt_profile(user, settings)
-    if not all(profile.values()):
+    if not all(applicant.profile.values()):
         raise ApiError(
             409,
             "PROFILE_INCOMPLETE",
             "请先完善实名信息（姓名、身份证号、手机号）再申请",
-            {"missing": [name for name, value in profile.items() if not value]},
+            {"missing": [name for name, value in applicant.profile.items() if not value]},
         )
-    return user, profile
+    return applicant
 
 
 def phone_tail_index(number: str, tail: str, settings) -> str:
@@ -38,42 +38,32 @@ def phone_tail_index(number: str, tail: str, settings) -> str:
     return cipher_for(settings).blind_index(f"progress:{number}:{tail}")
 
 
-async def _department_code(item) -> str:
-    department = getattr(item, "department", None)
-    if isinstance(department, Department):
-        return department.code
-    return (await Department.get(id=item.department_id)).code
-
-
-def _checked_delivery(body: CaseSubmit, version: ItemVersion) -> dict | None:
+def _checked_delivery(body: CaseSubmit, version: CatalogVersion) -> dict | None:
     """The same rules as ``PUT /applications/{id}/delivery``: a deliverable item, a real division."""
     if body.delivery is None:
         return None
     if not version.deliverable:
         raise ApiError(409, "DELIVERY_NOT_OFFERED", "该事项不提供免费邮寄")
-    # imported here: the delivery domain builds on cases, not the other way round
-    from citizen_api.delivery.service import checked_address
-
-    return checked_address(body.delivery, "body.delivery")
+    return address.checked(body.delivery, "body.delivery")
 
 
 async def submit(principal: Principal, body: CaseSubmit, settings, request_id: str = "") -> CaseCreated:
-    user, profile = await applicant_profile(principal, settings)
-    item = await ports.published_item(body.item_code)
-    version = await ItemVersion.get(id=item.published_version_id)
-    table = await ports.version_materials(version.id)
+    applicant = await applicant_profile(principal, settings)
+    item = await catalog.published_item(body.item_code)
+    version = await catalog.version_info(item.published_version_id)
+    table = await catalog.version_materials(version.id)
     materials.unknown_materials(body.materials, table)
     provided = {material_id for material_id, ids in body.materials.items() if ids}
     blocking, tolerated = materials.split_missing(table, provided, body.tolerate_missing)
     if blocking:
         raise materials.missing_error(blocking)
     pairs, size, upload_ids = await materials.check_uploads(
-        user.id, body.materials, 0, settings.case_max_total_upload_bytes
+        applicant.id, body.materials, 0, settings.case_max_total_upload_bytes
     )
     delivery = _checked_delivery(body, version)
 
     today = clock.today()
-    department = await _department_code(item)
+    department = item.department.code
     number = await next_number(department, today)
     due_columns = {}
     if tolerated:
@@ -81,9 +71,9 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
             today, settings.tolerated_days, settings.supplement_reminder_working_days
         )
         due_columns = actions.due_columns(due)
-    case = await Application.create(
+    case = await repo.create_case(
         number=number,
-        applicant_id=user.id,
+        applicant_id=applicant.id,
         item_id=item.id,
         item_version_id=version.id,
         department_code=department,
@@ -92,13 +82,13 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         item_code=item.code,
         item_name=version.name,
         promised_days=version.promised_days,
-        time_unit=getattr(version, "time_unit", "working_day") or "working_day",
+        time_unit=version.time_unit or "working_day",
         item_trips=version.visits,
         channel="online",
-        applicant_name_enc=user.name_enc,
-        applicant_id_number_enc=user.id_number_enc,
-        applicant_phone_enc=user.phone_enc,
-        phone_tail_index=phone_tail_index(number, profile["phone"][-4:], settings),
+        applicant_name_enc=applicant.name_enc,
+        applicant_id_number_enc=applicant.id_number_enc,
+        applicant_phone_enc=applicant.phone_enc,
+        phone_tail_index=phone_tail_index(number, applicant.profile["phone"][-4:], settings),
         tolerate_missing=bool(tolerated),
         missing=[m.id for m in tolerated],
         **due_columns,
@@ -106,7 +96,8 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         delivery_address_enc=address.store(delivery, settings),
     )
     await repo.add_materials(case.id, pairs)
-    await ports.mark_attached(upload_ids)
+    if upload_ids:
+        await uploads.mark_attached(upload_ids)
     note = ""
     if tolerated:
         note = f"容缺受理：{len(tolerated)} 项材料待补交，截止日期 {case.missing_due.isoformat()}"
@@ -122,5 +113,5 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         {"number": number, "item": item.code, "tolerated": [m.id for m in tolerated]},
         request_id=request_id,
     )
-    await ports.record_application(item.id)
+    await catalog.record_application(item.id)
     return CaseCreated(id=case.id, number=number, status=case.status)

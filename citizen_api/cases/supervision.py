@@ -12,24 +12,18 @@ from __future__ import annotations
 from datetime import date
 
 import structlog
-from tortoise.expressions import Q
 
 from citizen_api import clock
-from citizen_api.cases import repository as repo
 from citizen_api.cases.deadlines import warning_of, warning_on
-from citizen_api.cases.models import Application, SupervisionWarning
+from citizen_api.cases.models import Application
+from citizen_api.cases.repository import supervision as repo
 from citizen_api.cases.schemas_supervision import WarningQuery, WarningView
 from citizen_api.cases.transitions import STATUS_TEXT
 from citizen_api.http import Page
+from citizen_api.http.schemas import Overlay
 from citizen_api.jobs import JobContext
-from citizen_api.security.principal import (
-    APPROVER,
-    SUPERVISOR,
-    WINDOW,
-    Principal,
-    scope_to_department,
-)
-from citizen_api.users.models import User
+from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 from notifications import outbox
 
 log = structlog.get_logger("onetrip.supervision")
@@ -43,16 +37,6 @@ _LEVEL_TEXT = {
 }
 
 
-def _stale(today: date) -> Q:
-    """Running cases whose stored warning differs from the one they show today."""
-    red = Q(deadline__lt=today)
-    yellow = Q(deadline__gte=today, yellow_on__lte=today)
-    calm = Q(yellow_on__gt=today)
-    return Q(status="accepted") & (
-        (red & ~Q(warning="red")) | (yellow & ~Q(warning="yellow")) | (calm & ~Q(warning="none"))
-    )
-
-
 async def run_warnings(ctx: JobContext) -> int:
     """Store today's warnings; returns how many cases turned yellow or red in this run."""
     today = clock.to_local(ctx.now).date()
@@ -60,7 +44,7 @@ async def run_warnings(ctx: JobContext) -> int:
     staff_of: dict[str, list[int]] = {}
     while True:
         async with ctx.atomic():
-            batch = await Application.filter(_stale(today)).order_by("id").limit(BATCH)
+            batch = await repo.stale_cases(today, BATCH)
             for case in batch:
                 turned += await _store(case, today, staff_of)
         if len(batch) < BATCH:
@@ -73,15 +57,13 @@ async def run_warnings(ctx: JobContext) -> int:
 async def _store(case: Application, today: date, staff_of: dict[str, list[int]]) -> int:
     level = warning_on(today, case.deadline, case.yellow_on)
     previous = case.warning
-    updated = await Application.filter(id=case.id, status="accepted", warning=previous).update(warning=level)
+    updated = await repo.store_warning(case.id, previous, level)
     if not updated or _RANK[level] <= _RANK.get(previous, 0):
         return 0  # moved meanwhile, or calmer (a resumption moved the deadline): nothing to report
     case.warning = level
     await repo.record_warning(case, level)
     if case.department_code not in staff_of:
-        staff_of[case.department_code] = await User.filter(
-            role__in=[WINDOW, APPROVER], department_code=case.department_code, is_active=True
-        ).values_list("id", flat=True)
+        staff_of[case.department_code] = await users.department_staff_ids(case.department_code)
     payload = _payload(case, level)
     for user_id in staff_of[case.department_code]:
         await outbox.enqueue(
@@ -112,7 +94,7 @@ async def warn_uncertain(case: Application) -> bool:
     (never silently wrong). Idempotent per case, like the yellow and red cards."""
     if not await repo.record_warning(case, "calendar_uncertain"):
         return False
-    supervisors = await User.filter(role=SUPERVISOR, is_active=True).values_list("id", flat=True)
+    supervisors = await users.supervisor_ids()
     payload = _payload(case, "calendar_uncertain")
     for user_id in supervisors:
         await outbox.enqueue(
@@ -126,39 +108,12 @@ async def warn_uncertain(case: Application) -> bool:
 
 
 async def list_warnings(principal: Principal, query: WarningQuery) -> Page:
-    rows = scope_to_department(SupervisionWarning.all(), principal)
-    if query.department:
-        rows = rows.filter(department_code=query.department)
-    if query.level:
-        rows = rows.filter(level=query.level)
-    if query.open_only:
-        rows = rows.filter(
-            application__status__in=["submitted", "supplement_required", "accepted", "suspended"]
-        )
-    total = await rows.count()
-    items = (
-        await rows.select_related("application")
-        .order_by("-created_at", "-id")
-        .offset(query.offset)
-        .limit(query.size)
-    )
+    total, rows = await repo.warnings_page(principal, query)
     today = clock.today()
     return Page(
         total=total,
         items=[
-            WarningView(
-                id=row.id,
-                level=row.level,
-                department_code=row.department_code,
-                created_at=row.created_at,
-                case_id=row.application.id,
-                number=row.application.number,
-                item_name=row.application.item_name,
-                status=row.application.status,
-                deadline=row.application.deadline,
-                warning=warning_of(row.application, today),
-                calendar_uncertain=row.application.calendar_uncertain,
-            )
-            for row in items
+            WarningView.model_validate(Overlay(row, warning=warning_of(row.application, today)))
+            for row in rows
         ],
     )

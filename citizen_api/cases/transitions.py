@@ -36,8 +36,10 @@ STATUS_TEXT = {
 }
 
 OPEN = ("submitted", "supplement_required", "accepted", "suspended")
-DONE = ("approved", "rejected")  # decided: the result exists and may be rated or delivered
-FINISHED = ("delivered", "not_accepted", "withdrawn")
+RUNNING = ("accepted", "suspended")  # accepted, the working-day clock is on (or stopped while suspended)
+DONE = ("approved", "rejected")  # decided: the result exists and may be delivered
+HAS_RESULT = (*DONE, "delivered")  # decided, delivered or not: the case may be rated
+FINISHED = ("delivered", "not_accepted", "withdrawn")  # closed: nothing more happens to the case
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,11 @@ def roles_for(action: str) -> frozenset[str]:
 def target_of(action: str) -> str:
     """Where ``action`` leads (the same from every status it is allowed in)."""
     return next(t.to for (_, name), t in TRANSITIONS.items() if name == action)
+
+
+def sources_of(action: str) -> tuple[str, ...]:
+    """The statuses ``action`` may start from."""
+    return tuple(source for (source, name) in TRANSITIONS if name == action)
 
 
 def allowed_from(status: str, role: str | None = None) -> list[str]:

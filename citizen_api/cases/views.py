@@ -1,17 +1,18 @@
-"""Rendering cases for the citizen, the staff and the public progress query."""
+"""Rendering cases for the citizen and the staff: the case row maps onto the schemas
+(``from_attributes``); what is computed — the warning of today, texts, the citizen's actions, the
+timeline, the rating — is named explicitly beside it."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from citizen_api import clock
 from citizen_api.cases import address, offers
-from citizen_api.cases import repository as repo
 from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
-from citizen_api.cases.offers import SUPPLEMENT_WITHOUT_TRANSITION
+from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import (
-    CaseBrief,
     CaseDeliveryView,
     CaseDetail,
     CaseItemRef,
@@ -23,21 +24,18 @@ from citizen_api.cases.schemas import (
     StaffCaseSummary,
 )
 from citizen_api.cases.transitions import OPEN, STATUS_TEXT
+from citizen_api.catalog import service as catalog
+from citizen_api.http.schemas import Overlay
+from citizen_api.ratings import service as ratings
 
-__all__ = ["SUPPLEMENT_WITHOUT_TRANSITION", "brief", "detail", "staff_summary", "summaries"]
 
-
-def brief(case: Application) -> CaseBrief:
-    return CaseBrief(
-        id=case.id,
-        number=case.number,
-        item=CaseItemRef(code=case.item_code, name=case.item_name),
-        status=case.status,
-        status_text=STATUS_TEXT.get(case.status, case.status),
-        submitted_at=case.submitted_at,
-        deadline=case.deadline,
-        warning=warning_of(case, clock.today()),
-    )
+def _brief(case: Application, today: date) -> dict[str, Any]:
+    """The computed part of ``CaseBrief`` (its other fields are the row's)."""
+    return {
+        "item": CaseItemRef(code=case.item_code, name=case.item_name),
+        "status_text": STATUS_TEXT.get(case.status, case.status),
+        "warning": warning_of(case, today),
+    }
 
 
 def missing_overdue(case: Application, today: date) -> bool:
@@ -50,40 +48,39 @@ async def summaries(cases: list[Application], settings) -> list[CaseSummary]:
     """The citizen's list: each case with what the citizen may do now."""
     facts = await offers.facts_for(cases)
     now = clock.now()
+    today = clock.to_local(now).date()
     return [
-        CaseSummary(**brief(case).model_dump(), actions=offers.citizen_actions(case, facts, settings, now))
+        CaseSummary.model_validate(
+            Overlay(case, **_brief(case, today), actions=offers.citizen_actions(case, facts, settings, now))
+        )
         for case in cases
     ]
 
 
 def staff_summary(case: Application) -> StaffCaseSummary:
-    return StaffCaseSummary(
-        **brief(case).model_dump(),
-        department_code=case.department_code,
-        accepted_on=case.accepted_on,
-        calendar_uncertain=case.calendar_uncertain,
-        missing_count=len(case.missing or []),
-        missing_due=case.missing_due,
-        missing_overdue=missing_overdue(case, clock.today()),
+    today = clock.today()
+    return StaffCaseSummary.model_validate(
+        Overlay(
+            case,
+            **_brief(case, today),
+            missing_count=len(case.missing or []),
+            missing_overdue=missing_overdue(case, today),
+        )
     )
 
 
 async def missing_of(case: Application) -> list[CaseMissing]:
-    materials = await repo.materials_by_id(case.missing or [])
+    materials = await catalog.materials_by_id(case.missing or [])
     return [
-        CaseMissing(id=m.id, name=m.name, tolerable=m.necessity == "tolerated")
+        CaseMissing.model_validate(Overlay(m, tolerable=m.necessity == "tolerated"))
         for m in sorted(materials.values(), key=lambda m: (m.position, m.id))
     ]
 
 
 async def timeline_of(case: Application) -> list[CaseTimelineEntry]:
     return [
-        CaseTimelineEntry(
-            status=entry.to_status,
-            status_text=STATUS_TEXT.get(entry.to_status, entry.to_status),
-            at=entry.at,
-            note=entry.note,
-            kind=entry.kind,
+        CaseTimelineEntry.model_validate(
+            Overlay(entry, status_text=STATUS_TEXT.get(entry.to_status, entry.to_status))
         )
         for entry in await repo.timeline(case.id)
     ]
@@ -95,58 +92,33 @@ async def materials_of(case: Application) -> list[CaseMaterialView]:
         view = grouped.setdefault(
             row.material_id, CaseMaterialView(material_id=row.material_id, name=row.material.name, uploads=[])
         )
-        view.uploads.append(
-            CaseUploadRef(
-                id=row.upload.id,
-                filename=row.upload.filename,
-                content_type=row.upload.content_type,
-                size=row.upload.size,
-            )
-        )
+        view.uploads.append(CaseUploadRef.model_validate(row.upload))
     return list(grouped.values())
-
-
-async def rating_of(case: Application):
-    """The case's rating with its rectification, typed (the ratings domain renders it)."""
-    from citizen_api.ratings.schemas import RatingView
-    from citizen_api.ratings.service import rating_of_case
-
-    found = await rating_of_case(case.id)
-    return None if found is None else RatingView.model_validate(found)
 
 
 def delivery_of(case: Application, settings) -> CaseDeliveryView | None:
     if not case.delivery_address_enc and not case.delivery_channel:
         return None
-    return CaseDeliveryView(
-        address=address.masked(case.delivery_address_enc, settings),
-        channel=case.delivery_channel,
-        company=case.delivery_company,
-        waybill=case.delivery_waybill,
+    return CaseDeliveryView.model_validate(
+        Overlay(case, address=address.masked(case.delivery_address_enc, settings))
     )
 
 
-async def detail_fields(case: Application, settings) -> dict:
-    rating = await rating_of(case)
+async def detail_values(case: Application, settings) -> dict[str, Any]:
+    """The computed part of ``CaseDetail`` (the staff detail adds its own to it)."""
     facts = await offers.facts_for([case])
-    return dict(
-        brief(case).model_dump(),
-        department_code=case.department_code,
-        accepted_on=case.accepted_on,
-        calendar_uncertain=case.calendar_uncertain,
-        missing=await missing_of(case),
-        missing_due=case.missing_due,
-        missing_due_uncertain=case.missing_due_uncertain,
-        missing_overdue=missing_overdue(case, clock.today()),
-        timeline=await timeline_of(case),
-        materials=await materials_of(case),
-        delivery=delivery_of(case, settings),
-        rating=rating,
-        decided_at=case.decided_at,
-        finished_at=case.finished_at,
-        actions=offers.citizen_actions(case, facts, settings),
-    )
+    today = clock.today()
+    return {
+        **_brief(case, today),
+        "actions": offers.citizen_actions(case, facts, settings),
+        "missing": await missing_of(case),
+        "missing_overdue": missing_overdue(case, today),
+        "timeline": await timeline_of(case),
+        "materials": await materials_of(case),
+        "delivery": delivery_of(case, settings),
+        "rating": await ratings.rating_of_case(case.id),
+    }
 
 
 async def detail(case: Application, settings) -> CaseDetail:
-    return CaseDetail(**await detail_fields(case, settings))
+    return CaseDetail.model_validate(Overlay(case, **await detail_values(case, settings)))

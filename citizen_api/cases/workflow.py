@@ -12,16 +12,18 @@ from typing import Any
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import repository as repo
 from citizen_api.cases.models import Application
+from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.transitions import (
     STATUS_TEXT,
     TRANSITIONS,
     Transition,
     allowed_from,
     roles_for,
+    sources_of,
     target_of,
 )
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 from notifications import outbox
@@ -76,9 +78,8 @@ async def commit(
     """Move ``case`` along ``transition`` if nobody moved it first; records timeline, outbox, audit."""
     source = case.status
     values = {**(changes or {}), "status": transition.to, "updated_at": clock.now()}
-    moved = await Application.filter(id=case.id, status=source).update(**values)
-    if moved == 0:
-        current = await Application.get(id=case.id)
+    if not await repo.move_status(case.id, [source], **values):
+        current = await repo.case_by_id(case.id)
         raise invalid_transition(current.status, action)
     for name, value in values.items():
         setattr(case, name, value)
@@ -95,8 +96,22 @@ async def commit(
     return case
 
 
+async def commit_by_system(case: Application, action: str, note: str, **changes: Any) -> bool:
+    """A transition of the table no principal takes (the courier reports the result signed for): from
+    any status the table allows ``action`` in, as one conditional UPDATE, with its timeline entry.
+    False when the case was not in such a status (moved already)."""
+    source, to = case.status, target_of(action)
+    values = {**changes, "status": to, "updated_at": clock.now()}
+    if source not in sources_of(action) or not await repo.move_status(case.id, [source], **values):
+        return False
+    for name, value in values.items():
+        setattr(case, name, value)
+    await repo.add_timeline(case.id, None, source, to, note)
+    return True
+
+
 async def notify_citizen(case: Application, event: str, note: str) -> None:
-    missing = await repo.materials_by_id(case.missing or [])
+    missing = await catalog.materials_by_id(case.missing or [])
     await outbox.enqueue(
         case.applicant_id,
         event,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from citizen_api import clock
-from citizen_api.complaints import models as m
+from citizen_api.complaints import notify
+from citizen_api.complaints import repository as repo
 from citizen_api.complaints.models import Complaint
-from citizen_api.delivery import notify
 from citizen_api.jobs import JobContext
+from notifications import outbox
 
 BATCH = 500
 
@@ -18,11 +19,7 @@ async def run_complaint_jobs(ctx: JobContext) -> int:
     last_id = 0
     while True:
         # keyset pages by id: every overdue complaint is seen, however many there are
-        page = (
-            await Complaint.filter(status=m.OPEN, due_on__lt=today, id__gt=last_id)
-            .order_by("id")
-            .limit(BATCH)
-        )
+        page = await repo.overdue_page(today, last_id, BATCH)
         for complaint in page:
             async with ctx.atomic():
                 acted += bool(await _report(complaint))
@@ -33,10 +30,8 @@ async def run_complaint_jobs(ctx: JobContext) -> int:
 
 async def _report(complaint: Complaint) -> int:
     """Outbox rows written (0 when this complaint was reported before)."""
-    from notifications.models import Notification
-
     key = f"complaint.overdue:{complaint.id}"
-    if await Notification.filter(dedupe_key__startswith=f"{key}:").exists():
+    if await outbox.dedupe_prefix_written(f"{key}:"):
         return 0
     return await notify.tell_supervisors(
         "complaint.overdue",

@@ -5,9 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-OPEN = "open"
-REPLIED = "replied"
-STATUSES = (OPEN, REPLIED)
+from citizen_api.complaints.transitions import INITIAL
 
 
 class Complaint(Model):
@@ -22,7 +20,7 @@ class Complaint(Model):
     first_contact_text = fields.CharField(max_length=50, default="")
     # … and the account, when the name is a staff username
     first_contact_staff_id = fields.IntField(null=True)
-    status = fields.CharField(max_length=12, default=OPEN, db_index=True)
+    status = fields.CharField(max_length=12, default=INITIAL, db_index=True)
     # "<application id>" while a complaint about that case is open: one open complaint per case
     # (unique, so a race cannot file two); NULL once replied, and for complaints about the hall
     open_key = fields.CharField(max_length=16, null=True, unique=True)

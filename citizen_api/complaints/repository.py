@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import db
-from citizen_api.cases.models import Application
-from citizen_api.complaints import models as m
+from citizen_api.complaints import transitions as t
 from citizen_api.complaints.models import Complaint
-from citizen_api.security.principal import STAFF_ROLES
-from citizen_api.users.models import User
-
-
-async def own_application(application_id: int, user_id: int) -> Application | None:
-    return await Application.get_or_none(id=application_id, applicant_id=user_id)
-
-
-async def staff_id_by_username(username: str) -> int | None:
-    return (
-        await User.filter(username=username, role__in=list(STAFF_ROLES)).first().values_list("id", flat=True)
-    )
 
 
 async def open_about(application_id: int) -> Complaint | None:
-    return await Complaint.filter(open_key=str(application_id), status=m.OPEN).first()
+    return await Complaint.filter(open_key=str(application_id), status=t.OPEN).first()
+
+
+async def open_about_any(application_ids: list[int]) -> set[int]:
+    """The cases among ``application_ids`` with a complaint waiting for its answer."""
+    if not application_ids:
+        return set()
+    keys = [str(i) for i in application_ids]
+    rows = await Complaint.filter(open_key__in=keys, status=t.OPEN).values_list("application_id", flat=True)
+    return set(rows)
 
 
 async def create(**values: Any) -> Complaint | None:
@@ -34,37 +30,42 @@ async def create(**values: Any) -> Complaint | None:
     application_id = values.get("application_id")
     try:
         async with db.atomic():  # savepoint: a racing twin loses without breaking the request
-            return await Complaint.create(open_key=str(application_id) if application_id else None, **values)
+            return await Complaint.create(
+                status=t.INITIAL, open_key=str(application_id) if application_id else None, **values
+            )
     except IntegrityError:
         return None
 
 
-async def numbers(application_ids: list[int]) -> dict[int, str]:
-    if not application_ids:
-        return {}
-    return dict(await Application.filter(id__in=application_ids).values_list("id", "number"))
+async def page_of_user(user_id: int, offset: int, limit: int) -> tuple[int, list[Complaint]]:
+    query = Complaint.filter(user_id=user_id)
+    return await query.count(), await query.order_by("-id").offset(offset).limit(limit)
 
 
-def of_user(user_id: int):
-    return Complaint.filter(user_id=user_id)
-
-
-def for_staff(status: str | None, department: str | None):
+async def page_for_staff(
+    status: str | None, department: str | None, offset: int, limit: int
+) -> tuple[int, list[Complaint]]:
+    """By reply deadline, the most urgent first."""
     query = Complaint.all()
     if status:
         query = query.filter(status=status)
     if department:
         query = query.filter(department_code=department)
-    return query
+    return await query.count(), await query.order_by("due_on", "id").offset(offset).limit(limit)
 
 
 async def get(complaint_id: int) -> Complaint | None:
     return await Complaint.get_or_none(id=complaint_id)
 
 
-async def mark_replied(complaint_id: int, text: str, replied_by: int, now: datetime) -> bool:
-    """open → replied as one conditional UPDATE (a racing second reply finds nothing to do)."""
-    answered = await Complaint.filter(id=complaint_id, status=m.OPEN).update(
-        status=m.REPLIED, open_key=None, reply=text, replied_by=replied_by, replied_at=now
+async def move(complaint_id: int, source: str, to: str, **values: Any) -> bool:
+    """``source`` → ``to`` as one conditional UPDATE (a racing second answer finds nothing to do)."""
+    changed = await Complaint.filter(id=complaint_id, status=source).update(status=to, **values)
+    return changed == 1
+
+
+async def overdue_page(today: date, after_id: int, limit: int) -> list[Complaint]:
+    """Open complaints past their deadline, by id after ``after_id`` (keyset pages)."""
+    return (
+        await Complaint.filter(status=t.OPEN, due_on__lt=today, id__gt=after_id).order_by("id").limit(limit)
     )
-    return answered == 1

@@ -1,18 +1,12 @@
-"""投诉 API: the citizen files and reads; supervisors answer."""
+"""投诉 API: the citizen files and reads (supervisors answer: routes_staff)."""
 
 from __future__ import annotations
 
 from citizen_api.complaints import service
-from citizen_api.complaints.schemas import (
-    ComplaintIn,
-    ComplaintQuery,
-    ComplaintView,
-    ReplyIn,
-    StaffComplaintView,
-)
+from citizen_api.complaints.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
+from citizen_api.complaints.schemas import ComplaintIn, ComplaintView
 from citizen_api.http import Ctx, Page, PageQuery, endpoint
 from citizen_api.ratelimit import limiter
-from citizen_api.security.principal import ADMIN, SUPERVISOR
 
 
 async def file_complaint(ctx: Ctx) -> ComplaintView:
@@ -32,20 +26,6 @@ async def my_complaints(ctx: Ctx) -> Page[ComplaintView]:
     total, items = await service.mine(ctx.user, ctx.query.offset, ctx.query.size)
     return Page[ComplaintView](total=total, items=items)
 
-
-async def staff_complaints(ctx: Ctx) -> Page[StaffComplaintView]:
-    """投诉列表（按答复期限排序）"""
-    q = ctx.query
-    total, items = await service.for_staff(q.status, q.department, q.offset, q.size)
-    return Page[StaffComplaintView](total=total, items=items)
-
-
-async def reply(ctx: Ctx) -> StaffComplaintView:
-    """答复投诉（答复内容推送给群众）"""
-    return await service.reply(ctx.user, ctx.path["id"], ctx.body.reply)
-
-
-_OVERSIGHT = {SUPERVISOR, ADMIN}
 
 ENDPOINTS = [
     endpoint(
@@ -68,23 +48,5 @@ ENDPOINTS = [
         response=Page[ComplaintView],
         tags=["complaints"],
     ),
-    endpoint(
-        "GET",
-        "/staff/complaints",
-        staff_complaints,
-        auth=_OVERSIGHT,
-        query=ComplaintQuery,
-        response=Page[StaffComplaintView],
-        tags=["staff-complaints"],
-    ),
-    endpoint(
-        "POST",
-        "/staff/complaints/{id:id}/reply",
-        reply,
-        auth=_OVERSIGHT,
-        body=ReplyIn,
-        response=StaffComplaintView,
-        tags=["staff-complaints"],
-        errors=[(404, "NOT_FOUND"), (409, "ALREADY_REPLIED")],
-    ),
+    *STAFF_ENDPOINTS,
 ]

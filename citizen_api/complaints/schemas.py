@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from citizen_api.complaints import models
+from citizen_api.complaints import transitions
 from citizen_api.http import PageQuery
 
-ComplaintStatus = Literal[models.STATUSES]  # an enum in the served OpenAPI, from the state list
+ComplaintStatus = Literal[transitions.STATUSES]  # an enum in the served OpenAPI, from the transition table
 
 
 class ComplaintIn(BaseModel):
@@ -32,12 +32,15 @@ class ReplyIn(BaseModel):
 
 
 class ComplaintView(BaseModel):
+    # a complaint row with its case's number
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     application_id: int | None
     application_number: str | None
     department_code: str | None
     content: str
-    first_contact_staff: str
+    first_contact_staff: str = Field(validation_alias="first_contact_text")
     status: ComplaintStatus
     due_on: date = Field(description="答复期限")
     reply: str

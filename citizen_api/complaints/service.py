@@ -4,37 +4,46 @@ The staff member the citizen first asked (首问负责) is recorded as the citiz
 to the account when the name is a staff username. A case has at most one open complaint at a time
 (409 COMPLAINT_OPEN with its id, until a supervisor answers it); each citizen's filings are also
 throttled per window (``complaint_rate_limit`` per ``complaint_rate_window_seconds``, see routes).
+The public API for other domains (a case offers ``complain``): :func:`open_complaint_cases`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from citizen_api import clock
-from citizen_api.complaints import models as m
+from citizen_api.complaints import notify, ports, views
 from citizen_api.complaints import repository as repo
+from citizen_api.complaints import transitions as t
 from citizen_api.complaints.models import Complaint
 from citizen_api.complaints.schemas import ComplaintIn, ComplaintView, StaffComplaintView
-from citizen_api.delivery import notify
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 from citizen_api.workdays.service import add_working_days
 from notifications import outbox
 
 
+async def open_complaint_cases(case_ids: Iterable[int]) -> set[int]:
+    """The ids among ``case_ids`` with a complaint still waiting for its answer."""
+    return await repo.open_about_any(sorted(set(case_ids)))
+
+
 async def file(principal: Principal, body: ComplaintIn, settings) -> ComplaintView:
-    application = None
+    case = None
     if body.application_id is not None:
-        application = await repo.own_application(body.application_id, principal.user_id)
-        if application is None:
+        case = await ports.cases().own_case(body.application_id, principal.user_id)
+        if case is None:
             raise ApiError(404, "NOT_FOUND", "未找到该办件")
-        if (pending := await repo.open_about(application.id)) is not None:
+        if (pending := await repo.open_about(case.id)) is not None:
             raise _already_open(pending.id)
     first = (body.first_contact_staff or "").strip()
-    staff_id = await repo.staff_id_by_username(first) if first else None
+    staff_id = await users.staff_id_by_username(first) if first else None
     due = await add_working_days(clock.today(), settings.complaint_reply_days)
     complaint = await repo.create(
         user_id=principal.user_id,
-        application_id=application.id if application else None,
-        department_code=application.department_code if application else None,
+        application_id=case.id if case else None,
+        department_code=case.department_code if case else None,
         content=body.content,
         first_contact_text=first,
         first_contact_staff_id=staff_id,
@@ -42,20 +51,21 @@ async def file(principal: Principal, body: ComplaintIn, settings) -> ComplaintVi
         calendar_uncertain=due.uncertain,
     )
     if complaint is None:  # a twin filed at the same moment won the open key
-        pending = await repo.open_about(application.id) if application else None
+        pending = await repo.open_about(case.id) if case else None
         raise _already_open(pending.id if pending else None)
+    number = case.number if case else None
     await notify.tell_supervisors(
         "complaint.filed",
         {
             "complaint_id": complaint.id,
-            "number": application.number if application else None,
+            "number": number,
             "department": complaint.department_code,
             "due_on": due.date.isoformat(),
             "content": body.content[:200],
         },
         dedupe_key=f"complaint.filed:{complaint.id}",
     )
-    return view(complaint, application.number if application else None)
+    return views.complaint_view(complaint, number)
 
 
 def _already_open(complaint_id: int | None) -> ApiError:
@@ -67,57 +77,40 @@ def _already_open(complaint_id: int | None) -> ApiError:
     )
 
 
-def view(complaint: Complaint, number: str | None) -> ComplaintView:
-    return ComplaintView(
-        id=complaint.id,
-        application_id=complaint.application_id,
-        application_number=number,
-        department_code=complaint.department_code,
-        content=complaint.content,
-        first_contact_staff=complaint.first_contact_text,
-        status=complaint.status,
-        due_on=complaint.due_on,
-        reply=complaint.reply,
-        replied_at=complaint.replied_at,
-        created_at=complaint.created_at,
-    )
-
-
-def staff_view(complaint: Complaint, number: str | None) -> StaffComplaintView:
-    return StaffComplaintView(
-        **view(complaint, number).model_dump(),
-        first_contact_staff_id=complaint.first_contact_staff_id,
-        overdue=complaint.status == m.OPEN and clock.today() > complaint.due_on,
-    )
-
-
 async def _numbers(rows: list[Complaint]) -> dict[int, str]:
-    return await repo.numbers([c.application_id for c in rows if c.application_id])
+    return await ports.cases().numbers([c.application_id for c in rows if c.application_id])
 
 
 async def mine(principal: Principal, offset: int, limit: int) -> tuple[int, list[ComplaintView]]:
-    query = repo.of_user(principal.user_id)
-    total = await query.count()
-    rows = await query.order_by("-id").offset(offset).limit(limit)
+    total, rows = await repo.page_of_user(principal.user_id, offset, limit)
     numbers = await _numbers(rows)
-    return total, [view(c, numbers.get(c.application_id or 0)) for c in rows]
+    return total, [views.complaint_view(c, numbers.get(c.application_id or 0)) for c in rows]
 
 
 async def for_staff(
     status: str | None, department: str | None, offset: int, limit: int
 ) -> tuple[int, list[StaffComplaintView]]:
-    query = repo.for_staff(status, department)
-    total = await query.count()
-    rows = await query.order_by("due_on", "id").offset(offset).limit(limit)
+    total, rows = await repo.page_for_staff(status, department, offset, limit)
     numbers = await _numbers(rows)
-    return total, [staff_view(c, numbers.get(c.application_id or 0)) for c in rows]
+    today = clock.today()
+    return total, [views.staff_view(c, numbers.get(c.application_id or 0), today) for c in rows]
 
 
 async def reply(principal: Principal, complaint_id: int, text: str) -> StaffComplaintView:
     complaint = await repo.get(complaint_id)
     if complaint is None:
         raise ApiError(404, "NOT_FOUND", "未找到该投诉")
-    if not await repo.mark_replied(complaint.id, text, principal.user_id, clock.now()):
+    to = t.target(complaint.status, "reply", principal.role)
+    moved = to is not None and await repo.move(
+        complaint.id,
+        complaint.status,
+        to,
+        open_key=None,
+        reply=text,
+        replied_by=principal.user_id,
+        replied_at=clock.now(),
+    )
+    if not moved:
         raise ApiError(409, "ALREADY_REPLIED", "该投诉已答复")
     complaint = await repo.get(complaint.id)
     number = (await _numbers([complaint])).get(complaint.application_id or 0)
@@ -127,4 +120,4 @@ async def reply(principal: Principal, complaint_id: int, text: str) -> StaffComp
         {"complaint_id": complaint.id, "number": number, "reply": text[:200]},
         dedupe_key=f"complaint.replied:{complaint.id}",
     )
-    return staff_view(complaint, number)
+    return views.staff_view(complaint, number, clock.today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,3 +39,46 @@ class ErrorBody(BaseModel):
 
 class Message(BaseModel):
     ok: bool = True
+
+
+class Overlay:
+    """A row seen with computed attributes laid over it, for ``Schema.model_validate`` (from_attributes):
+    the schema maps the row's own fields, the caller names each computed value explicitly."""
+
+    __slots__ = ("_row", "_values")
+
+    def __init__(self, row: object, **values: Any) -> None:
+        self._row = row
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:  # called for every name but the two slots
+        if name in self._values:
+            return self._values[name]
+        return getattr(self._row, name)
+
+
+# -- statistics: one period rule and one unit for every stats endpoint
+
+DEFAULT_PERIOD_DAYS = 30
+
+
+class PeriodQuery(BaseModel):
+    """A statistics period, both ends included; without one, the last 30 days up to today."""
+
+    from_: date | None = Field(
+        None,
+        alias="from",
+        description=f"起始日期（含），默认为截止日期在内的最近 {DEFAULT_PERIOD_DAYS} 天",
+    )
+    to: date | None = Field(None, description="截止日期（含），默认今天")
+
+    def period(self, today: date) -> tuple[date, date]:
+        end = self.to or today
+        return self.from_ or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A rate in percent (0–100, two decimals); None when there is nothing to divide by (no data, not 0 %)."""
+    if whole <= 0:
+        return None
+    return round(100.0 * part / whole, 2)

@@ -7,17 +7,15 @@ status change is a conditional UPDATE, and every message carries a dedupe key.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from citizen_api import clock, db
-from citizen_api.delivery import notify
+from citizen_api import clock
 from citizen_api.jobs import JobContext
-from citizen_api.ratings import models as m
+from citizen_api.ratings import notify, ports, rectification
 from citizen_api.ratings import repository as repo
-from citizen_api.ratings.models import Rating, Rectification
-from citizen_api.ratings.service import RATEABLE, done_at
+from citizen_api.ratings.models import CASE, Rectification
+from citizen_api.ratings.transitions import SYSTEM
 from citizen_api.ratings.vocabulary import AUTOMATIC_LEVEL, LEVELS
-from citizen_api.settings import Settings
 from notifications import outbox
 
 BATCH = 500
@@ -27,57 +25,50 @@ async def run_rating_jobs(ctx: JobContext) -> int:
     """One pass; returns how many ratings and rectifications it acted on."""
     now = ctx.now.astimezone(UTC)  # SQLite compares stored times as text: query in UTC, as they are stored
     return (
-        await auto_rate(now, ctx.settings)
-        + await deadline_warnings(clock.to_local(now).date())
-        + await follow_ups(now, ctx.settings)
+        await auto_rate(ctx, now)
+        + await deadline_warnings(ctx, clock.to_local(now).date())
+        + await follow_ups(ctx, now)
     )
 
 
-async def auto_rate(now: datetime, settings: Settings) -> int:
-    """Cases decided more than the window ago and never rated get 基本满意, marked automatic."""
-    threshold = now - timedelta(days=settings.rating_window_days)
+async def auto_rate(ctx: JobContext, now: datetime) -> int:
+    """Cases done more than the window ago and never rated get 基本满意, marked automatic."""
+    days = ctx.settings.rating_window_days
+    threshold = now - timedelta(days=days)
     made = 0
     while True:
-        cases = await repo.unrated_done_cases(threshold, RATEABLE, BATCH)
-        if not cases:
-            return made
+        cases = await ports.cases().unrated_done(threshold, BATCH)
         for case in cases:
-            async with db.atomic():
+            async with ctx.atomic():
                 rating = await repo.insert_rating(
-                    kind=m.CASE,
+                    kind=CASE,
                     application_id=case.id,
                     user_id=case.applicant_id,
                     department_code=case.department_code,
                     level=AUTOMATIC_LEVEL,
                     automatic=True,
-                    service_at=done_at(case),
+                    service_at=case.done_at,
                 )
                 if rating is not None:
                     made += 1
-                    await repo.add_case_timeline(
-                        case.id,
-                        case.status,
-                        f"办结后 {settings.rating_window_days} 天内未评价，默认「{LEVELS[AUTOMATIC_LEVEL]}」",
-                        None,
-                        "system",
+                    await ports.cases().add_rating_entry(
+                        case.id, f"办结后 {days} 天内未评价，默认「{LEVELS[AUTOMATIC_LEVEL]}」", None, SYSTEM
                     )
         if len(cases) < BATCH:
             return made
 
 
-async def deadline_warnings(today) -> int:
+async def deadline_warnings(ctx: JobContext, today: date) -> int:
     """On a deadline day the department is reminded; once it has passed, the supervisors are told."""
     acted = 0
-    for rect in await Rectification.filter(status=m.OPEN, visit_due__lte=today).limit(BATCH):
-        acted += await _warn(rect, "visit", today > rect.visit_due)
-    for rect in await Rectification.filter(status__in=[m.OPEN, m.VISITED], rectify_due__lte=today).limit(
-        BATCH
-    ):
-        acted += await _warn(rect, "rectify", today > rect.rectify_due)
+    for rect in await repo.due_visits(today, BATCH):
+        acted += await _warn(ctx, rect, "visit", today > rect.visit_due)
+    for rect in await repo.due_fixes(today, BATCH):
+        acted += await _warn(ctx, rect, "rectify", today > rect.rectify_due)
     return acted
 
 
-async def _warn(rect: Rectification, what: str, overdue: bool) -> int:
+async def _warn(ctx: JobContext, rect: Rectification, what: str, overdue: bool) -> int:
     due = rect.visit_due if what == "visit" else rect.rectify_due
     payload = {
         "rating_id": rect.rating_id,
@@ -86,8 +77,8 @@ async def _warn(rect: Rectification, what: str, overdue: bool) -> int:
         "what": "回访" if what == "visit" else "整改",
         "overdue": overdue,
     }
-    async with db.atomic():
-        sent = await notify.warn_staff(
+    async with ctx.atomic():
+        sent = await notify.warn_department(
             rect.department_code, f"rating.{what}_due", payload, dedupe_key=f"rating.{what}_due:{rect.id}"
         )
         if overdue:
@@ -99,25 +90,23 @@ async def _warn(rect: Rectification, what: str, overdue: bool) -> int:
     return 1 if sent else 0
 
 
-async def follow_ups(now: datetime, settings: Settings) -> int:
+async def follow_ups(ctx: JobContext, now: datetime) -> int:
     """Rectified but not judged: ask the citizen once; after the rating window more, close it."""
-    ask_before = now - timedelta(days=settings.rating_follow_up_days)
-    close_before = ask_before - timedelta(days=settings.rating_window_days)
+    ask_before = now - timedelta(days=ctx.settings.rating_follow_up_days)
+    close_before = ask_before - timedelta(days=ctx.settings.rating_window_days)
     acted = 0
-    for rect in await Rectification.filter(status=m.RECTIFIED, rectified_at__lt=ask_before).limit(BATCH):
-        rating = await Rating.get(id=rect.rating_id)
-        async with db.atomic():
+    for rect in await repo.unjudged(ask_before, BATCH):
+        async with ctx.atomic():
             if rect.rectified_at < close_before:
-                if await repo.move_rectification(rect.id, (m.RECTIFIED,), status=m.CLOSED, closed_at=now):
-                    await repo.add_note(
-                        rect.id, None, "system", m.RECTIFIED, m.CLOSED, "群众未在期限内评价整改结果"
-                    )
+                if await rectification.move(
+                    rect, "expire", None, SYSTEM, "群众未在期限内评价整改结果", closed_at=now
+                ):
                     acted += 1
                 continue
             await outbox.enqueue(
-                rating.user_id,
+                rect.rating.user_id,
                 "rating.follow_up",
-                {"rating_id": rating.id, "rectification_id": rect.id, "note": rect.rectify_note[:200]},
+                {"rating_id": rect.rating_id, "rectification_id": rect.id, "note": rect.rectify_note[:200]},
                 dedupe_key=f"rating.follow_up:{rect.id}",
             )
             acted += 1

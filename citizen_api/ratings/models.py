@@ -9,23 +9,13 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from citizen_api.ratings.transitions import OPEN, PENDING, TEXT
+from citizen_api.ratings.vocabulary import LEVELS, RECTIFICATION_VERDICTS
+
 # Rating kinds
 CASE = "case"
 VISIT = "visit"
 KINDS = (CASE, VISIT)
-
-# Rectification statuses
-OPEN = "open"
-VISITED = "visited"  # the return visit (回访) was made
-RECTIFIED = "rectified"
-CLOSED = "closed"  # the citizen judged the rectification, or the follow-up period ran out
-RECTIFICATION_STATUSES = (OPEN, VISITED, RECTIFIED, CLOSED)
-
-# Appeal statuses
-PENDING = "pending"
-UPHELD = "upheld"
-DISMISSED = "dismissed"
-APPEAL_STATUSES = (PENDING, UPHELD, DISMISSED)
 
 
 class Rating(Model):
@@ -54,6 +44,10 @@ class Rating(Model):
         table = "ratings"
         indexes = (("department_code", "service_at"),)
 
+    @property
+    def level_text(self) -> str:
+        return LEVELS[self.level]
+
 
 class Rectification(Model):
     """A 差评's follow-up by the handling department: return visit, rectification, the citizen's verdict."""
@@ -77,6 +71,14 @@ class Rectification(Model):
     class Meta:
         table = "rating_rectifications"
         indexes = (("status", "rectify_due"),)
+
+    @property
+    def status_text(self) -> str:
+        return TEXT.get(self.status, self.status)
+
+    @property
+    def verdict_text(self) -> str | None:
+        return RECTIFICATION_VERDICTS.get(self.verdict or "")
 
 
 class RectificationNote(Model):

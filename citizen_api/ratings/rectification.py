@@ -1,24 +1,32 @@
 """差评整改: open → visited (回访) → rectified (整改) → closed (the citizen's verdict, or time ran out).
 
+The steps are the rows of ``transitions.RECTIFICATION``; :func:`move` checks each against it and
+moves with a conditional UPDATE from the status it read (two clerks at once: the second gets 409).
 Deadlines are working days from the day of the rating (``rating_return_visit_days``, default 1, and
 ``rating_rectify_days``, default 15), by the shared working-day calendar.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from citizen_api import clock
-from citizen_api.cases.models import Application
-from citizen_api.delivery import notify
 from citizen_api.errors import ApiError
-from citizen_api.ratings import models as m
+from citizen_api.ratings import notify, ports
 from citizen_api.ratings import repository as repo
+from citizen_api.ratings import transitions as t
 from citizen_api.ratings.models import Rating, Rectification
-from citizen_api.ratings.vocabulary import LEVELS, RECTIFICATION_VERDICTS
+from citizen_api.ratings.vocabulary import RECTIFICATION_VERDICTS
 from citizen_api.security.principal import Principal
 from citizen_api.workdays.service import add_working_days
 from notifications import outbox
 
-STATUS_TEXT = {m.OPEN: "待回访", m.VISITED: "已回访", m.RECTIFIED: "已整改", m.CLOSED: "已办结"}
+_ACTION_TEXT = {
+    "return_visit": "记录回访",
+    "rectify": "登记整改",
+    "verdict": "评价整改结果",
+    "expire": "结束整改",
+}
 
 
 async def open_for(rating: Rating, settings) -> Rectification:
@@ -26,13 +34,13 @@ async def open_for(rating: Rating, settings) -> Rectification:
     visit = await add_working_days(today, settings.rating_return_visit_days)
     fix = await add_working_days(today, settings.rating_rectify_days)
     rect = await repo.create_rectification(rating, visit.date, fix.date, visit.uncertain or fix.uncertain)
-    await notify.warn_staff(
+    await notify.warn_department(
         rating.department_code,
         "rating.bad",
         {
-            **await _subject(rating),
+            **await subject(rating),
             "level": rating.level,
-            "level_text": LEVELS[rating.level],
+            "level_text": rating.level_text,
             "tags": rating.tags,
             "comment": rating.comment[:200],
             "visit_due": visit.date.isoformat(),
@@ -43,100 +51,104 @@ async def open_for(rating: Rating, settings) -> Rectification:
     return rect
 
 
-async def _subject(rating: Rating) -> dict:
-    number = None
-    if rating.application_id:
-        number = await Application.filter(id=rating.application_id).first().values_list("number", flat=True)
+async def subject(rating: Rating) -> dict:
+    """What a message about ``rating`` names: the rating, its kind, its case's number or its visit."""
+    numbers = await ports.cases().numbers([rating.application_id]) if rating.application_id else {}
     return {
         "rating_id": rating.id,
         "kind": rating.kind,
-        "number": number,
+        "number": numbers.get(rating.application_id),
         "appointment_id": rating.appointment_id,
     }
 
 
-async def staff_rating(principal: Principal, rating_id: int) -> tuple[Rating, Rectification | None]:
-    """A rating the staff member's department may see (another department's: 404)."""
-    rating = await Rating.get_or_none(id=rating_id)
-    if rating is None or not principal.may_see_department(rating.department_code):
-        raise ApiError(404, "NOT_FOUND", "未找到该评价")
-    return rating, (await repo.rectifications_of([rating.id])).get(rating.id)
-
-
-def _conflict(rect: Rectification, action: str) -> ApiError:
+def _invalid(rect: Rectification, action: str) -> ApiError:
     return ApiError(
         409,
         "INVALID_TRANSITION",
-        f"整改当前为「{STATUS_TEXT.get(rect.status, rect.status)}」，不能{action}",
-        {"from": rect.status},
+        f"整改当前为「{rect.status_text}」，不能{_ACTION_TEXT[action]}",
+        {"from": rect.status, "action": action, "allowed": t.allowed_from(t.RECTIFICATION, rect.status)},
     )
 
 
-async def return_visit(principal: Principal, rating_id: int, note: str) -> Rectification:
-    _rating, rect = await staff_rating(principal, rating_id)
+async def move(
+    rect: Rectification, action: str, actor_id: int | None, actor_role: str, note: str, **values: Any
+) -> Rectification | None:
+    """Take ``action`` on ``rect`` if the table allows it from its status: the conditional UPDATE and
+    the note. None when the table refuses it or someone moved the rectification first."""
+    to = t.target(t.RECTIFICATION, rect.status, action, actor_role)
+    if to is None or not await repo.move_rectification(rect.id, rect.status, status=to, **values):
+        return None
+    await repo.add_note(rect.id, actor_id, actor_role, rect.status, to, note)
+    return await repo.rectification(rect.id)
+
+
+async def staff_rating(principal: Principal, rating_id: int) -> Rating:
+    """A rating the staff member's department may see (another department's: 404)."""
+    rating = await repo.rating(rating_id)
+    if rating is None or not principal.may_see_department(rating.department_code):
+        raise ApiError(404, "NOT_FOUND", "未找到该评价")
+    return rating
+
+
+async def _staff_step(principal: Principal, rating_id: int, action: str, note: str, **values: Any):
+    rating = await staff_rating(principal, rating_id)
+    rect = rating.rectification
     if rect is None:
         raise ApiError(409, "NOT_BAD_RATING", "该评价不是差评，无需回访整改")
-    now = clock.now()
-    if not await repo.move_rectification(
-        rect.id, (m.OPEN,), status=m.VISITED, visited_at=now, visit_note=note
-    ):
-        raise _conflict(await Rectification.get(id=rect.id), "记录回访")
-    await repo.add_note(rect.id, principal.user_id, principal.role, rect.status, m.VISITED, note)
-    return await Rectification.get(id=rect.id)
+    moved = await move(rect, action, principal.user_id, principal.role, note, **values)
+    if moved is None:
+        raise _invalid(await repo.rectification(rect.id), action)
+    return rating, moved
+
+
+async def return_visit(principal: Principal, rating_id: int, note: str) -> Rectification:
+    _, rect = await _staff_step(
+        principal, rating_id, "return_visit", note, visited_at=clock.now(), visit_note=note
+    )
+    return rect
 
 
 async def rectify(principal: Principal, rating_id: int, note: str) -> Rectification:
     """The department reports what it fixed; the citizen is told and asked to judge it."""
-    rating, rect = await staff_rating(principal, rating_id)
-    if rect is None:
-        raise ApiError(409, "NOT_BAD_RATING", "该评价不是差评，无需回访整改")
-    now = clock.now()
-    moved = await repo.move_rectification(
-        rect.id, (m.OPEN, m.VISITED), status=m.RECTIFIED, rectified_at=now, rectify_note=note
+    rating, rect = await _staff_step(
+        principal, rating_id, "rectify", note, rectified_at=clock.now(), rectify_note=note
     )
-    if not moved:
-        raise _conflict(await Rectification.get(id=rect.id), "登记整改")
-    await repo.add_note(rect.id, principal.user_id, principal.role, rect.status, m.RECTIFIED, note)
     await outbox.enqueue(
         rating.user_id,
         "rating.rectified",
-        {**await _subject(rating), "note": note[:200], "verdicts": RECTIFICATION_VERDICTS},
+        {**await subject(rating), "note": note[:200], "verdicts": RECTIFICATION_VERDICTS},
         dedupe_key=f"rating.rectified:{rect.id}",
     )
-    return await Rectification.get(id=rect.id)
+    return rect
 
 
 async def give_verdict(principal: Principal, rating_id: int, verdict: str, comment: str) -> Rectification:
     """The citizen judges the rectification (满意 / 基本满意 / 不满意); that closes it."""
-    rating = await Rating.get_or_none(id=rating_id, user_id=principal.user_id)
-    rect = (await repo.rectifications_of([rating.id])).get(rating.id) if rating else None
+    rating = await repo.rating(rating_id, user_id=principal.user_id)
+    rect = rating.rectification if rating else None
     if rating is None or rect is None:
         raise ApiError(404, "NOT_FOUND", "未找到需要评价的整改")
-    moved = await repo.move_rectification(
-        rect.id,
-        (m.RECTIFIED,),
-        status=m.CLOSED,
+    note = f"群众评价整改：{RECTIFICATION_VERDICTS[verdict]} {comment}".strip()
+    moved = await move(
+        rect,
+        "verdict",
+        principal.user_id,
+        principal.role,
+        note,
         verdict=verdict,
         verdict_comment=comment,
         closed_at=clock.now(),
     )
-    if not moved:
-        current = await Rectification.get(id=rect.id)
-        if current.status == m.CLOSED:
+    if moved is None:
+        current = await repo.rectification(rect.id)
+        if current.status == t.CLOSED:
             raise ApiError(409, "ALREADY_RATED", "已评价过整改结果")
         raise ApiError(409, "NOT_RECTIFIED", "部门尚未完成整改，整改后再来评价")
-    await repo.add_note(
-        rect.id,
-        principal.user_id,
-        principal.role,
-        m.RECTIFIED,
-        m.CLOSED,
-        f"群众评价整改：{RECTIFICATION_VERDICTS[verdict]} {comment}".strip(),
-    )
     if verdict == "unsatisfied":
         await notify.tell_supervisors(
             "rating.rectify_unsatisfied",
-            {**await _subject(rating), "comment": comment[:200]},
-            dedupe_key=f"rating.unsat:{rect.id}",
+            {**await subject(rating), "comment": comment[:200]},
+            dedupe_key=f"rating.unsat:{moved.id}",
         )
-    return await Rectification.get(id=rect.id)
+    return moved

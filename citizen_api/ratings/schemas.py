@@ -8,11 +8,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from citizen_api.http import PageQuery
-from citizen_api.ratings import models, vocabulary
+from citizen_api.http.schemas import PeriodQuery
+from citizen_api.ratings import models, transitions, vocabulary
 
-# enums of the served OpenAPI, derived from the state lists (one source of truth)
-RectificationStatus = Literal[models.RECTIFICATION_STATUSES]
-AppealStatus = Literal[models.APPEAL_STATUSES]
+# enums of the served OpenAPI, derived from the transition tables and the kinds (one source of truth)
+RectificationStatus = Literal[transitions.RECTIFICATION_STATUSES]
+AppealStatus = Literal[transitions.APPEAL_STATUSES]
 RatingKind = Literal[models.KINDS]
 Verdict = Literal[tuple(vocabulary.RECTIFICATION_VERDICTS)]
 MAX_STATS_DAYS = 366
@@ -40,6 +41,8 @@ class RatingIn(BaseModel):
 
 
 class RectificationView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     status: RectificationStatus
     status_text: str
@@ -55,6 +58,9 @@ class RectificationView(BaseModel):
 
 
 class RatingView(BaseModel):
+    # a rating row with its rectification (prefetched)
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: RatingKind
     application_id: int | None
@@ -69,14 +75,18 @@ class RatingView(BaseModel):
 
 
 class NoteView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     at: datetime
     actor_role: str
-    from_status: Literal[("", *models.RECTIFICATION_STATUSES)] = Field(description="空：差评刚转办")
+    from_status: Literal[("", *transitions.RECTIFICATION_STATUSES)] = Field(description="空：差评刚转办")
     to_status: RectificationStatus
     note: str
 
 
 class AppealView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     rating_id: int
     department_code: str
@@ -133,12 +143,10 @@ class AppealQuery(PageQuery):
     status: AppealStatus | None = None
 
 
-class StatsQuery(BaseModel):
+class StatsQuery(PeriodQuery):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     department: str | None = Field(None, max_length=32, description="部门编码；不填为全中心")
-    from_: date | None = Field(None, alias="from", description="起始日期（含），默认本月 1 日")
-    to: date | None = Field(None, description="截止日期（含），默认今天")
 
     @model_validator(mode="after")
     def _period(self) -> StatsQuery:

@@ -20,15 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from tortoise.functions import Count
-
-from citizen_api.cases.models import Application
 from citizen_api.clock import CST
-from citizen_api.ratings import models as m
-from citizen_api.ratings.models import Rating
+from citizen_api.http.schemas import percent
+from citizen_api.ratings import ports
+from citizen_api.ratings import repository as repo
 from citizen_api.ratings.vocabulary import BAD_LEVELS, GOOD_LEVELS
-
-DONE_STATUSES = ("approved", "rejected", "delivered")
 
 
 @dataclass
@@ -47,12 +43,6 @@ class Tally:
             self.done_cases + other.done_cases,
             self.cases_rated_by_citizen + other.cases_rated_by_citizen,
         )
-
-
-def percent(numerator: int, denominator: int) -> float | None:
-    if denominator <= 0:
-        return None
-    return round(100.0 * numerator / denominator, 2)
 
 
 def rates(tally: Tally) -> dict[str, int | float | None]:
@@ -89,45 +79,20 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 async def tallies(start: date, end: date, department: str | None = None) -> dict[str, Tally]:
     """One tally per department for services in [start, end]."""
     lo, hi = period_bounds(start, end)
-    scope = {"department_code": department} if department else {}
     out: dict[str, Tally] = {}
 
     def of(code: str) -> Tally:
         return out.setdefault(code, Tally())
 
-    in_period = Rating.filter(service_at__gte=lo, service_at__lt=hi, **scope)
-    rows = await (
-        in_period.filter(excluded=False)
-        .annotate(n=Count("id"))
-        .group_by("department_code", "level", "automatic")
-        .values("department_code", "level", "automatic", "n")
-    )
-    for row in rows:
+    for row in await repo.counted_by_level(lo, hi, department):
         tally = of(row["department_code"])
         tally.by_level[row["level"]] += row["n"]
         if not row["automatic"]:
             tally.active_by_level[row["level"]] += row["n"]
-    for row in await (
-        in_period.filter(
-            excluded=False, level__in=list(BAD_LEVELS), rectification__status__in=[m.RECTIFIED, m.CLOSED]
-        )
-        .annotate(n=Count("id"))
-        .group_by("department_code")
-        .values("department_code", "n")
-    ):
-        of(row["department_code"]).bad_rectified += row["n"]
-    for row in await (
-        in_period.filter(kind=m.CASE, automatic=False)
-        .annotate(n=Count("id"))
-        .group_by("department_code")
-        .values("department_code", "n")
-    ):
-        of(row["department_code"]).cases_rated_by_citizen += row["n"]
-    for row in await (
-        Application.filter(status__in=list(DONE_STATUSES), decided_at__gte=lo, decided_at__lt=hi, **scope)
-        .annotate(n=Count("id"))
-        .group_by("department_code")
-        .values("department_code", "n")
-    ):
-        of(row["department_code"]).done_cases += row["n"]
+    for code, n in (await repo.rectified_bad(lo, hi, department)).items():
+        of(code).bad_rectified += n
+    for code, n in (await repo.citizen_case_ratings(lo, hi, department)).items():
+        of(code).cases_rated_by_citizen += n
+    for code, n in (await ports.cases().done_counts(lo, hi, department)).items():
+        of(code).done_cases += n
     return out

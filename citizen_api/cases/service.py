@@ -1,0 +1,155 @@
+"""The cases domain's public API: what other domains may ask of a case, and the changes they may make.
+
+Other domains import this module (and ``cases.schemas``), never the models, the repository or the
+workflow. Rows are returned for reading; every change goes through a function here.
+
+Who calls what:
+- delivery (above cases): the citizen's case, the address of the result, its timeline notes, the post
+  and the courier's signature (``delivered_by_courier``, a transition of the table);
+- bots: the public progress query;
+- ratings and complaints sit below cases (a case's detail shows its rating and offers ``rate`` and
+  ``complain``); they get what they need of a case through their ports, bound to the functions
+  below by ``citizen_api.domains`` (:func:`rating_port`, :func:`complaint_port`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from citizen_api.cases import address, offers, progress, transitions, workflow
+from citizen_api.cases.address import DeliveryAddress
+from citizen_api.cases.models import Application
+from citizen_api.cases.repository import cases as repo
+from citizen_api.complaints.ports import CasesPort as ComplaintCases
+from citizen_api.ratings.ports import CasesPort as RatingCases
+from citizen_api.security.principal import Principal
+
+# -- for the delivery domain: free post of the result (双向寄递) and mail-in of paper materials ---------
+
+DECIDED = transitions.DONE  # the result exists: it may be posted
+FINISHED = transitions.FINISHED  # nothing more happens to the case
+
+
+async def citizen_case(case_id: int, user_id: int, *, lock: bool = False) -> Application | None:
+    """The citizen's own case (row-locked until commit with ``lock``); None for anyone else's."""
+    return await repo.case_of_citizen(case_id, user_id, lock=lock)
+
+
+async def case_by_id(case_id: int) -> Application:
+    return await repo.case_by_id(case_id)
+
+
+async def cases_by_id(case_ids: Iterable[int]) -> dict[int, Application]:
+    return await repo.cases_by_id(case_ids)
+
+
+def checked_delivery_address(body: DeliveryAddress, field_prefix: str = "body") -> dict[str, Any]:
+    """The address with canonical division names and code (422 VALIDATION_ERROR naming the field)."""
+    return address.checked(body, field_prefix)
+
+
+def delivery_address(case: Application, settings) -> dict[str, Any] | None:
+    """The clear postal address of the case's result (for the citizen and the courier)."""
+    return address.load(case.delivery_address_enc, settings)
+
+
+def masked_delivery_address(case: Application, settings) -> dict[str, Any] | None:
+    return address.masked(case.delivery_address_enc, settings)
+
+
+async def save_delivery_address(case: Application, checked: dict[str, Any], settings) -> None:
+    """Store ``checked`` (from :func:`checked_delivery_address`) encrypted on the case."""
+    case.delivery_address_enc = address.store(checked, settings)
+    await repo.set_delivery_address(case.id, case.delivery_address_enc)
+
+
+async def add_timeline_note(
+    case: Application, note: str, actor: Principal | None = None, *, kind: str = "delivery"
+) -> None:
+    """A timeline entry that does not change the status (``actor`` None: the system)."""
+    await repo.add_timeline(case.id, actor, None, case.status, note, kind=kind)
+
+
+async def record_posted_result(case: Application, company: str, waybill: str) -> None:
+    """The result left the hall by post under ``waybill``; the case stays decided until signed for."""
+    await repo.set_posted(case.id, company, waybill)
+    case.delivery_channel, case.delivery_company, case.delivery_waybill = "post", company, waybill
+
+
+async def delivered_by_courier(case: Application, now: datetime) -> bool:
+    """The courier reports the posted result signed for: the table's ``deliver`` (approved | rejected →
+    delivered), as one conditional UPDATE with its timeline entry. False when the case was not there
+    (already delivered at the window, or by an earlier report)."""
+    return await workflow.commit_by_system(case, "deliver", "办理结果已由收件人签收", finished_at=now)
+
+
+# -- for the official account's bot (进度): the same public lookup as ``GET /progress`` ----------------
+
+
+async def public_progress(number: str, phone_tail: str, settings) -> dict[str, Any] | None:
+    """The public view of one case, or None when the number and phone tail do not match a case."""
+    return await progress.lookup(number, phone_tail, settings)
+
+
+# -- for ratings and complaints (their ports, bound by the registry) -----------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """A case as ratings and complaints see it."""
+
+    id: int
+    number: str
+    status: str
+    applicant_id: int
+    department_code: str
+    done_at: datetime | None  # when its result came; None while it has none (not rateable yet)
+
+
+def _facts(case: Application) -> CaseFacts:
+    return CaseFacts(
+        case.id, case.number, case.status, case.applicant_id, case.department_code, offers.done_at(case)
+    )
+
+
+async def facts_of_citizen_case(case_id: int, user_id: int) -> CaseFacts | None:
+    """The citizen's own case; None for an unknown id or another citizen's case."""
+    case = await repo.case_of_citizen(case_id, user_id)
+    return _facts(case) if case is not None else None
+
+
+async def case_numbers(case_ids: Iterable[int]) -> dict[int, str]:
+    return await repo.case_numbers(case_ids)
+
+
+async def add_rating_entry(case_id: int, note: str, actor_id: int | None, actor_role: str) -> None:
+    """The rating's entry in the case timeline (the status stays)."""
+    case = await repo.case_by_id(case_id)
+    await repo.add_entry(case.id, actor_id, actor_role, None, case.status, note, kind="rating")
+
+
+async def unrated_done_cases(before: datetime, limit: int) -> list[CaseFacts]:
+    """Cases decided before ``before`` that have their result and no rating, oldest first."""
+    return [_facts(case) for case in await repo.unrated_done(transitions.HAS_RESULT, before, limit)]
+
+
+async def done_counts(lo: datetime, hi: datetime, department: str | None) -> dict[str, int]:
+    """Cases with their result, decided in [lo, hi), by department."""
+    return await repo.done_counts(transitions.HAS_RESULT, lo, hi, department)
+
+
+def rating_port() -> RatingCases:
+    return RatingCases(
+        own_case=facts_of_citizen_case,
+        numbers=case_numbers,
+        add_rating_entry=add_rating_entry,
+        unrated_done=unrated_done_cases,
+        done_counts=done_counts,
+    )
+
+
+def complaint_port() -> ComplaintCases:
+    return ComplaintCases(own_case=facts_of_citizen_case, numbers=case_numbers)
