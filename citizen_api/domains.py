@@ -67,8 +67,8 @@ from citizen_api.catalog import seed as catalog_seed
 from citizen_api.complaints import ports as complaints_ports
 from citizen_api.complaints.jobs import run_complaint_jobs
 from citizen_api.delivery import lifecycle as delivery_lifecycle
-from citizen_api.delivery.case_hooks import record_post
 from citizen_api.delivery.jobs import run_delivery_checks
+from citizen_api.delivery.service import record_post
 from citizen_api.http import API_PREFIX
 from citizen_api.http.endpoint import Endpoint
 from citizen_api.jobs import PeriodicJob

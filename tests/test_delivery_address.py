@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from citizen_api.cases import divisions
 from citizen_api.db import atomic
-from citizen_api.delivery import divisions
 from citizen_api.security.principal import Principal
 from tests.conftest import assert_error, create_staff
 from tests.delivery_fixtures import ADDRESS, citizen, k100_sim, live, make_case, s10  # noqa: F401

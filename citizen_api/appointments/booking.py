@@ -1,4 +1,4 @@
-"""Booking and cancelling: every place is given exactly once, every citizen gets a clear answer.
+"""Booking: every place is given exactly once, every citizen gets a clear answer.
 
 Checks that only read (item, slot, horizon, suspension, an existing booking) run first, outside
 the transaction. The transaction then takes its locks in one order everywhere — slot row, then
@@ -13,35 +13,32 @@ deadlock each other:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock
-from citizen_api.appointments import atomic
-from citizen_api.appointments import repository as repo
 from citizen_api.appointments.calendar import day_mode
-from citizen_api.appointments.models import BOOKED, CANCELLED, Appointment, Slot
-from citizen_api.appointments.present import appointment_out, message_payload
-from citizen_api.appointments.rules import cancel_refusal, not_cancellable
+from citizen_api.appointments.models import Appointment, Slot
+from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import counters
+from citizen_api.appointments.retry import Unit, in_unit
+from citizen_api.appointments.rules import (
+    already_booked,
+    bookable_item,
+    booking_window,
+    limit_reached,
+    slot_full,
+    week_of,
+)
 from citizen_api.appointments.schemas import AppointmentOut, BookBody
-from citizen_api.appointments.service import booking_window
-from citizen_api.catalog.models import ServiceItem
+from citizen_api.appointments.views import appointment_out, message_payload
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 from notifications import outbox
 
 
-def week_of(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
-
-
-def slot_full() -> ApiError:
-    return ApiError(409, "SLOT_FULL", "该时段已约满，可加入候补", {"waitlist": True})
-
-
-async def checked_slot(slot_id: int, item: ServiceItem, settings) -> Slot:
+async def checked_slot(slot_id: int, item, settings) -> Slot:
     """The slot, if it serves ``item`` and may still be booked now."""
     slot = await repo.slot_for_item(slot_id, item.id)
     if slot is None:
@@ -63,7 +60,7 @@ async def checked_slot(slot_id: int, item: ServiceItem, settings) -> Slot:
     return slot
 
 
-async def check_may_book(user_id: int, item: ServiceItem, day: date) -> None:
+async def check_may_book(user_id: int, item_id: int, day: date) -> None:
     suspension = await repo.active_suspension(user_id, clock.today())
     if suspension is not None:
         raise ApiError(
@@ -72,49 +69,27 @@ async def check_may_book(user_id: int, item: ServiceItem, day: date) -> None:
             f"因多次预约未到，预约功能暂停至 {suspension.until.isoformat()}",
             {"until": suspension.until.isoformat()},
         )
-    if await repo.has_active_booking(user_id, item.id, day):
+    if await repo.has_active_booking(user_id, item_id, day):
         raise already_booked()
 
 
-def already_booked() -> ApiError:
-    return ApiError(409, "ALREADY_BOOKED", "您当天已预约过该事项")
-
-
-def limit_reached(settings) -> ApiError:
-    limit = settings.booking_weekly_limit
-    return ApiError(409, "BOOKING_LIMIT_REACHED", f"每周最多预约 {limit} 次", {"weekly_limit": limit})
-
-
-async def create_appointment(user_id: int, item: ServiceItem, slot: Slot, source: str) -> Appointment:
-    """INSERT; the unique active_key raises IntegrityError for a second booking of that item and day."""
-    return await Appointment.create(
-        user_id=user_id,
-        item_id=item.id,
-        slot_id=slot.id,
-        date=slot.date,
-        starts_at=slot.starts_at,
-        status=BOOKED,
-        active_key=repo.active_key(user_id, item.id, slot.date),
-        source=source,
-    )
-
-
-async def book(principal: Principal, body: BookBody, settings) -> AppointmentOut:
-    item = await repo.bookable_item(body.item_code)
+async def book(principal: Principal, body: BookBody, settings, unit: Unit) -> AppointmentOut:
+    """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock)."""
+    item = await bookable_item(body.item_code)
     slot = await checked_slot(body.slot_id, item, settings)
     if slot.booked >= slot.capacity:
         raise slot_full()  # answered early, without touching the hot row (most of a rush)
-    await check_may_book(principal.user_id, item, slot.date)
+    await check_may_book(principal.user_id, item.id, slot.date)
 
     async def work() -> Appointment:
-        booked = await atomic.take_slot_place(slot.id)
+        booked = await counters.take_slot_place(slot.id)
         if booked is None:
             raise slot_full()
         try:
-            appointment = await create_appointment(principal.user_id, item, slot, "direct")
+            appointment = await repo.create_appointment(principal.user_id, item.id, slot, "direct")
         except IntegrityError:
             raise already_booked() from None
-        if not await atomic.take_weekly_quota(
+        if not await counters.take_weekly_quota(
             principal.user_id, week_of(slot.date), settings.booking_weekly_limit
         ):
             raise limit_reached(settings)
@@ -124,35 +99,6 @@ async def book(principal: Principal, body: BookBody, settings) -> AppointmentOut
         )
         return appointment
 
-    appointment = await atomic.run_atomic(work)
-    appointment.slot, appointment.item = slot, item
-    return appointment_out(appointment, settings.booking_cancel_cutoff_minutes)
-
-
-async def cancel(principal: Principal, appointment_id: int, settings) -> AppointmentOut:
-    from citizen_api.appointments.waitlist import hand_over
-
-    appointment = await repo.appointment_of(appointment_id, principal.user_id)
-    refusal = cancel_refusal(appointment, settings.booking_cancel_cutoff_minutes)
-    if refusal is not None:
-        raise refusal
-    slot = appointment.slot
-
-    async def work() -> None:
-        await atomic.lock_slot(slot.id)
-        changed = await Appointment.filter(id=appointment.id, status=BOOKED).update(
-            status=CANCELLED, active_key=None, cancelled_at=clock.now()
-        )
-        if not changed:
-            raise not_cancellable("changed")
-        await atomic.release_weekly_quota(principal.user_id, week_of(appointment.date))
-        if await hand_over(slot, settings) is None:
-            await atomic.release_slot_place(slot.id)
-        await outbox.enqueue(
-            principal.user_id,
-            "appointment.cancelled",
-            message_payload(appointment, slot, appointment.item.name),
-        )
-
-    await atomic.run_atomic(work)
-    return appointment_out(await repo.appointment_of(appointment.id), settings.booking_cancel_cutoff_minutes)
+    appointment = await in_unit(unit, work)
+    appointment.slot = slot
+    return appointment_out(appointment, settings.booking_cancel_cutoff_minutes, item)

@@ -2,8 +2,8 @@
 
 Queue numbers come from an atomic counter row per (group, day, kind), so two clerks never give
 the same number. Booked check-ins are ``A012``, walk-ins ``AW012``; ``call-next`` takes the first
-waiting booked ticket, then walk-ins, with a conditional UPDATE so two windows never call the
-same ticket.
+waiting booked ticket, then walk-ins; every status change is a conditional UPDATE of the tables
+(``transitions``), so two windows never call the same ticket nor check one booking in twice.
 """
 
 from __future__ import annotations
@@ -11,18 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from citizen_api import clock
-from citizen_api.appointments import atomic
-from citizen_api.appointments import repository as repo
-from citizen_api.appointments.models import (
-    BOOKED,
-    CHECKED_IN,
-    NO_SHOW,
-    Appointment,
-    BookingSuspension,
-    QueueTicket,
-    WindowGroup,
-)
+from citizen_api.appointments.models import Appointment, QueueTicket, WindowGroup
+from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import counters, halls, queue_tickets
 from citizen_api.appointments.schemas import CheckInOut, NoShowOut, QueueOut, TicketOut
+from citizen_api.appointments.transitions import APPOINTMENTS, CALLED, CHECKED_IN, NO_SHOW
 from citizen_api.audit.service import record
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
@@ -54,46 +47,44 @@ async def check_in(principal: Principal, appointment_id: int) -> CheckInOut:
         return CheckInOut(
             appointment_id=appointment.id, queue_number=appointment.queue_number, window_group=group.name
         )
-    if appointment.status != BOOKED:
-        raise ApiError(409, "NOT_CHECKABLE", "该预约已取消或已爽约", {"status": appointment.status})
+    if not APPOINTMENTS.allows(appointment.status, "check_in"):
+        raise APPOINTMENTS.refuse("check_in", appointment.status)
     today = clock.today()
     if appointment.date != today:
         raise ApiError(409, "NOT_TODAY", "只能在预约当天签到", {"date": appointment.date.isoformat()})
-    changed = await Appointment.filter(id=appointment.id, status=BOOKED).update(
-        status=CHECKED_IN, checked_in_at=clock.now(), handled_by=principal.user_id
+    moved = await repo.move_appointment(
+        appointment.id, "check_in", checked_in_at=clock.now(), handled_by=principal.user_id
     )
-    if not changed:  # another clerk checked in first (we waited for their commit)
-        again = await Appointment.get(id=appointment.id)
+    if not moved:  # another clerk checked in first (we waited for their commit)
+        again = await repo.appointment_by_id(appointment.id)
         if again.status == CHECKED_IN and again.queue_number:
             return CheckInOut(
                 appointment_id=again.id, queue_number=again.queue_number, window_group=group.name
             )
-        raise ApiError(409, "NOT_CHECKABLE", "该预约状态已变化", {"status": again.status})
+        raise APPOINTMENTS.refuse("check_in", again.status, "该预约状态已变化")
     ticket = await _issue(group, "booked", appointment.id)
-    await Appointment.filter(id=appointment.id).update(queue_number=ticket.number)
+    await repo.set_queue_number(appointment.id, ticket.number)
     return CheckInOut(appointment_id=appointment.id, queue_number=ticket.number, window_group=group.name)
 
 
 async def _issue(group: WindowGroup, kind: str, appointment_id: int | None) -> QueueTicket:
     today = clock.today()
-    seq = await atomic.next_queue_value(group.id, today, kind)
+    seq = await counters.next_queue_value(group.id, today, kind)
     number = f"{group.prefix}{'W' if kind == 'walk_in' else ''}{seq:03d}"
-    return await QueueTicket.create(
-        group_id=group.id, date=today, kind=kind, seq=seq, number=number, appointment_id=appointment_id
-    )
+    return await queue_tickets.create_ticket(group.id, today, kind, seq, number, appointment_id)
 
 
 async def no_show(principal: Principal, appointment_id: int, settings) -> NoShowOut:
     appointment = await _staff_appointment(principal, appointment_id)
-    if appointment.status != BOOKED:
-        raise ApiError(409, "NOT_BOOKED", "只有未签到的预约可以标记爽约", {"status": appointment.status})
+    if not APPOINTMENTS.allows(appointment.status, "no_show"):
+        raise APPOINTMENTS.refuse("no_show", appointment.status)
     if clock.now() < appointment.slot.starts_at:
         raise ApiError(409, "TOO_EARLY", "预约时段尚未开始")
-    changed = await Appointment.filter(id=appointment.id, status=BOOKED).update(
-        status=NO_SHOW, no_show_at=clock.now(), handled_by=principal.user_id
+    moved = await repo.move_appointment(
+        appointment.id, "no_show", no_show_at=clock.now(), handled_by=principal.user_id
     )
-    if not changed:
-        raise ApiError(409, "NOT_BOOKED", "该预约状态已变化")
+    if not moved:
+        raise APPOINTMENTS.refuse("no_show", "changed", "该预约状态已变化")
     await record(principal, "appointment.no_show", "appointment", str(appointment.id), {})
     until = await _maybe_suspend(appointment.user_id, settings)
     return NoShowOut(appointment_id=appointment.id, status=NO_SHOW, suspended_until=until)
@@ -105,58 +96,39 @@ async def _maybe_suspend(user_id: int, settings):
     current = await repo.active_suspension(user_id, today)
     if current is not None:
         return current.until
-    query = Appointment.filter(
-        user_id=user_id, status=NO_SHOW, date__gt=today - timedelta(days=settings.no_show_window_days)
-    )
-    last = await BookingSuspension.filter(user_id=user_id).order_by("-created_at").first()
-    if last is not None:
-        query = query.filter(no_show_at__gt=last.created_at)
-    count = await query.count()
+    count = await repo.no_shows_counting(user_id, today - timedelta(days=settings.no_show_window_days))
     if count < settings.no_show_limit:
         return None
     until = today + timedelta(days=settings.no_show_suspension_days)
-    await BookingSuspension.create(user_id=user_id, starts=today, until=until, no_shows=count)
+    await repo.create_suspension(user_id, today, until, count)
     return until
 
 
 async def _group(principal: Principal, code: str) -> WindowGroup:
-    group = await WindowGroup.get_or_none(code=code)
+    group = await halls.group_by_code(code)
     if group is None or not _in_scope(principal, group.department_code):
         raise ApiError(404, "NOT_FOUND", "未找到该窗口组")
     return group
 
 
-def _ticket_out(ticket: QueueTicket) -> TicketOut:
-    return TicketOut(
-        number=ticket.number,
-        kind=ticket.kind,
-        status=ticket.status,
-        appointment_id=ticket.appointment_id,
-        created_at=ticket.created_at,
-        called_at=ticket.called_at,
-        window=ticket.window,
-    )
-
-
 async def _waiting(group: WindowGroup, limit: int = 500) -> list[QueueTicket]:
     """Waiting tickets: booked citizens before walk-ins, each in arrival order."""
-    waiting = QueueTicket.filter(group_id=group.id, date=clock.today(), status="waiting")
-    booked = await waiting.filter(kind="booked").order_by("id").limit(limit)
+    today = clock.today()
+    booked = await queue_tickets.waiting_tickets(group.id, today, "booked", limit)
     if len(booked) >= limit:
         return booked
-    return booked + await waiting.filter(kind="walk_in").order_by("id").limit(limit - len(booked))
+    return booked + await queue_tickets.waiting_tickets(group.id, today, "walk_in", limit - len(booked))
 
 
 async def queue(principal: Principal, code: str) -> QueueOut:
     group = await _group(principal, code)
-    return QueueOut(
-        group=group.code, date=clock.today(), waiting=[_ticket_out(t) for t in await _waiting(group)]
-    )
+    waiting = [TicketOut.model_validate(t) for t in await _waiting(group)]
+    return QueueOut(group=group.code, date=clock.today(), waiting=waiting)
 
 
 async def walk_in(principal: Principal, code: str) -> TicketOut:
     group = await _group(principal, code)
-    return _ticket_out(await _issue(group, "walk_in", None))
+    return TicketOut.model_validate(await _issue(group, "walk_in", None))
 
 
 async def call_next(principal: Principal, code: str, window: str) -> TicketOut:
@@ -166,9 +138,10 @@ async def call_next(principal: Principal, code: str, window: str) -> TicketOut:
         if not candidates:
             raise ApiError(409, "QUEUE_EMPTY", "当前没有等候的号")
         for ticket in candidates:
-            called = await QueueTicket.filter(id=ticket.id, status="waiting").update(
-                status="called", called_at=clock.now(), called_by=principal.user_id, window=window
+            now = clock.now()
+            called = await queue_tickets.move_ticket(
+                ticket.id, "call", called_at=now, called_by=principal.user_id, window=window
             )
             if called:
-                ticket.status, ticket.called_at, ticket.window = "called", clock.now(), window
-                return _ticket_out(ticket)
+                ticket.status, ticket.called_at, ticket.window = CALLED, now, window
+                return TicketOut.model_validate(ticket)

@@ -7,22 +7,13 @@ once cancelled): the database refuses the second one even when two requests race
 
 from __future__ import annotations
 
-from typing import Literal
-
 from tortoise import fields
 from tortoise.models import Model
 
 from citizen_api.appointments.codes import new_check_in_code
+from citizen_api.appointments.transitions import APPOINTMENTS, TICKETS, WAITLIST
 
-# Appointment statuses
-BOOKED = "booked"
-CHECKED_IN = "checked_in"
-NO_SHOW = "no_show"
-CANCELLED = "cancelled"
-AppointmentStatus = Literal["booked", "checked_in", "no_show", "cancelled"]  # the same four, as a type
-
-# Day modes a slot belongs to (the template it was made from)
-MODE_WORKDAY = "workday"
+# the day mode of a slot made from the holiday-service template (the other mode is "workday")
 MODE_HOLIDAY = "holiday_service"
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -123,7 +114,7 @@ class Appointment(Model):
     slot = fields.ForeignKeyField("models.Slot", related_name="appointments", on_delete=fields.RESTRICT)
     date = fields.DateField()  # the slot's local date (copied: limits and check-in use it)
     starts_at = fields.DatetimeField(db_index=True)  # copied from the slot: cut-off and reminders
-    status = fields.CharField(max_length=16, default=BOOKED, db_index=True)
+    status = fields.CharField(max_length=16, default=APPOINTMENTS.statuses[0], db_index=True)  # transitions
     # "<user>:<item>:<date>" while the booking counts; NULL once cancelled (unique: race-proof)
     active_key = fields.CharField(max_length=64, null=True, unique=True)
     source = fields.CharField(max_length=16, default="direct")  # direct | waitlist
@@ -158,7 +149,7 @@ class WaitlistEntry(Model):
     slot = fields.ForeignKeyField("models.Slot", related_name="waiters", on_delete=fields.RESTRICT)
     user = fields.ForeignKeyField("models.User", related_name="waits", on_delete=fields.RESTRICT)
     item = fields.ForeignKeyField("models.ServiceItem", related_name="waits", on_delete=fields.RESTRICT)
-    status = fields.CharField(max_length=16, default="waiting")  # waiting | promoted | left | skipped
+    status = fields.CharField(max_length=16, default=WAITLIST.statuses[0])  # transitions.WAITLIST
     active_key = fields.CharField(max_length=32, null=True, unique=True)  # "<slot>:<user>" while waiting
     appointment_id = fields.IntField(null=True)  # the booking it became
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -204,7 +195,7 @@ class QueueTicket(Model):
     seq = fields.IntField()
     number = fields.CharField(max_length=16)
     appointment_id = fields.IntField(null=True, unique=True)
-    status = fields.CharField(max_length=8, default="waiting")  # waiting | called
+    status = fields.CharField(max_length=8, default=TICKETS.statuses[0])  # transitions.TICKETS
     created_at = fields.DatetimeField(auto_now_add=True)
     called_at = fields.DatetimeField(null=True)
     called_by = fields.IntField(null=True)

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from citizen_api import clock
-from citizen_api.appointments.models import BOOKED, Appointment
-from citizen_api.appointments.present import message_payload
+from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.views import message_payload
 from citizen_api.jobs import JobContext
 from citizen_api.settings import Settings
 from notifications import outbox
-from notifications.models import Notification
 
 CHUNK = 500
 
@@ -32,32 +31,23 @@ async def write_reminders(now: datetime, settings: Settings) -> int:
     local = clock.to_local(now)
     written = 0
     if local.hour >= settings.reminder_day_before_hour:
-        tomorrow = local.date() + timedelta(days=1)
-        written += await _remind(Appointment.filter(status=BOOKED, date=tomorrow), "day")
+        written += await _remind("day", on=local.date() + timedelta(days=1))
     ahead = timedelta(minutes=settings.reminder_hour_before_minutes)
-    soon = Appointment.filter(status=BOOKED, starts_at__gt=now, starts_at__lte=now + ahead)
-    written += await _remind(soon, "hour")
+    written += await _remind("hour", starts_after=now, starts_until=now + ahead)
     return written
 
 
-async def _remind(query, kind: str) -> int:
+async def _remind(kind: str, **which) -> int:
     event = f"appointment.reminder_{kind}"
     written = 0
     last_id = 0
     while True:
-        batch = (
-            await query.filter(id__gt=last_id)
-            .select_related("slot__group__office", "item")
-            .order_by("id")
-            .limit(CHUNK)
-        )
+        batch = await repo.booked_batch(last_id, CHUNK, **which)
         if not batch:
             return written
         last_id = batch[-1].id
         keys = {a.id: f"reminder:{kind}:{a.id}" for a in batch}
-        done = set(
-            await Notification.filter(dedupe_key__in=list(keys.values())).values_list("dedupe_key", flat=True)
-        )
+        done = await outbox.written_dedupe_keys(list(keys.values()))
         for appointment in batch:
             if keys[appointment.id] in done:
                 continue

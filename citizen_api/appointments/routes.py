@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import booking, service, throttle, waitlist
-from citizen_api.appointments.admin_routes import ENDPOINTS as ADMIN_ENDPOINTS
-from citizen_api.appointments.hall_routes import ENDPOINTS as HALL_ENDPOINTS
+from citizen_api.appointments import booking, cancellation, service, throttle, waitlist
+from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
+from citizen_api.appointments.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
 from citizen_api.appointments.schemas import (
     AppointmentOut,
     BookBody,
@@ -15,6 +15,7 @@ from citizen_api.appointments.schemas import (
     SlotsQuery,
     WaitlistOut,
 )
+from citizen_api.appointments.transitions import APPOINTMENTS, WAITLIST
 from citizen_api.http import Ctx, Page, endpoint
 
 TAGS = ["appointments"]
@@ -42,7 +43,7 @@ async def list_slots(ctx: Ctx) -> list[SlotOut]:
 async def book(ctx: Ctx) -> AppointmentOut:
     """预约一个时段"""
     await throttle.booking_attempt(ctx.state, ctx.user.user_id)
-    return await booking.book(ctx.user, ctx.body, ctx.settings)
+    return await booking.book(ctx.user, ctx.body, ctx.settings, ctx.atomic)
 
 
 async def my_appointments(ctx: Ctx) -> Page[AppointmentOut]:
@@ -57,13 +58,13 @@ async def my_appointment(ctx: Ctx) -> AppointmentOut:
 
 async def cancel(ctx: Ctx) -> AppointmentOut:
     """取消预约（开始前 2 小时截止）；名额自动转给第一位候补"""
-    return await booking.cancel(ctx.user, ctx.path["id"], ctx.settings)
+    return await cancellation.cancel(ctx.user, ctx.path["id"], ctx.settings, ctx.atomic)
 
 
 async def join_waitlist(ctx: Ctx) -> WaitlistOut:
     """约满的时段加入候补：有人取消时自动转为预约"""
     await throttle.booking_attempt(ctx.state, ctx.user.user_id)
-    return await waitlist.join(ctx.user, ctx.body, ctx.settings)
+    return await waitlist.join(ctx.user, ctx.body, ctx.settings, ctx.atomic)
 
 
 async def my_waits(ctx: Ctx) -> list[WaitlistOut]:
@@ -95,7 +96,8 @@ ENDPOINTS = [
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "NOT_BOOKABLE")],
     ),
-    # atomic="manual": the service runs its own transaction, retried if PostgreSQL breaks a deadlock
+    # atomic="manual": the read-only checks run first, then the request's unit of work (ctx.atomic),
+    # run again if PostgreSQL breaks a deadlock (appointments.retry)
     endpoint(
         "POST",
         "/appointments",
@@ -141,7 +143,7 @@ ENDPOINTS = [
         "POST",
         "/appointments/waitlist/{id:id}/leave",
         leave_waitlist,
-        auth="citizen",
+        auth=WAITLIST.roles_for("leave"),
         response=WaitlistOut,
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "NOT_WAITING")],
@@ -159,12 +161,12 @@ ENDPOINTS = [
         "POST",
         "/appointments/{id:id}/cancel",
         cancel,
-        auth="citizen",
+        auth=APPOINTMENTS.roles_for("cancel"),
         response=AppointmentOut,
         atomic="manual",
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "CANCEL_TOO_LATE"), (409, "NOT_CANCELLABLE")],
     ),
-    *HALL_ENDPOINTS,
+    *STAFF_ENDPOINTS,
     *ADMIN_ENDPOINTS,
 ]

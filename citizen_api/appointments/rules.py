@@ -1,4 +1,4 @@
-"""Rules a citizen's appointment answers to, shared by the action and by the views that offer it.
+"""Rules a citizen's booking answers to, shared by the actions and by the views that offer them.
 
 ``cancel_refusal`` is the one place that says whether POST /appointments/{id}/cancel succeeds now:
 the cancel call raises its answer, the views show ``can_cancel = cancel_refusal(...) is None``.
@@ -6,22 +6,39 @@ the cancel call raises its answer, the views show ``can_cancel = cancel_refusal(
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from citizen_api import clock
-from citizen_api.appointments.models import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW, Appointment
+from citizen_api.appointments.models import Appointment
+from citizen_api.appointments.transitions import APPOINTMENTS
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError
 
-STATUS_TEXT: dict[str, str] = {
-    BOOKED: "已预约",
-    CHECKED_IN: "已签到",
-    NO_SHOW: "已爽约",
-    CANCELLED: "已取消",
-}
+
+async def bookable_item(code: str):
+    """The published catalog item of ``code`` if it takes appointments (404, 409 NOT_BOOKABLE)."""
+    item = await catalog.item_by_code(code)
+    if item is None or not item.is_published:
+        raise ApiError(404, "NOT_FOUND", "未找到该事项")
+    if not item.bookable:
+        raise ApiError(409, "NOT_BOOKABLE", "该事项不支持预约")
+    return item
+
+
+def booking_window(settings) -> tuple[date, date, datetime]:
+    """(first day, last day, earliest slot start) a citizen may book now."""
+    today = clock.today()
+    earliest = clock.now() + timedelta(minutes=settings.booking_min_lead_minutes)
+    return today, today + timedelta(days=settings.booking_horizon_days), earliest
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s ISO week (the weekly booking limit counts per week)."""
+    return day - timedelta(days=day.weekday())
 
 
 def status_text(status: str) -> str:
-    return STATUS_TEXT.get(status, status)
+    return APPOINTMENTS.text.get(status, status)
 
 
 def cancel_deadline(appointment: Appointment, cutoff_minutes: int) -> datetime:
@@ -29,14 +46,10 @@ def cancel_deadline(appointment: Appointment, cutoff_minutes: int) -> datetime:
     return appointment.starts_at - timedelta(minutes=cutoff_minutes)
 
 
-def not_cancellable(status: str) -> ApiError:
-    return ApiError(409, "NOT_CANCELLABLE", "该预约当前不能取消", {"status": status})
-
-
 def cancel_refusal(appointment: Appointment, cutoff_minutes: int) -> ApiError | None:
     """Why cancelling now is refused (the error the cancel call answers), or None when it is allowed."""
-    if appointment.status != BOOKED:
-        return not_cancellable(appointment.status)
+    if not APPOINTMENTS.allows(appointment.status, "cancel"):
+        return APPOINTMENTS.refuse("cancel", appointment.status)
     deadline = cancel_deadline(appointment, cutoff_minutes)
     if clock.now() > deadline:
         return ApiError(
@@ -46,3 +59,16 @@ def cancel_refusal(appointment: Appointment, cutoff_minutes: int) -> ApiError | 
             {"deadline": clock.to_local(deadline).isoformat(timespec="minutes")},
         )
     return None
+
+
+def slot_full() -> ApiError:
+    return ApiError(409, "SLOT_FULL", "该时段已约满，可加入候补", {"waitlist": True})
+
+
+def already_booked() -> ApiError:
+    return ApiError(409, "ALREADY_BOOKED", "您当天已预约过该事项")
+
+
+def limit_reached(settings) -> ApiError:
+    limit = settings.booking_weekly_limit
+    return ApiError(409, "BOOKING_LIMIT_REACHED", f"每周最多预约 {limit} 次", {"weekly_limit": limit})

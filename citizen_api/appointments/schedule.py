@@ -12,14 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from citizen_api import clock
 from citizen_api.appointments.calendar import day_mode
-from citizen_api.appointments.models import (
-    HOLIDAY_TEMPLATE,
-    MODE_HOLIDAY,
-    WEEKDAYS,
-    ScheduleTemplate,
-    Slot,
-    WindowGroup,
-)
+from citizen_api.appointments.models import HOLIDAY_TEMPLATE, MODE_HOLIDAY, WEEKDAYS
+from citizen_api.appointments.repository import halls as repo
 
 
 def template_days(day: date, mode: str) -> list[str]:
@@ -50,34 +44,23 @@ async def ensure_slots(group_ids: Iterable[int], day: date, mode: str) -> int:
     wanted = set(group_ids)
     if not wanted:
         return 0
-    have = set(
-        await Slot.filter(group_id__in=wanted, date=day, mode=mode)
-        .distinct()
-        .values_list("group_id", flat=True)
-    )
-    missing = wanted - have
+    missing = wanted - await repo.groups_with_slots(wanted, day, mode)
     if not missing:
         return 0
     names = template_days(day, mode)
-    templates = await ScheduleTemplate.filter(group_id__in=missing, day__in=names)
     by_group: dict[int, dict[str, list]] = {}
-    for template in templates:
+    for template in await repo.templates_for(missing, names):
         by_group.setdefault(template.group_id, {})[template.day] = template.periods
-    rows: list[Slot] = []
+    written = 0
     for group_id, available in by_group.items():
         periods = next((available[name] for name in names if available.get(name)), [])
-        for start, end, capacity in slot_times(day, periods):
-            rows.append(
-                Slot(group_id=group_id, date=day, mode=mode, starts_at=start, ends_at=end, capacity=capacity)
-            )
-    if rows:
-        await Slot.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+        written += await repo.add_slots(group_id, day, mode, slot_times(day, periods))
+    return written
 
 
 async def generate_slots(start: date, end: date) -> int:
     """Make slots for every open day in [start, end] for every active group (idempotent)."""
-    group_ids = await WindowGroup.filter(is_active=True).values_list("id", flat=True)
+    group_ids = await repo.active_group_ids()
     written = 0
     day = start
     while day <= end:
@@ -94,18 +77,4 @@ async def drop_unused_future_slots(group_id: int) -> int:
     Those days are remade from the new template when next looked at; a day with a booking keeps
     its slots (a citizen's booked time never moves).
     """
-    from citizen_api.appointments.models import Appointment, WaitlistEntry
-
-    after = clock.today()
-    used_days = set(
-        await Appointment.filter(slot__group_id=group_id, date__gt=after).values_list("date", flat=True)
-    )
-    used_days |= set(
-        await WaitlistEntry.filter(slot__group_id=group_id, slot__date__gt=after).values_list(
-            "slot__date", flat=True
-        )
-    )
-    query = Slot.filter(group_id=group_id, date__gt=after)
-    if used_days:
-        query = query.exclude(date__in=used_days)
-    return await query.delete()
+    return await repo.drop_unused_slots_after(group_id, clock.today())

@@ -7,8 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from citizen_api.appointments.models import AppointmentStatus
+from citizen_api.appointments.transitions import APPOINTMENTS, TICKETS, WAITLIST
 from citizen_api.http import PageQuery
+
+# the status enums of the served OpenAPI, derived from the transition tables
+AppointmentStatus = Literal[APPOINTMENTS.statuses]
+WaitlistStatus = Literal[WAITLIST.statuses]
+TicketStatus = Literal[TICKETS.statuses]
 
 MAX_DAYS_RANGE = 62
 ItemCode = Field(min_length=1, max_length=64, description="事项实施编码")
@@ -101,7 +106,7 @@ class MyAppointmentsQuery(PageQuery):
 
 class WaitlistOut(BaseModel):
     id: int
-    status: Literal["waiting", "promoted", "left", "skipped"]
+    status: WaitlistStatus
     position: int | None = Field(None, description="候补中的排位（1 = 下一个）")
     item_code: str
     item_name: str
@@ -136,9 +141,11 @@ class GroupBody(BaseModel):
 
 
 class TicketOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     number: str
     kind: Literal["booked", "walk_in"]
-    status: Literal["waiting", "called"]
+    status: TicketStatus
     appointment_id: int | None = None
     created_at: datetime
     called_at: datetime | None = None

@@ -9,7 +9,8 @@ from __future__ import annotations
 import string
 
 from citizen_api.appointments.models import HOLIDAY_TEMPLATE, Office, ScheduleTemplate, Window, WindowGroup
-from citizen_api.catalog.models import Department, ServiceItem
+from citizen_api.appointments.repository import halls
+from citizen_api.catalog import service as catalog
 
 OFFICE = {"code": "SMZX", "name": "市民中心 政务服务大厅", "address": "市民中心一楼", "phone": "12345"}
 WEEKDAY_PERIODS = [
@@ -21,11 +22,11 @@ HOLIDAY_PERIODS = [{"start": "09:00", "end": "12:00", "slot_minutes": 30, "capac
 
 async def seed(settings) -> str:
     office, _ = await Office.get_or_create(code=OFFICE["code"], defaults=OFFICE)
-    items = await ServiceItem.filter(bookable=True, is_published=True).order_by("department_id", "id")
-    by_department: dict[int, list[ServiceItem]] = {}
+    items = await catalog.bookable_items()  # with their departments, by department
+    by_department: dict[int, list] = {}
     for item in items:
         by_department.setdefault(item.department_id, []).append(item)
-    departments = {d.id: d for d in await Department.filter(id__in=list(by_department))}
+    departments = {item.department_id: item.department for item in items}
     plans = [
         (
             f"SMZX-{departments[dep_id].code}",
@@ -49,10 +50,7 @@ async def seed(settings) -> str:
             await Window.create(group=group, number=f"{index * 2 + 1}", opens_on_holiday_service=True)
             await Window.create(group=group, number=f"{index * 2 + 2}")
             created += 1
-        have = set(await group.items.all().values_list("id", flat=True))
-        new = [item for item in linked if item.id not in have]
-        if new:
-            await group.items.add(*new)
+        await halls.add_group_items(group.id, [item.id for item in linked])
         for day in ("mon", "tue", "wed", "thu", "fri"):
             await ScheduleTemplate.get_or_create(group=group, day=day, defaults={"periods": WEEKDAY_PERIODS})
         await ScheduleTemplate.get_or_create(

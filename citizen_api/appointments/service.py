@@ -1,14 +1,18 @@
-"""What a citizen sees before and after booking: open days, slots, their appointments."""
+"""The appointment domain's public API: what a citizen sees before and after booking (open days,
+slots, their appointments; the official-account bot asks the same), and the visit a rating is about.
+
+Booking, cancelling, the waiting list and the hall's work are this domain's own endpoints
+(``booking``, ``cancellation``, ``waitlist``, ``hall``, ``admin``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from citizen_api import clock
-from citizen_api.appointments import repository as repo
 from citizen_api.appointments.calendar import day_mode, day_modes
-from citizen_api.appointments.present import appointment_out, slot_out
+from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.rules import bookable_item, booking_window
 from citizen_api.appointments.schedule import ensure_slots
 from citizen_api.appointments.schemas import (
     AppointmentOut,
@@ -18,15 +22,10 @@ from citizen_api.appointments.schemas import (
     SlotOut,
     SlotsQuery,
 )
+from citizen_api.appointments.transitions import CHECKED_IN
+from citizen_api.appointments.views import appointment_out, slot_out
 from citizen_api.http import Page
 from citizen_api.security.principal import Principal
-
-
-def booking_window(settings) -> tuple[date, date, datetime]:
-    """(first day, last day, earliest slot start) a citizen may book now."""
-    today = clock.today()
-    earliest = clock.now() + timedelta(minutes=settings.booking_min_lead_minutes)
-    return today, today + timedelta(days=settings.booking_horizon_days), earliest
 
 
 @dataclass
@@ -54,7 +53,7 @@ def _open_day_reason(day: date, first: date, last: date, slots: _DaySlots | None
 
 
 async def list_days(query: DaysQuery, settings) -> list[DayOut]:
-    item = await repo.bookable_item(query.item_code)
+    item = await bookable_item(query.item_code)
     first, last, earliest = booking_window(settings)
     start = query.from_ or first
     end = query.to or max(start, last)
@@ -87,7 +86,7 @@ async def list_days(query: DaysQuery, settings) -> list[DayOut]:
 
 async def list_slots(query: SlotsQuery, settings) -> list[SlotOut]:
     """The day's slots still bookable in time (full ones too: a citizen may join their waiting list)."""
-    item = await repo.bookable_item(query.item_code)
+    item = await bookable_item(query.item_code)
     first, last, earliest = booking_window(settings)
     if not first <= query.date <= last:
         return []
@@ -108,3 +107,25 @@ async def my_appointments(principal: Principal, query: MyAppointmentsQuery, sett
 async def my_appointment(principal: Principal, appointment_id: int, settings) -> AppointmentOut:
     found = await repo.appointment_of(appointment_id, principal.user_id)
     return appointment_out(found, settings.booking_cancel_cutoff_minutes)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A citizen's appointment as the ratings domain needs it (一次一评: a checked-in visit)."""
+
+    id: int
+    status: str
+    checked_in_at: datetime | None  # set once the citizen was checked in at the counter
+    department_code: str  # the department of the item served
+
+    @property
+    def served(self) -> bool:
+        return self.status == CHECKED_IN and self.checked_in_at is not None
+
+
+async def visit_of(appointment_id: int, user_id: int) -> Visit | None:
+    """The citizen's own appointment ``appointment_id``; None for anyone else's or an unknown id."""
+    found = await repo.own_appointment(appointment_id, user_id)
+    if found is None:
+        return None
+    return Visit(found.id, found.status, found.checked_in_at, found.item.department.code)

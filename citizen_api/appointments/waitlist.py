@@ -10,69 +10,52 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
-from citizen_api.appointments import atomic
-from citizen_api.appointments import repository as repo
-from citizen_api.appointments.booking import check_may_book, checked_slot, create_appointment, week_of
+from citizen_api.appointments.booking import check_may_book, checked_slot
 from citizen_api.appointments.models import Appointment, Slot, WaitlistEntry
-from citizen_api.appointments.present import message_payload, waitlist_out
+from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import counters
+from citizen_api.appointments.retry import Unit, in_unit
+from citizen_api.appointments.rules import bookable_item, week_of
 from citizen_api.appointments.schemas import BookBody, WaitlistOut
-from citizen_api.catalog.models import ServiceItem
+from citizen_api.appointments.transitions import LEFT, WAITING, WAITLIST
+from citizen_api.appointments.views import message_payload, waitlist_out
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 from notifications import outbox
 
-WAITING = "waiting"
 
-
-async def join(principal: Principal, body: BookBody, settings) -> WaitlistOut:
-    item = await repo.bookable_item(body.item_code)
+async def join(principal: Principal, body: BookBody, settings, unit: Unit) -> WaitlistOut:
+    item = await bookable_item(body.item_code)
     slot = await checked_slot(body.slot_id, item, settings)
-    await check_may_book(principal.user_id, item, slot.date)
+    await check_may_book(principal.user_id, item.id, slot.date)
 
     async def work() -> WaitlistEntry:
-        await atomic.lock_slot(slot.id)
-        fresh = await Slot.get(id=slot.id)
+        await counters.lock_slot(slot.id)
+        fresh = await repo.slot_by_id(slot.id)
         if fresh.booked < fresh.capacity:
             raise ApiError(409, "SLOT_AVAILABLE", "该时段尚有名额，请直接预约")
         try:
-            return await WaitlistEntry.create(
-                slot_id=slot.id,
-                user_id=principal.user_id,
-                item_id=item.id,
-                active_key=f"{slot.id}:{principal.user_id}",
-            )
+            return await repo.create_wait(slot.id, principal.user_id, item.id)
         except IntegrityError:
             raise ApiError(409, "ALREADY_WAITING", "您已在该时段的候补名单中") from None
 
-    entry = await atomic.run_atomic(work)
-    entry.slot, entry.item = slot, item
-    return waitlist_out(entry, await repo.waiting_position(entry))
+    entry = await in_unit(unit, work)
+    entry.slot = slot
+    return waitlist_out(entry, await repo.waiting_position(entry), item)
 
 
 async def my_waits(principal: Principal) -> list[WaitlistOut]:
-    entries = (
-        await WaitlistEntry.filter(user_id=principal.user_id, slot__date__gte=clock.today())
-        .select_related("slot__group__office", "item")
-        .order_by("-id")
-        .limit(100)
-    )
+    entries = await repo.my_waits(principal.user_id, clock.today())
     return [waitlist_out(e, await repo.waiting_position(e) if e.status == WAITING else None) for e in entries]
 
 
 async def leave(principal: Principal, entry_id: int) -> WaitlistOut:
-    entry = (
-        await WaitlistEntry.filter(id=entry_id, user_id=principal.user_id)
-        .select_related("slot__group__office", "item")
-        .first()
-    )
+    entry = await repo.wait_of(entry_id, principal.user_id)
     if entry is None:
         raise ApiError(404, "NOT_FOUND", "未找到该候补")
-    changed = await WaitlistEntry.filter(id=entry.id, status=WAITING).update(
-        status="left", active_key=None, resolved_at=clock.now()
-    )
-    if not changed:
-        raise ApiError(409, "NOT_WAITING", "该候补已结束", {"status": entry.status})
-    entry.status = "left"
+    if not await repo.move_wait(entry.id, "leave", resolved_at=clock.now()):
+        raise WAITLIST.refuse("leave", entry.status)
+    entry.status = LEFT
     return waitlist_out(entry, None)
 
 
@@ -95,24 +78,24 @@ async def hand_over(slot: Slot, settings) -> Appointment | None:
 
 
 async def _promote(entry: WaitlistEntry, slot: Slot, settings) -> Appointment | None:
-    item = await ServiceItem.get(id=entry.item_id)
+    item = entry.item  # the catalog item, loaded with the entry
     qualifies = (
         item.is_published
         and item.bookable
         and await repo.active_suspension(entry.user_id, clock.today()) is None
         and not await repo.has_active_booking(entry.user_id, item.id, slot.date)
     )
-    appointment = await _book_for(entry, item, slot, settings) if qualifies else None
-    resolved = await WaitlistEntry.filter(id=entry.id, status=WAITING).update(
-        status="promoted" if appointment else "skipped",
-        active_key=None,
+    appointment = await _book_for(entry, slot, settings) if qualifies else None
+    resolved = await repo.move_wait(
+        entry.id,
+        "promote" if appointment else "skip",
         appointment_id=appointment.id if appointment else None,
         resolved_at=clock.now(),
     )
     if not resolved:  # left the list meanwhile: undo the booking made for them
         if appointment is not None:
-            await atomic.release_weekly_quota(entry.user_id, week_of(slot.date))
-            await appointment.delete()
+            await counters.release_weekly_quota(entry.user_id, week_of(slot.date))
+            await repo.delete_appointment(appointment.id)
         return None
     if appointment is not None:
         await outbox.enqueue(
@@ -128,12 +111,12 @@ class _Refused(Exception):
     pass
 
 
-async def _book_for(entry: WaitlistEntry, item: ServiceItem, slot: Slot, settings) -> Appointment | None:
+async def _book_for(entry: WaitlistEntry, slot: Slot, settings) -> Appointment | None:
     """Book inside a savepoint: a conflict skips this waiter without aborting the cancellation."""
     try:
-        async with db.atomic():
-            appointment = await create_appointment(entry.user_id, item, slot, "waitlist")
-            if not await atomic.take_weekly_quota(
+        async with db.atomic():  # a savepoint of the cancellation's unit of work
+            appointment = await repo.create_appointment(entry.user_id, entry.item_id, slot, "waitlist")
+            if not await counters.take_weekly_quota(
                 entry.user_id, week_of(slot.date), settings.booking_weekly_limit
             ):
                 raise _Refused

@@ -5,23 +5,11 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from citizen_api.delivery.transitions import SUBSCRIBE_PENDING
+
 OUTBOUND = "outbound"  # the result, from the centre to the citizen
 INBOUND = "inbound"  # the citizen's paper materials, to the centre
-
-# Shipment statuses
-SUBSCRIBE_PENDING = "subscribe_pending"  # tracking not yet accepted by kuaidi100 (retried by the job)
-TRACKING = "tracking"
-SIGNED = "signed"
-PROBLEM = "problem"
-RETURNED = "returned"
-REFUSED = "refused"
-ABORTED = "aborted"  # kuaidi100 stopped tracking and a re-subscription did not help
-SUBSCRIBE_FAILED = "subscribe_failed"  # every attempt failed; staff track it by hand
-STATUSES = (SUBSCRIBE_PENDING, TRACKING, PROBLEM, REFUSED, RETURNED, SIGNED, ABORTED, SUBSCRIBE_FAILED)
 DIRECTIONS = (OUTBOUND, INBOUND)
-
-# still moving: the silence check and polling apply
-LIVE_STATUSES = (TRACKING, PROBLEM, REFUSED)
 
 
 class Shipment(Model):
@@ -33,9 +21,9 @@ class Shipment(Model):
     department_code = fields.CharField(max_length=32, db_index=True)  # copied from the case
     company = fields.CharField(max_length=32)  # kuaidi100 company code (ems …)
     waybill = fields.CharField(max_length=32)
-    status = fields.CharField(max_length=20, default=SUBSCRIBE_PENDING, db_index=True)
+    status = fields.CharField(max_length=20, default=SUBSCRIBE_PENDING, db_index=True)  # transitions
     last_state = fields.CharField(max_length=8, null=True)  # kuaidi100 lastResult.state
-    # rank of the furthest tracking state reached (states.PROGRESS): a report never moves it back
+    # rank of the furthest tracking state reached (transitions.STATES): a report never moves it back
     progress = fields.SmallIntField(default=0)
     last_context = fields.TextField(default="")
     last_event_at = fields.DatetimeField(null=True)  # time of the courier's latest scan

@@ -1,34 +1,26 @@
-"""Every delivery query."""
+"""Every delivery query: shipments and their tracking events (cases are the cases domain's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
-from citizen_api.cases.models import Application, TimelineEntry
-from citizen_api.catalog.models import ServiceItem
-from citizen_api.delivery import models as m
-from citizen_api.delivery.models import Shipment, ShipmentEvent
+from citizen_api.delivery import transitions
+from citizen_api.delivery.models import OUTBOUND, Shipment, ShipmentEvent
 
 
-async def own_application(application_id: int, user_id: int, *, lock: bool = False) -> Application | None:
-    query = Application.filter(id=application_id, applicant_id=user_id)
-    if lock:
-        query = query.select_for_update()
-    return await query.first()
-
-
-async def item_deliverable(item_id: int) -> bool:
-    return bool(await ServiceItem.filter(id=item_id).first().values_list("deliverable", flat=True))
-
-
-async def save_address(application_id: int, stored: str) -> None:
-    await Application.filter(id=application_id).update(delivery_address_enc=stored)
+async def shipment_by_id(shipment_id: int) -> Shipment | None:
+    return await Shipment.get_or_none(id=shipment_id)
 
 
 async def shipments_of(application_id: int) -> list[Shipment]:
     return await Shipment.filter(application_id=application_id).order_by("id")
+
+
+async def has_outbound(application_id: int) -> bool:
+    return await Shipment.filter(application_id=application_id, direction=OUTBOUND).exists()
 
 
 async def events_of(shipment_ids: list[int]) -> list[ShipmentEvent]:
@@ -45,12 +37,12 @@ async def shipment_for_report(company: str, waybill: str, *, lock: bool = False)
     it is one physical parcel, and the hall's own outbound registration (entered by staff from the
     label its EMS desk printed) takes it. A mail-in claim of the same number gets none of that trace —
     neither another citizen's signature nor a false "materials arrived" — and staff were warned of
-    the clash when it was registered (``service.warn_if_clash``).
+    the clash when it was registered (``shipments.warn_if_clash``).
     """
     for query in (Shipment.filter(company=company, waybill=waybill), Shipment.filter(waybill=waybill)):
         ids = await query.order_by("-id").values_list("id", "direction")
         if ids:
-            chosen = next((i for i, d in ids if d == m.OUTBOUND), ids[0][0])
+            chosen = next((i for i, d in ids if d == OUTBOUND), ids[0][0])
             found = Shipment.filter(id=chosen)
             if lock:
                 found = found.select_for_update()
@@ -68,41 +60,50 @@ async def registered(company: str, waybill: str, direction: str) -> Shipment | N
     return await Shipment.filter(company=company, waybill=waybill, direction=direction).first()
 
 
-async def event_exists(dedupe_key: str) -> bool:
-    return await ShipmentEvent.filter(dedupe_key=dedupe_key).exists()
+async def create_shipment(**values: Any) -> Shipment:
+    """INSERT; raises IntegrityError when (company, waybill, direction) is registered already."""
+    return await Shipment.create(status=transitions.SUBSCRIBE_PENDING, **values)
 
 
-async def add_timeline(
-    application: Application,
-    note: str,
-    *,
-    kind: str = "delivery",
-    actor_id: int | None = None,
-    actor_role: str = "system",
-    from_status: str | None = None,
-    to_status: str | None = None,
-) -> None:
-    await TimelineEntry.create(
-        application_id=application.id,
-        actor_id=actor_id,
-        actor_role=actor_role,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status or application.status,
-        note=note,
-    )
-
-
-async def mark_delivered(application_id: int, now: datetime) -> bool:
-    """approved | rejected → delivered, as one conditional UPDATE (a second push finds nothing to do)."""
-    changed = await Application.filter(id=application_id, status__in=["approved", "rejected"]).update(
-        status="delivered", finished_at=now
+async def move_shipment(shipment_id: int, event: str, **fields: Any) -> bool:
+    """Apply a subscription event of ``transitions.EVENTS`` if the shipment's status allows it now."""
+    changed = await Shipment.filter(id=shipment_id, status__in=list(transitions.sources(event))).update(
+        status=transitions.target(event), **fields
     )
     return changed == 1
 
 
+async def update_shipment(shipment_id: int, **fields: Any) -> None:
+    """Store what a report taught (under the row lock ``shipment_for_report`` took); a new status only
+    when ``transitions.takes_over`` allowed it."""
+    await Shipment.filter(id=shipment_id).update(**fields)
+
+
+async def subscription_failed(shipment_id: int, attempts: int, error: str) -> None:
+    await Shipment.filter(id=shipment_id, status=transitions.SUBSCRIBE_PENDING).update(
+        subscribe_attempts=attempts, subscribe_error=error
+    )
+
+
+async def claim_silence(shipment: Shipment, now: datetime) -> bool:
+    """Mark this silence handled, unless another process did so first."""
+    claimed = await Shipment.filter(id=shipment.id, silence_checked_at=shipment.silence_checked_at).update(
+        silence_checked_at=now
+    )
+    return claimed == 1
+
+
+async def event_exists(dedupe_key: str) -> bool:
+    return await ShipmentEvent.filter(dedupe_key=dedupe_key).exists()
+
+
+async def add_event(**values: Any) -> ShipmentEvent:
+    """INSERT; raises IntegrityError for a report recorded already (``dedupe_key``)."""
+    return await ShipmentEvent.create(**values)
+
+
 async def pending_subscriptions(limit: int) -> list[Shipment]:
-    return await Shipment.filter(status=m.SUBSCRIBE_PENDING).order_by("id").limit(limit)
+    return await Shipment.filter(status=transitions.SUBSCRIBE_PENDING).order_by("id").limit(limit)
 
 
 async def silent_shipments(threshold: datetime, limit: int) -> list[Shipment]:
@@ -110,16 +111,18 @@ async def silent_shipments(threshold: datetime, limit: int) -> list[Shipment]:
     heard_before = Q(last_heard_at__lt=threshold) | Q(last_heard_at__isnull=True, subscribed_at__lt=threshold)
     not_handled = Q(silence_checked_at__isnull=True) | Q(silence_checked_at__lt=threshold)
     return (
-        await Shipment.filter(heard_before & not_handled, status__in=list(m.LIVE_STATUSES))
+        await Shipment.filter(heard_before & not_handled, status__in=list(transitions.LIVE_STATUSES))
         .order_by("id")
         .limit(limit)
     )
 
 
-def staff_query(scope, status: str | None, direction: str | None):
+async def staff_page(scope, status: str | None, direction: str | None, offset: int, limit: int):
+    """(total, rows) of the shipments ``scope`` (the staff member's departments) lets them see."""
     query = scope(Shipment.all())
     if status:
         query = query.filter(status=status)
     if direction:
         query = query.filter(direction=direction)
-    return query
+    total = await query.count()
+    return total, await query.order_by("-id").offset(offset).limit(limit)

@@ -7,20 +7,19 @@ from urllib.parse import parse_qs
 from starlette.responses import JSONResponse
 from tortoise.exceptions import IntegrityError
 
-from citizen_api.cases import address as case_address
+from citizen_api.cases.schemas import DeliveryAddress
 from citizen_api.delivery import repository as repo
-from citizen_api.delivery import service, states, tracking
+from citizen_api.delivery import service, shipments, tracking
 from citizen_api.delivery.kuaidi100 import verify_push
-from citizen_api.delivery.models import Shipment
 from citizen_api.delivery.schemas import (
     CallbackAnswer,
-    DeliveryAddress,
     DeliveryView,
     MailIn,
     ShipmentView,
     StaffShipmentQuery,
     StaffShipmentSummary,
 )
+from citizen_api.delivery.views import staff_summaries
 from citizen_api.errors import ApiError
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.http.endpoint import read_capped
@@ -42,45 +41,16 @@ async def get_delivery(ctx: Ctx) -> DeliveryView:
 
 async def post_mail_in(ctx: Ctx) -> ShipmentView:
     """邮寄申请材料：登记寄往中心的运单号（双向寄递）"""
-    return await service.mail_in(ctx.state, ctx.user, ctx.path["id"], ctx.body, ctx.after_commit)
+    return await service.mail_in(ctx.state, ctx.user, ctx.path["id"], ctx.body)
 
 
 async def staff_shipments(ctx: Ctx) -> Page[StaffShipmentSummary]:
     """寄递列表（本部门；收件信息脱敏）"""
     scope = lambda q: scope_to_department(q, ctx.user)  # noqa: E731
-    query = repo.staff_query(scope, ctx.query.status, ctx.query.direction)
-    total = await query.count()
-    rows = (
-        await query.order_by("-id")
-        .offset(ctx.query.offset)
-        .limit(ctx.query.size)
-        .prefetch_related("application")
+    total, rows = await repo.staff_page(
+        scope, ctx.query.status, ctx.query.direction, ctx.query.offset, ctx.query.size
     )
-    return Page[StaffShipmentSummary](total=total, items=[_summary(s, ctx.settings) for s in rows])
-
-
-def _summary(shipment: Shipment, settings) -> StaffShipmentSummary:
-    application = shipment.application
-    recipient = None
-    if shipment.direction == "outbound":
-        masked = case_address.masked(application.delivery_address_enc, settings)
-        if masked:
-            recipient = {
-                k: masked.get(k) for k in ("name", "phone", "province", "city", "district", "address")
-            }
-    return StaffShipmentSummary(
-        id=shipment.id,
-        application_id=application.id,
-        application_number=application.number,
-        department_code=shipment.department_code,
-        direction=shipment.direction,
-        company=shipment.company,
-        waybill=shipment.waybill,
-        status=shipment.status,
-        status_text=states.SHIPMENT_STATUS_TEXT.get(shipment.status, shipment.status),
-        last_event_at=shipment.last_event_at,
-        recipient=recipient,
-    )
+    return Page[StaffShipmentSummary](total=total, items=await staff_summaries(rows, ctx.settings))
 
 
 async def kuaidi100_push(ctx: Ctx) -> JSONResponse:
@@ -101,7 +71,7 @@ async def kuaidi100_push(ctx: Ctx) -> JSONResponse:
     except IntegrityError:  # the same push racing itself: the other copy recorded it
         outcome, shipment_id = "duplicate", None
     if outcome == "resubscribe" and shipment_id is not None:
-        await service.subscribe_shipment(ctx.state, shipment_id)
+        await shipments.subscribe(ctx.state, shipment_id)
     return JSONResponse(OK_ANSWER)
 
 

@@ -1,46 +1,21 @@
-"""Delivery shapes: the contract's ADDRESS, mail-in, and the views of shipments."""
+"""Delivery shapes: mail-in, and the views of shipments (the contract's ADDRESS is the case's:
+``cases.schemas.DeliveryAddress``)."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from citizen_api.delivery import models, states
+from citizen_api.delivery import models, transitions
 from citizen_api.delivery.waybill import COMPANIES
 from citizen_api.http import PageQuery
-from citizen_api.security.identity import MobileNumber
 
-# enums of the served OpenAPI, derived from the state lists (one source of truth)
-ShipmentStatus = Literal[models.STATUSES]
+# enums of the served OpenAPI, derived from the lifecycle table (one source of truth)
+ShipmentStatus = Literal[transitions.STATUSES]
 Direction = Literal[models.DIRECTIONS]
-TrackingState = Literal[tuple(code for code in states.STATE_TEXT if code != "abort")]
-
-_NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{1,30}$")
-
-
-class DeliveryAddress(BaseModel):
-    """ADDRESS of the contract: ``{name, phone, province, city, district, address}``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=30, description="收件人姓名")
-    phone: MobileNumber = Field(min_length=11, max_length=20, description="收件人手机号（中国大陆）")
-    province: str = Field(min_length=2, max_length=20, description="省级行政区名称，如 广东省")
-    city: str = Field(min_length=2, max_length=30, description="地级行政区名称，如 广州市（直辖市填本市）")
-    district: str = Field(
-        "", max_length=30, description="县级行政区名称，如 海珠区（东莞、中山等不设区县的市可留空）"
-    )
-    address: str = Field(min_length=2, max_length=200, description="街道、门牌等详细地址")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not _NAME_RE.match(value):
-            raise ValueError("收件人姓名格式不正确")
-        return value
+TrackingState = Literal[tuple(transitions.STATES)]
 
 
 class MailIn(BaseModel):

@@ -2,7 +2,7 @@
 
 A report is recorded once: its key is the shipment, the state and the latest scan (time and text),
 so kuaidi100 repeating a push — which it does until it gets our answer — changes nothing.
-Tracking only moves forward (``states.PROGRESS`` / ``states.takes_over``): an older or lower report is
+Tracking only moves forward (``transitions.STATES`` / ``transitions.takes_over``): an older or lower report is
 kept as history but changes neither the shipment's state nor the case. A push without any scan is
 recorded as received (an ``empty`` event, never shown) and changes nothing else.
 """
@@ -19,11 +19,11 @@ import structlog
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
-from citizen_api.cases.models import Application
-from citizen_api.delivery import models as m
-from citizen_api.delivery import notify, states
+from citizen_api.cases import service as cases
 from citizen_api.delivery import repository as repo
-from citizen_api.delivery.models import Shipment, ShipmentEvent
+from citizen_api.delivery import transitions as t
+from citizen_api.delivery.models import INBOUND, OUTBOUND, Shipment
+from citizen_api.delivery.staff_warnings import warn_staff
 from citizen_api.delivery.waybill import COMPANIES
 from citizen_api.http.validation import validation_error
 from notifications import outbox
@@ -44,7 +44,7 @@ class Report:
     @property
     def empty(self) -> bool:
         """No scan at all (neither a time nor a text): nothing to learn about the parcel."""
-        return self.state != "abort" and self.event_at is None and not self.context
+        return self.state != t.ABORT and self.event_at is None and not self.context
 
     def dedupe_key(self, shipment_id: int) -> str:
         at = self.event_at.isoformat() if self.event_at else ""
@@ -90,7 +90,7 @@ def report_from_result(
     return Report(
         company=_clean(result.get("com") or company)[:32],
         number=_clean(result.get("nu") or number)[:32].upper(),
-        state=states.main_state(raw_state),
+        state=t.main_state(raw_state),
         raw_state=raw_state,
         event_at=parse_time(latest.get("ftime") or latest.get("time")),
         context=_clean(latest.get("context", ""))[:500],
@@ -111,8 +111,8 @@ def parse_push(param: str) -> tuple[str, Report]:
     report = report_from_result(last, message=_clean(body.get("message", ""))[:200])
     if not report.number:
         raise validation_error({"param": "缺少运单号"})
-    if status == "abort":
-        report = Report(report.company, report.number, "abort", "abort", None, report.message or "abort")
+    if status == t.ABORT:
+        report = Report(report.company, report.number, t.ABORT, t.ABORT, None, report.message or t.ABORT)
     return status, report
 
 
@@ -128,14 +128,14 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
         log.info("report for unknown waybill", company=report.company)
         return "unknown", None
     key = report.dedupe_key(shipment.id)
-    if report.state == "abort":
+    if report.state == t.ABORT:
         # the abort after a re-subscription is a new fact even when its text is the same
         key = hashlib.sha256(f"{key}:{shipment.resubscribed}".encode()).hexdigest()
     if await repo.event_exists(key):
         return "duplicate", shipment.id
     try:
         async with db.atomic():  # a savepoint: a racing twin loses quietly
-            event = await ShipmentEvent.create(
+            event = await repo.add_event(
                 shipment_id=shipment.id,
                 state=EMPTY if report.empty else report.state,
                 event_at=report.event_at,
@@ -148,52 +148,52 @@ async def apply_report(report: Report, source: str = "push") -> tuple[str, int |
     if report.empty:
         log.info("push without scans recorded", shipment=shipment.id, state=report.raw_state)
         return "empty", shipment.id
-    application = await Application.get(id=shipment.application_id)
+    case = await cases.case_by_id(shipment.application_id)
     now = clock.now()
-    if report.state == "abort":
-        return await _aborted(shipment, application, report), shipment.id
+    if report.state == t.ABORT:
+        return await _aborted(shipment, case, report), shipment.id
     if not await _advance(shipment, report, now):
         return "recorded", shipment.id  # history only: older, or behind what the shipment shows
-    await repo.add_timeline(application, _timeline_note(shipment, report))
-    if report.state == states.SIGNED:
-        await _signed(shipment, application, report, now)
-    elif report.state in states.TROUBLE:
-        await _trouble(shipment, application, report, event.id)
+    await cases.add_timeline_note(case, _timeline_note(shipment, report))
+    if report.state == t.SIGNED_STATE:
+        await _signed(shipment, case, report, now)
+    elif report.state in t.TROUBLE:
+        await _trouble(shipment, case, report, event.id)
     return "recorded", shipment.id
 
 
 async def _advance(shipment: Shipment, report: Report, now: datetime) -> bool:
-    """Move the shipment to the report's state if it takes over (never backwards); True if it did."""
-    takes_over = states.takes_over(shipment.progress, shipment.last_event_at, report.state, report.event_at)
-    fields: dict[str, Any] = {"last_heard_at": now}
-    if takes_over:
-        reached = states.rank(report.state)
-        fields.update(
-            status=states.shipment_status_for(report.state),
-            progress=max(shipment.progress, reached) if reached is not None else shipment.progress,
-            last_state=report.raw_state,
-            last_context=report.context,
-            last_event_at=report.event_at or now,
-        )
-    elif shipment.status == m.SUBSCRIBE_PENDING:
-        fields["status"] = m.TRACKING  # kuaidi100 does track it
-    await Shipment.filter(id=shipment.id).update(**fields)
-    return takes_over
+    """Move the shipment to the report's state if it takes over (never backwards); True if it did.
+
+    Under the row lock ``apply_report`` took; a report that does not take over is still news."""
+    if not t.takes_over(shipment.progress, shipment.last_event_at, report.state, report.event_at):
+        if not await repo.move_shipment(shipment.id, "heard", last_heard_at=now):  # kuaidi100 does track it
+            await repo.update_shipment(shipment.id, last_heard_at=now)
+        return False
+    reached = t.rank(report.state)
+    await repo.update_shipment(
+        shipment.id,
+        last_heard_at=now,
+        status=t.status_for(report.state),
+        progress=max(shipment.progress, reached) if reached is not None else shipment.progress,
+        last_state=report.raw_state,
+        last_context=report.context,
+        last_event_at=report.event_at or now,
+    )
+    return True
 
 
 def _timeline_note(shipment: Shipment, report: Report) -> str:
-    what = "办理结果邮件" if shipment.direction == m.OUTBOUND else "申请材料邮件"
+    what = "办理结果邮件" if shipment.direction == OUTBOUND else "申请材料邮件"
     company = COMPANIES.get(shipment.company, shipment.company)
-    return f"{what}【{states.state_text(report.raw_state)}】{company} {shipment.waybill}：{report.context}"[
-        :500
-    ]
+    return f"{what}【{t.state_text(report.raw_state)}】{company} {shipment.waybill}：{report.context}"[:500]
 
 
-def _payload(shipment: Shipment, application: Application, **extra: Any) -> dict[str, Any]:
+def _payload(shipment: Shipment, case, **extra: Any) -> dict[str, Any]:
     return {
-        "application_id": application.id,
-        "number": application.number,
-        "item_name": application.item_name,
+        "application_id": case.id,
+        "number": case.number,
+        "item_name": case.item_name,
         "direction": shipment.direction,
         "company": shipment.company,
         "waybill": shipment.waybill,
@@ -201,67 +201,58 @@ def _payload(shipment: Shipment, application: Application, **extra: Any) -> dict
     }
 
 
-async def _signed(shipment: Shipment, application: Application, report: Report, now: datetime) -> None:
-    if shipment.direction == m.INBOUND:
-        await notify.warn_staff(
-            application.department_code,
+async def _signed(shipment: Shipment, case, report: Report, now: datetime) -> None:
+    if shipment.direction == INBOUND:
+        await warn_staff(
+            case.department_code,
             "delivery.mail_in_arrived",
-            _payload(shipment, application),
+            _payload(shipment, case),
             dedupe_key=f"mailin.signed:{shipment.id}",
         )
         return
-    previous = application.status
-    if await repo.mark_delivered(application.id, now):
-        application.status = "delivered"
-        await repo.add_timeline(
-            application, "办理结果已由收件人签收", kind="status", from_status=previous, to_status="delivered"
-        )
+    if await cases.delivered_by_courier(case, now):
         await outbox.enqueue(
-            application.applicant_id,
+            case.applicant_id,
             "case.delivered",
-            _payload(shipment, application, status="delivered", status_text="结果已送达"),
-            dedupe_key=f"case.delivered:{application.id}",
+            _payload(shipment, case, status="delivered", status_text="结果已送达"),
+            dedupe_key=f"case.delivered:{case.id}",
         )
         return
     # The staff ``/deliver`` step of the cases workflow already closed the case as delivered when the
     # parcel was handed to the courier: the signature is still news to the citizen, told once a parcel.
     await outbox.enqueue(
-        application.applicant_id,
+        case.applicant_id,
         "delivery.event",
         _payload(
             shipment,
-            application,
-            state=states.SIGNED,
-            state_text=states.state_text(report.raw_state),
+            case,
+            state=t.SIGNED_STATE,
+            state_text=t.state_text(report.raw_state),
             context=report.context,
         ),
         dedupe_key=f"delivery.signed:{shipment.id}",
     )
 
 
-async def _trouble(shipment: Shipment, application: Application, report: Report, event_id: int) -> None:
-    text = states.state_text(report.raw_state)
-    payload = _payload(shipment, application, state=report.state, state_text=text, context=report.context)
-    await notify.warn_staff(
-        application.department_code, "delivery.warning", payload, dedupe_key=f"delivery.warn:{event_id}"
+async def _trouble(shipment: Shipment, case, report: Report, event_id: int) -> None:
+    text = t.state_text(report.raw_state)
+    payload = _payload(shipment, case, state=report.state, state_text=text, context=report.context)
+    await warn_staff(
+        case.department_code, "delivery.warning", payload, dedupe_key=f"delivery.warn:{event_id}"
     )
-    if shipment.direction == m.OUTBOUND:
+    if shipment.direction == OUTBOUND:
         await outbox.enqueue(
-            application.applicant_id, "delivery.event", payload, dedupe_key=f"delivery.event:{event_id}"
+            case.applicant_id, "delivery.event", payload, dedupe_key=f"delivery.event:{event_id}"
         )
 
 
-async def _aborted(shipment: Shipment, application: Application, report: Report) -> str:
+async def _aborted(shipment: Shipment, case, report: Report) -> str:
     """kuaidi100 gave up tracking: subscribe again once; the second time, staff take over."""
-    if not shipment.resubscribed and shipment.status not in (m.SIGNED, m.RETURNED):
-        await Shipment.filter(id=shipment.id).update(resubscribed=True, status=m.SUBSCRIBE_PENDING)
+    if not shipment.resubscribed and await repo.move_shipment(shipment.id, "resubscribe", resubscribed=True):
         return "resubscribe"
-    if shipment.status not in (m.SIGNED, m.RETURNED):
-        await Shipment.filter(id=shipment.id).update(status=m.ABORTED)
-    payload = _payload(
-        shipment, application, state="abort", state_text=states.STATE_TEXT["abort"], context=report.message
-    )
-    await notify.warn_staff(
-        application.department_code, "delivery.warning", payload, dedupe_key=f"delivery.abort:{shipment.id}"
+    await repo.move_shipment(shipment.id, "stop")  # no change once the parcel is signed or returned
+    payload = _payload(shipment, case, state=t.ABORT, state_text=t.ABORT_TEXT, context=report.message)
+    await warn_staff(
+        case.department_code, "delivery.warning", payload, dedupe_key=f"delivery.abort:{shipment.id}"
     )
     return "recorded"

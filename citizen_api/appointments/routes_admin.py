@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from citizen_api.appointments import admin
-from citizen_api.appointments.admin_schemas import (
+from citizen_api.appointments.schemas_admin import (
     GroupFields,
     GroupIn,
     GroupOut,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from citizen_api.appointments import hall
 from citizen_api.appointments.schemas import CheckInOut, GroupBody, NoShowOut, QueueOut, QueueQuery, TicketOut
+from citizen_api.appointments.transitions import APPOINTMENTS, COUNTER, TICKETS
 from citizen_api.http import Ctx, endpoint
 
-# supervisors only read (电子监察); every other staff role works the counters
-COUNTER_ROLES = {"window", "approver", "admin"}
 TAGS = ["staff-appointments"]
 
 
@@ -41,7 +40,7 @@ ENDPOINTS = [
         "POST",
         "/staff/appointments/{id:id}/check-in",
         check_in,
-        auth=COUNTER_ROLES,
+        auth=APPOINTMENTS.roles_for("check_in"),
         response=CheckInOut,
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "NOT_CHECKABLE"), (409, "NOT_TODAY")],
@@ -50,7 +49,7 @@ ENDPOINTS = [
         "POST",
         "/staff/appointments/{id:id}/no-show",
         no_show,
-        auth=COUNTER_ROLES,
+        auth=APPOINTMENTS.roles_for("no_show"),
         response=NoShowOut,
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "NOT_BOOKED"), (409, "TOO_EARLY")],
@@ -69,7 +68,7 @@ ENDPOINTS = [
         "POST",
         "/staff/queue/walk-in",
         walk_in,
-        auth=COUNTER_ROLES,
+        auth=COUNTER,  # a new ticket is issued at the counters (transitions.COUNTER)
         body=GroupBody,
         response=TicketOut,
         status=201,
@@ -80,7 +79,7 @@ ENDPOINTS = [
         "POST",
         "/staff/queue/call-next",
         call_next,
-        auth=COUNTER_ROLES,
+        auth=TICKETS.roles_for("call"),
         body=GroupBody,
         response=TicketOut,
         tags=TAGS,

@@ -23,7 +23,8 @@ class OfficeIn(BaseModel):
 
 
 class WindowIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # from_attributes: a group's answer lists its windows straight from the rows
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, from_attributes=True)
 
     number: str = Field(min_length=1, max_length=16, description="窗口号")
     name: str = Field("", max_length=64)

@@ -1,4 +1,4 @@
-"""Rows to API answers: times in +08:00 (the JSON layer), remaining places, the place to go."""
+"""Rows to API answers: remaining places, the place to go, what the citizen may do now."""
 
 from __future__ import annotations
 
@@ -26,16 +26,17 @@ def place_of(slot: Slot) -> str:
     return f"{where}（{office.address}）" if office.address else where
 
 
-def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int) -> AppointmentOut:
-    slot = appointment.slot
+def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int, item=None) -> AppointmentOut:
+    """``item``: the catalog's copy of the booked item when the row was not loaded with it."""
+    slot, item = appointment.slot, item or appointment.item
     return AppointmentOut(
         id=appointment.id,
         status=appointment.status,
         status_text=status_text(appointment.status),
         can_cancel=cancel_refusal(appointment, cancel_cutoff_minutes) is None,
         check_in_code=appointment.check_in_code,
-        item_code=appointment.item.code,
-        item_name=appointment.item.name,
+        item_code=item.code,
+        item_name=item.name,
         date=appointment.date,
         slot=slot_out(slot),
         place=place_of(slot),
@@ -46,13 +47,14 @@ def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int) -> App
     )
 
 
-def waitlist_out(entry: WaitlistEntry, position: int | None) -> WaitlistOut:
+def waitlist_out(entry: WaitlistEntry, position: int | None, item=None) -> WaitlistOut:
+    item = item or entry.item
     return WaitlistOut(
         id=entry.id,
         status=entry.status,
         position=position,
-        item_code=entry.item.code,
-        item_name=entry.item.name,
+        item_code=item.code,
+        item_name=item.name,
         slot=slot_out(entry.slot),
         appointment_id=entry.appointment_id,
         created_at=entry.created_at,

@@ -1,0 +1,28 @@
+"""The hall's queue tickets (``transitions.TICKETS``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from citizen_api.appointments.models import QueueTicket
+from citizen_api.appointments.repository.lifecycles import move
+from citizen_api.appointments.transitions import TICKETS, WAITING
+
+
+async def create_ticket(
+    group_id: int, day: date, kind: str, seq: int, number: str, appointment_id: int | None
+) -> QueueTicket:
+    return await QueueTicket.create(
+        group_id=group_id, date=day, kind=kind, seq=seq, number=number, appointment_id=appointment_id
+    )
+
+
+async def waiting_tickets(group_id: int, day: date, kind: str, limit: int) -> list[QueueTicket]:
+    """Waiting tickets of one kind, in arrival order."""
+    query = QueueTicket.filter(group_id=group_id, date=day, status=WAITING, kind=kind)
+    return await query.order_by("id").limit(limit)
+
+
+async def move_ticket(ticket_id: int, action: str, **fields: Any) -> bool:
+    return await move(QueueTicket, TICKETS, ticket_id, action, **fields)

@@ -1,0 +1,114 @@
+"""The three lifecycles of the appointment domain, each in one table: (from status, action) → (to, roles).
+
+- an appointment: booked → checked_in | no_show | cancelled;
+- a waiting-list entry: waiting → promoted | skipped (a cancellation hands the place over) | left;
+- a queue ticket: waiting → called.
+
+Nothing else decides whether a status change is allowed: the repository's ``move_*`` functions
+change a status only from a source the table lists (one conditional UPDATE, so two clerks or a
+clerk and the citizen racing each other change it once), the schemas' status ``Literal``s and the
+citizen's ``can_cancel`` are derived from the tables, and the endpoints' roles are the tables'.
+tests/test_appointments_transitions.py walks every table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from citizen_api.errors import ApiError
+from citizen_api.security.principal import ADMIN, APPROVER, CITIZEN, WINDOW
+
+SYSTEM = "system"  # a change the domain makes itself (the waiting list on a cancellation)
+# supervisors only read (电子监察); every other staff role works the counters
+COUNTER = frozenset({WINDOW, APPROVER, ADMIN})
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What an action answers from a status the table does not list for it (409, details.status)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    statuses: tuple[str, ...]  # the first is where every row starts
+    text: dict[str, str]
+    transitions: dict[tuple[str, str], Transition]
+    refusals: dict[str, Refusal]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(action for _, action in self.transitions))
+
+    def allows(self, status: str, action: str) -> bool:
+        return (status, action) in self.transitions
+
+    def sources(self, action: str) -> tuple[str, ...]:
+        """Every status ``action`` may be taken from."""
+        return tuple(source for source, name in self.transitions if name == action)
+
+    def target(self, action: str) -> str:
+        """Where ``action`` leads (the same from every status it is allowed in)."""
+        return next(t.to for (_, name), t in self.transitions.items() if name == action)
+
+    def roles_for(self, action: str) -> frozenset[str]:
+        return frozenset().union(*(t.roles for (_, name), t in self.transitions.items() if name == action))
+
+    def refuse(self, action: str, status: str, message: str | None = None) -> ApiError:
+        refusal = self.refusals[action]
+        return ApiError(409, refusal.code, message or refusal.message, {"status": status})
+
+
+def _t(to: str, roles: frozenset[str] | set[str]) -> Transition:
+    return Transition(to, frozenset(roles))
+
+
+# -- appointments -----------------------------------------------------------------------------------
+BOOKED, CHECKED_IN, NO_SHOW, CANCELLED = "booked", "checked_in", "no_show", "cancelled"
+
+APPOINTMENTS = Lifecycle(
+    statuses=(BOOKED, CHECKED_IN, NO_SHOW, CANCELLED),
+    text={BOOKED: "已预约", CHECKED_IN: "已签到", NO_SHOW: "已爽约", CANCELLED: "已取消"},
+    transitions={
+        (BOOKED, "cancel"): _t(CANCELLED, {CITIZEN}),
+        (BOOKED, "check_in"): _t(CHECKED_IN, COUNTER),
+        (BOOKED, "no_show"): _t(NO_SHOW, COUNTER),
+    },
+    refusals={
+        "cancel": Refusal("NOT_CANCELLABLE", "该预约当前不能取消"),
+        "check_in": Refusal("NOT_CHECKABLE", "该预约已取消或已爽约"),
+        "no_show": Refusal("NOT_BOOKED", "只有未签到的预约可以标记爽约"),
+    },
+)
+
+# -- the waiting list of a full slot ----------------------------------------------------------------
+WAITING, PROMOTED, SKIPPED, LEFT = "waiting", "promoted", "skipped", "left"
+
+WAITLIST = Lifecycle(
+    statuses=(WAITING, PROMOTED, LEFT, SKIPPED),
+    text={WAITING: "候补中", PROMOTED: "已转为预约", LEFT: "已退出候补", SKIPPED: "未能转为预约"},
+    transitions={
+        (WAITING, "promote"): _t(PROMOTED, {SYSTEM}),
+        (WAITING, "skip"): _t(SKIPPED, {SYSTEM}),  # no longer qualifies when a place frees up
+        (WAITING, "leave"): _t(LEFT, {CITIZEN}),
+    },
+    refusals={"leave": Refusal("NOT_WAITING", "该候补已结束")},
+)
+
+# -- queue tickets at the hall ----------------------------------------------------------------------
+CALLED = "called"
+
+TICKETS = Lifecycle(
+    statuses=(WAITING, CALLED),
+    text={WAITING: "等候中", CALLED: "已叫号"},
+    transitions={(WAITING, "call"): _t(CALLED, COUNTER)},
+    refusals={},  # call-next only ever takes waiting tickets (409 QUEUE_EMPTY when there are none)
+)
