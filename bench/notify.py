@@ -14,7 +14,7 @@ Every phase counts lost messages (rows not ``sent``, or numbers the simulator ne
 duplicates (a number received more than once). Exits 1 if any phase lost or duplicated one.
 
 Rows are written like a status change writes them (``outbox.enqueue`` in the change's
-transaction, then the API's after-commit kick: ``runners.enqueue_due`` onto the arq queue);
+transaction, then the API's after-commit kick: ``arq_queue.enqueue_due`` onto the arq queue);
 in phases 1-3 citizens hold subscribe grants, so every row goes out as a subscribe message.
 Try it small with ``BENCH_NOTIFY_CHANGES=2000``.
 """
@@ -248,8 +248,7 @@ async def suppressed(sim: str) -> int:
 async def switch_to_official_account(citizens: list[int]) -> None:
     """The citizens follow the official account (linked by unionid) and hold no subscribe grant:
     their messages go out as template messages, which carry ``client_msg_id``."""
-    from bots.models import Follower
-    from citizen_api.users.models import User
+    from citizen_api.users.models import Follower, User
     from notifications.models import SubscribeGrant
 
     await SubscribeGrant.filter(user_id__in=citizens).update(available=0)
@@ -265,7 +264,7 @@ async def worker_phase(
 ) -> tuple[int, int]:
     from arq.connections import RedisSettings, create_pool
 
-    from notifications.runners import enqueue_due
+    from notifications.arq_queue import enqueue_due
 
     worker = Worker(env)
     arq = await create_pool(RedisSettings.from_dsn(env["ONETRIP_REDIS_URL"]))
@@ -315,7 +314,7 @@ async def in_process_phase(url, sim, conn, citizens, prefix: str) -> tuple[int, 
     from citizen_api.state import AppState
     from citizen_api.wechat.gateway import WeChatGateway
     from notifications.dispatcher import Runtime
-    from notifications.runners import InProcessDispatcher
+    from notifications.in_process import InProcessDispatcher
 
     settings = Settings(env="test", database_url=url, wechat_api_base=sim)
     async with aiohttp.ClientSession() as http:

@@ -16,8 +16,11 @@ import structlog
 from citizen_api import clock
 from citizen_api.appointments import service as appointments_service
 from citizen_api.appointments.schemas import MyAppointmentsQuery
-from citizen_api.cases.progress import lookup
+from citizen_api.cases.progress import lookup  # until cases.service offers it (issue 13)
+from citizen_api.errors import ApiError
+from citizen_api.ratelimit import limiter
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 
 log = structlog.get_logger("onetrip.bot")
 
@@ -88,7 +91,6 @@ async def progress(state, args: list[str], openid: str) -> str:
     if not found:
         # same answer for an unknown number and a wrong tail: the bot is no oracle for numbers
         return "未查到该办件，请核对办件编号和手机尾号。"
-    found = found if isinstance(found, dict) else getattr(found, "model_dump", lambda: {})()
     lines = [f"办件 {found.get('number', number)}", f"事项：{found.get('item_name', '')}"]
     lines.append(f"状态：{found.get('status_text') or found.get('status', '')}")
     if found.get("deadline"):
@@ -107,11 +109,10 @@ def guide(state, words: str) -> str:
     words = words.strip()[:40]
     if not words:
         return GUIDE_USAGE
-    index = getattr(state, "search_index", None)
-    if index is None or not hasattr(index, "top"):
+    if state.search_index is None:  # the search domain's service (its start-up did not run)
         return UNAVAILABLE
     try:
-        hits: list[dict[str, Any]] = index.top(words, limit=3)
+        hits: list[dict[str, Any]] = state.search_index.top(words, limit=3)
     except Exception:
         log.exception("guide search failed")
         return UNAVAILABLE
@@ -127,11 +128,7 @@ def guide(state, words: str) -> str:
 
 
 async def appointments(state, openid: str) -> str:
-    from bots.followers import linked_user
-    from bots.models import Follower
-
-    follower = await Follower.get_or_none(oa_openid=openid)
-    user = await linked_user(follower) if follower is not None else None
+    user = await users.follower_account(openid)
     if user is None:
         return "请先在小程序“一次办”中登录（同一微信号），即可在这里查看预约。"
     query = MyAppointmentsQuery(status="booked", page=1, size=20)
@@ -150,9 +147,6 @@ async def appointments(state, openid: str) -> str:
 async def _allow_progress(state, openid: str, number: str) -> bool:
     """Per follower, and per case number shared with ``GET /progress``: the phone tail cannot be
     guessed faster through the bot (or through many followers) than through the API."""
-    from citizen_api.errors import ApiError
-    from citizen_api.ratelimit import limiter
-
     settings = state.settings
     try:
         await limiter.hit(state, f"bot:progress:{openid}", PROGRESS_TRIES, PROGRESS_WINDOW_SECONDS)

@@ -13,7 +13,10 @@ from typing import Any
 import structlog
 
 from bots import answers, followers
+from bots.lifecycle import bot_runtime
 from citizen_api import db
+from citizen_api.users import service as users
+from citizen_api.wechat.messages import messenger_for
 from notifications import outbox
 
 log = structlog.get_logger("onetrip.bot")
@@ -25,7 +28,6 @@ MENU_KEYS = {
     "MY_APPOINTMENTS": "预约",
     "HELP": "帮助",
 }
-_background: set[asyncio.Task] = set()
 
 
 async def respond(state, msg: dict[str, str]) -> str | None:
@@ -34,8 +36,8 @@ async def respond(state, msg: dict[str, str]) -> str | None:
     msg_type = msg.get("MsgType", "").lower()
     if msg_type == "event":
         return await _event(state, openid, msg)
-    if not await followers.seen(openid):
-        await followers.touch(openid)
+    if not await users.follower_seen(openid):
+        await users.follower_touched(openid)
     if msg_type == "text":
         return await answers.answer_text(state, msg.get("Content", ""), openid)
     return answers.HELP  # images, voice, locations …
@@ -44,18 +46,16 @@ async def respond(state, msg: dict[str, str]) -> str | None:
 async def _event(state, openid: str, msg: dict[str, str]) -> str | None:
     event = msg.get("Event", "").lower()
     if event == "subscribe":  # also a scan of a parametric QR code by a new follower
-        follower = await followers.touch(openid, subscribing=True)
+        follower = await users.follower_touched(openid, subscribing=True)
         if not follower.unionid:
-            from citizen_api.wechat.messages import messenger_for
-
             await followers.fetch_unionid(follower, messenger_for(state))
         return answers.WELCOME
     if event == "unsubscribe":
-        await followers.unsubscribed(openid)
+        await users.follower_left(openid)
         return None
     if event == "click":
-        if not await followers.seen(openid):
-            await followers.touch(openid)
+        if not await users.follower_seen(openid):
+            await users.follower_touched(openid)
         command = MENU_KEYS.get(msg.get("EventKey", "").upper())
         if command == "进度":
             return answers.PROGRESS_USAGE
@@ -65,7 +65,7 @@ async def _event(state, openid: str, msg: dict[str, str]) -> str | None:
             return answers.HELP
         return await answers.answer_text(state, command, openid)
     if event == "scan":
-        await followers.touch(openid)
+        await users.follower_touched(openid)
         return None
     return None  # VIEW, LOCATION, template-send reports …
 
@@ -77,21 +77,23 @@ async def respond_within_budget(state, msg: dict[str, str]) -> str | None:
         return await asyncio.wait_for(asyncio.shield(task), timeout=budget)
     except TimeoutError:
         log.warning("bot answer over budget; following up by customer-service message")
-        _background.add(task)
+        background = bot_runtime(state).background
+        background.add(task)
         task.add_done_callback(lambda t: _follow_up(state, msg.get("FromUserName", ""), t))
         return None
 
 
 def _follow_up(state, openid: str, task: asyncio.Task) -> None:
-    _background.discard(task)
+    background = bot_runtime(state).background
+    background.discard(task)
     if task.cancelled() or task.exception() is not None or not task.result() or not openid:
         if not task.cancelled() and task.exception() is not None:
             log.error("late bot answer failed", error=repr(task.exception()))
         return
     text: Any = task.result()
     follow = asyncio.create_task(_send_later(state, openid, str(text)))
-    _background.add(follow)
-    follow.add_done_callback(_background.discard)
+    background.add(follow)
+    follow.add_done_callback(background.discard)
 
 
 async def _send_later(state, openid: str, text: str) -> None:

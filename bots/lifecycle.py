@@ -1,10 +1,12 @@
-"""Start-up: the safe-mode keys (a bad EncodingAESKey stops start-up) and the reply store."""
+"""Start-up: the safe-mode keys (a bad EncodingAESKey stops start-up), the reply store, and the
+answers that outlive their request."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bots.crypto import KeyRing
 from bots.store import BotStore
@@ -14,6 +16,9 @@ from bots.store import BotStore
 class BotRuntime:
     keys: KeyRing
     store: BotStore
+    # answers still being worked on after the request said "success" (and their follow-ups): held
+    # here so that they are not garbage-collected half way
+    background: set[asyncio.Task] = field(default_factory=set)
 
 
 def bot_runtime(state) -> BotRuntime:

@@ -1,28 +1,9 @@
-"""The official account's followers and the bot's short-lived replay/retry records."""
+"""The bot's short-lived replay/retry records (the followers themselves are ``citizen_api.users``')."""
 
 from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
-
-
-class Follower(Model):
-    """Someone who follows the official account. Linked to a citizen by ``unionid`` (the same
-    person's id across the mini-program and the account) or explicitly by ``user_id`` (staff)."""
-
-    id = fields.IntField(primary_key=True)
-    oa_openid = fields.CharField(max_length=64, unique=True)
-    unionid = fields.CharField(max_length=64, null=True, db_index=True)
-    user_id = fields.IntField(null=True, db_index=True)
-    subscribed = fields.BooleanField(default=True)
-    subscribed_at = fields.DatetimeField(null=True)
-    unsubscribed_at = fields.DatetimeField(null=True)
-    # the customer-service window: WeChat allows messages for 48 h after the user's last message
-    last_message_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "oa_followers"
 
 
 class BotReply(Model):

@@ -13,13 +13,12 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import structlog
 from redis.exceptions import RedisError
-from tortoise.exceptions import IntegrityError
 
-from bots.models import BotNonce, BotReply
+from bots import repository as repo
 from citizen_api import clock
 from citizen_api.jobs import JobContext
 
@@ -61,7 +60,7 @@ class BotStore:
                 return False
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot nonces", error=type(exc).__name__)
-        return await _nonce_in_db(key, digest, self.nonce_ttl)
+        return await repo.remember_nonce(key, digest, clock.now(), self.nonce_ttl)
 
     # -- replies --------------------------------------------------------------------------------
     async def claim(self, key: str) -> tuple[bool, str | None]:
@@ -75,10 +74,10 @@ class BotStore:
                 return False, _reply_of(await self.redis.get(redis_key))
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot replies", error=type(exc).__name__)
-        if await _insert_once(BotReply, key, clock.now() + timedelta(seconds=self.reply_ttl)):
+        now = clock.now()
+        if await repo.claim_reply(key, now, now + timedelta(seconds=self.reply_ttl)):
             return True, None
-        row = await BotReply.get_or_none(key=key)
-        return False, (row.reply if row is not None else None)
+        return False, await repo.reply_of(key)
 
     async def finish(self, key: str, reply: str) -> None:
         if self.redis is not None:
@@ -87,7 +86,7 @@ class BotStore:
                 return
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot replies", error=type(exc).__name__)
-        await BotReply.filter(key=key).update(reply=reply)
+        await repo.finish_reply(key, reply)
 
     async def release(self, key: str) -> None:
         """Forget an unanswered claim (the work failed), so that WeChat's retry does it again
@@ -98,7 +97,7 @@ class BotStore:
                 return
             except (RedisError, OSError) as exc:
                 log.warning("redis unavailable for bot replies", error=type(exc).__name__)
-        await BotReply.filter(key=key, reply=None).delete()
+        await repo.release_reply(key)
 
     async def wait_for(self, key: str, budget: float) -> str | None:
         """The first request's answer, waiting at most ``budget`` seconds for it."""
@@ -116,40 +115,9 @@ class BotStore:
                 return _reply_of(await self.redis.get(PREFIX + "reply:" + key))
             except (RedisError, OSError):
                 pass
-        row = await BotReply.get_or_none(key=key)
-        return row.reply if row is not None else None
-
-
-async def _nonce_in_db(key: str, digest: str, ttl: int) -> bool:
-    """The database twin of the Redis nonce record (see :meth:`BotStore.check_nonce`)."""
-    for _ in range(2):
-        now = clock.now()
-        try:
-            await BotNonce.create(key=key, digest=digest, expires_at=now + timedelta(seconds=ttl))
-            return True
-        except IntegrityError:
-            row = await BotNonce.get_or_none(key=key)
-            if row is not None and row.expires_at >= now:
-                return hmac.compare_digest(row.digest.encode(), digest.encode())
-            await BotNonce.filter(key=key, expires_at__lt=now).delete()  # expired: take it over
-    return False
-
-
-async def _insert_once(model, key: str, expires_at: datetime) -> bool:
-    """Insert ``key``; False when a live row has it. Expired rows are replaced."""
-    for _ in range(2):
-        try:
-            await model.create(key=key, expires_at=expires_at)
-            return True
-        except IntegrityError:
-            removed = await model.filter(key=key, expires_at__lt=clock.now()).delete()
-            if not removed:
-                return False
-    return False
+        return await repo.reply_of(key)
 
 
 async def purge_expired(ctx: JobContext) -> int:
     """Periodic job: drop expired nonces and replies (database mode)."""
-    nonces = await BotNonce.filter(expires_at__lt=ctx.now).delete()
-    replies = await BotReply.filter(expires_at__lt=ctx.now).delete()
-    return nonces + replies
+    return await repo.purge_expired(ctx.now)

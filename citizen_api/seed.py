@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from citizen_api.domains import SEEDERS
-from citizen_api.security.passwords import hash_password
-from citizen_api.users.models import User
+from citizen_api.users import service as users
 
 # (username, password, role, department) — printed by make run; never used in production
 DEMO_STAFF = [
@@ -20,14 +19,8 @@ DEMO_STAFF = [
 async def seed_staff(settings) -> str:
     created = 0
     for username, password, role, department in DEMO_STAFF:
-        if not await User.exists(username=username):
-            await User.create(
-                username=username,
-                password_hash=hash_password(password),
-                role=role,
-                department_code=department or None,
-                display_name=username,
-            )
+        if await users.account_by_username(username) is None:
+            await users.add_staff(username, password, role, department or None)
             created += 1
     return f"staff: {created} created, {len(DEMO_STAFF) - created} already there"
 

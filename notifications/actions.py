@@ -12,13 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from tortoise.expressions import Q
 
 from citizen_api import clock, db
-from citizen_api.users.models import User
+from citizen_api.users import service as users
+from citizen_api.users.schemas import Account, FollowerInfo
 from citizen_api.wechat.gateway import WeChatApiError
 from citizen_api.wechat.messages import WeChatMessenger
 from notifications import grants, rendering, rules
+from notifications import repository as repo
 from notifications.config import TemplatesConfig
 from notifications.models import Notification
 
@@ -61,14 +62,16 @@ class Delivery:
     templates: TemplatesConfig
     settings: Any
     values: dict[str, str] = field(default_factory=dict)
-    user: User | None = None
+    user: Account | None = None
     notes: list[str] = field(default_factory=list)
-    _follower: Any = None
+    _follower: FollowerInfo | None = None
     _follower_loaded: bool = False
 
-    async def follower(self):
+    async def follower(self) -> FollowerInfo | None:
+        """The subscribed follower of the recipient: linked by user id, or by the same unionid."""
         if not self._follower_loaded:
-            self._follower = await find_follower(self.row.user_id, self.user)
+            unionid = self.user.unionid if self.user is not None else None
+            self._follower = await users.subscribed_follower(self.row.user_id, unionid)
             self._follower_loaded = True
         return self._follower
 
@@ -81,7 +84,7 @@ async def deliver(delivery: Delivery) -> Sent | Skipped:
         return Skipped(why_not or "rule declined")
     delivery.values = rendering.variables(delivery.templates.events.get(row.event), payload, row.created_at)
     if row.user_id:
-        delivery.user = await User.get_or_none(id=row.user_id, is_active=True)
+        delivery.user = await users.active_account(row.user_id)
         if delivery.user is None:
             return Skipped("recipient not found or inactive")
     for name in channels:
@@ -89,19 +92,6 @@ async def deliver(delivery: Delivery) -> Sent | Skipped:
         if sent is not None:
             return sent
     return Skipped("; ".join(delivery.notes) or "no channel")
-
-
-async def find_follower(user_id: int, user: User | None):
-    """The subscribed follower linked to this user: by explicit link, or by the same unionid."""
-    from bots.models import Follower
-
-    condition = Q(user_id=user_id) if user_id else None
-    if user is not None and user.unionid:
-        by_union = Q(unionid=user.unionid)
-        condition = by_union if condition is None else condition | by_union
-    if condition is None:
-        return None
-    return await Follower.filter(condition, subscribed=True).order_by("-id").first()
 
 
 # -- channels: each returns Sent, or None after noting why it could not deliver ------------------
@@ -131,11 +121,11 @@ async def via_subscribe(d: Delivery) -> Sent | None:
             d.notes.append(f"subscribe message refused by WeChat ({REFUSED})")
             return None
         if exc.errcode == INVALID_OPENID:
-            await _refund(row)
+            await refund_held_grant(row)
             d.notes.append("mini-program openid refused by WeChat")
             return None
         if exc.errcode in PERMANENT_ERRCODES:
-            await _refund(row)
+            await refund_held_grant(row)
             raise PermanentFailure(f"subscribe: {exc}") from exc
         raise
     row.grant_status = "used"
@@ -161,7 +151,7 @@ async def via_template(d: Delivery) -> Sent | None:
         )
     except WeChatApiError as exc:
         if exc.errcode in (NOT_FOLLOWING, INVALID_OPENID):
-            await _unfollowed(follower)
+            await users.follower_left(follower.oa_openid)
             d.notes.append("official account says the follower left")
             return None
         if exc.errcode in PERMANENT_ERRCODES:
@@ -188,7 +178,7 @@ async def via_direct(d: Delivery) -> Sent | None:
     return await _custom_text(d, d.row.to_openid, "custom", None)
 
 
-async def _custom_text(d: Delivery, openid: str, channel: str, follower) -> Sent | None:
+async def _custom_text(d: Delivery, openid: str, channel: str, follower: FollowerInfo | None) -> Sent | None:
     spec = d.templates.events.get(d.row.event)
     text = rendering.render_text(spec.text if spec else "", d.values)
     try:
@@ -199,7 +189,7 @@ async def _custom_text(d: Delivery, openid: str, channel: str, follower) -> Sent
             return None
         if exc.errcode in (NOT_FOLLOWING, INVALID_OPENID):
             if follower is not None:
-                await _unfollowed(follower)
+                await users.follower_left(follower.oa_openid)
             d.notes.append("official account says the follower left")
             return None
         if exc.errcode in PERMANENT_ERRCODES:
@@ -215,10 +205,8 @@ async def _take_grant(row: Notification, user_id: int, template_id: str) -> bool
     async with db.atomic():
         if not await grants.spend(user_id, template_id):
             return False
-        held = await Notification.filter(id=row.id, attempt_id=row.attempt_id, status="sending").update(
-            grant_template_id=template_id, grant_status="held"
-        )
-        if held != 1:  # another sender took the row over: give the grant back (rollback)
+        if not await repo.hold_grant(row.id, row.attempt_id, template_id):
+            # another sender took the row over: give the grant back (rollback)
             raise LeaseLost(f"notification {row.id} was taken over before its grant was held")
     row.grant_template_id, row.grant_status = template_id, "held"
     return True
@@ -227,21 +215,12 @@ async def _take_grant(row: Notification, user_id: int, template_id: str) -> bool
 CHANNELS = {"subscribe": via_subscribe, "template": via_template, "custom": via_custom, "direct": via_direct}
 
 
-async def _refund(row: Notification) -> None:
+async def refund_held_grant(row: Notification) -> None:
+    """Give back the grant the row holds (WeChat never used it): a refused openid, bad data, or
+    a row that gives up."""
     if row.grant_status == "held" and row.grant_template_id:
         await grants.refund(row.user_id, row.grant_template_id)
         row.grant_status = "refunded"
-
-
-async def refund_held_grant(row: Notification) -> None:
-    """A row that gives up returns the grant it was holding (WeChat never used it)."""
-    await _refund(row)
-
-
-async def _unfollowed(follower) -> None:
-    follower.subscribed = False
-    follower.unsubscribed_at = clock.now()
-    await follower.save(update_fields=["subscribed", "unsubscribed_at"])
 
 
 def _msgid(answer: dict[str, Any]) -> str | None:

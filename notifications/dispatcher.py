@@ -1,4 +1,4 @@
-"""Sending outbox rows: claim, send, mark — the row's state is the guard against double sends.
+"""Sending one outbox row: claim, send, mark — the row's state is the guard against double sends.
 
 1. **Claim** with one conditional UPDATE: ``pending`` and due (or ``sending`` with its lease run
    out: a sender that crashed) → ``sending``, ``attempts + 1``, a fresh ``attempt_id`` and a lease.
@@ -7,6 +7,10 @@
 2. **Send** through the first channel that can deliver (``notifications.actions``).
 3. **Mark** ``sent``/``skipped``/retry/``dead`` with an UPDATE that also requires the same
    ``attempt_id``: a sender that lost its lease can never overwrite its successor's outcome.
+
+Every move is one of ``notifications.transitions``' table (``notifications.repository`` applies
+it). The in-process loop (``notifications.in_process``) and the arq job (``notifications.worker``)
+both call :func:`process`.
 
 What remains is the gap between WeChat accepting a message and step 3 committing: a SIGKILL
 there leaves the row ``sending``; when its lease runs out it is claimed again and re-sent
@@ -25,11 +29,12 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from tortoise.expressions import F, Q
 
 from citizen_api import clock
 from citizen_api.wechat.gateway import WeChatApiError, WeChatUnavailable
-from citizen_api.wechat.messages import WeChatMessenger, WeChatRateLimited
+from citizen_api.wechat.messages import WeChatMessenger, WeChatRateLimited, messenger_for
+from notifications import repository as repo
+from notifications import transitions
 from notifications.actions import (
     Delivery,
     LeaseLost,
@@ -55,38 +60,19 @@ class Runtime:
 
     @classmethod
     def for_state(cls, state) -> Runtime:
-        from citizen_api.wechat.messages import messenger_for
-
         return cls(state.settings, messenger_for(state), templates_for(state.settings))
 
 
-def due_filter(now) -> Q:
-    return Q(status="pending", next_attempt_at__lte=now) | Q(status="sending", lease_until__lt=now)
-
-
 async def due_ids(limit: int) -> list[int]:
-    now = clock.now()
-    return list(
-        await Notification.filter(due_filter(now))
-        .order_by("next_attempt_at", "id")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
+    """The rows a sender may claim now, oldest due first."""
+    return await repo.due_ids(clock.now(), limit)
 
 
 async def claim(row_id: int, settings) -> Notification | None:
     """Take the row for one attempt, or None when it is not due or someone else has it."""
     now = clock.now()
-    attempt_id = uuid.uuid4().hex
-    taken = await Notification.filter(due_filter(now), id=row_id).update(
-        status="sending",
-        attempts=F("attempts") + 1,
-        attempt_id=attempt_id,
-        lease_until=now + timedelta(seconds=settings.notify_lease_seconds),
-    )
-    if taken != 1:
-        return None
-    return await Notification.get_or_none(id=row_id, attempt_id=attempt_id)
+    lease_until = now + timedelta(seconds=settings.notify_lease_seconds)
+    return await repo.claim(row_id, now, uuid.uuid4().hex, lease_until)
 
 
 async def process(row_id: int, runtime: Runtime) -> str:
@@ -114,7 +100,7 @@ async def process(row_id: int, runtime: Runtime) -> str:
     if isinstance(outcome, Sent):
         return await _mark(
             row,
-            "sent",
+            "send",
             channel=outcome.channel,
             recipient=outcome.recipient,
             wechat_msgid=outcome.msgid,
@@ -123,20 +109,25 @@ async def process(row_id: int, runtime: Runtime) -> str:
             reason=None,
         )
     assert isinstance(outcome, Skipped)
-    return await _mark(row, "skipped", reason=outcome.reason[:200])
+    return await _mark(row, "skip", reason=outcome.reason[:200])
 
 
-async def _mark(row: Notification, status: str, **fields: Any) -> str:
-    updated = await Notification.filter(id=row.id, attempt_id=row.attempt_id, status="sending").update(
-        status=status,
-        lease_until=None,
+async def _mark(row: Notification, action: str, *, uncount: bool = False, **fields: Any) -> str:
+    """End this attempt by ``action`` (send, skip, retry, give_up); returns the row's new status,
+    or "lost-lease" when another sender took the row over meanwhile."""
+    ended = await repo.finish(
+        row.id,
+        row.attempt_id,
+        action,
+        uncount=uncount,
         grant_template_id=row.grant_template_id,
         grant_status=row.grant_status,
         **fields,
     )
-    if updated != 1:
+    if not ended:
         log.warning("notification taken over before it was marked", id=row.id, attempt_id=row.attempt_id)
         return "lost-lease"
+    status = transitions.target(action)
     log.info("notification " + status, id=row.id, about=row.event, channel=fields.get("channel"))
     return status
 
@@ -154,14 +145,13 @@ async def _failed(row: Notification, settings, error: str) -> str:
 
 async def _release(row: Notification, error: str, *, delay: float, counts: bool) -> str:
     """Back to pending for a later try; rate limits do not count as failed attempts."""
-    extra: dict[str, Any] = {} if counts else {"attempts": F("attempts") - 1}
     log.warning("notification will be retried", id=row.id, error=error, delay=round(delay, 1))
     await _mark(
         row,
-        "pending",
+        "retry",
         next_attempt_at=clock.now() + timedelta(seconds=delay),
         last_error=error[:2000],
-        **extra,
+        uncount=not counts,
     )
     return "retry"
 
@@ -169,15 +159,5 @@ async def _release(row: Notification, error: str, *, delay: float, counts: bool)
 async def _mark_dead(row: Notification, error: str) -> str:
     await refund_held_grant(row)
     log.error("notification is dead", id=row.id, about=row.event, error=error)
-    await _mark(row, "dead", last_error=error[:2000])
+    await _mark(row, "give_up", last_error=error[:2000])
     return "dead"
-
-
-async def requeue_dead(ids: list[int] | None = None) -> int:
-    """Dead rows back to pending with a fresh attempt budget (admin action)."""
-    query = Notification.filter(status="dead")
-    if ids is not None:
-        query = query.filter(id__in=ids)
-    return await query.update(
-        status="pending", attempts=0, next_attempt_at=clock.now(), lease_until=None, attempt_id=None
-    )

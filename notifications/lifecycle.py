@@ -10,9 +10,10 @@ from arq.connections import ArqRedis
 
 from citizen_api.jobs import PeriodicJob
 from citizen_api.state import AppState
+from notifications.arq_queue import QueueDispatcher
 from notifications.config import templates_for
 from notifications.dispatcher import Runtime
-from notifications.runners import InProcessDispatcher, QueueDispatcher
+from notifications.in_process import InProcessDispatcher
 
 log = structlog.get_logger("onetrip.notifications")
 

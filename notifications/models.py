@@ -15,7 +15,7 @@ class Notification(Model):
     # idempotency for periodic jobs: the same key is never written twice (e.g. reminder:day:123)
     dedupe_key = fields.CharField(max_length=128, null=True, unique=True)
     status = fields.CharField(max_length=16, default="pending", db_index=True)
-    # pending | sending | sent | skipped (no channel or no grant) | dead (gave up)
+    # one of notifications.transitions.STATUSES; it moves only as that table allows
     attempts = fields.SmallIntField(default=0)
     next_attempt_at = fields.DatetimeField(null=True, db_index=True)
     channel = fields.CharField(max_length=16, null=True)  # subscribe | template | custom

@@ -1,4 +1,5 @@
-"""Writing to the outbox. Call inside the unit of work that makes the change; never send here.
+"""Writing to the outbox: the part of notifications the domains use. Call inside the unit of work
+that makes the change; never send here.
 
 Each write asks the unit of work (``citizen_api.db``) to wake the dispatcher of its AppState
 once it has committed (once per unit): the in-process dispatcher sends the rows, the Redis one
@@ -7,10 +8,11 @@ queues an arq job per row. Rows are never lost to a missed wake-up: both sweep d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from citizen_api import clock, db
-from notifications.models import Notification
+from notifications import repository as repo
 
 _WAKE_KEY = "notifications.outbox.wake"
 
@@ -37,27 +39,26 @@ async def enqueue(
 ) -> int | None:
     """Record a message for ``user_id``; returns the row id. With ``dedupe_key`` the call returns
     None and is a no-op when that key was written before."""
-    row = Notification(
-        user_id=user_id,
-        audience=audience,
-        event=event,
-        payload=payload or {},
-        dedupe_key=dedupe_key,
-        next_attempt_at=clock.now(),
-    )
+    row = {
+        "user_id": user_id,
+        "audience": audience,
+        "event": event,
+        "payload": payload or {},
+        "dedupe_key": dedupe_key,
+        "next_attempt_at": clock.now(),
+    }
+    row_id = None
     if dedupe_key is None:
-        await row.save()
-        await _wake_after_commit()
-        return row.id
-    # ON CONFLICT DO NOTHING: safe under races and does not abort a PostgreSQL transaction
-    await Notification.bulk_create([row], ignore_conflicts=True)
+        row_id = await repo.insert(**row)
+    else:
+        await repo.insert_once(**row)
     await _wake_after_commit()
-    return None
+    return row_id
 
 
 async def enqueue_text_to_follower(oa_openid: str, text: str, *, user_id: int = 0) -> None:
     """A customer-service text to an official-account follower (the bot's slow answers)."""
-    await Notification.create(
+    await repo.insert(
         user_id=user_id,
         event="bot.followup",
         payload={"text": text},
@@ -65,3 +66,13 @@ async def enqueue_text_to_follower(oa_openid: str, text: str, *, user_id: int = 
         next_attempt_at=clock.now(),
     )
     await _wake_after_commit()
+
+
+async def written_dedupe_keys(keys: Iterable[str]) -> set[str]:
+    """The dedupe keys among ``keys`` already written (a job skips the messages it sent before)."""
+    return await repo.written_keys(keys)
+
+
+async def dedupe_prefix_written(prefix: str) -> bool:
+    """Whether any row's dedupe key starts with ``prefix`` (one per recipient, e.g. ``x:12:``)."""
+    return await repo.key_prefix_written(prefix)

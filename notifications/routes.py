@@ -1,18 +1,11 @@
+"""The citizen's subscribe messages: which templates to ask for, the grants given (admin: routes_admin)."""
+
 from __future__ import annotations
 
-from citizen_api.http import Ctx, Page, endpoint
+from citizen_api.http import Ctx, endpoint
 from notifications import service
-from notifications.schemas import (
-    FollowerAnswer,
-    FollowerLinkIn,
-    OutboxQuery,
-    OutboxRow,
-    RequeueAnswer,
-    RequeueIn,
-    SubscriptionsAnswer,
-    SubscriptionsIn,
-    TemplatesAnswer,
-)
+from notifications.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
+from notifications.schemas import SubscriptionsAnswer, SubscriptionsIn, TemplatesAnswer
 
 
 async def get_templates(ctx: Ctx) -> TemplatesAnswer:
@@ -23,24 +16,6 @@ async def get_templates(ctx: Ctx) -> TemplatesAnswer:
 async def post_subscriptions(ctx: Ctx) -> SubscriptionsAnswer:
     """记录市民刚在小程序中给出的一次性订阅授权（每条消息消耗一次）"""
     return await service.record_subscriptions(ctx.user.user_id, ctx.body, ctx.settings)
-
-
-async def list_outbox(ctx: Ctx) -> Page[OutboxRow]:
-    """消息发送记录（默认列出死信及最后一次错误）"""
-    return await service.outbox_page(ctx.query)
-
-
-async def requeue_dead(ctx: Ctx) -> RequeueAnswer:
-    """重新发送死信"""
-    count = await service.requeue(ctx.body.ids)
-    if count and ctx.state.dispatcher is not None:
-        ctx.after_commit(ctx.state.dispatcher.kick)
-    return RequeueAnswer(requeued=count)
-
-
-async def link_follower(ctx: Ctx) -> FollowerAnswer:
-    """把公众号关注者绑定到账号（工作人员接收电子监察提醒）"""
-    return await service.link_follower(ctx.body.oa_openid, ctx.body.user_id)
 
 
 ENDPOINTS = [
@@ -54,32 +29,5 @@ ENDPOINTS = [
         response=SubscriptionsAnswer,
         tags=["me"],
     ),
-    endpoint(
-        "GET",
-        "/admin/notifications",
-        list_outbox,
-        auth={"admin"},
-        query=OutboxQuery,
-        response=Page[OutboxRow],
-        tags=["admin"],
-    ),
-    endpoint(
-        "POST",
-        "/admin/notifications/requeue",
-        requeue_dead,
-        auth={"admin"},
-        body=RequeueIn,
-        response=RequeueAnswer,
-        tags=["admin"],
-    ),
-    endpoint(
-        "POST",
-        "/admin/followers/link",
-        link_follower,
-        auth={"admin"},
-        body=FollowerLinkIn,
-        response=FollowerAnswer,
-        tags=["admin"],
-        errors=[(404, "NOT_FOUND")],
-    ),
+    *ADMIN_ENDPOINTS,
 ]

@@ -6,6 +6,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.http.schemas import PageQuery
+from notifications.transitions import STATUSES
+
+OutboxStatus = Literal[STATUSES]  # type: ignore[valid-type]
 
 # what wx.requestSubscribeMessage reports per template ("ban"/"filter": blocked by the user or WeChat)
 GrantAnswer = Literal["accept", "reject", "ban", "filter"]
@@ -43,16 +46,18 @@ class SubscriptionsAnswer(BaseModel):
 
 
 class OutboxQuery(PageQuery):
-    status: Literal["pending", "sending", "sent", "skipped", "dead"] = "dead"
+    status: OutboxStatus = "dead"
     event: str | None = Field(None, max_length=48)
 
 
 class OutboxRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     user_id: int
     audience: str
     event: str
-    status: str
+    status: OutboxStatus
     attempts: int
     channel: str | None
     reason: str | None
@@ -89,6 +94,8 @@ class FollowerLinkIn(BaseModel):
 
 
 class FollowerAnswer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     oa_openid: str
     user_id: int | None
     unionid: str | None

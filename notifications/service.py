@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from citizen_api.errors import ApiError
+from citizen_api import clock
 from citizen_api.http.schemas import Page
+from citizen_api.users import service as users
 from notifications import grants
+from notifications import repository as repo
 from notifications.config import templates_for
-from notifications.dispatcher import requeue_dead
-from notifications.models import Notification
 from notifications.schemas import (
     FollowerAnswer,
     OutboxQuery,
@@ -43,52 +43,20 @@ async def record_subscriptions(user_id: int, body: SubscriptionsIn, settings) ->
 
 
 async def outbox_page(query: OutboxQuery) -> Page[OutboxRow]:
-    rows = Notification.filter(status=query.status)
-    if query.event:
-        rows = rows.filter(event=query.event)
-    total = await rows.count()
-    items = await rows.order_by("-id").offset(query.offset).limit(query.size)
-    return Page[OutboxRow](
-        total=total,
-        items=[
-            OutboxRow(
-                id=r.id,
-                user_id=r.user_id,
-                audience=r.audience,
-                event=r.event,
-                status=r.status,
-                attempts=r.attempts,
-                channel=r.channel,
-                reason=r.reason,
-                last_error=r.last_error,
-                created_at=r.created_at,
-                next_attempt_at=r.next_attempt_at,
-                sent_at=r.sent_at,
-            )
-            for r in items
-        ],
-    )
+    total, rows = await repo.page(query.status, query.event, query.offset, query.size)
+    return Page[OutboxRow](total=total, items=[OutboxRow.model_validate(r) for r in rows])
 
 
-async def requeue(ids: list[int] | None) -> int:
-    return await requeue_dead(ids)
+async def requeue_dead(ids: list[int] | None = None) -> int:
+    """Dead rows (all, or those of ``ids``) back to pending with a fresh attempt budget."""
+    return await repo.requeue_dead(ids, clock.now())
+
+
+async def status_counts() -> dict[str, int]:
+    """Rows per status (``onetrip outbox stats``)."""
+    return await repo.status_counts()
 
 
 async def link_follower(oa_openid: str, user_id: int) -> FollowerAnswer:
     """Link a follower to an account explicitly (staff, whose accounts have no unionid)."""
-    from bots.models import Follower
-    from citizen_api.users.models import User
-
-    follower = await Follower.get_or_none(oa_openid=oa_openid)
-    if follower is None:
-        raise ApiError(404, "NOT_FOUND", "该用户尚未关注公众号")
-    if not await User.exists(id=user_id, is_active=True):
-        raise ApiError(404, "NOT_FOUND", "账号不存在")
-    follower.user_id = user_id
-    await follower.save(update_fields=["user_id"])
-    return FollowerAnswer(
-        oa_openid=follower.oa_openid,
-        user_id=follower.user_id,
-        unionid=follower.unionid,
-        subscribed=follower.subscribed,
-    )
+    return FollowerAnswer.model_validate(await users.link_follower(oa_openid, user_id))

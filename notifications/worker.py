@@ -3,9 +3,9 @@ a sweep that queues due rows (retries, rows written while Redis was down, crashe
 lease ran out) and the registry's periodic jobs as arq cron jobs (one run per schedule, however
 many workers).
 
-arq is configured by the :func:`worker_settings` class (what ``arq.worker.create_worker`` reads);
-tests build a burst worker from the same class with :func:`build_worker` (``cron=False``: a burst
-worker with cron jobs never exits).
+arq is configured by the ``WorkerSettings`` class :func:`worker_settings` builds (what
+``arq.worker.create_worker`` reads); tests build a burst worker from the same class with
+:func:`build_worker` (``cron_jobs=False``: a burst worker with cron jobs never exits).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -25,17 +28,27 @@ from arq.constants import in_progress_key_prefix
 from arq.worker import Worker, create_worker
 from redis.exceptions import RedisError
 
-from citizen_api.app import open_state
 from citizen_api.db import close_db, init_db
-from citizen_api.domains import MODEL_MODULES, PERIODIC_JOBS, WORKER_LIFESPANS
 from citizen_api.jobs import PeriodicJob
 from citizen_api.settings import Settings
-from notifications import dispatcher, jobs
-from notifications.runners import SEND_JOB, enqueue_due
+from citizen_api.state import AppState
+from notifications import dispatcher, periodic
+from notifications.arq_queue import SEND_JOB, enqueue_due
 
 log = structlog.get_logger("onetrip.worker")
 
 WORKER_POLL_SECONDS = 0.05  # arq starts at most max_jobs jobs per poll: keep it short
+
+
+@dataclass(frozen=True)
+class WorkerWiring:
+    """What the composition root hands the worker (``citizen_api.cli.serve.worker_wiring``): the
+    model modules to open, the periodic jobs to run as cron jobs, and how to open the clients
+    those jobs need — ``open_state(settings, redis)`` on arq's own Redis connection."""
+
+    model_modules: Sequence[str]
+    periodic_jobs: Sequence[PeriodicJob]
+    open_state: Callable[[Settings, Any], AbstractAsyncContextManager[AppState]]
 
 
 async def send_notification(ctx: dict[str, Any], row_id: int) -> str:
@@ -85,7 +98,7 @@ async def _keep_in_progress(ctx: dict[str, Any]):
 def _periodic(job: PeriodicJob):
     async def run(ctx: dict[str, Any]) -> int | None:
         async with _keep_in_progress(ctx):
-            return await jobs.run_job(job, ctx["state"])
+            return await periodic.run_job(job, ctx["state"])
 
     run.__qualname__ = run.__name__ = f"periodic_{job.name}"
     return run
@@ -107,11 +120,13 @@ async def _sweep_loop(ctx: dict[str, Any]) -> None:
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
+    wiring: WorkerWiring = ctx["wiring"]
     if ctx["init_database"]:
-        await init_db(settings.database_url, MODEL_MODULES, max_pool=max(5, settings.notify_concurrency + 2))
+        pool = max(5, settings.notify_concurrency + 2)
+        await init_db(settings.database_url, wiring.model_modules, max_pool=pool)
     stack = contextlib.AsyncExitStack()
     # the clients the jobs need (http, WeChat, storage, kuaidi100), on arq's Redis connection
-    state = await stack.enter_async_context(open_state(settings, WORKER_LIFESPANS, redis=ctx["redis"]))
+    state = await stack.enter_async_context(wiring.open_state(settings, ctx["redis"]))
     ctx.update(stack=stack, state=state, runtime=dispatcher.Runtime.for_state(state))
     if ctx["sweep"]:
         ctx["sweep_task"] = asyncio.create_task(_sweep_loop(ctx), name="outbox-sweep")
@@ -132,6 +147,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 def worker_settings(
     settings: Settings,
+    wiring: WorkerWiring,
     *,
     burst: bool = False,
     cron_jobs: bool = True,
@@ -148,16 +164,16 @@ def worker_settings(
         timeout=settings.notify_job_timeout_seconds,
         max_tries=1000,  # our own attempts counter decides when a row is dead
     )
-    periodic = [
-        cron(_periodic(job), name=f"periodic:{job.name}", **jobs.cron_fields(job.interval_seconds))
-        for job in (PERIODIC_JOBS if cron_jobs else ())
+    cron_entries = [
+        cron(_periodic(job), name=f"periodic:{job.name}", **periodic.cron_fields(job.interval_seconds))
+        for job in (wiring.periodic_jobs if cron_jobs else ())
     ]
 
     run_in_burst = burst
 
     class WorkerSettings:
         functions = [send]
-        cron_jobs = periodic
+        cron_jobs = cron_entries
         queue_name = settings.notify_queue_name
         redis_settings = RedisSettings.from_dsn(settings.redis_url) if settings.redis_url else None
         on_startup = _startup
@@ -167,25 +183,31 @@ def worker_settings(
         poll_delay = WORKER_POLL_SECONDS
         log_results = False
         burst = run_in_burst
-        ctx = {"settings": settings, "burst": run_in_burst, "sweep": sweep, "init_database": init_database}
+        ctx = {
+            "settings": settings,
+            "wiring": wiring,
+            "burst": run_in_burst,
+            "sweep": sweep,
+            "init_database": init_database,
+        }
 
     return WorkerSettings
 
 
 def build_worker(
-    settings: Settings, *, redis_pool=None, handle_signals: bool = True, **options: Any
+    settings: Settings, wiring: WorkerWiring, *, redis_pool=None, handle_signals: bool = True, **options: Any
 ) -> Worker:
     """The worker of :func:`worker_settings` (``options`` go there); ``redis_pool``: an open
     ArqRedis to use instead of connecting to ``settings.redis_url``."""
     overrides: dict[str, Any] = {"handle_signals": handle_signals}
     if redis_pool is not None:
         overrides["redis_pool"] = redis_pool
-    worker = create_worker(worker_settings(settings, **options), **overrides)
+    worker = create_worker(worker_settings(settings, wiring, **options), **overrides)
     worker.in_progress_timeout_s = in_progress_seconds(settings)  # see in_progress_seconds
     return worker
 
 
-def run_worker(settings) -> None:
+def run_worker(settings, wiring: WorkerWiring) -> None:
     """Entry of ``onetrip worker`` (runs until SIGINT/SIGTERM)."""
     from citizen_api.logging_setup import configure_logging
 
@@ -202,7 +224,7 @@ def run_worker(settings) -> None:
     # keeps every message meanwhile. Rather than exit (and rely on systemd's restart), wait and
     # start afresh in this same process: exec leaves no half-closed pools or stray tasks behind.
     try:
-        build_worker(settings).run()
+        build_worker(settings, wiring).run()
     except (RedisError, OSError) as exc:
         log.warning("redis unavailable, worker restarts itself", error=type(exc).__name__, retry_in=2)
         time.sleep(2)

@@ -12,9 +12,9 @@ import pytest
 from wechatpy.exceptions import InvalidAppIdException
 
 from bots import answers
-from bots.models import Follower
 from citizen_api import clock
 from citizen_api.settings import DEV_OA_AES_KEY, DEV_OA_APPID, DEV_OA_TOKEN
+from citizen_api.users.models import Follower
 from tests.bot_fixtures import PATH, WeChatPush, bot_client, event_xml, fields, sign, text_xml
 from tests.conftest import assert_error
 

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from bots import answers
-from bots.models import Follower
 from citizen_api import clock
+from citizen_api.users.models import Follower
 from infra.simulators.wechat import unionid_for
 from notifications.models import Notification
 from tests import cases_fixtures as cases

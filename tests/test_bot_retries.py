@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bots import answers
-from bots.models import Follower
 from citizen_api import clock
+from citizen_api.users.models import Follower
 from notifications.models import Notification
 from tests.bot_fixtures import WeChatPush, bot_server, event_xml, text_xml
 from tests.catalog_fixtures import api_process

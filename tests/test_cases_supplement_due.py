@@ -13,7 +13,7 @@ from citizen_api import clock
 from citizen_api.app import create_app, open_state
 from citizen_api.domains import PERIODIC_JOBS, WORKER_LIFESPANS
 from citizen_api.security.identity import id_check_char
-from notifications import jobs
+from notifications import periodic
 from notifications.models import Notification
 from tests import cases_fixtures as f
 from tests.calendar_years import FAR_TOKENS, KNOWN, UNKNOWN, import_known_year
@@ -49,7 +49,7 @@ async def run_reminders(settings) -> int | None:
     """The job as the scheduler runs it: the registry's entry, through the job runner."""
     [job] = [job for job in PERIODIC_JOBS if job.name == "supplement_reminders"]
     async with open_state(settings, WORKER_LIFESPANS) as state:
-        return await jobs.run_job(job, state, clock.now())
+        return await periodic.run_job(job, state, clock.now())
 
 
 async def reminders(user_id: int) -> list[Notification]:

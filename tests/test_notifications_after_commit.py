@@ -11,9 +11,10 @@ import pytest
 from arq.constants import job_key_prefix
 
 from citizen_api import db
+from citizen_api.cli.serve import worker_wiring
 from notifications import outbox
+from notifications.arq_queue import job_id
 from notifications.models import Notification
-from notifications.runners import job_id
 from notifications.worker import build_worker, worker_settings
 from tests.notifications_fixtures import *  # noqa: F403  (the napp and notify_overrides fixtures)
 from tests.notifications_fixtures import CASE_TEMPLATE
@@ -82,11 +83,10 @@ async def test_with_redis_the_job_is_queued_after_commit_and_a_burst_worker_send
     assert await _eventually(queued), "no arq job after the commit"
     assert await Notification.filter(user_id=user_id).count() == 1  # the refused change left nothing
 
-    settings = worker_settings(napp.settings, burst=True, cron_jobs=False, sweep=False, init_database=False)
+    options = {"burst": True, "cron_jobs": False, "sweep": False, "init_database": False}
+    settings = worker_settings(napp.settings, worker_wiring(), **options)
     assert settings.queue_name == napp.settings.notify_queue_name and settings.burst is True
-    worker = build_worker(
-        napp.settings, burst=True, cron_jobs=False, sweep=False, init_database=False, handle_signals=False
-    )
+    worker = build_worker(napp.settings, worker_wiring(), handle_signals=False, **options)
     try:
         await worker.main()
     finally:

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bots.models import Follower
 from citizen_api import clock
+from citizen_api.users.models import Follower
 from infra.simulators.wechat import openid_for
 from tests.conftest import create_staff
 from tests.notifications_fixtures import *  # noqa: F403  (the napp and notify_overrides fixtures)

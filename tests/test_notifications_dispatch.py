@@ -13,7 +13,7 @@ from citizen_api import clock
 from citizen_api.db import atomic
 from citizen_api.domains import PERIODIC_JOBS
 from citizen_api.jobs import PeriodicJob
-from notifications import dispatcher, jobs, outbox
+from notifications import dispatcher, outbox, periodic
 from notifications.dispatcher import Runtime
 from notifications.models import Notification, PeriodicRun
 from tests import notifications_fixtures as nf
@@ -53,7 +53,7 @@ async def test_crashed_sender_row_is_sent_after_its_lease_and_the_late_sender_ca
     assert (row.status, row.attempts) == ("sent", 2)
     assert row.attempt_id != crashed.attempt_id
     # the first sender waking up late is refused: the row keeps its successor's outcome
-    assert await dispatcher._mark(crashed, "dead", last_error="late") == "lost-lease"
+    assert await dispatcher._mark(crashed, "give_up", last_error="late") == "lost-lease"
     assert (await Notification.get(id=row_id)).status == "sent"
     assert len(napp.messages()) == 1
 
@@ -71,11 +71,11 @@ async def test_periodic_jobs_run_once_per_interval(napp):
     nf.SAMPLE_JOB_RUNS.clear()
     clock.set_now(clock.now())
     registry = [PeriodicJob("sample", 60, nf.sample_job)]
-    first = await jobs.run_due(napp.state, registry)
-    again = await jobs.run_due(napp.state, registry)  # a second process, or the next loop pass
+    first = await periodic.run_due(napp.state, registry)
+    again = await periodic.run_due(napp.state, registry)  # a second process, or the next loop pass
     assert first == {"sample": 1} and again == {}
     clock.advance(timedelta(seconds=61))
-    assert await jobs.run_due(napp.state, registry) == {"sample": 2}
+    assert await periodic.run_due(napp.state, registry) == {"sample": 2}
     assert nf.SAMPLE_JOB_RUNS[1] == clock.now()  # the job ran for the time of its run
     assert len(await PeriodicRun.filter(name="sample")) == 1
 
@@ -91,8 +91,8 @@ def test_every_registered_job_takes_a_job_context_and_bad_declarations_fail():
         PeriodicJob("Supervision Warnings", 60, nf.sample_job)
     with pytest.raises(ValueError, match="interval"):
         PeriodicJob("sample", 0, nf.sample_job)
-    assert jobs.cron_fields(30) == {"second": {0, 30}}
-    assert jobs.cron_fields(300)["minute"] == set(range(0, 60, 5))
+    assert periodic.cron_fields(30) == {"second": {0, 30}}
+    assert periodic.cron_fields(300)["minute"] == set(range(0, 60, 5))
 
 
 @pytest.mark.parametrize("notify_overrides", [{"periodic_jobs_enabled": True}], indirect=True)

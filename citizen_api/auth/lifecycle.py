@@ -12,9 +12,9 @@ from citizen_api.state import AppState
 VERIFIER_KEY = "auth.password_verifier"
 
 
-def verifier_of(state) -> PasswordVerifier | None:
-    extras = getattr(state, "extras", None)
-    return extras.get(VERIFIER_KEY) if extras is not None else None
+def verifier_of(state: AppState) -> PasswordVerifier | None:
+    """The pool started here (None outside the API, e.g. in the CLI: hashing then runs inline)."""
+    return state.extras.get(VERIFIER_KEY)
 
 
 @asynccontextmanager

@@ -18,12 +18,13 @@ from citizen_api.errors import ApiError
 from citizen_api.http.validation import validation_error
 from citizen_api.security.passwords import hash_password_async, password_problem, verify_password_async
 from citizen_api.security.principal import STAFF_ROLES, Principal
+from citizen_api.users import service as users
 
 
 async def change_password(
     state, principal: Principal, old_password: str, new_password: str, client: str | None, request_id: str
 ) -> TokenPair:
-    user = await repo.user_by_id(principal.user_id)
+    user = await users.account(principal.user_id)
     if user is None or not user.is_active or user.role not in STAFF_ROLES or not user.username:
         raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
     problem = password_problem(new_password, user.username)
@@ -42,7 +43,7 @@ async def change_password(
     now = clock.now()
     # opened only now (the endpoint has none): no transaction is held while argon2 runs
     async with db.atomic():
-        await repo.set_password_hash(user.id, new_hash, now)
+        await users.set_password_hash(user.id, new_hash, now)
         await repo.revoke_user(user.id, now)
         await record(principal, "password.change", "user", user.id, {}, request_id=request_id)
         return await issue_pair(user, state.settings)

@@ -1,23 +1,10 @@
-"""Queries on refresh tokens and on users by login identity."""
+"""Queries on refresh tokens (the accounts themselves are ``citizen_api.users``')."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from citizen_api.auth.models import RefreshToken
-from citizen_api.users.models import User
-
-
-async def citizen_by_openid(openid: str) -> User | None:
-    return await User.get_or_none(openid=openid)
-
-
-async def create_citizen(openid: str, unionid: str | None) -> User:
-    return await User.create(role="citizen", openid=openid, unionid=unionid)
-
-
-async def staff_by_username(username: str) -> User | None:
-    return await User.get_or_none(username=username)
 
 
 async def store_refresh(user_id: int, family: str, token_hash: str, expires_at: datetime) -> None:
@@ -39,14 +26,6 @@ async def revoke_family(family: str, now: datetime) -> int:
     return await RefreshToken.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)
 
 
-async def user_by_id(user_id: int) -> User | None:
-    return await User.get_or_none(id=user_id)
-
-
 async def revoke_user(user_id: int, now: datetime) -> int:
     """Every live refresh token of a user (password changed or reset: other sessions end)."""
     return await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)
-
-
-async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> int:
-    return await User.filter(id=user_id).update(password_hash=password_hash, updated_at=now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import inspect
 
 from citizen_api.auth import password_change, service
+from citizen_api.auth.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
 from citizen_api.auth.schemas import (
     LogoutRequest,
     PasswordChange,
@@ -118,4 +119,5 @@ ENDPOINTS = [
         tags=_TAGS,
         atomic="manual",
     ),
+    *STAFF_ENDPOINTS,
 ]

@@ -44,6 +44,16 @@ class PasswordChange(BaseModel):
     _rules = field_validator("new_password", mode="before")(checked_new_password)
 
 
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(
+        max_length=256,
+        description=f"新密码：{MIN_LENGTH}–{MAX_LENGTH} 位，含大写字母、小写字母、数字、符号中的至少三类",
+    )
+
+    _rules = field_validator("password", mode="before")(checked_new_password)
+
+
 class UserRef(BaseModel):
     id: int
     role: Role

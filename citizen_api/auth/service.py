@@ -17,7 +17,8 @@ from citizen_api.errors import ApiError
 from citizen_api.security.passwords import verify_password_async
 from citizen_api.security.principal import STAFF_ROLES, Principal
 from citizen_api.security.tokens import issue_access_token, new_refresh_secret
-from citizen_api.users.models import User
+from citizen_api.users import service as users
+from citizen_api.users.schemas import Account
 
 log = structlog.get_logger("onetrip.auth")
 
@@ -28,11 +29,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def principal_of(user: User) -> Principal:
+def principal_of(user: Account) -> Principal:
     return Principal(user_id=user.id, role=user.role, department=user.department_code)
 
 
-async def issue_pair(user: User, settings, family: str | None = None) -> TokenPair:
+async def issue_pair(user: Account, settings, family: str | None = None) -> TokenPair:
     refresh = new_refresh_secret()
     expires_at = clock.now() + timedelta(seconds=settings.refresh_token_ttl_seconds)
     await repo.store_refresh(user.id, family or secrets.token_hex(16), _hash(refresh), expires_at)
@@ -48,12 +49,7 @@ async def login_wechat(state, code: str) -> TokenPair:
     # the WeChat call happens before any transaction is opened
     session = await state.wechat.code_to_session(code)
     async with db.atomic():
-        user = await repo.citizen_by_openid(session.openid)
-        if user is None:
-            user = await repo.create_citizen(session.openid, session.unionid)
-        elif session.unionid and user.unionid != session.unionid:
-            user.unionid = session.unionid
-            await user.save(update_fields=["unionid", "updated_at"])
+        user = await users.citizen_signed_in(session.openid, session.unionid)
         if not user.is_active:
             raise ApiError(403, "ACCOUNT_DISABLED", "账号已停用，请联系政务服务中心")
         return await issue_pair(user, state.settings)
@@ -75,7 +71,7 @@ def bad_credentials(left: int, settings, code: str = "INVALID_CREDENTIALS", stat
 
 async def login_staff(state, username: str, password: str, client: str | None = None) -> TokenPair:
     attempt = await throttle.admit(state, username, client)
-    user = await repo.staff_by_username(username)
+    user = await users.account_by_username(username)
     staff = user is not None and user.role in STAFF_ROLES and bool(user.password_hash)
     # an unknown username checks nothing, but takes as long (see security.passwords)
     stored = user.password_hash if staff else None
@@ -112,7 +108,7 @@ async def refresh(state, refresh_token: str) -> TokenPair:
     async with db.atomic():
         if await repo.consume_refresh(token_hash, now) == 1:
             row = await repo.refresh_by_hash(token_hash)
-            user = await repo.user_by_id(row.user_id) if row else None
+            user = await users.account(row.user_id) if row else None
             if user is not None and user.is_active:
                 return await issue_pair(user, state.settings, family=row.family)
     row = await repo.refresh_by_hash(token_hash)

@@ -50,6 +50,20 @@ def serve(
     )
 
 
+def worker_wiring():
+    """What ``onetrip worker`` runs with (``notifications.worker.WorkerWiring``): every model, the
+    registry's periodic jobs, and the clients their start-up hooks open."""
+    from citizen_api.app import open_state
+    from citizen_api.domains import MODEL_MODULES, PERIODIC_JOBS, WORKER_LIFESPANS
+    from notifications.worker import WorkerWiring
+
+    return WorkerWiring(
+        model_modules=MODEL_MODULES,
+        periodic_jobs=PERIODIC_JOBS,
+        open_state=lambda settings, redis: open_state(settings, WORKER_LIFESPANS, redis=redis),
+    )
+
+
 def worker() -> None:
     """Run the background worker (arq on Redis; needs ONETRIP_REDIS_URL)."""
     from citizen_api.cli.preflight import require_database_ready
@@ -58,4 +72,4 @@ def worker() -> None:
     settings = Settings()
     # a database that is down meanwhile is waited for (jobs retry); one never migrated is refused
     require_database_ready(settings, refuse_unreachable=False)
-    run_worker(settings)
+    run_worker(settings, worker_wiring())

@@ -1,10 +1,27 @@
+"""Every query on accounts and on the official account's followers."""
+
 from __future__ import annotations
 
-from citizen_api.users.models import User
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from citizen_api import db
+from citizen_api.security.principal import APPROVER, STAFF_ROLES, WINDOW
+from citizen_api.users.models import Follower, User
 
 
+# -- accounts -----------------------------------------------------------------------------------
 async def get_user(user_id: int) -> User | None:
     return await User.get_or_none(id=user_id, is_active=True)
+
+
+async def any_user(user_id: int) -> User | None:
+    """Active or not (a login refuses a disabled account with its own answer)."""
+    return await User.get_or_none(id=user_id)
 
 
 async def save_profile(
@@ -27,6 +44,18 @@ async def save_profile(
     )
 
 
+async def citizen_by_openid(openid: str) -> User | None:
+    return await User.get_or_none(openid=openid)
+
+
+async def create_citizen(openid: str, unionid: str | None) -> User:
+    return await User.create(role="citizen", openid=openid, unionid=unionid)
+
+
+async def set_unionid(user_id: int, unionid: str, now: datetime) -> None:
+    await User.filter(id=user_id).update(unionid=unionid, updated_at=now)
+
+
 async def create_staff(
     username: str, password_hash: str, role: str, department: str | None, display_name: str | None = None
 ) -> User:
@@ -45,8 +74,6 @@ async def staff_by_username(username: str) -> User | None:
 
 async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, list[User]]:
     """Staff accounts, already scoped by the caller (``queryset_filter`` scopes a queryset)."""
-    from citizen_api.security.principal import STAFF_ROLES
-
     query = queryset_filter(User.filter(role__in=list(STAFF_ROLES)))
     total = await query.count()
     rows = await query.order_by("id").offset(offset).limit(limit)
@@ -54,16 +81,87 @@ async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, lis
 
 
 async def staff_by_id(user_id: int) -> User | None:
-    from citizen_api.security.principal import STAFF_ROLES
-
     return await User.get_or_none(id=user_id, role__in=list(STAFF_ROLES))
 
 
-async def set_password_hash(user_id: int, password_hash: str) -> None:
-    await User.filter(id=user_id).update(password_hash=password_hash)
+async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> int:
+    return await User.filter(id=user_id).update(password_hash=password_hash, updated_at=now)
 
 
-async def revoke_sessions(user_id: int, now) -> int:
-    from citizen_api.auth.models import RefreshToken
+async def department_staff_ids(department_code: str) -> list[int]:
+    return list(
+        await User.filter(
+            role__in=[WINDOW, APPROVER], department_code=department_code, is_active=True
+        ).values_list("id", flat=True)
+    )
 
-    return await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now)
+
+async def active_ids_with_role(role: str) -> list[int]:
+    return list(await User.filter(role=role, is_active=True).values_list("id", flat=True))
+
+
+async def staff_id_by_username(username: str) -> int | None:
+    return (
+        await User.filter(username=username, role__in=list(STAFF_ROLES)).first().values_list("id", flat=True)
+    )
+
+
+async def staff_ids_among(ids: Iterable[int]) -> set[int]:
+    wanted = list(set(ids))
+    if not wanted:
+        return set()
+    return set(await User.filter(id__in=wanted, role__not="citizen").values_list("id", flat=True))
+
+
+async def lock_user(user_id: int) -> None:
+    """Hold the account's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    await User.filter(id=user_id).select_for_update().first()
+
+
+# -- followers of the official account ----------------------------------------------------------
+async def follower_by_openid(openid: str) -> Follower | None:
+    return await Follower.get_or_none(oa_openid=openid)
+
+
+async def create_follower_once(openid: str, now: datetime) -> Follower | None:
+    """The new follower, or None when a concurrent request created it first."""
+    try:
+        async with db.atomic():  # a savepoint: a lost race does not abort an outer transaction
+            return await Follower.create(oa_openid=openid, subscribed_at=now, last_message_at=now)
+    except IntegrityError:
+        return None
+
+
+async def update_follower(openid: str, **changes: Any) -> int:
+    return await Follower.filter(oa_openid=openid).update(**changes)
+
+
+async def set_follower_unionid(follower_id: int, unionid: str) -> None:
+    await Follower.filter(id=follower_id).update(unionid=unionid)
+
+
+async def followers_without_unionid(limit: int) -> list[Follower]:
+    return await Follower.filter(subscribed=True, unionid=None).order_by("id").limit(limit)
+
+
+async def subscribed_follower(user_id: int, unionid: str | None) -> Follower | None:
+    """The newest subscribed follower linked to the user: explicitly, or by the same unionid."""
+    condition = Q(user_id=user_id) if user_id else None
+    if unionid:
+        condition = Q(unionid=unionid) if condition is None else condition | Q(unionid=unionid)
+    if condition is None:
+        return None
+    return await Follower.filter(condition, subscribed=True).order_by("-id").first()
+
+
+async def citizen_by_unionid(unionid: str) -> User | None:
+    citizens = User.filter(unionid=unionid, role="citizen", is_active=True)
+    return await citizens.order_by("id").first()
+
+
+async def link_follower(follower_id: int, user_id: int) -> None:
+    await Follower.filter(id=follower_id).update(user_id=user_id)
+
+
+async def user_exists(user_id: int) -> bool:
+    return await User.exists(id=user_id, is_active=True)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.security.identity import IdNumber, MobileNumber
-from citizen_api.security.passwords import MAX_LENGTH, MIN_LENGTH, checked_new_password
 from citizen_api.security.principal import Role, StaffRole
 
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$")
@@ -32,16 +32,6 @@ class ProfileUpdate(BaseModel):
         return value
 
 
-class PasswordReset(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    password: str = Field(
-        max_length=256,
-        description=f"新密码：{MIN_LENGTH}–{MAX_LENGTH} 位，含大写字母、小写字母、数字、符号中的至少三类",
-    )
-
-    _rules = field_validator("password", mode="before")(checked_new_password)
-
-
 class Profile(BaseModel):
     id: int
     role: Role
@@ -55,9 +45,54 @@ class Profile(BaseModel):
 
 
 class StaffSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     username: str
     role: StaffRole
-    department: str | None
+    department: str | None = Field(validation_alias=AliasChoices("department", "department_code"))
     display_name: str | None
     is_active: bool
+
+
+# -- what users.service hands other domains and the adapters (read-only copies, never ORM rows) ----
+class Account(BaseModel):
+    """An account as other domains see it (auth reads the password hash to check a login)."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    role: str
+    openid: str | None = None
+    unionid: str | None = None
+    username: str | None = None
+    password_hash: str | None = Field(None, repr=False)
+    department_code: str | None = None
+    display_name: str | None = None
+    is_active: bool = True
+
+
+class Applicant(BaseModel):
+    """A citizen applying: the personal data as stored (a case copies it) and in clear (server
+    side only, never logged)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name_enc: str | None = Field(None, repr=False)
+    id_number_enc: str | None = Field(None, repr=False)
+    phone_enc: str | None = Field(None, repr=False)
+    profile: dict[str, str | None] = Field(repr=False)  # name, id_number, phone
+
+
+class FollowerInfo(BaseModel):
+    """A follower of the official account."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    oa_openid: str
+    unionid: str | None
+    user_id: int | None
+    subscribed: bool
+    last_message_at: datetime | None

@@ -1,17 +1,36 @@
-"""Citizen profiles: personal data encrypted at rest, masked in every answer."""
+"""Accounts: citizen profiles (personal data encrypted at rest, masked in every answer), staff
+accounts, and the official account's followers — the public API other domains, auth and the
+adapters (bots, notifications) use. Answers are read-only copies (``users.schemas``), never rows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
+from citizen_api import clock
 from citizen_api.errors import ApiError
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
 from citizen_api.security.passwords import hash_password
-from citizen_api.security.principal import STAFF_ROLES, Principal, scope_to_department
+from citizen_api.security.principal import ADMIN, STAFF_ROLES, SUPERVISOR, Principal, scope_to_department
 from citizen_api.users import repository as repo
 from citizen_api.users.models import User
-from citizen_api.users.schemas import Profile, ProfileUpdate, StaffSummary
+from citizen_api.users.schemas import (
+    Account,
+    Applicant,
+    FollowerInfo,
+    Profile,
+    ProfileUpdate,
+    StaffSummary,
+)
 
 
+def _gone() -> ApiError:
+    return ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
+
+
+# -- profiles ------------------------------------------------------------------------------------
 def decrypt_profile(user: User, settings) -> dict[str, str | None]:
     """The owner's personal data in clear, for server-side use only (never logged)."""
     cipher = cipher_for(settings)
@@ -22,7 +41,7 @@ def decrypt_profile(user: User, settings) -> dict[str, str | None]:
     }
 
 
-def masked_profile(user: User, settings) -> Profile:
+async def _masked_profile(user: User, settings) -> Profile:
     clear = decrypt_profile(user, settings)
     return Profile(
         id=user.id,
@@ -33,21 +52,21 @@ def masked_profile(user: User, settings) -> Profile:
         profile_complete=all(clear.values()),
         username=user.username,
         department=user.department_code,
-        follows_official_account=bool(getattr(user, "oa_openid", None)),
+        follows_official_account=await repo.subscribed_follower(user.id, user.unionid) is not None,
     )
 
 
 async def get_profile(principal: Principal, settings) -> Profile:
     user = await repo.get_user(principal.user_id)
     if user is None:
-        raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
-    return masked_profile(user, settings)
+        raise _gone()
+    return await _masked_profile(user, settings)
 
 
 async def update_profile(principal: Principal, update: ProfileUpdate, settings) -> Profile:
     user = await repo.get_user(principal.user_id)
     if user is None:
-        raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
+        raise _gone()
     cipher = cipher_for(settings)
     await repo.save_profile(
         user,
@@ -57,14 +76,67 @@ async def update_profile(principal: Principal, update: ProfileUpdate, settings) 
         phone_enc=cipher.encrypt(update.phone),
         phone_index=cipher.blind_index(update.phone),
     )
-    return masked_profile(user, settings)
+    return await _masked_profile(user, settings)
+
+
+async def applicant(user_id: int, settings) -> Applicant | None:
+    """An active citizen's personal data for a case (None when the account is gone or disabled)."""
+    user = await repo.get_user(user_id)
+    if user is None:
+        return None
+    return Applicant(
+        id=user.id,
+        name_enc=user.name_enc,
+        id_number_enc=user.id_number_enc,
+        phone_enc=user.phone_enc,
+        profile=decrypt_profile(user, settings),
+    )
+
+
+# -- accounts (auth logs them in) -------------------------------------------------------------------
+def _account(user: User | None) -> Account | None:
+    return Account.model_validate(user) if user is not None else None
+
+
+async def account(user_id: int) -> Account | None:
+    """Any account, active or not."""
+    return _account(await repo.any_user(user_id))
+
+
+async def active_account(user_id: int) -> Account | None:
+    return _account(await repo.get_user(user_id))
+
+
+async def citizen_signed_in(openid: str, unionid: str | None) -> Account:
+    """The citizen of a mini-program login: found by openid (its unionid kept up to date) or created."""
+    user = await repo.citizen_by_openid(openid)
+    if user is None:
+        user = await repo.create_citizen(openid, unionid)
+    elif unionid and user.unionid != unionid:
+        await repo.set_unionid(user.id, unionid, clock.now())
+        user.unionid = unionid
+    return Account.model_validate(user)
+
+
+async def account_by_username(username: str) -> Account | None:
+    return _account(await repo.staff_by_username(username))
+
+
+async def staff_account(user_id: int) -> Account | None:
+    """A staff account (with a username), active or not."""
+    user = await repo.staff_by_id(user_id)
+    return _account(user) if user is not None and user.username else None
+
+
+async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> None:
+    await repo.set_password_hash(user_id, password_hash, now)
 
 
 class StaffError(ValueError):
     pass
 
 
-async def add_staff(username: str, password: str, role: str, department: str | None) -> User:
+async def add_staff(username: str, password: str, role: str, department: str | None) -> Account:
     if role not in STAFF_ROLES:
         raise StaffError(f"role must be one of {sorted(STAFF_ROLES)}")
     if role in ("window", "approver") and not department:
@@ -73,20 +145,115 @@ async def add_staff(username: str, password: str, role: str, department: str | N
         raise StaffError("password must have at least 8 characters")
     if await repo.staff_by_username(username):
         raise StaffError(f"user {username} exists")
-    return await repo.create_staff(username, hash_password(password), role, department)
+    return Account.model_validate(
+        await repo.create_staff(username, hash_password(password), role, department)
+    )
 
 
 async def list_staff(principal: Principal, offset: int, limit: int) -> tuple[int, list[StaffSummary]]:
     """Colleagues: a window clerk or approver sees their own department, the centre sees all."""
     total, rows = await repo.list_staff(lambda q: scope_to_department(q, principal), offset, limit)
-    return total, [
-        StaffSummary(
-            id=u.id,
-            username=u.username or "",
-            role=u.role,
-            department=u.department_code,
-            display_name=u.display_name,
-            is_active=u.is_active,
-        )
-        for u in rows
-    ]
+    return total, [StaffSummary.model_validate(u) for u in rows]
+
+
+def staff_summary(staff: Account) -> StaffSummary:
+    return StaffSummary.model_validate(staff)
+
+
+# -- who is told (other domains address staff messages by these ids) ------------------------------
+async def department_staff_ids(department_code: str) -> list[int]:
+    """The department's active window clerks and approvers."""
+    return await repo.department_staff_ids(department_code)
+
+
+async def supervisor_ids() -> list[int]:
+    return await repo.active_ids_with_role(SUPERVISOR)
+
+
+async def admin_ids() -> list[int]:
+    return await repo.active_ids_with_role(ADMIN)
+
+
+async def staff_id_by_username(username: str) -> int | None:
+    return await repo.staff_id_by_username(username)
+
+
+async def staff_ids_among(ids: Iterable[int]) -> set[int]:
+    """The ids among ``ids`` that belong to staff accounts (a citizen's is never among them)."""
+    return await repo.staff_ids_among(ids)
+
+
+async def lock_account(user_id: int) -> None:
+    """Serialise one account's writes (e.g. a quota check) until the transaction ends."""
+    await repo.lock_user(user_id)
+
+
+# -- the official account's followers (bots records them, notifications writes to them) ------------
+def _follower(row) -> FollowerInfo | None:
+    return FollowerInfo.model_validate(row) if row is not None else None
+
+
+async def follower_seen(openid: str, *, subscribing: bool = False) -> bool:
+    """Record a message from ``openid`` (one UPDATE: the hot path of text commands); False when
+    the follower is not known yet. Whoever writes to the account follows it, and its 48-hour
+    customer-service window starts now."""
+    now = clock.now()
+    changes: dict = {"last_message_at": now, "subscribed": True}
+    if subscribing:
+        changes.update(subscribed_at=now, unsubscribed_at=None)
+    return bool(await repo.update_follower(openid, **changes))
+
+
+async def follower_touched(openid: str, *, subscribing: bool = False) -> FollowerInfo:
+    """The follower for ``openid``, created if new (any message, menu click or subscription)."""
+    if not await follower_seen(openid, subscribing=subscribing):
+        created = await repo.create_follower_once(openid, clock.now())
+        if created is not None:
+            return FollowerInfo.model_validate(created)
+        await follower_seen(openid, subscribing=subscribing)  # WeChat's retry or a second event raced us
+    row = await repo.follower_by_openid(openid)
+    assert row is not None  # just seen or created
+    return FollowerInfo.model_validate(row)
+
+
+async def follower_left(openid: str) -> None:
+    """Unsubscribed (the event), or WeChat says the openid no longer follows the account."""
+    await repo.update_follower(openid, subscribed=False, unsubscribed_at=clock.now())
+
+
+async def set_follower_unionid(follower_id: int, unionid: str) -> None:
+    await repo.set_follower_unionid(follower_id, unionid)
+
+
+async def followers_without_unionid(limit: int = 100) -> list[FollowerInfo]:
+    """Subscribed followers whose unionid lookup has not succeeded yet."""
+    return [FollowerInfo.model_validate(row) for row in await repo.followers_without_unionid(limit)]
+
+
+async def follower_account(openid: str) -> Account | None:
+    """The account behind a follower: an explicit link, else the citizen with the same unionid."""
+    follower = await repo.follower_by_openid(openid)
+    if follower is None:
+        return None
+    if follower.user_id:
+        return _account(await repo.get_user(follower.user_id))
+    if follower.unionid:
+        return _account(await repo.citizen_by_unionid(follower.unionid))
+    return None
+
+
+async def subscribed_follower(user_id: int, unionid: str | None) -> FollowerInfo | None:
+    """The subscribed follower of an account: linked by user id, or by the same unionid."""
+    return _follower(await repo.subscribed_follower(user_id, unionid))
+
+
+async def link_follower(oa_openid: str, user_id: int) -> FollowerInfo:
+    """Link a follower to an account explicitly (staff, whose accounts have no unionid)."""
+    follower = await repo.follower_by_openid(oa_openid)
+    if follower is None:
+        raise ApiError(404, "NOT_FOUND", "该用户尚未关注公众号")
+    if not await repo.user_exists(user_id):
+        raise ApiError(404, "NOT_FOUND", "账号不存在")
+    await repo.link_follower(follower.id, user_id)
+    follower.user_id = user_id
+    return FollowerInfo.model_validate(follower)

@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from citizen_api.wechat.gateway import WeChatApiError, WeChatGateway, WeChatUnavailable
+from citizen_api.wechat.gateway import WeChatApiError, WeChatGateway
 from citizen_api.wechat.tokens import AccessTokens
 
 log = structlog.get_logger("onetrip.wechat.messages")
@@ -116,9 +116,6 @@ class WeChatMessenger:
                     self._cooldown_until[path] = time.monotonic() + pause
                 raise WeChatRateLimited(exc.errcode, pause) from exc
             raise
-
-
-__all__ = ["WeChatApiError", "WeChatMessenger", "WeChatRateLimited", "WeChatUnavailable"]
 
 
 def messenger_for(state) -> WeChatMessenger:

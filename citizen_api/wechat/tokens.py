@@ -46,7 +46,6 @@ class AccessTokens:
         self.key = f"onetrip:wechat:token:{appid}"
         self._lock = asyncio.Lock()
         self._cached: _Cached | None = None
-        self.fetches = 0  # stable_token calls made by this process (for tests and metrics)
 
     async def get(self) -> str:
         cached = self._cached
@@ -129,7 +128,6 @@ class AccessTokens:
         self._cached = _Cached(token=token, fresh_until=time.monotonic() + ttl)
 
     async def _fetch(self, force: bool) -> tuple[str, int]:
-        self.fetches += 1
         body = {
             "grant_type": "client_credential",
             "appid": self.appid,

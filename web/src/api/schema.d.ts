@@ -1468,7 +1468,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 重置工作人员密码（管理员；同时解除登录锁定，该账号的所有登录随即失效） */
-        post: operations["post_users_reset_password"];
+        post: operations["post_auth_reset_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1485,7 +1485,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 解除工作人员的登录锁定（管理员；密码不变） */
-        post: operations["post_users_unlock_staff"];
+        post: operations["post_auth_unlock_staff"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4675,8 +4675,11 @@ export interface components {
             reason: string | null;
             /** Sent At */
             sent_at: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "sent" | "skipped" | "dead";
             /** User Id */
             user_id: number;
         };
@@ -13282,7 +13285,7 @@ export interface operations {
             };
         };
     };
-    post_users_reset_password: {
+    post_auth_reset_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -13362,7 +13365,7 @@ export interface operations {
             };
         };
     };
-    post_users_unlock_staff: {
+    post_auth_unlock_staff: {
         parameters: {
             query?: never;
             header?: never;

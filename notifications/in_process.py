@@ -1,10 +1,8 @@
-"""The two ways rows get sent; both expose ``kick()`` (called after a commit that wrote rows).
+"""Without Redis: the API process sends due rows itself and runs the periodic jobs.
 
-- :class:`InProcessDispatcher` (no Redis): a task in the API process sends due rows itself,
-  woken by ``kick()`` and every ``notify_poll_seconds``, and runs the periodic jobs.
-- :class:`QueueDispatcher` (Redis): ``kick()`` puts one arq job per due row on the queue, with
-  job id ``notify:<row id>`` so a row is never queued twice; ``onetrip worker`` sends them and
-  sweeps the table itself, so rows written while Redis was down are still sent.
+:class:`InProcessDispatcher` is woken by ``kick()`` (after a commit that wrote rows) and every
+``notify_poll_seconds``; with Redis, ``notifications.arq_queue.QueueDispatcher`` takes its place
+and ``onetrip worker`` sends.
 """
 
 from __future__ import annotations
@@ -14,21 +12,12 @@ import contextlib
 from collections.abc import Sequence
 
 import structlog
-from arq.connections import ArqRedis
-from arq.constants import job_key_prefix
-from redis.exceptions import RedisError
 
 from citizen_api.jobs import PeriodicJob
 from citizen_api.state import AppState
-from notifications import dispatcher, jobs
+from notifications import dispatcher, periodic
 
 log = structlog.get_logger("onetrip.notifications")
-
-SEND_JOB = "send_notification"
-
-
-def job_id(row_id: int) -> str:
-    return f"notify:{row_id}"
 
 
 class InProcessDispatcher:
@@ -112,67 +101,9 @@ class InProcessDispatcher:
         while True:
             try:
                 assert self.state is not None
-                await jobs.run_due(self.state, self.jobs)
+                await periodic.run_due(self.state, self.jobs)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("periodic jobs pass failed")
             await asyncio.sleep(max(1.0, self.settings.notify_poll_seconds))
-
-
-async def enqueue_due(arq: ArqRedis, queue_name: str, limit: int = 1000) -> int:
-    """Queue an arq job for every due row not already queued; returns how many were queued."""
-    ids = await dispatcher.due_ids(limit)
-    if not ids:
-        return 0
-    # one round trip to skip the rows already queued, then WATCH-guarded enqueues for the rest
-    async with arq.pipeline(transaction=False) as pipe:
-        for row_id in ids:
-            pipe.exists(job_key_prefix + job_id(row_id))
-        queued = await pipe.execute()
-    queued_now = 0
-    for row_id, exists in zip(ids, queued, strict=True):
-        if exists:
-            continue
-        job = await arq.enqueue_job(SEND_JOB, row_id, _job_id=job_id(row_id), _queue_name=queue_name)
-        queued_now += job is not None
-    return queued_now
-
-
-class QueueDispatcher:
-    """API side of Redis mode: ``kick()`` → a coalesced pass of :func:`enqueue_due`."""
-
-    def __init__(self, arq: ArqRedis, settings) -> None:
-        self.arq = arq
-        self.settings = settings
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="outbox-enqueuer")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def enqueue_due(self) -> int:
-        return await enqueue_due(self.arq, self.settings.notify_queue_name)
-
-    async def _loop(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake.clear()  # kicks during this pass trigger exactly one more pass
-            try:
-                await self.enqueue_due()
-            except asyncio.CancelledError:
-                raise
-            except (RedisError, OSError) as exc:
-                # the worker's own sweep sends these rows once Redis is back
-                log.warning("could not queue notifications", error=type(exc).__name__)
-            except Exception:
-                log.exception("queueing notifications failed")

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import structlog
-from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
 from citizen_api.jobs import JobContext, PeriodicJob
 from citizen_api.state import AppState
-from notifications.models import PeriodicRun
+from notifications import repository as repo
 
 log = structlog.get_logger("onetrip.jobs")
 
@@ -34,19 +33,7 @@ async def run_job(job: PeriodicJob, state: AppState, now: datetime | None = None
 
 async def claim_run(name: str, interval: int, now: datetime) -> bool:
     """Whether this process should run ``name`` now (one process per interval, via the database)."""
-    following = now + timedelta(seconds=interval)
-    taken = await PeriodicRun.filter(name=name, next_run_at__lte=now).update(
-        next_run_at=following, last_started_at=now
-    )
-    if taken:
-        return True
-    if await PeriodicRun.exists(name=name):
-        return False
-    try:
-        await PeriodicRun.create(name=name, next_run_at=following, last_started_at=now)
-    except IntegrityError:
-        return False  # another process created it first and runs it
-    return True
+    return await repo.claim_run(name, now, now + timedelta(seconds=interval))
 
 
 async def run_due(state: AppState, jobs: Sequence[PeriodicJob]) -> dict[str, int | None]:
@@ -56,7 +43,7 @@ async def run_due(state: AppState, jobs: Sequence[PeriodicJob]) -> dict[str, int
         now = clock.now()
         if await claim_run(job.name, job.interval_seconds, now):
             results[job.name] = await run_job(job, state, now)
-            await PeriodicRun.filter(name=job.name).update(last_result=str(results[job.name]))
+            await repo.record_run(job.name, str(results[job.name]))
     return results
 
 

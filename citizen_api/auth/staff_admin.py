@@ -1,34 +1,23 @@
-"""Admin actions on staff accounts: reset a password (which also lifts a login lock), unlock."""
+"""Admin actions on staff credentials: reset a password (which also lifts a login lock), unlock."""
 
 from __future__ import annotations
 
 from citizen_api import clock, db
 from citizen_api.audit.service import record
+from citizen_api.auth import repository as repo
 from citizen_api.auth import throttle
 from citizen_api.auth.lifecycle import verifier_of
 from citizen_api.errors import not_found
 from citizen_api.http.validation import validation_error
 from citizen_api.security.passwords import hash_password_async, password_problem
 from citizen_api.security.principal import Principal
-from citizen_api.users import repository as repo
-from citizen_api.users.models import User
-from citizen_api.users.schemas import StaffSummary
+from citizen_api.users import service as users
+from citizen_api.users.schemas import Account, StaffSummary
 
 
-def summary(user: User) -> StaffSummary:
-    return StaffSummary(
-        id=user.id,
-        username=user.username or "",
-        role=user.role,
-        department=user.department_code,
-        display_name=user.display_name,
-        is_active=user.is_active,
-    )
-
-
-async def _staff(user_id: int) -> User:
-    user = await repo.staff_by_id(user_id)
-    if user is None or not user.username:
+async def _staff(user_id: int) -> Account:
+    user = await users.staff_account(user_id)
+    if user is None:
         raise not_found("未找到该工作人员")
     return user
 
@@ -43,11 +32,12 @@ async def reset_password(
         raise validation_error({"body.password": problem})
     new_hash = await hash_password_async(password, verifier_of(state))
     async with db.atomic():
-        await repo.set_password_hash(user.id, new_hash)
-        await repo.revoke_sessions(user.id, clock.now())
+        now = clock.now()
+        await users.set_password_hash(user.id, new_hash, now)
+        await repo.revoke_user(user.id, now)
         await record(admin, "password.reset", "user", user.id, {}, request_id=request_id)
     await throttle.unlock(state, user.username)
-    return summary(user)
+    return users.staff_summary(user)
 
 
 async def unlock(state, admin: Principal, user_id: int, request_id: str) -> StaffSummary:
@@ -64,4 +54,4 @@ async def unlock(state, admin: Principal, user_id: int, request_id: str) -> Staf
             request_id=request_id,
         )
     await throttle.unlock(state, user.username)
-    return summary(user)
+    return users.staff_summary(user)
