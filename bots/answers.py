@@ -16,7 +16,7 @@ import structlog
 from citizen_api import clock
 from citizen_api.appointments import service as appointments_service
 from citizen_api.appointments.schemas import MyAppointmentsQuery
-from citizen_api.cases.progress import lookup  # until cases.service offers it (issue 13)
+from citizen_api.cases import service as cases
 from citizen_api.errors import ApiError
 from citizen_api.ratelimit import limiter
 from citizen_api.security.principal import Principal
@@ -87,7 +87,7 @@ async def progress(state, args: list[str], openid: str) -> str:
         return PROGRESS_USAGE
     if not await _allow_progress(state, openid, number):
         return TOO_MANY
-    found = await lookup(number, tail, state.settings)
+    found = await cases.public_progress(number, tail, state.settings)
     if not found:
         # same answer for an unknown number and a wrong tail: the bot is no oracle for numbers
         return "未查到该办件，请核对办件编号和手机尾号。"
