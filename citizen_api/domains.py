@@ -40,7 +40,6 @@ import citizen_api.delivery.models
 import citizen_api.delivery.routes
 import citizen_api.ratings.models
 import citizen_api.ratings.routes
-import citizen_api.search.models
 import citizen_api.search.routes
 import citizen_api.uploads.models
 import citizen_api.uploads.routes
@@ -113,18 +112,14 @@ DOMAINS: list[Domain] = [
         "auth", citizen_api.auth.models, citizen_api.auth.routes.ENDPOINTS, lifespan=auth_lifecycle.lifespan
     ),
     Domain("audit", citizen_api.audit.models),
+    # search before catalog only for the mount order: its /items/suggest precedes /items/{code}
+    Domain("search", endpoints=citizen_api.search.routes.ENDPOINTS, lifespan=search_lifecycle.lifespan),
     Domain(
         "catalog",
         citizen_api.catalog.models,
         citizen_api.catalog.routes.ENDPOINTS,
         seed=catalog_seed.seed,
         commands=("catalog", catalog_commands.app),
-    ),
-    Domain(
-        "search",
-        citizen_api.search.models,
-        citizen_api.search.routes.ENDPOINTS,
-        lifespan=search_lifecycle.lifespan,
     ),
     Domain(
         "workdays",

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from citizen_api.catalog import repository
+from citizen_api.catalog import service as catalog
 from citizen_api.catalog.rules import RULE_CODES
 from citizen_api.errors import ApiError
 from tests.catalog_fixtures import admin_headers, content_of, full_item
@@ -188,15 +188,15 @@ async def test_functions_other_domains_use(client, admin):
     item = full_item(code="GA-FN-01")
     await client.post(f"{ADMIN}/items", json=item, headers=admin)
     with pytest.raises(ApiError) as missing:
-        await repository.published_item("GA-FN-01")  # a draft cannot be applied for
+        await catalog.published_item("GA-FN-01")  # a draft cannot be applied for
     assert missing.value.status == 404
     await client.post(f"{ADMIN}/items/GA-FN-01/publish", headers=admin)
-    published = await repository.published_item("GA-FN-01")
-    materials = await repository.version_materials(published.published_version_id)
+    published = await catalog.published_item("GA-FN-01")
+    materials = await catalog.version_materials(published.published_version_id)
     assert [m.name for m in materials] == ["居民身份证", "犬只照片", "授权委托书"]
     assert [m.necessity for m in materials] == ["required", "tolerated", "optional"]
-    await repository.record_application(published.id)
-    await repository.record_application(published.id)
+    await catalog.record_application(published.id)
+    await catalog.record_application(published.id)
     assert (await client.get(f"{ITEMS}/GA-FN-01")).json()["applications"] == 2
 
 

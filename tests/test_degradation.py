@@ -15,8 +15,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from citizen_api.app import create_app
+from citizen_api.catalog.repository.index import bump_revision
 from citizen_api.cli.migrations import migrate_to_head
-from citizen_api.search.repository import bump_revision
 from drills._private import PrivatePostgres, postgres_missing
 from notifications.models import Notification
 from tests import cases_fixtures

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from citizen_api.audit.models import AuditLog
+from citizen_api.audit import repository as repo
 from citizen_api.security.principal import Principal
 
 
@@ -16,12 +16,13 @@ async def record(
     details: dict[str, Any] | None = None,
     request_id: str = "",
 ) -> None:
-    await AuditLog.create(
-        actor_id=actor.user_id if actor else None,
-        actor_role=actor.role if actor else "system",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        details=details or {},
-        request_id=request_id,
+    """One entry, in the caller's transaction (``actor`` None: the system, e.g. a job or an import)."""
+    await repo.append(
+        actor.user_id if actor else None,
+        actor.role if actor else "system",
+        action,
+        object_type,
+        str(object_id),
+        details or {},
+        request_id,
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit.service import record as audit
-from citizen_api.catalog import repository as repo
-from citizen_api.catalog import rules
+from citizen_api.catalog import rules, transitions
 from citizen_api.catalog.guide import content_of, material_rows, summary_columns, version_columns
 from citizen_api.catalog.models import Department, ServiceItem
+from citizen_api.catalog.repository import index as index_repo
+from citizen_api.catalog.repository import items as repo
 from citizen_api.catalog.schemas import (
     AdminItem,
     AdminItemDetail,
@@ -25,8 +26,8 @@ from citizen_api.catalog.schemas import (
 )
 from citizen_api.catalog.service import guide_of
 from citizen_api.errors import ApiError
-from citizen_api.search.repository import bump_revision
 from citizen_api.security.principal import Principal
+from citizen_api.uploads.service import claim_staff_uploads
 
 
 def _actor_id(actor: Principal | None) -> int | None:
@@ -36,12 +37,8 @@ def _actor_id(actor: Principal | None) -> int | None:
 # ---- departments -----------------------------------------------------------------------------
 
 
-def department_detail(d: Department) -> DepartmentDetail:
-    return DepartmentDetail(code=d.code, name=d.name, sort=d.sort, phone=d.phone, address=d.address)
-
-
 async def list_departments() -> list[DepartmentDetail]:
-    return [department_detail(d) for d in await repo.list_departments()]
+    return [DepartmentDetail.model_validate(d) for d in await repo.list_departments()]
 
 
 async def create_department(body: DepartmentCreate, actor: Principal | None) -> DepartmentDetail:
@@ -49,7 +46,7 @@ async def create_department(body: DepartmentCreate, actor: Principal | None) -> 
         raise ApiError(409, "DEPARTMENT_EXISTS", "部门代码已存在", {"code": body.code})
     department = await repo.create_department(body.model_dump())
     await audit(actor, "catalog.department.create", "department", body.code, {"name": body.name})
-    return department_detail(department)
+    return DepartmentDetail.model_validate(department)
 
 
 async def update_department(code: str, body: DepartmentUpdate, actor: Principal | None) -> DepartmentDetail:
@@ -59,9 +56,9 @@ async def update_department(code: str, body: DepartmentUpdate, actor: Principal 
     changes = {k: v for k, v in body.model_dump().items() if getattr(department, k) != v}
     if changes:
         await repo.update_department(department, changes)
-        await bump_revision()  # department names show in every item summary
+        await index_repo.bump_revision()  # department names show in every item summary
         await audit(actor, "catalog.department.update", "department", code, changes)
-    return department_detail(department)
+    return DepartmentDetail.model_validate(department)
 
 
 # ---- items -----------------------------------------------------------------------------------
@@ -80,8 +77,6 @@ async def check_uploads(content: ItemContent) -> None:
     Once published they are public files, so a citizen's upload (a mistyped id could name someone's
     ID card scan) is refused exactly like a missing one.
     """
-    from citizen_api.uploads.service import claim_staff_uploads
-
     wanted = {i for m in content.materials for i in (m.blank_form_upload_id, m.sample_upload_id) if i}
     if not wanted:
         return
@@ -145,12 +140,23 @@ async def write_publish(item: ServiceItem) -> None:
         "updated_at": now,
     }
     if not await repo.switch_published(item.id, draft.id, values):
-        raise ApiError(409, "CONFLICT", "草稿已被他人发布或修改，请刷新后重试")
+        raise _publish_conflict()
     if item.published_version_id is not None:
-        await repo.set_version_status(item.published_version_id, "retired")
-    await repo.set_version_status(draft.id, "published", published_at=now)
+        await _move_version(item.published_version_id, "published", "retire")
+    await _move_version(draft.id, "draft", "publish", published_at=now)
     for name, value in values.items():
         setattr(item, name, value)
+
+
+def _publish_conflict() -> ApiError:
+    return ApiError(409, "CONFLICT", "草稿已被他人发布或修改，请刷新后重试")
+
+
+async def _move_version(version_id: int, status: str, action: str, **extra) -> None:
+    """One step of the version lifecycle (``transitions``), only from the status it was read in."""
+    to = transitions.target(status, action)
+    if not await repo.change_version_status(version_id, status, to, **extra):
+        raise _publish_conflict()
 
 
 async def write_unpublish(item: ServiceItem) -> None:
@@ -182,7 +188,7 @@ async def save_draft(code: str, content: ItemContent, actor: Principal) -> Admin
 async def publish(code: str, actor: Principal) -> AdminItemDetail:
     item = await _item_or_404(code)
     await write_publish(item)
-    await bump_revision()
+    await index_repo.bump_revision()
     await audit(
         actor, "catalog.item.publish", "service_item", code, {"version_id": item.published_version_id}
     )
@@ -192,7 +198,7 @@ async def publish(code: str, actor: Principal) -> AdminItemDetail:
 async def unpublish(code: str, actor: Principal) -> AdminItemDetail:
     item = await _item_or_404(code)
     await write_unpublish(item)
-    await bump_revision()
+    await index_repo.bump_revision()
     await audit(actor, "catalog.item.unpublish", "service_item", code)
     return await admin_detail(code)
 
@@ -200,26 +206,11 @@ async def unpublish(code: str, actor: Principal) -> AdminItemDetail:
 # ---- reading (admins see drafts) -------------------------------------------------------------
 
 
-def admin_item(item: ServiceItem, department_code: str) -> AdminItem:
-    return AdminItem(
-        code=item.code,
-        basic_code=item.basic_code,
-        name=item.name,
-        department=department_code,
-        is_published=item.is_published,
-        published_version_id=item.published_version_id,
-        draft_version_id=item.draft_version_id,
-        views=item.views,
-        applications=item.applications,
-        updated_at=item.updated_at,
-    )
-
-
 async def admin_detail(code: str) -> AdminItemDetail:
-    item = await repo.item_by_code(code)
+    item = await repo.item_by_code(code, with_department=True)
     if item is None:
         raise ApiError(404, "NOT_FOUND", "未找到该办事事项")
-    department = await repo.department_by_id(item.department_id)
+    department = item.department
     versions = await repo.versions_of(item.id)
     by_id = {v.id: v for v in versions}
 
@@ -230,21 +221,10 @@ async def admin_detail(code: str) -> AdminItemDetail:
         return await guide_of(item, version, department)
 
     return AdminItemDetail(
-        item=admin_item(item, department.code),
+        item=AdminItem.model_validate(item),
         draft=await guide(item.draft_version_id),
         published=await guide(item.published_version_id),
-        versions=[
-            VersionInfo(
-                id=v.id,
-                version=v.version,
-                status=v.status,
-                name=v.name,
-                effective_from=v.effective_from,
-                published_at=v.published_at,
-                created_at=v.created_at,
-            )
-            for v in versions
-        ],
+        versions=[VersionInfo.model_validate(v) for v in versions],
     )
 
 
@@ -258,4 +238,4 @@ async def admin_list(
             return 0, []
         department_id = found.id
     total, rows = await repo.admin_items(status, department_id, q, offset, limit)
-    return total, [admin_item(item, item.department.code) for item in rows]
+    return total, [AdminItem.model_validate(item) for item in rows]

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from citizen_api import clock
 from citizen_api.catalog import admin
 from citizen_api.catalog.guide import material_rows, summary_columns, version_columns
-from citizen_api.catalog.models import Department, ItemVersion, Material, ServiceItem
+from citizen_api.catalog.models import Department
+from citizen_api.catalog.repository import items as repo
+from citizen_api.catalog.repository.items import BATCH
 from citizen_api.catalog.schemas import ItemContent, ItemCreate
-
-BATCH = 200  # rows per statement stay well under SQLite's bound-parameter limit
 
 
 def content_of_doc(doc: ItemCreate) -> ItemContent:
@@ -27,7 +27,11 @@ async def create_items(
     departments: dict[str, Department],
     progress: Callable[[], None] | None = None,
 ) -> None:
-    """Create items that do not exist yet, each with version 1 published (or left as a draft)."""
+    """Create items that do not exist yet, each with version 1 published (or left as a draft).
+
+    A version 1 written as published is born so (the version lifecycle, ``transitions``, starts
+    there); it is not a draft moved on.
+    """
     for start in range(0, len(docs), BATCH):
         batch = docs[start : start + BATCH]
         await _create_batch(batch, departments)
@@ -41,45 +45,37 @@ async def _create_batch(batch: list[tuple[ItemCreate, bool]], departments: dict[
     contents = {doc.code: content_of_doc(doc) for doc, _ in batch}
     for content in contents.values():
         await admin.check_uploads(content)
-    await ServiceItem.bulk_create(
+    items = await repo.bulk_create_items(
         [
-            ServiceItem(
-                code=doc.code,
-                basic_code=doc.basic_code,
-                department_id=departments[doc.department].id,
-                is_published=False,
-                name=contents[doc.code].name,
-                audience=contents[doc.code].audience,
-                item_type=contents[doc.code].item_type,
-            )
+            {
+                "code": doc.code,
+                "basic_code": doc.basic_code,
+                "department_id": departments[doc.department].id,
+                "is_published": False,
+                "name": contents[doc.code].name,
+                "audience": contents[doc.code].audience,
+                "item_type": contents[doc.code].item_type,
+            }
             for doc, _ in batch
-        ],
-        batch_size=BATCH,
+        ]
     )
-    items = {i.code: i for i in await ServiceItem.filter(code__in=list(contents))}
-    await ItemVersion.bulk_create(
+    versions = await repo.bulk_create_first_versions(
         [
-            ItemVersion(
-                item_id=items[doc.code].id,
-                version=1,
-                status="published" if publish else "draft",
-                published_at=now if publish else None,
+            {
+                "item_id": items[doc.code].id,
+                "status": "published" if publish else "draft",
+                "published_at": now if publish else None,
                 **version_columns(contents[doc.code]),
-            )
+            }
             for doc, publish in batch
-        ],
-        batch_size=BATCH,
+        ]
     )
-    versions = {
-        v.item_id: v for v in await ItemVersion.filter(item_id__in=[i.id for i in items.values()], version=1)
-    }
-    await Material.bulk_create(
+    await repo.bulk_create_materials(
         [
-            Material(version_id=versions[items[doc.code].id].id, **row)
+            {"version_id": versions[items[doc.code].id].id, **row}
             for doc, _ in batch
             for row in material_rows(contents[doc.code])
-        ],
-        batch_size=BATCH,
+        ]
     )
     fields = {"published_version_id", "draft_version_id", "is_published", "updated_at"}
     for doc, publish in batch:
@@ -94,4 +90,4 @@ async def _create_batch(batch: list[tuple[ItemCreate, bool]], departments: dict[
             item.is_published = True
         else:
             item.draft_version_id = version.id
-    await ServiceItem.bulk_update(list(items.values()), fields=sorted(fields), batch_size=BATCH)
+    await repo.bulk_update_items([items[doc.code] for doc, _ in batch], fields)

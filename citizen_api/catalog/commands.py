@@ -10,7 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from citizen_api import db
 from citizen_api.catalog import transfer
-from citizen_api.cli.runner import run_with_db
+from citizen_api.catalog.seed import add_default_synonyms
+from citizen_api.commands import run_with_db
 
 app = typer.Typer(help="服务事项目录 service catalog (import / export JSON)", no_args_is_help=True)
 
@@ -26,7 +27,9 @@ def _bar() -> Progress:
 
 
 @app.command("import")
-def import_file(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True)) -> None:
+def import_file(
+    ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True)
+) -> None:
     """Upsert departments, items (by code) and synonyms from a JSON file; safe to run again."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -46,7 +49,7 @@ def import_file(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
                 return await transfer.import_catalog(catalog, progress=lambda: bar.advance(task))
 
     try:
-        report = run_with_db(work)
+        report = run_with_db(ctx, work)
     except transfer.CatalogFileError as exc:
         _print_errors(exc)
         raise typer.Exit(2) from None
@@ -54,7 +57,7 @@ def import_file(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
 
 
 @app.command("export")
-def export_file(file: Path = typer.Argument(..., dir_okay=False)) -> None:
+def export_file(ctx: typer.Context, file: Path = typer.Argument(..., dir_okay=False)) -> None:
     """Write departments, items and synonyms to a JSON file that ``import`` reads back."""
 
     async def work(settings):
@@ -63,21 +66,20 @@ def export_file(file: Path = typer.Argument(..., dir_okay=False)) -> None:
             task = bar.add_task("导出事项", total=total)
             return await transfer.export_catalog(progress=lambda: bar.advance(task))
 
-    data = run_with_db(work)
+    data = run_with_db(ctx, work)
     file.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     typer.echo(f"exported {len(data['items'])} items, {len(data['departments'])} departments to {file}")
 
 
 @app.command("seed-synonyms")
-def seed_synonyms() -> None:
+def seed_synonyms(ctx: typer.Context) -> None:
     """Add the built-in synonyms (身份证→居民身份证, 驾照→机动车驾驶证 …) that are missing."""
-    from citizen_api.catalog.seed import add_default_synonyms
 
     async def work(settings):
         async with db.atomic():
             return await add_default_synonyms()
 
-    typer.echo(f"synonyms: {run_with_db(work)} added")
+    typer.echo(f"synonyms: {run_with_db(ctx, work)} added")
 
 
 def _print_errors(exc: transfer.CatalogFileError) -> None:

@@ -4,6 +4,10 @@ An item (``ServiceItem``, identified by its implementation code) is edited as a 
 ``ItemVersion`` and published; an application keeps the version it was filed under, with that
 version's materials. The item row carries a copy of the published version's summary columns so
 that lists and filters never join versions.
+
+The catalog also keeps the synonyms citizens type (驾照 → 机动车驾驶证; they travel in the catalog file)
+and its revision: every API process holds a search index of the published catalog, and the revision
+row is how a process learns that another one changed what the index shows, and rebuilds.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class ItemVersion(Model):
     id = fields.IntField(primary_key=True)
     item = fields.ForeignKeyField("models.ServiceItem", related_name="versions", on_delete=fields.CASCADE)
     version = fields.IntField()
-    status = fields.CharField(max_length=16, default="draft")  # draft | published | retired
+    status = fields.CharField(max_length=16, default="draft")  # catalog.transitions.VERSION_STATUSES
     name = fields.CharField(max_length=200)
     item_type = fields.CharField(max_length=32)  # 行政许可, 行政确认, 公共服务 …
     audience = fields.CharField(max_length=16, default="personal")
@@ -105,3 +109,27 @@ class Material(Model):
 
     class Meta:
         table = "item_materials"
+
+
+class Synonym(Model):
+    """A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."""
+
+    id = fields.IntField(primary_key=True)
+    term = fields.CharField(max_length=32, db_index=True)
+    canonical = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "search_synonyms"
+        unique_together = (("term", "canonical"),)
+
+
+class CatalogRevision(Model):
+    """One row (id 1), bumped in the same transaction as every change that the index shows."""
+
+    id = fields.IntField(primary_key=True)
+    revision = fields.BigIntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "catalog_revision"

@@ -1,25 +1,17 @@
-"""What the catalog accepts (admin writes, imports) and answers (guides, summaries)."""
+"""What the catalog accepts (admin writes, imports) and answers (guides, summaries), and the types
+its service hands to other domains (``CatalogItem`` …) and to the search index (``IndexedItem`` …)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, StringConstraints
 
+from citizen_api.catalog.transitions import VERSION_STATUSES
 from citizen_api.http.schemas import PageQuery
 
-ITEM_TYPES = (
-    "行政许可",
-    "行政确认",
-    "行政给付",
-    "行政裁决",
-    "行政奖励",
-    "行政征收",
-    "行政备案",
-    "其他行政权力",
-    "公共服务",
-)
 ItemType = Literal[
     "行政许可",
     "行政确认",
@@ -36,6 +28,7 @@ Necessity = Literal["required", "tolerated", "optional"]
 MaterialForm = Literal["原件", "复印件", "电子"]
 TimeUnit = Literal["working_day", "natural_day"]
 ProcessingType = Literal["instant", "promised"]
+VersionStatus = Literal[VERSION_STATUSES]  # type: ignore[valid-type]
 
 ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$"
 DEPARTMENT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,31}$"
@@ -61,6 +54,8 @@ class _In(BaseModel):
 
 
 class DepartmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     name: str
 
@@ -199,27 +194,6 @@ class MaterialFile(BaseModel):
     )
 
 
-MATERIAL_FILE_DESCRIPTION = (
-    "当前发布的办事指南中，材料所附的空白表格或示例样表，任何人无需登录即可下载（地址见事项详情 "
-    "materials[].blank_form.url / sample.url）。"
-    "其他文件（草稿、历史版本、已下线事项、市民上传的材料）一律 404。"
-    "Content-Disposition 为 attachment，文件名按 RFC 5987 以 UTF-8 编码（filename*）；Content-Type 为上传时"
-    "按内容识别的类型；X-Content-Type-Options: nosniff；带 ETag，If-None-Match 命中时 304。"
-)
-MATERIAL_FILE_DOC = {
-    "description": "文件内容（按内容识别的类型，以附件下载）",
-    "headers": {
-        "Content-Disposition": {
-            "description": "attachment; filename=\"…\"; filename*=UTF-8''…（RFC 6266 / 5987）",
-            "schema": {"type": "string"},
-        },
-        "ETag": {"description": "文件 SHA-256", "schema": {"type": "string"}},
-        "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
-    },
-    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
-}
-
-
 class MaterialOut(BaseModel):
     id: int
     name: str
@@ -242,7 +216,9 @@ class MaterialOut(BaseModel):
 class ItemDetail(ItemSummary):
     basic_code: str
     version: int
-    status: str = Field(description="本版本状态：published、retired（历史版本）或 draft（仅管理员可见）")
+    status: VersionStatus = Field(
+        description="本版本状态：published、retired（历史版本）或 draft（仅管理员可见）"
+    )
     effective_from: date | None
     published_at: datetime | None
     statutory_days: int
@@ -274,9 +250,11 @@ class ItemDetail(ItemSummary):
 
 
 class VersionInfo(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     version: int
-    status: str
+    status: VersionStatus
     name: str
     effective_from: date | None
     published_at: datetime | None
@@ -284,10 +262,13 @@ class VersionInfo(BaseModel):
 
 
 class AdminItem(BaseModel):
+    # read from the item row with its department loaded
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     basic_code: str
     name: str
-    department: str
+    department: str = Field(validation_alias=AliasPath("department", "code"), description="部门代码")
     is_published: bool
     published_version_id: int | None
     draft_version_id: int | None
@@ -303,40 +284,119 @@ class AdminItemDetail(BaseModel):
     versions: list[VersionInfo]
 
 
-class Suggestion(BaseModel):
-    code: str
-    name: str
-    department: str
-    department_name: str
+class SynonymIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    term: str = Field(min_length=1, max_length=32, description="市民的说法，如 驾照")
+    canonical: str = Field(min_length=1, max_length=64, description="目录中的规范用语，如 机动车驾驶证")
 
 
-class Suggestions(BaseModel):
-    items: list[Suggestion]
+class SynonymOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    term: str
+    canonical: str
 
 
 # ---- queries ---------------------------------------------------------------------------------
-
-
-class ItemQuery(PageQuery):
-    q: str | None = Field(
-        None, max_length=50, description="关键词：中文、拼音全拼或首字母（yyzz）、俗称，容错"
-    )
-    trips: int | None = Field(None, ge=0, le=2, description="到现场次数 0、1、2")
-    online: bool | None = Field(None, description="可网办")
-    department: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
-    audience: Literal["personal", "business"] | None = Field(None, description="服务对象")
-    deliverable: bool | None = Field(None, description="支持免费邮寄")
-    bookable: bool | None = Field(None, description="支持预约")
-
-
-class SuggestQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    q: str = Field(min_length=1, max_length=50, description="已输入的文字或拼音")
-    size: int = Field(8, ge=1, le=20)
 
 
 class AdminItemQuery(PageQuery):
     status: Literal["published", "unpublished", "draft"] | None = None
     department: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
     q: str | None = Field(None, max_length=50, description="名称包含")
+
+
+# ---- for other domains (``catalog.service`` hands out these, never its ORM rows) ----------
+
+
+class CatalogItem(BaseModel):
+    """An item as other domains see it: cases are filed under it, appointments book it."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    code: str
+    name: str
+    department_id: int
+    department: DepartmentOut  # its code and name
+    is_published: bool
+    published_version_id: int | None  # the version an application is filed under
+    audience: str
+    item_type: str
+    trips: int
+    online: bool
+    deliverable: bool
+    bookable: bool
+    promised_days: int
+    statutory_days: int
+
+
+class CatalogVersion(BaseModel):
+    """One version of an item (what an application was filed under)."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    item_id: int
+    version: int
+    status: VersionStatus
+    name: str
+    deliverable: bool
+    bookable: bool
+    promised_days: int
+    statutory_days: int
+    time_unit: str
+    processing_type: str
+    visits: int  # 到办事现场次数 (a case copies it for the zero-trip statistics)
+
+
+class CatalogMaterial(BaseModel):
+    """A material of one version, as an application is checked against it."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    version_id: int
+    position: int
+    name: str
+    necessity: str
+    kind: str
+    forms: list[str]
+    copies: int
+    source: str
+    notes: str
+
+
+# ---- for the search index (plain rows: thousands are read per build) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedItem:
+    """A published item's summary columns with its department, as the search index reads them."""
+
+    item_id: int
+    version_id: int
+    code: str
+    name: str
+    department: str
+    department_name: str
+    audience: str
+    item_type: str
+    trips: int
+    online: bool
+    deliverable: bool
+    bookable: bool
+    promised_days: int
+    statutory_days: int
+    views: int
+    applications: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerms:
+    """What a published version adds to its item's searchable text (a version never changes)."""
+
+    keywords: tuple[str, ...] = ()
+    result_name: str = ""

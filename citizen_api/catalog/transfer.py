@@ -15,16 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from citizen_api.audit.service import record as audit
 from citizen_api.catalog import admin, bulk, rules
-from citizen_api.catalog import repository as repo
 from citizen_api.catalog.guide import content_hash, content_of
-from citizen_api.catalog.models import ItemVersion, ServiceItem
-from citizen_api.catalog.schemas import DepartmentCreate, ItemCreate
+from citizen_api.catalog.models import ServiceItem
+from citizen_api.catalog.repository import index as index_repo
+from citizen_api.catalog.repository import items as repo
+from citizen_api.catalog.schemas import DepartmentCreate, DepartmentDetail, ItemCreate
 from citizen_api.errors import ApiError
 from citizen_api.http.validation import field_errors
-from citizen_api.search import repository as search_repo
 
 FORMAT = "onetrip-catalog/1"
-_CHUNK = 500  # ids per IN (...) query
 
 
 class ItemDoc(ItemCreate):
@@ -114,7 +113,7 @@ async def import_catalog(
 ) -> ImportReport:
     """Write a parsed file (call inside one transaction: all of it or nothing)."""
     report = ImportReport()
-    await search_repo.ensure_revision_row()
+    await index_repo.ensure_revision_row()
     for d in catalog.departments:
         existing = await repo.department_by_code(d.code)
         if existing is None:
@@ -129,8 +128,10 @@ async def import_catalog(
     unknown = sorted({doc.department for doc in catalog.items} - set(departments))
     if unknown:
         raise CatalogFileError([f"items: unknown department {code}" for code in unknown])
-    existing_items = await _existing(catalog.items)
-    hashes = await _hashes(existing_items.values())
+    existing_items = await repo.items_by_codes(doc.code for doc in catalog.items)
+    hashes = await repo.content_hashes(
+        i for item in existing_items.values() for i in (item.published_version_id, item.draft_version_id) if i
+    )
     new = [(doc, doc.published) for doc in catalog.items if doc.code not in existing_items]
     try:
         await bulk.create_items(new, departments, progress)
@@ -149,32 +150,14 @@ async def import_catalog(
     except ApiError as exc:
         raise CatalogFileError([f"items: {exc.code} {exc.message} {exc.details}"]) from None
     for s in catalog.synonyms:
-        if not await search_repo.synonym_exists(s.term, s.canonical):
-            await search_repo.add_synonym(s.term, s.canonical)
+        if not await index_repo.synonym_exists(s.term, s.canonical):
+            await index_repo.add_synonym(s.term, s.canonical)
             report.synonyms_added += 1
     changed = report.created + report.updated + report.synonyms_added + report.departments_updated
     if changed:
-        await search_repo.bump_revision()
+        await index_repo.bump_revision()
         await audit(actor, "catalog.import", "catalog", "-", {"report": report.line()})
     return report
-
-
-async def _existing(docs: list[ItemDoc]) -> dict[str, ServiceItem]:
-    codes = [doc.code for doc in docs]
-    found: dict[str, ServiceItem] = {}
-    for start in range(0, len(codes), _CHUNK):
-        for item in await ServiceItem.filter(code__in=codes[start : start + _CHUNK]):
-            found[item.code] = item
-    return found
-
-
-async def _hashes(items) -> dict[int, str]:
-    ids = [i for item in items for i in (item.published_version_id, item.draft_version_id) if i]
-    hashes: dict[int, str] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = await ItemVersion.filter(id__in=ids[start : start + _CHUNK]).values_list("id", "content_hash")
-        hashes.update(dict(rows))
-    return hashes
 
 
 async def _upsert_item(doc: ItemDoc, item: ServiceItem, department, hashes: dict[int, str]) -> bool:
@@ -207,9 +190,9 @@ async def _upsert_item(doc: ItemDoc, item: ServiceItem, department, hashes: dict
 
 async def export_catalog(progress: Callable[[], None] | None = None) -> dict[str, Any]:
     """Departments, every item (its published version, or its draft if never published), synonyms."""
-    departments = [admin.department_detail(d).model_dump() for d in await repo.list_departments()]
+    departments = [DepartmentDetail.model_validate(d).model_dump() for d in await repo.list_departments()]
     items = []
-    for item in await ServiceItem.all().order_by("code").prefetch_related("department"):
+    for item in await repo.all_items_with_department():
         version_id = item.published_version_id or item.draft_version_id
         version = await repo.version_by_id(version_id) if version_id else None
         if version is None:
@@ -221,9 +204,9 @@ async def export_catalog(progress: Callable[[], None] | None = None) -> dict[str
         items.append(entry)
         if progress:
             progress()
-    synonyms = [{"term": s.term, "canonical": s.canonical} for s in await search_repo.list_synonyms()]
+    synonyms = [{"term": s.term, "canonical": s.canonical} for s in await index_repo.list_synonyms()]
     return {"format": FORMAT, "departments": departments, "items": items, "synonyms": synonyms}
 
 
 async def item_count() -> int:
-    return await ServiceItem.all().count()
+    return await repo.item_count()

@@ -1,91 +1,128 @@
-"""Guide views for the popularity ranking: counted at most once per viewer, per item, per day.
-
-The viewer is the citizen when logged in (whatever the address), otherwise the client address; an
-IPv6 address counts by its /64 (one household or phone gets a whole /64, so rotating addresses
-inside it is no way to count again). Staff readings never count. The day is China's calendar day
-(``citizen_api.clock``), so tests move it instead of waiting.
-
-Where "seen today" is remembered:
-
-- with Redis (``state.redis``): ``SET onetrip:view:<day>:<item>:<viewer> 1 NX EX 26h``, shared by
-  every worker process; the day is in the key, the expiry only cleans up;
-- without Redis, or while it fails: a set per process for the current day, bounded by
-  ``catalog_view_memory_keys``. When full, a new viewer is not counted until the next day: never
-  evicting is what keeps a flood of addresses from pushing one viewer out and counting it again.
-  With several processes and no Redis a viewer counts at most once per process.
-
-A table with a unique (item, viewer, day) key was the other choice; it was not taken because every
-anonymous GET of a guide would become a database write (and a table to prune), for a number that
-only orders search results.
-"""
+"""The guide as citizens and admins read it: one version's whole guide with its materials and
+their downloadable blank forms and samples (``ItemDetail``)."""
 
 from __future__ import annotations
 
-import ipaddress
+from collections.abc import Mapping
+from typing import Any
 
-import structlog
+from citizen_api.catalog.models import Department, ItemVersion, Material, ServiceItem
+from citizen_api.catalog.schemas import ONLINE_DEPTH_LABELS, ItemDetail, MaterialFile, MaterialOut
+from citizen_api.clock import to_local
+from citizen_api.http import API_PREFIX
 
-from citizen_api import clock
-from citizen_api.security.principal import Principal
-
-log = structlog.get_logger("onetrip.catalog.views")
-
-_MEMORY_KEY = "catalog.views.seen"
-REDIS_TTL_SECONDS = 26 * 3600
-
-
-def viewer_of(principal: Principal | None, client_ip: str) -> str | None:
-    """Whose view this is (None: a staff member, not counted)."""
-    if principal is not None:
-        return f"u{principal.user_id}" if principal.is_citizen else None
-    return f"a{_address(client_ip)}"
+# path segment of each material file → the Material column holding its upload id
+FILE_KINDS = {"blank-form": "blank_form_upload_id", "sample": "sample_upload_id"}
 
 
-def _address(raw: str) -> str:
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw[:64]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+def file_ids(materials: list[Material]) -> set[int]:
+    return {i for m in materials for i in (m.blank_form_upload_id, m.sample_upload_id) if i}
 
 
-class SeenToday:
-    """(item, viewer) pairs seen on one day, at most ``max_keys``."""
-
-    def __init__(self, max_keys: int) -> None:
-        self.max_keys = max_keys
-        self.day: str | None = None
-        self.keys: set[str] = set()
-
-    def first(self, day: str, key: str) -> bool:
-        if day != self.day:
-            self.day, self.keys = day, set()
-        if key in self.keys or len(self.keys) >= self.max_keys:
-            return False
-        self.keys.add(key)
-        return True
+def material_file(
+    item_code: str, m: Material, kind: str, files: Mapping[int, Any], public: bool
+) -> MaterialFile | None:
+    upload = files.get(getattr(m, FILE_KINDS[kind]) or 0)
+    if upload is None:
+        return None
+    return MaterialFile(
+        upload_id=upload.id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        url=f"{API_PREFIX}/items/{item_code}/materials/{m.id}/{kind}" if public else None,
+    )
 
 
-def _memory(state) -> SeenToday:
-    extras = state.extras
-    seen = extras.get(_MEMORY_KEY)
-    if seen is None:
-        seen = extras[_MEMORY_KEY] = SeenToday(state.settings.catalog_view_memory_keys)
-    return seen
+def material_out(
+    m: Material, item_code: str = "", files: Mapping[int, Any] | None = None, public: bool = False
+) -> MaterialOut:
+    """``files``: the uploads by id (for names and sizes); ``public``: the published guide (URLs)."""
+    files = files or {}
+    forms = list(m.forms or [])
+    return MaterialOut(
+        id=m.id,
+        name=m.name,
+        required=m.necessity != "optional",
+        form="、".join(forms),
+        copies=m.copies,
+        note=m.notes,
+        necessity=m.necessity,
+        tolerated=m.necessity == "tolerated",
+        kind=m.kind,
+        forms=forms,
+        source=m.source,
+        blank_form_upload_id=m.blank_form_upload_id,
+        sample_upload_id=m.sample_upload_id,
+        position=m.position,
+        blank_form=material_file(item_code, m, "blank-form", files, public),
+        sample=material_file(item_code, m, "sample", files, public),
+    )
 
 
-async def first_view_today(state, item_id: int, viewer: str) -> bool:
-    """True the first time ``viewer`` reads the item today (then the view counts)."""
-    day = clock.today().isoformat()
-    key = f"{item_id}:{viewer}"
-    redis = getattr(state, "redis", None)
-    if redis is not None:
-        try:
-            return bool(await redis.set(f"onetrip:view:{day}:{key}", b"1", nx=True, ex=REDIS_TTL_SECONDS))
-        except Exception as exc:  # Redis down: remember in this process instead
-            log.warning("view dedupe falls back to memory", error=type(exc).__name__)
-    return _memory(state).first(day, key)
+def is_public(item: ServiceItem, version: ItemVersion) -> bool:
+    """The version citizens see now: its blank forms and samples are public files."""
+    return item.is_published and item.published_version_id == version.id and version.status == "published"
+
+
+def detail_of(
+    item: ServiceItem,
+    version: ItemVersion,
+    department: Department,
+    materials: list[Material],
+    files: Mapping[int, Any] | None = None,
+) -> ItemDetail:
+    """The whole guide of one version (the item's own summary columns may belong to another).
+
+    ``files``: the blank form and sample uploads by id; download URLs only on the public version.
+    """
+    public = is_public(item, version)
+    guide = version.guide or {}
+    return ItemDetail(
+        code=item.code,
+        basic_code=item.basic_code,
+        name=version.name,
+        department=department.code,
+        department_name=department.name,
+        department_phone=department.phone,
+        department_address=department.address,
+        audience=version.audience,
+        item_type=version.item_type,
+        trips=version.visits,
+        online=version.online,
+        deliverable=version.deliverable,
+        bookable=version.bookable,
+        promised_days=version.promised_days,
+        legal_days=version.statutory_days,
+        statutory_days=version.statutory_days,
+        instant=version.processing_type == "instant",
+        version=version.version,
+        status=version.status,
+        # as written by the editor; otherwise the day it was published
+        effective_from=version.effective_from
+        or (to_local(version.published_at).date() if version.published_at else None),
+        published_at=version.published_at,
+        time_unit=version.time_unit,
+        processing_type=version.processing_type,
+        processing_type_label="即办件" if version.processing_type == "instant" else "承诺件",
+        visits_reason=version.visits_reason,
+        online_depth=version.online_depth,
+        online_depth_label=ONLINE_DEPTH_LABELS.get(version.online_depth, ""),
+        charges_fee=version.charges_fee,
+        fees=guide.get("fees", []),
+        fee_exemptions=guide.get("fee_exemptions", ""),
+        basis=guide.get("basis", []),
+        conditions=guide.get("conditions", []),
+        procedure=guide.get("procedure", []),
+        place=guide.get("place", ""),
+        hours=guide.get("hours", ""),
+        contact=guide.get("contact", ""),
+        complaint=guide.get("complaint", ""),
+        result=guide.get("result", {}),
+        faqs=guide.get("faqs", []),
+        keywords=guide.get("keywords", []),
+        online_url=guide.get("online_url", ""),
+        materials=[material_out(m, item.code, files, public) for m in materials],
+        views=item.views,
+        applications=item.applications,
+    )

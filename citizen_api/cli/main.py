@@ -3,10 +3,20 @@ from __future__ import annotations
 import typer
 
 from citizen_api.cli import migrations, serve, staff
+from citizen_api.cli.runner import run_with_db
 from citizen_api.cli.seed import seed_demo
+from citizen_api.commands import CommandContext
 from citizen_api.domains import COMMANDS
 
 app = typer.Typer(help="OneTrip 政务服务后端", no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def _give_commands_their_context(ctx: typer.Context) -> None:
+    # the domains' command groups open the database through this (citizen_api.commands)
+    ctx.obj = CommandContext(run_with_db=run_with_db)
+
+
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
 app.command("migrate")(migrations.migrate)

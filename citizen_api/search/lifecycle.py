@@ -7,14 +7,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from citizen_api.search import repository
+from citizen_api.catalog import service as catalog
 from citizen_api.search.service import SearchService
 
 
 @asynccontextmanager
 async def lifespan(state) -> AsyncIterator[None]:
     service = SearchService(state.settings)
-    await repository.ensure_revision_row()
+    await catalog.ensure_revision()
     await service.refresh(force=True)
     state.search_index = service
     watcher = asyncio.create_task(service.watch(), name="search-index-watch")

@@ -28,13 +28,6 @@ Scores = dict[int, float]
 Relevance = tuple[list[int], bytes]  # positions and their rounded scores (0–255)
 
 
-def rank(index: SearchIndex, query: str) -> list[int]:
-    """Document positions for a normalised query, best first ([] when nothing is relevant)."""
-    if not query:
-        return index.default_order
-    return order(index, relevance(index, query))
-
-
 def relevance(index: SearchIndex, query: str) -> Relevance:
     """Every relevant item with its rounded score, before popularity breaks the ties. This is the
     costly part and it does not depend on view counts, so the service keeps it across their

@@ -1,72 +1,52 @@
-"""Admins keep the synonym list (俗称、简称 → 规范用语); every API process picks changes up."""
+"""Search endpoints: the item list with search and filters, and the type-ahead (admins: ``routes_admin``).
+
+Both are answered from this process's in-memory index (``state.search_index``), never the database.
+"""
 
 from __future__ import annotations
 
-from citizen_api.audit.service import record as audit
-from citizen_api.catalog.routes import ADMIN, refresh_search_after_commit
+from starlette.responses import Response
+
+from citizen_api.catalog.schemas import ItemSummary
 from citizen_api.errors import ApiError
-from citizen_api.http import Ctx, endpoint
-from citizen_api.search import repository as repo
-from citizen_api.search.schemas import SynonymIn, SynonymOut
-from citizen_api.search.text import normalise
+from citizen_api.http import Ctx, Page, endpoint
+from citizen_api.search.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
+from citizen_api.search.schemas import ItemQuery, Suggestion, Suggestions, SuggestQuery
+from citizen_api.search.service import Filters, SearchService
 
-_TAGS = ["catalog-admin"]
-
-
-async def list_synonyms(ctx: Ctx) -> list[SynonymOut]:
-    """同义词、俗称列表"""
-    return [SynonymOut(id=s.id, term=s.term, canonical=s.canonical) for s in await repo.list_synonyms()]
+_TAGS = ["catalog"]
 
 
-async def add_synonym(ctx: Ctx) -> SynonymOut:
-    """新增同义词（如 驾照 → 机动车驾驶证）"""
-    body: SynonymIn = ctx.body
-    if not normalise(body.term) or not normalise(body.canonical):
-        raise ApiError(
-            422, "VALIDATION_ERROR", "同义词不能只含标点或空格", {"fields": {"body.term": "取值无效"}}
-        )
-    if normalise(body.term) == normalise(body.canonical):
-        raise ApiError(422, "SYNONYM_SAME_AS_TERM", "同义词与规范用语相同")
-    if await repo.synonym_exists(body.term, body.canonical):
-        raise ApiError(409, "SYNONYM_EXISTS", "该同义词已存在")
-    synonym = await repo.add_synonym(body.term, body.canonical)
-    await repo.bump_revision()
-    await audit(ctx.user, "search.synonym.add", "synonym", synonym.id, body.model_dump())
-    refresh_search_after_commit(ctx)
-    return SynonymOut(id=synonym.id, term=synonym.term, canonical=synonym.canonical)
+def _index(ctx: Ctx) -> SearchService:
+    if ctx.state.search_index is None:
+        raise ApiError(503, "SERVICE_UNAVAILABLE", "搜索服务启动中，请稍后再试")
+    return ctx.state.search_index
 
 
-async def delete_synonym(ctx: Ctx) -> None:
-    """删除同义词"""
-    if not await repo.delete_synonym(ctx.path["id"]):
-        raise ApiError(404, "NOT_FOUND", "未找到该同义词")
-    await repo.bump_revision()
-    await audit(ctx.user, "search.synonym.delete", "synonym", ctx.path["id"])
-    refresh_search_after_commit(ctx)
+async def list_items(ctx: Ctx) -> Response:
+    """事项列表与搜索：中文分词、拼音全拼与首字母、同义词俗称、错别字容错；按相关度再按热度排序"""
+    query: ItemQuery = ctx.query
+    filters = Filters(
+        trips=query.trips,
+        online=query.online,
+        department=query.department.upper() if query.department else None,
+        audience=query.audience,
+        deliverable=query.deliverable,
+        bookable=query.bookable,
+    )
+    body = _index(ctx).page_json(query.q, filters, query.page, query.size)
+    return Response(body, media_type="application/json")
+
+
+async def suggest(ctx: Ctx) -> Suggestions:
+    """输入联想：边输入边提示事项名称（支持拼音首字母）"""
+    top = _index(ctx).top(ctx.query.q, ctx.query.size)
+    return Suggestions(items=[Suggestion(**{k: s[k] for k in Suggestion.model_fields}) for s in top])
 
 
 ENDPOINTS = [
-    endpoint(
-        "GET", "/admin/catalog/synonyms", list_synonyms, auth=ADMIN, response=list[SynonymOut], tags=_TAGS
-    ),
-    endpoint(
-        "POST",
-        "/admin/catalog/synonyms",
-        add_synonym,
-        auth=ADMIN,
-        body=SynonymIn,
-        response=SynonymOut,
-        status=201,
-        tags=_TAGS,
-        errors=[(409, "SYNONYM_EXISTS"), (422, "SYNONYM_SAME_AS_TERM")],
-    ),
-    endpoint(
-        "DELETE",
-        "/admin/catalog/synonyms/{id:id}",
-        delete_synonym,
-        auth=ADMIN,
-        status=204,
-        tags=_TAGS,
-        errors=[(404, "NOT_FOUND")],
-    ),
+    endpoint("GET", "/items", list_items, query=ItemQuery, response=Page[ItemSummary], tags=_TAGS),
+    # mounted before the catalog's /items/{code} (see citizen_api.domains): "suggest" is not an item code
+    endpoint("GET", "/items/suggest", suggest, query=SuggestQuery, response=Suggestions, tags=_TAGS),
+    *ADMIN_ENDPOINTS,
 ]

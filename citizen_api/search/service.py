@@ -1,8 +1,9 @@
 """The search service each API process keeps in ``state.search_index``.
 
-It holds the current index (one generation) and the answers computed from it. A change to the
-catalog bumps a revision row in the database in the same transaction; the process that made the
-change rebuilds right after its commit, and every other process notices the new revision within
+It holds the current index (one generation) and the answers computed from it, built from what the
+catalog publishes (``catalog.service``). A change to the catalog bumps the catalog's revision in
+the same transaction; the process that made the change rebuilds right after its commit
+(:meth:`SearchService.refresh_after_edit`), and every other process notices the new revision within
 ``catalog_refresh_seconds`` (one tiny query per second, no Redis needed) and rebuilds too. The
 build runs in a worker thread, so requests keep being answered from the previous generation.
 """
@@ -18,13 +19,20 @@ from typing import Any
 
 import structlog
 
-from citizen_api.search import repository as repo
+from citizen_api.catalog import service as catalog
+from citizen_api.catalog.schemas import SearchTerms
 from citizen_api.search import text as tx
 from citizen_api.search.defaults import DEFAULT_TERMS
 from citizen_api.search.index import ItemRecord, SearchIndex, build
 from citizen_api.search.ranking import order, relevance
 
 log = structlog.get_logger("onetrip.search")
+
+APPLICATION_WEIGHT = 10  # one application says more about what citizens need than one view
+
+
+def popularity_of(views: int, applications: int) -> int:
+    return views + APPLICATION_WEIGHT * applications
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +100,10 @@ class SearchService:
         self._gen = _Generation(SearchIndex.empty(), 0, self._capacity)
         self._lock = asyncio.Lock()
         self._analysis: dict = {}  # per published version: segmentation and pinyin (see index.build)
-        self._guides: dict[int, tuple[tuple[str, ...], str]] = {}
+        self._terms: dict[int, SearchTerms] = {}  # per published version (a version never changes)
         self._popularity_at = 0.0
 
     # ---- reading ---------------------------------------------------------------------------
-
-    @property
-    def index(self) -> SearchIndex:
-        return self._gen.index
 
     @property
     def generation(self) -> int:
@@ -148,12 +152,12 @@ class SearchService:
     async def refresh(self, force: bool = False) -> bool:
         """Rebuild if the catalog revision moved (or ``force``); True when a new index is live."""
         async with self._lock:
-            revision = await repo.current_revision()
+            revision = await catalog.current_revision()
             if revision == self.revision and not force:
                 return False
             started = time.perf_counter()
-            records = await repo.load_records(self._guides)
-            synonyms = await repo.synonym_pairs()
+            records = await self._records()
+            synonyms = await catalog.synonym_pairs()
             index = await asyncio.to_thread(self._build, records, synonyms)
             self._swap(index)
             self.revision = revision
@@ -167,6 +171,36 @@ class SearchService:
             )
             return True
 
+    async def _records(self) -> list[ItemRecord]:
+        """Every published item with its keywords and result name (read once per version)."""
+        items = await catalog.indexed_items()
+        missing = [i.version_id for i in items if i.version_id not in self._terms]
+        if missing:
+            self._terms.update(await catalog.search_terms(missing))
+        self._terms = {i.version_id: self._terms.get(i.version_id, SearchTerms()) for i in items}
+        return [
+            ItemRecord(
+                item_id=i.item_id,
+                version_id=i.version_id,
+                code=i.code,
+                name=i.name,
+                department=i.department,
+                department_name=i.department_name,
+                audience=i.audience,
+                item_type=i.item_type,
+                trips=i.trips,
+                online=i.online,
+                deliverable=i.deliverable,
+                bookable=i.bookable,
+                promised_days=i.promised_days,
+                legal_days=i.statutory_days,
+                keywords=self._terms[i.version_id].keywords,
+                result_name=self._terms[i.version_id].result_name,
+                popularity=popularity_of(i.views, i.applications),
+            )
+            for i in items
+        ]
+
     def _build(self, records: list[ItemRecord], synonyms: list[tuple[str, str]]) -> SearchIndex:
         tx.initialise()
         terms = {*DEFAULT_TERMS, *(word for pair in synonyms for word in pair)}
@@ -176,11 +210,21 @@ class SearchService:
 
     async def refresh_popularity(self) -> None:
         """Reload view and application counts into the ranking (no rebuild)."""
-        counts = await repo.popularity()
+        counts = {
+            item_id: popularity_of(views, applications)
+            for item_id, (views, applications) in (await catalog.popularity_counts()).items()
+        }
         async with self._lock:
             gen = self._gen
             self._swap(gen.index.with_popularity(counts), relevance=gen.relevance)
             self._popularity_at = time.monotonic()
+
+    async def refresh_after_edit(self) -> None:
+        """After an edit's commit: show it in this process at once (the others follow the revision)."""
+        try:
+            await self.refresh()
+        except Exception as exc:  # the edit is committed; the watcher will retry
+            log.warning("search refresh after edit failed", error=type(exc).__name__)
 
     def _swap(self, index: SearchIndex, relevance: _Lru | None = None) -> None:
         self._gen = _Generation(index, self._gen.number + 1, self._capacity, relevance)

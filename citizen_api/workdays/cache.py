@@ -11,58 +11,62 @@ import time
 
 import structlog
 
+from citizen_api.workdays import repository as repo
 from citizen_api.workdays.days import Snapshot
-from citizen_api.workdays.models import SOURCE_ADMIN, CalendarDay, CalendarState, CalendarYear
+from citizen_api.workdays.models import SOURCE_ADMIN
 
 log = structlog.get_logger("onetrip.workdays")
 
 CHECK_INTERVAL = 1.0  # seconds between token checks (wall clock, not citizen_api.clock)
-STATE_NAME = "calendar"
-
-_snapshot = Snapshot()
-_checked_at = float("-inf")
-_loaded = False
 
 
-def expire_check() -> None:
-    """Make the next lookup compare tokens (after a write here, or when another process wrote)."""
-    global _checked_at
-    _checked_at = float("-inf")
+class CalendarCache:
+    def __init__(self) -> None:
+        self._snapshot = Snapshot()
+        self._checked_at = float("-inf")
+        self._loaded = False
 
+    def expire_check(self) -> None:
+        """Make the next lookup compare tokens (after a write here, or when another process wrote)."""
+        self._checked_at = float("-inf")
 
-def reset() -> None:
-    """Forget everything (start-up of an app against a possibly different database)."""
-    global _snapshot, _loaded
-    _snapshot = Snapshot()
-    _loaded = False
-    expire_check()
+    def reset(self) -> None:
+        """Forget everything (start-up of an app against a possibly different database)."""
+        self._snapshot = Snapshot()
+        self._loaded = False
+        self.expire_check()
 
-
-async def snapshot() -> Snapshot:
-    """The current overrides, fresh within ``CHECK_INTERVAL`` seconds."""
-    global _snapshot, _checked_at, _loaded
-    started = time.monotonic()
-    if started - _checked_at < CHECK_INTERVAL:
-        return _snapshot
-    try:
-        state = await CalendarState.get_or_none(name=STATE_NAME)
-        token = state.token if state else None
-        if not _loaded or token != _snapshot.token:
-            _snapshot = await _load(token)
-            _loaded = True
-    except Exception as exc:  # an outage must not stop deadline arithmetic
-        # keep the last snapshot: imported years then fall back to weekends-only (flagged uncertain)
-        log.warning("calendar overrides unavailable", error=type(exc).__name__)
-    _checked_at = started
-    return _snapshot
+    async def snapshot(self) -> Snapshot:
+        """The current overrides, fresh within ``CHECK_INTERVAL`` seconds."""
+        started = time.monotonic()
+        if started - self._checked_at < CHECK_INTERVAL:
+            return self._snapshot
+        try:
+            token = await repo.current_token()
+            if not self._loaded or token != self._snapshot.token:
+                self._snapshot = await _load(token)
+                self._loaded = True
+        except Exception as exc:  # an outage must not stop deadline arithmetic
+            # keep the last snapshot: imported years then fall back to weekends-only (flagged uncertain)
+            log.warning("calendar overrides unavailable", error=type(exc).__name__)
+        self._checked_at = started
+        return self._snapshot
 
 
 async def _load(token: str | None) -> Snapshot:
-    rows = await CalendarDay.all().values_list("day", "source", "kind", "name")
-    years = await CalendarYear.all().values_list("year", flat=True)
+    rows = await repo.all_overrides()
+    years = await repo.imported_year_numbers()
     imported: dict = {}
     admin: dict = {}
     for day, source, kind, name in rows:
         (admin if source == SOURCE_ADMIN else imported)[day] = (kind, name or "")
     log.info("calendar overrides loaded", rows=len(rows), years=sorted(years))
     return Snapshot(token=token, years=frozenset(years), imported=imported, admin=admin)
+
+
+# One per process: every domain asks ``workdays.service`` about days without a state handle (case
+# deadlines in requests and in jobs alike); the workdays start-up resets it for each app.
+CALENDAR = CalendarCache()
+expire_check = CALENDAR.expire_check
+reset = CALENDAR.reset
+snapshot = CALENDAR.snapshot

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from citizen_api import db
-from citizen_api.cli.runner import run_with_db
+from citizen_api.commands import run_with_db
 from citizen_api.workdays.schedule import ScheduleError, load
+from citizen_api.workdays.service import import_schedule
 
 app = typer.Typer(help="节假日安排 holiday schedules", no_args_is_help=True)
 
@@ -20,14 +21,13 @@ def holidays() -> None:
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     file: Path = typer.Argument(
         ..., help='JSON: {"year": 2027, "holidays": [{"name", "dates"}], "workdays"}'
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the file only, write nothing"),
 ) -> None:
     """Import (or re-import) a year's holidays and make-up workdays; admin overrides are kept."""
-    from citizen_api.workdays.service import import_schedule
-
     try:
         schedule = load(file)
     except ScheduleError as exc:
@@ -46,7 +46,7 @@ def import_(
         async with db.atomic():
             return await import_schedule(schedule)
 
-    result = run_with_db(work)
+    result = run_with_db(ctx, work)
     typer.echo(
         f"imported {result.year}: {len(schedule.holidays)} holidays ({result.holiday_dates} dates), "
         f"{result.workday_dates} make-up workdays"

@@ -1,4 +1,5 @@
-"""Calendar queries. Every write also changes the state token, so other processes reload."""
+"""Calendar queries. Every write also changes the state token, so other processes reload (the
+writing process expires its own cache check: ``workdays.service``)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,32 @@ import secrets
 from datetime import date
 
 from citizen_api import clock
-from citizen_api.workdays import cache
 from citizen_api.workdays.models import SOURCE_ADMIN, SOURCE_IMPORT, CalendarDay, CalendarState, CalendarYear
+
+STATE_NAME = "calendar"
+
+
+async def current_token() -> str | None:
+    state = await CalendarState.get_or_none(name=STATE_NAME)
+    return state.token if state else None
+
+
+async def all_overrides() -> list[tuple[date, str, str, str]]:
+    """(day, source, kind, name) of every override row, both layers."""
+    return await CalendarDay.all().values_list("day", "source", "kind", "name")
+
+
+async def imported_year_numbers() -> list[int]:
+    return await CalendarYear.all().values_list("year", flat=True)
 
 
 async def bump_token() -> None:
     # an upsert: two first writers at once must not collide on the single row
     await CalendarState.bulk_create(
-        [CalendarState(name=cache.STATE_NAME, token=secrets.token_hex(16), updated_at=clock.now())],
+        [CalendarState(name=STATE_NAME, token=secrets.token_hex(16), updated_at=clock.now())],
         on_conflict=["name"],
         update_fields=["token", "updated_at"],
     )
-    cache.expire_check()
 
 
 async def put_admin(day: date, kind: str, note: str, user_id: int | None) -> None:
@@ -64,7 +79,3 @@ async def replace_import(year: int, holidays: dict[date, str], workdays: list[da
         update_fields=["holiday_dates", "workday_dates", "imported_at"],
     )
     await bump_token()
-
-
-async def imported_years() -> list[CalendarYear]:
-    return await CalendarYear.all().order_by("year")

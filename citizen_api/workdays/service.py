@@ -100,6 +100,7 @@ async def set_override(day: date, kind: str, note: str, actor: Principal | None)
         raise ValueError(f"kind must be one of {ADMIN_KINDS}")
     before = await repo.admin_row(day)
     await repo.put_admin(day, kind, note, actor.user_id if actor else None)
+    cache.expire_check()  # this process sees its own change at once
     await record(
         actor,
         "calendar.override",
@@ -118,6 +119,7 @@ async def remove_override(day: date, actor: Principal | None) -> None:
     if before is None:
         raise ApiError(404, "NOT_FOUND", "该日期没有管理员设置")
     await repo.delete_admin(day)
+    cache.expire_check()
     await record(
         actor,
         "calendar.override_removed",
@@ -142,6 +144,7 @@ async def import_schedule(schedule: YearSchedule, actor: Principal | None = None
     holidays = schedule.holiday_dates()
     workdays = sorted(set(schedule.workdays))
     await repo.replace_import(schedule.year, holidays, workdays)
+    cache.expire_check()
     kept = [(row.day, row.kind, row.name) for row in await repo.admin_rows_in_year(schedule.year)]
     await record(
         actor,

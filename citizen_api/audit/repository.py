@@ -1,0 +1,27 @@
+"""Audit log queries: appending is the only write there is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citizen_api.audit.models import AuditLog
+
+
+async def append(
+    actor_id: int | None,
+    actor_role: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any],
+    request_id: str,
+) -> None:
+    await AuditLog.create(
+        actor_id=actor_id,
+        actor_role=actor_role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+        request_id=request_id,
+    )
