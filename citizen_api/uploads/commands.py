@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from citizen_api.cli.runner import run_with_db
+from citizen_api import clock
+from citizen_api.commands import run_with_db
+from citizen_api.uploads.service import remove_orphans
+from citizen_api.uploads.storage import storage_for
 
 app = typer.Typer(help="上传文件 uploads", no_args_is_help=True)
 
@@ -15,11 +18,7 @@ def uploads() -> None:
 
 
 @app.command("clean-orphans")
-def clean_orphans() -> None:
+def clean_orphans(ctx: typer.Context) -> None:
     """Delete uploads (file and row) not attached to a case after ONETRIP_UPLOAD_ORPHAN_HOURS."""
-    from citizen_api import clock
-    from citizen_api.uploads.service import remove_orphans
-    from citizen_api.uploads.storage import storage_for
-
-    removed = run_with_db(lambda settings: remove_orphans(clock.now(), storage_for(settings), settings))
+    removed = run_with_db(ctx, lambda settings: remove_orphans(clock.now(), storage_for(settings), settings))
     typer.echo(f"removed {removed} orphan uploads")

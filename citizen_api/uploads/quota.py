@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from citizen_api import clock
 from citizen_api.errors import ApiError
 from citizen_api.uploads import repository as repo
+from citizen_api.users import service as users
 
 CODE = "UPLOAD_QUOTA_EXCEEDED"
 
@@ -59,7 +60,7 @@ async def current(owner_id: int, settings) -> Quota:
 
 async def confirm(quota: Quota, size: int) -> None:
     """Inside the transaction that writes the row: the authoritative check (raises when over)."""
-    await repo.lock_owner(quota.owner_id)
+    await users.lock_account(quota.owner_id)  # parallel uploads of one citizen wait for each other
     used = await repo.unattached_bytes(quota.owner_id, quota.since)
     if used + size > quota.limit:
         raise exceeded(quota.limit, used)

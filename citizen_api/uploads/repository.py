@@ -25,20 +25,21 @@ async def get(upload_id: int) -> Upload | None:
     return await Upload.get_or_none(id=upload_id)
 
 
-async def owned(owner_id: int, ids: Iterable[int], *, lock: bool = False) -> list[Upload]:
-    query = Upload.filter(owner_id=owner_id, id__in=list(ids)).order_by("id")
-    if lock:
-        query = query.select_for_update()
-    return await query
+async def by_ids(ids: Iterable[int]) -> list[Upload]:
+    wanted = list(set(ids))
+    return await Upload.filter(id__in=wanted).order_by("id") if wanted else []
+
+
+async def owned(owner_id: int, ids: Iterable[int]) -> list[Upload]:
+    return await Upload.filter(owner_id=owner_id, id__in=list(ids)).order_by("id")
 
 
 async def mark_attached(ids: Iterable[int]) -> int:
     return await Upload.filter(id__in=list(ids)).update(attached=True)
 
 
-async def total_size(ids: Iterable[int]) -> int:
-    # a case has a handful of files: summing here is simpler than an aggregate on two dialects
-    return sum(await Upload.filter(id__in=list(ids)).values_list("size", flat=True))
+async def attached_among(ids: Iterable[int]) -> set[int]:
+    return set(await Upload.filter(id__in=list(ids), attached=True).values_list("id", flat=True))
 
 
 async def orphans_before(cutoff: datetime, limit: int) -> list[Upload]:
@@ -50,19 +51,6 @@ async def delete_if_orphan(upload_id: int) -> bool:
     return await Upload.filter(id=upload_id, attached=False).delete() == 1
 
 
-async def staff_files(ids: Iterable[int]) -> dict[int, Upload]:
-    """The uploads among ``ids`` made by staff (a citizen's file is never among them)."""
-    from citizen_api.users.models import User
-
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    uploads = await Upload.filter(id__in=wanted)
-    owners = list({u.owner_id for u in uploads})
-    staff = set(await User.filter(id__in=owners, role__not="citizen").values_list("id", flat=True))
-    return {u.id: u for u in uploads if u.owner_id in staff}
-
-
 async def unattached_bytes(owner_id: int, since: datetime) -> int:
     """Bytes of the owner's uploads not used by a case, made since ``since`` (older ones are orphans)."""
     rows = await (
@@ -71,23 +59,3 @@ async def unattached_bytes(owner_id: int, since: datetime) -> int:
         .values("total")
     )
     return int(rows[0]["total"] or 0) if rows else 0
-
-
-async def lock_owner(owner_id: int) -> None:
-    """Serialise one owner's quota checks until the transaction ends (PostgreSQL; SQLite has one writer)."""
-    from citizen_api.users.models import User
-
-    await User.filter(id=owner_id).select_for_update().first()
-
-
-async def claim_staff_uploads(ids: Iterable[int]) -> set[int]:
-    """Mark the uploads among ``ids`` made by staff as in use (the orphan cleaner leaves them).
-
-    Returns the ids so claimed; a citizen's file (or a missing one) is not among them.
-    """
-    ok = list(await staff_files(ids))
-    if not ok:
-        return set()
-    await Upload.filter(id__in=ok).update(attached=True)
-    # a row the orphan cleaner deleted meanwhile is gone now: only what is really there counts
-    return set(await Upload.filter(id__in=ok, attached=True).values_list("id", flat=True))

@@ -22,13 +22,18 @@ async def post_upload(ctx: Ctx) -> UploadOut:
             limit=ctx.settings.upload_rate_limit,
             window_seconds=ctx.settings.upload_rate_window_seconds,
         )
-    upload = await service.receive(ctx.request, ctx.user, ctx.state.storage, ctx.settings)
-    return UploadOut.of(upload)
+    received = await service.receive(ctx.request, principal, ctx.state.storage, ctx.settings)
+    try:
+        async with ctx.atomic():
+            return await service.record(received, principal)
+    except BaseException:  # refused (quota), failed or cancelled: no file without its row
+        await service.discard(ctx.state.storage, received)
+        raise
 
 
 async def get_upload(ctx: Ctx) -> UploadOut:
     """我上传的文件信息"""
-    return UploadOut.of(await service.get_own(ctx.path["id"], ctx.user))
+    return UploadOut.model_validate(await service.get_own(ctx.path["id"], ctx.user))
 
 
 async def get_upload_content(ctx: Ctx) -> StreamingResponse:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from citizen_api.uploads.models import Upload
 from citizen_api.uploads.sniff import ALLOWED_EXTENSIONS
 
 
 class UploadOut(BaseModel):
+    # as its owner sees it, and as the uploads service hands it to other domains
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     sha256: str = Field(description="文件内容的 SHA-256（十六进制）")
     size: int = Field(description="字节数")
@@ -18,18 +20,6 @@ class UploadOut(BaseModel):
     filename: str = Field(description="原文件名（仅用于显示）")
     attached: bool = Field(False, description="是否已用于办件；未使用的文件超时后自动删除")
     created_at: datetime
-
-    @classmethod
-    def of(cls, upload: Upload) -> UploadOut:
-        return cls(
-            id=upload.id,
-            sha256=upload.sha256,
-            size=upload.size,
-            content_type=upload.content_type,
-            filename=upload.filename,
-            attached=upload.attached,
-            created_at=upload.created_at,
-        )
 
 
 UPLOAD_REQUEST_DOC = {

@@ -5,13 +5,16 @@ the orphan cleaner), :func:`files_by_id` (their names for the guide), :func:`pub
 (serve one to anyone, after the catalog checked it belongs to a published guide).
 
 For the cases domain: :func:`owned_uploads` (the citizen's own files among the ids given),
-:func:`total_size` (per-case cap), :func:`mark_attached` (in the case's transaction, so the
-orphan cleaner leaves them), :func:`staff_open` (after the caller's department scope check).
+:func:`mark_attached` (in the case's transaction, so the orphan cleaner leaves them),
+:func:`staff_open` (after the caller's department scope check).
+
+Other domains get ``UploadOut`` (``uploads.schemas``), never the rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -21,22 +24,33 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from tortoise.exceptions import IntegrityError
 
-from citizen_api import db
 from citizen_api.errors import ApiError
 from citizen_api.jobs import JobContext
 from citizen_api.security.principal import Principal
 from citizen_api.uploads import quota as quotas
 from citizen_api.uploads import repository as repo
 from citizen_api.uploads.models import Upload
-from citizen_api.uploads.receive import receive_file
+from citizen_api.uploads.quota import Quota
+from citizen_api.uploads.receive import StoredFile, receive_file
+from citizen_api.uploads.schemas import UploadOut
 from citizen_api.uploads.storage import Storage
+from citizen_api.users import service as users
 
 log = structlog.get_logger("onetrip.uploads")
 
 ORPHAN_BATCH = 500
 
 
-async def receive(request: Request, principal: Principal, storage: Storage, settings) -> Upload:
+@dataclass(frozen=True)
+class Received:
+    """A file in storage whose row is not written yet (:func:`record`, or :func:`discard` it)."""
+
+    file: StoredFile
+    quota: Quota | None  # the citizen's unattached bytes when the upload began
+
+
+async def receive(request: Request, principal: Principal, storage: Storage, settings) -> Received:
+    """Stream the body into storage; size, type and the citizen's quota are checked on the way."""
     # citizens hold at most upload_unattached_quota_bytes of files not yet used by a case
     quota = await quotas.current(principal.user_id, settings) if principal.is_citizen else None
     stored = await receive_file(
@@ -47,22 +61,24 @@ async def receive(request: Request, principal: Principal, storage: Storage, sett
         settings.upload_max_bytes,
         quota,
     )
-    try:
-        async with db.atomic():
-            if quota is not None:
-                await quotas.confirm(quota, stored.size)  # parallel uploads cannot pass it together
-            return await repo.create(
-                principal.user_id,
-                stored.key,
-                stored.filename,
-                stored.content_type,
-                stored.size,
-                stored.sha256,
-            )
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await storage.delete(stored.key)
-        raise
+    return Received(stored, quota)
+
+
+async def record(received: Received, principal: Principal) -> UploadOut:
+    """The row of a received file (in the request's unit of work, after the body was stored)."""
+    stored = received.file
+    if received.quota is not None:
+        await quotas.confirm(received.quota, stored.size)  # parallel uploads cannot pass it together
+    upload = await repo.create(
+        principal.user_id, stored.key, stored.filename, stored.content_type, stored.size, stored.sha256
+    )
+    return UploadOut.model_validate(upload)
+
+
+async def discard(storage: Storage, received: Received) -> None:
+    """Remove a received file whose row was not written (refused, failed or cancelled)."""
+    with anyio.CancelScope(shield=True):
+        await storage.delete(received.file.key)
 
 
 def _not_found() -> ApiError:
@@ -108,20 +124,32 @@ async def content_response(
 # -- for the catalog --
 
 
+async def _staff_files(ids: Iterable[int]) -> dict[int, Upload]:
+    """The uploads among ``ids`` made by staff (a citizen's file is never among them)."""
+    uploads = await repo.by_ids(i for i in ids if i)
+    staff = await users.staff_ids_among({u.owner_id for u in uploads})
+    return {u.id: u for u in uploads if u.owner_id in staff}
+
+
 async def claim_staff_uploads(ids: Iterable[int]) -> set[int]:
     """Staff uploads among ``ids`` marked as in use (never orphans); a citizen's file is never among them."""
-    return await repo.claim_staff_uploads(ids)
+    ok = list(await _staff_files(ids))
+    if not ok:
+        return set()
+    await repo.mark_attached(ok)
+    # a row the orphan cleaner deleted meanwhile is gone now: only what is really there counts
+    return await repo.attached_among(ok)
 
 
-async def files_by_id(ids: Iterable[int]) -> dict[int, Upload]:
+async def files_by_id(ids: Iterable[int]) -> dict[int, UploadOut]:
     """Blank forms and samples by id: staff files only (a citizen's file never shows in a guide)."""
-    return await repo.staff_files(i for i in ids if i)
+    return {i: UploadOut.model_validate(u) for i, u in (await _staff_files(ids)).items()}
 
 
 async def public_response(storage: Storage, upload_id: int, if_none_match: str = "") -> Response:
     """Serve a file to anyone: the caller has checked it is a published guide's blank form or sample."""
     # staff files only, even if an older guide names a citizen's upload
-    upload = (await repo.staff_files([upload_id])).get(upload_id)
+    upload = (await _staff_files([upload_id])).get(upload_id)
     if upload is None:
         raise ApiError(404, "NOT_FOUND", "文件不存在")
     if f'"{upload.sha256}"' in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}:
@@ -133,16 +161,9 @@ async def public_response(storage: Storage, upload_id: int, if_none_match: str =
 # -- for the cases domain --
 
 
-async def owned_uploads(owner_id: int, ids: Iterable[int], *, lock: bool = False) -> list[Upload]:
-    """The uploads among ``ids`` that belong to ``owner_id`` (compare lengths to spot others').
-
-    ``lock=True`` inside a transaction (PostgreSQL) keeps the orphan cleaner off them until commit.
-    """
-    return await repo.owned(owner_id, set(ids), lock=lock)
-
-
-async def total_size(upload_ids: Iterable[int]) -> int:
-    return await repo.total_size(set(upload_ids))
+async def owned_uploads(owner_id: int, ids: Iterable[int]) -> list[UploadOut]:
+    """The uploads among ``ids`` that belong to ``owner_id`` (compare lengths to spot others')."""
+    return [UploadOut.model_validate(u) for u in await repo.owned(owner_id, set(ids))]
 
 
 async def mark_attached(ids: Iterable[int]) -> int:

@@ -47,7 +47,6 @@ ALLOWED: tuple[FileType, ...] = (
         zip_based=True,
     ),
 )
-BY_CODE = {t.code: t for t in ALLOWED}
 BY_EXTENSION = {ext: t for t in ALLOWED for ext in t.extensions}
 ALLOWED_EXTENSIONS = sorted(BY_EXTENSION)
 # puremagic's MIME names for the non-zip types we accept
