@@ -16,6 +16,7 @@ from citizen_api.cases.schemas import (
     CaseReusableUpload,
     CaseSupplement,
 )
+from citizen_api.cases.transitions import sources_of
 from citizen_api.catalog import service as catalog
 from citizen_api.errors import not_found
 from citizen_api.http import Page
@@ -63,7 +64,7 @@ async def supplement(
 ) -> CaseDetail:
     """补正 (supplement_required → submitted) or 容缺补交 (owed materials, no status change)."""
     case = await _own(principal, case_id, lock=True)
-    if case.status == "supplement_required":
+    if case.status in sources_of("supplement"):
         transition = workflow.check(case, "supplement", principal)
     elif case.missing and case.status in SUPPLEMENT_WITHOUT_TRANSITION:
         transition = None

@@ -129,7 +129,3 @@ def resolve(province: str, city: str, district: str) -> Division:
         raise DivisionError("district", f"区县不属于{prov.name}{found.name}")
     name = next(n for n, c in found.districts.items() if c == code)
     return Division(prov.name, found.name, name, code)
-
-
-def province_names() -> list[str]:
-    return list(_index())

@@ -13,7 +13,8 @@ read from the code that enforces them, never restated differently):
 - ``complain`` (``POST /complaints``, ``complaints.service.file``): any case of the citizen's own
   without a complaint still waiting for its answer (409 COMPLAINT_OPEN otherwise).
 
-The facts other domains hold (ratings, shipments, the item's delivery flag) are asked once per page.
+The facts a page needs (ratings, open complaints, the items' delivery flag, mailed results) are asked
+once per page, not per case.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from citizen_api.cases import actions, address, deadlines, materials
 from citizen_api.cases.numbers import next_number
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import CaseCreated, CaseSubmit
+from citizen_api.cases.transitions import INITIAL
 from citizen_api.cases.workflow import notify_citizen
 from citizen_api.catalog import service as catalog
 from citizen_api.catalog.schemas import CatalogVersion
@@ -77,7 +78,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         item_id=item.id,
         item_version_id=version.id,
         department_code=department,
-        status="submitted",
+        status=INITIAL,
         submitted_at=clock.now(),  # the service clock (auto_now_add would take the wall clock)
         item_code=item.code,
         item_name=version.name,
@@ -103,7 +104,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         note = f"容缺受理：{len(tolerated)} 项材料待补交，截止日期 {case.missing_due.isoformat()}"
         if case.missing_due_uncertain:
             note += "（跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）"
-    await repo.add_timeline(case.id, principal, None, "submitted", note)
+    await repo.add_timeline(case.id, principal, None, INITIAL, note)
     await notify_citizen(case, "case.submitted", note)
     await audit.record(
         principal,

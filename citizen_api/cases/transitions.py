@@ -35,6 +35,7 @@ STATUS_TEXT = {
     "withdrawn": "已撤回",
 }
 
+INITIAL = "submitted"  # a filed case
 OPEN = ("submitted", "supplement_required", "accepted", "suspended")
 RUNNING = ("accepted", "suspended")  # accepted, the working-day clock is on (or stopped while suspended)
 DONE = ("approved", "rejected")  # decided: the result exists and may be delivered
