@@ -37,14 +37,6 @@ UPLOAD_ID = Field(None, ge=1, le=999_999_999)
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Clause = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
-ONLINE_DEPTH_LABELS = {
-    0: "不支持网办",
-    1: "一级：网上咨询",
-    2: "二级：表格下载",
-    3: "三级：网上预审",
-    4: "四级：全程网办",
-}
-
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -166,6 +158,8 @@ class ItemCreate(ItemContent):
 
 
 class ItemSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # the search index maps its records with it
+
     code: str
     name: str
     department: str = Field(description="部门代码")
@@ -344,11 +338,8 @@ class CatalogVersion(BaseModel):
     status: VersionStatus
     name: str
     deliverable: bool
-    bookable: bool
     promised_days: int
-    statutory_days: int
     time_unit: str
-    processing_type: str
     visits: int  # 到办事现场次数 (a case copies it for the zero-trip statistics)
 
 

@@ -7,9 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from citizen_api.catalog.models import Department, ItemVersion, Material, ServiceItem
-from citizen_api.catalog.schemas import ONLINE_DEPTH_LABELS, ItemDetail, MaterialFile, MaterialOut
+from citizen_api.catalog.schemas import ItemDetail, MaterialFile, MaterialOut
 from citizen_api.clock import to_local
 from citizen_api.http import API_PREFIX
+
+ONLINE_DEPTH_LABELS = {
+    0: "不支持网办",
+    1: "一级：网上咨询",
+    2: "二级：表格下载",
+    3: "三级：网上预审",
+    4: "四级：全程网办",
+}
 
 # path segment of each material file → the Material column holding its upload id
 FILE_KINDS = {"blank-form": "blank_form_upload_id", "sample": "sample_upload_id"}

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from citizen_api.catalog.schemas import ItemSummary
 from citizen_api.search import text as tx
 
 CONTAINS_CACHE = 8192  # (field, token) → positions; query tokens repeat, so this stays hot
@@ -36,23 +37,13 @@ class ItemRecord:
     result_name: str = ""
     popularity: int = 0
 
+    @property
+    def instant(self) -> bool:
+        return self.promised_days == 0
+
     def summary(self) -> dict[str, Any]:
-        """The contract's item summary, rendered once per build instead of once per request."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "department": self.department,
-            "department_name": self.department_name,
-            "audience": self.audience,
-            "item_type": self.item_type,
-            "trips": self.trips,
-            "online": self.online,
-            "deliverable": self.deliverable,
-            "bookable": self.bookable,
-            "promised_days": self.promised_days,
-            "legal_days": self.legal_days,
-            "instant": self.promised_days == 0,
-        }
+        """The contract's item summary (``ItemSummary``), rendered once per build, not per request."""
+        return ItemSummary.model_validate(self).model_dump(mode="json")
 
 
 @dataclass(frozen=True, slots=True)

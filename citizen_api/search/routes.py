@@ -41,7 +41,7 @@ async def list_items(ctx: Ctx) -> Response:
 async def suggest(ctx: Ctx) -> Suggestions:
     """输入联想：边输入边提示事项名称（支持拼音首字母）"""
     top = _index(ctx).top(ctx.query.q, ctx.query.size)
-    return Suggestions(items=[Suggestion(**{k: s[k] for k in Suggestion.model_fields}) for s in top])
+    return Suggestions(items=[Suggestion.model_validate(summary) for summary in top])
 
 
 ENDPOINTS = [
