@@ -115,4 +115,4 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         request_id=request_id,
     )
     await catalog.record_application(item.id)
-    return CaseCreated(id=case.id, number=number, status=case.status)
+    return CaseCreated.model_validate(case)
