@@ -71,7 +71,9 @@ async def test_complaint_appeal_and_rectification_statuses_are_enums(client):
     ):
         assert enum(spec, schema, "status") == list(rating_tables.APPEAL_STATUSES)
     assert enum(spec, staff_rating, "kind") == list(ratings.KINDS)
-    assert enum(spec, prop(spec, staff_rating, "notes"), "to_status") == list(rating_tables.RECTIFICATION_STATUSES)
+    assert enum(spec, prop(spec, staff_rating, "notes"), "to_status") == list(
+        rating_tables.RECTIFICATION_STATUSES
+    )
     verdict = answer(spec, "/ratings/{id}/rectification/verdict", "post")
     assert enum(spec, verdict, "status") == list(rating_tables.RECTIFICATION_STATUSES)
     assert enum(spec, verdict, "verdict") == list(RECTIFICATION_VERDICTS)
