@@ -639,7 +639,7 @@ export interface paths {
             cookie?: never;
         };
         /** 事项列表与搜索：中文分词、拼音全拼与首字母、同义词俗称、错别字容错；按相关度再按热度排序 */
-        get: operations["get_catalog_list_items"];
+        get: operations["get_search_list_items"];
         put?: never;
         post?: never;
         delete?: never;
@@ -730,7 +730,7 @@ export interface paths {
             cookie?: never;
         };
         /** 输入联想：边输入边提示事项名称（支持拼音首字母） */
-        get: operations["get_catalog_suggest"];
+        get: operations["get_search_suggest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -848,7 +848,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 好差评公开数据：好评率、差评率、差评整改率、未评价率、主动评价好评率（按部门） */
+        /** 好差评公开数据：好评率、差评率、差评整改率、未评价率、主动评价好评率（按部门；默认最近 30 天） */
         get: operations["get_ratings_public_stats"];
         put?: never;
         post?: never;
@@ -1380,7 +1380,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 好差评统计（窗口、审批人员看本部门） */
+        /** 好差评统计（窗口、审批人员看本部门；默认最近 30 天） */
         get: operations["get_ratings_staff_stats"];
         put?: never;
         post?: never;
@@ -1682,7 +1682,10 @@ export interface components {
             basic_code: string;
             /** Code */
             code: string;
-            /** Department */
+            /**
+             * Department
+             * @description 部门代码
+             */
             department: string;
             /** Draft Version Id */
             draft_version_id: number | null;
@@ -2650,12 +2653,12 @@ export interface components {
             on_time: number;
             /**
              * On Time Rate
-             * @description 按期办结率
+             * @description 按期办结率 %（0–100）：按期办结 / 办结
              */
             on_time_rate: number | null;
             /**
              * Online Share
-             * @description 网上申请占比
+             * @description 网上申请占比 %（0–100）
              */
             online_share: number | null;
             open_by_warning: components["schemas"]["OpenByWarning"];
@@ -2666,7 +2669,7 @@ export interface components {
             submitted: number;
             /**
              * Zero Trip Share
-             * @description 零跑动占比（事项无需到现场且未到窗口领取）
+             * @description 零跑动占比 %（0–100）：事项无需到现场且未到窗口领取
              */
             zero_trip_share: number | null;
         };
@@ -4273,8 +4276,9 @@ export interface components {
             /**
              * Status
              * @description 本版本状态：published、retired（历史版本）或 draft（仅管理员可见）
+             * @enum {string}
              */
-            status: string;
+            status: "draft" | "published" | "retired";
             /** Statutory Days */
             statutory_days: number;
             /** Time Unit */
@@ -5926,8 +5930,11 @@ export interface components {
             name: string;
             /** Published At */
             published_at: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "retired";
             /** Version */
             version: number;
         };
@@ -9571,7 +9578,7 @@ export interface operations {
             };
         };
     };
-    get_catalog_list_items: {
+    get_search_list_items: {
         parameters: {
             query?: {
                 /** @description 服务对象 */
@@ -9845,7 +9852,7 @@ export interface operations {
             };
         };
     };
-    get_catalog_suggest: {
+    get_search_suggest: {
         parameters: {
             query: {
                 /** @description 已输入的文字或拼音 */
@@ -10337,7 +10344,7 @@ export interface operations {
             query?: {
                 /** @description 部门编码；不填为全中心 */
                 department?: string | null;
-                /** @description 起始日期（含），默认本月 1 日 */
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
                 from?: string | null;
                 /** @description 截止日期（含），默认今天 */
                 to?: string | null;
@@ -12931,7 +12938,7 @@ export interface operations {
             query?: {
                 /** @description 部门编码；不填为全中心 */
                 department?: string | null;
-                /** @description 起始日期（含），默认本月 1 日 */
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
                 from?: string | null;
                 /** @description 截止日期（含），默认今天 */
                 to?: string | null;
@@ -13074,7 +13081,7 @@ export interface operations {
         parameters: {
             query?: {
                 department?: string | null;
-                /** @description 起始日期（含），默认 30 天前 */
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
                 from?: string | null;
                 /** @description 截止日期（含），默认今天 */
                 to?: string | null;
