@@ -60,6 +60,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	@if [ -n "$(HAVE_NODE)" ]; then cd web && $(NPM) run --silent lint; fi
 
 format: install

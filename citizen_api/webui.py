@@ -14,17 +14,11 @@ tests/test_web_types.py can tell, without node, that the committed types are sta
 
 from __future__ import annotations
 
-import argparse
-import base64
 import gzip
-import hashlib
 import html
-import json
 import mimetypes
 import re
-import sys
 from pathlib import Path
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -32,7 +26,6 @@ from starlette.routing import BaseRoute, Route
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIST = REPO_ROOT / "web" / "dist"
-TYPES_DIGEST = REPO_ROOT / "web" / "src" / "api" / "openapi.sha256"
 
 ASSET_CACHE = "public, max-age=31536000, immutable"
 OTHER_FILE_CACHE = "public, max-age=3600"
@@ -177,41 +170,3 @@ def _page(path: Path, idle_minutes: float | None = None) -> Response:
 
 def _not_built(dist: Path) -> Response:
     return HTMLResponse(_NOT_BUILT.format(dist=html.escape(str(dist))), status_code=503)
-
-
-# -- the OpenAPI document for the generated TypeScript types --------------------------------------
-
-
-def served_spec() -> dict[str, Any]:
-    """The document served at /api/v1/openapi.json, built without a database or any secret on disk."""
-    from citizen_api.app import create_app
-    from citizen_api.settings import Settings
-
-    settings = Settings(
-        env="test",
-        jwt_secret="openapi-dump-only-" * 3,
-        data_key=base64.urlsafe_b64encode(b"\0" * 32).decode(),
-    )
-    return create_app(settings).state.openapi
-
-
-def spec_digest(spec: dict[str, Any]) -> str:
-    canonical = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m citizen_api.webui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    spec_cmd = sub.add_parser("spec", help="print the served OpenAPI document as JSON")
-    spec_cmd.add_argument("--digest-file", type=Path, help="also write its digest here")
-    args = parser.parse_args(argv)
-    spec = served_spec()
-    if args.digest_file:
-        args.digest_file.write_text(spec_digest(spec) + "\n", encoding="utf-8")
-    sys.stdout.write(json.dumps(spec, ensure_ascii=False, indent=1) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

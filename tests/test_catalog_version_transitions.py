@@ -12,7 +12,7 @@ from citizen_api.catalog import admin as catalog_admin
 from citizen_api.catalog import transitions
 from citizen_api.catalog.transitions import VERSION_ACTIONS, VERSION_STATUSES, VERSION_TRANSITIONS
 from citizen_api.errors import ApiError
-from citizen_api.webui import served_spec
+from citizen_api.openapi_dump import served_spec
 from tests.catalog_fixtures import admin_headers, content_of, full_item
 
 ADMIN = "/api/v1/admin/catalog"

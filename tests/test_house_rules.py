@@ -4,41 +4,15 @@ an explicit registry. Each rule names the files that break it."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["citizen_api", "notifications", "bots", "infra", "bench", "drills", "tests"]
 UNIT_OF_WORK = ROOT / "citizen_api" / "db.py"
-# core: knows no domain, no notifications, no bots, not the registry (issue 13)
-CORE = [
-    "citizen_api/http",
-    "citizen_api/db.py",
-    "citizen_api/jobs.py",
-    "citizen_api/state.py",
-    "citizen_api/errors.py",
-    "citizen_api/clock.py",
-    "citizen_api/settings.py",
-    "citizen_api/middleware.py",
-    "citizen_api/ratelimit.py",
-    "citizen_api/metrics.py",
-    "citizen_api/logging_setup.py",
-    "citizen_api/wechat",
-    "citizen_api/security",
-]
-DOMAINS = [
-    "users",
-    "auth",
-    "audit",
-    "catalog",
-    "search",
-    "workdays",
-    "uploads",
-    "cases",
-    "appointments",
-    "delivery",
-    "ratings",
-    "complaints",
-]
 
 
 def _sources(*tops: str):
@@ -81,22 +55,59 @@ def test_only_the_unit_of_work_imports_in_transaction():
     )
 
 
-def test_the_core_knows_no_domain_no_adapter_and_not_the_registry():
-    forbidden = (
-        "notifications",
-        "bots",
-        "infra",
-        "citizen_api.domains",
-        "citizen_api.app",
-        "citizen_api.routes",
+def test_the_import_contracts_hold():
+    """The layers and boundaries of ARCHITECTURE.md ([tool.importlinter] in pyproject.toml): core knows no
+    domain, domains reach each other only through service/schemas/ports, no cycles (also `make lint`)."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
-    forbidden += tuple(f"citizen_api.{name}" for name in DOMAINS)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_no_import_cycle_between_modules_of_any_package():
+    """acyclic_siblings looks inside each root package; this also catches a cycle across them."""
+    graph = grimp.build_graph("citizen_api", "notifications", "bots", "infra")
+    cyclic = [
+        (module, imported)
+        for module in graph.modules
+        for imported in graph.find_modules_directly_imported_by(module)
+        if graph.chain_exists(importer=imported, imported=module)
+    ]
+    assert cyclic == []
+
+
+# ORM calls on a model class (Model.filter(...), Model.create(...) …) or on a row (.save(), .fetch_related())
+_ORM_CALLS = {
+    "filter", "exclude", "get", "get_or_none", "create", "all", "first", "count", "exists", "update",
+    "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "select_for_update",
+    "select_related", "prefetch_related", "annotate", "values", "values_list", "order_by", "raw",
+    "in_bulk", "only", "distinct", "group_by",
+}  # fmt: skip
+_ROW_CALLS = {"save", "fetch_related", "refresh_from_db"}
+
+
+def _may_query(file: Path) -> bool:
+    parts = file.relative_to(ROOT).parts
+    return file.name in ("models.py", "seed.py") or "repository" in parts or file.name == "repository.py"
+
+
+def test_orm_calls_live_only_in_repositories_models_and_seeds():
     offenders = []
-    for file, tree in _sources(*CORE):
-        for module in _imported_modules(tree):
-            if module in forbidden or module.startswith(tuple(f"{f}." for f in forbidden)):
-                offenders.append(f"{file.relative_to(ROOT)} imports {module}")
-    assert offenders == []
+    for file, tree in _sources("citizen_api", "notifications", "bots"):
+        if _may_query(file):
+            continue
+        models = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith(".models"):
+                models |= {alias.asname or alias.name for alias in node.names}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            on_model = isinstance(node.func.value, ast.Name) and node.func.value.id in models
+            if (on_model and node.func.attr in _ORM_CALLS) or node.func.attr in _ROW_CALLS:
+                offenders.append(f"{file.relative_to(ROOT)}:{node.lineno} .{node.func.attr}()")
+    assert offenders == [], "move these queries into the owning domain's repository: " + ", ".join(offenders)
 
 
 def test_the_registry_is_written_out_not_discovered():

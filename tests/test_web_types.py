@@ -5,7 +5,7 @@ the types; a backend change that alters the spec without regenerating them fails
 
 from __future__ import annotations
 
-from citizen_api.webui import TYPES_DIGEST, served_spec, spec_digest
+from citizen_api.openapi_dump import TYPES_DIGEST, served_spec, spec_digest
 
 
 def test_committed_web_types_match_the_served_openapi():

@@ -1,6 +1,6 @@
 // Regenerates src/api/schema.d.ts from the OpenAPI document the Python app serves, and records the
 // document's digest in src/api/openapi.sha256 (tests/test_web_types.py fails when they drift apart).
-// The spec is built by Python without a server or a database: `python -m citizen_api.webui spec`.
+// The spec is built by Python without a server or a database: `python -m citizen_api.openapi_dump spec`.
 // Python: $PYTHON, else the project's .venv.
 import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ if (!existsSync(python) && !process.env.PYTHON) {
   process.exit(1)
 }
 const digestFile = resolve(web, 'src/api/openapi.sha256')
-const json = execFileSync(python, ['-m', 'citizen_api.webui', 'spec', '--digest-file', digestFile], {
+const json = execFileSync(python, ['-m', 'citizen_api.openapi_dump', 'spec', '--digest-file', digestFile], {
   cwd: repo,
   maxBuffer: 256 * 1024 * 1024,
   encoding: 'utf-8',
