@@ -69,6 +69,18 @@ class Window(Model):
         unique_together = (("group", "number"),)
 
 
+class StaffWindow(Model):
+    """The counter a staff account works at (its desk): set by an admin, one window per account."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.IntField(unique=True)
+    window = fields.ForeignKeyField("models.Window", related_name="desks", on_delete=fields.CASCADE)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "appt_staff_windows"
+
+
 class ScheduleTemplate(Model):
     """Opening periods of a group for one weekday (mon … sun) or for holiday-service days.
 
@@ -199,8 +211,9 @@ class QueueTicket(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     called_at = fields.DatetimeField(null=True)
     called_by = fields.IntField(null=True)
-    window = fields.CharField(max_length=16, default="")
+    window = fields.CharField(max_length=16, default="")  # the NUMBER of the window that called it
 
     class Meta:
         table = "appt_queue_tickets"
+        indexes = (("date", "called_at"),)  # the hall feed: today's latest calls
         unique_together = (("group", "date", "number"),)

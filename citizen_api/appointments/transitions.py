@@ -2,7 +2,8 @@
 
 - an appointment: booked → checked_in | no_show | cancelled;
 - a waiting-list entry: waiting → promoted | skipped (a cancellation hands the place over) | left;
-- a queue ticket: waiting → called.
+- a queue ticket: waiting → called (→ called again: recall) → serving → finished, or called → skipped
+  (过号) or straight to finished (办结).
 
 Nothing else decides whether a status change is allowed: the repository's ``move_*`` functions
 change a status only from a source the table lists (one conditional UPDATE, so two clerks or a
@@ -104,11 +105,24 @@ WAITLIST = Lifecycle(
 )
 
 # -- queue tickets at the hall ----------------------------------------------------------------------
-CALLED = "called"
+CALLED, SERVING, FINISHED = "called", "serving", "finished"
 
 TICKETS = Lifecycle(
-    statuses=(WAITING, CALLED),
-    text={WAITING: "等候中", CALLED: "已叫号"},
-    transitions={(WAITING, "call"): _t(CALLED, COUNTER)},
-    refusals={},  # call-next only ever takes waiting tickets (409 QUEUE_EMPTY when there are none)
+    statuses=(WAITING, CALLED, SERVING, SKIPPED, FINISHED),
+    text={WAITING: "等候中", CALLED: "已叫号", SERVING: "办理中", SKIPPED: "已过号", FINISHED: "已办结"},
+    transitions={
+        (WAITING, "call"): _t(CALLED, COUNTER),
+        (CALLED, "recall"): _t(CALLED, COUNTER),  # called again at the same window (the TV shows it)
+        (CALLED, "serve"): _t(SERVING, COUNTER),  # the citizen came to the counter
+        (CALLED, "skip"): _t(SKIPPED, COUNTER),  # 过号: did not come
+        (CALLED, "finish"): _t(FINISHED, COUNTER),
+        (SERVING, "finish"): _t(FINISHED, COUNTER),  # 办结
+    },
+    refusals={
+        # call-next only ever takes waiting tickets (409 QUEUE_EMPTY when there are none)
+        "recall": Refusal("NOT_CALLED", "只有已叫号的号可以重新呼叫"),
+        "serve": Refusal("NOT_CALLED", "只有已叫号的号可以开始办理"),
+        "skip": Refusal("NOT_CALLED", "只有已叫号的号可以过号"),
+        "finish": Refusal("NOT_IN_SERVICE", "只有已叫号或办理中的号可以办结"),
+    },
 )

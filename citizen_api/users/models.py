@@ -24,6 +24,11 @@ class User(Model):
     id_number_index = fields.CharField(max_length=64, null=True, db_index=True)
     phone_enc = fields.TextField(null=True)
     phone_index = fields.CharField(max_length=64, null=True, db_index=True)
+    # keyed hashes for the hall's look-ups: the full name, the phone's last four digits
+    name_index = fields.CharField(max_length=64, null=True, db_index=True)
+    phone_tail_index = fields.CharField(max_length=64, null=True, db_index=True)
+    # set when an admin created the account or reset its password; cleared by POST /auth/password
+    must_change_password = fields.BooleanField(default=False)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
