@@ -27,6 +27,9 @@ class Migration(migrations.Migration):
                 ('id_number_index', fields.CharField(null=True, db_index=True, max_length=64)),
                 ('phone_enc', fields.TextField(null=True, unique=False)),
                 ('phone_index', fields.CharField(null=True, db_index=True, max_length=64)),
+                ('name_index', fields.CharField(null=True, db_index=True, max_length=64)),
+                ('phone_tail_index', fields.CharField(null=True, db_index=True, max_length=64)),
+                ('must_change_password', fields.BooleanField(default=False)),
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
@@ -325,7 +328,7 @@ class Migration(migrations.Migration):
                 ('called_by', fields.IntField(null=True)),
                 ('window', fields.CharField(default='', max_length=16)),
             ],
-            options={'table': 'appt_queue_tickets', 'app': 'models', 'unique_together': (('group', 'date', 'number'),), 'pk_attr': 'id'},
+            options={'table': 'appt_queue_tickets', 'app': 'models', 'unique_together': (('group', 'date', 'number'),), 'indexes': [Index(fields=['date', 'called_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -78,4 +78,15 @@ class Migration(migrations.Migration):
             options={'table': 'appt_windows', 'app': 'models', 'unique_together': (('group', 'number'),), 'pk_attr': 'id', 'table_description': 'One counter (窗口) of a group.'},
             bases=['Model'],
         ),
+        ops.CreateModel(
+            name='StaffWindow',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.IntField(unique=True)),
+                ('window', fields.ForeignKeyField('models.Window', source_field='window_id', db_constraint=True, to_field='id', related_name='desks', on_delete=OnDelete.CASCADE)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'appt_staff_windows', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The counter a staff account works at (its desk): set by an admin, one window per account.'},
+            bases=['Model'],
+        ),
     ]
