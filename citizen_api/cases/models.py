@@ -29,6 +29,11 @@ class Application(Model):
     applicant_phone_enc = fields.TextField(null=True)
     # phone tail for the public progress query, as a keyed hash (never the digits in clear)
     phone_tail_index = fields.CharField(max_length=64, default="")
+    # the staff search (GET /staff/applications?q=), keyed hashes written at submission: the applicant's
+    # normalised full name and the phone's last four digits (cases/search_keys.py)
+    # (each selective on its own: a name is nearly unique, a tail is shared by one case in 10,000)
+    applicant_name_index = fields.CharField(max_length=64, default="", db_index=True)
+    phone_tail_search = fields.CharField(max_length=64, default="", db_index=True)
     tolerate_missing = fields.BooleanField(default=False)
     missing = fields.JSONField(default=list)  # material ids still owed (容缺 or requested)
     missing_due = fields.DateField(null=True)  # date by which 容缺 or 补正 materials must follow
@@ -81,6 +86,9 @@ class ApplicationMaterial(Model):
     )
     upload = fields.ForeignKeyField("models.Upload", related_name="submissions", on_delete=fields.RESTRICT)
     status = fields.CharField(max_length=16, default="submitted")  # submitted | accepted | rejected
+    # 0 = handed in with the submission, n = the n-th supplement: a file of a later batch for the same
+    # material replaces the earlier ones (the staff's materials table)
+    batch = fields.SmallIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
