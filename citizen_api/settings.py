@@ -148,6 +148,8 @@ class Settings(BaseSettings):
     web_dist_dir: Path | None = None
     # a workbench left idle this long logs out; the page reads it from the server
     workbench_idle_minutes: float = Field(30.0, gt=0, le=24 * 60)  # ONETRIP_WORKBENCH_IDLE_MINUTES
+    # how long a signed file-preview link of the staff case detail works (ONETRIP_PREVIEW_LINK_SECONDS)
+    preview_link_seconds: int = Field(300, ge=10, le=3600)
     # True when a secret above was generated into var/ rather than configured.
     dev_secrets: list[str] = Field(default_factory=list, exclude=True)
 
