@@ -54,6 +54,7 @@ from bots.followers import fill_missing_unionids
 from bots.store import purge_expired
 from citizen_api import health
 from citizen_api.appointments import commands as appointments_commands
+from citizen_api.appointments import lifecycle as appointments_lifecycle
 from citizen_api.appointments import seed as appointments_seed
 from citizen_api.appointments.reminders import run_reminders
 from citizen_api.auth import lifecycle as auth_lifecycle
@@ -150,6 +151,7 @@ DOMAINS: list[Domain] = [
         "appointments",
         citizen_api.appointments.models,
         citizen_api.appointments.routes.ENDPOINTS,
+        lifespan=appointments_lifecycle.lifespan,  # the hall TVs' broker (one Redis subscription)
         seed=appointments_seed.seed,
         commands=("appointments", appointments_commands.app),
         jobs=[PeriodicJob("appointment_reminders", 120, run_reminders)],
