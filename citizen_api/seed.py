@@ -26,8 +26,9 @@ async def seed_staff(settings) -> str:
 
 
 def seeders() -> list[Callable[[object], Awaitable[str]]]:
-    """Each domain's seeder in domain order (the registry's), then the demo staff."""
-    return [*SEEDERS, seed_staff]
+    """The demo staff first (the appointments seeder seats the demo clerks at their windows), then
+    each domain's seeder in domain order (the registry's)."""
+    return [seed_staff, *SEEDERS]
 
 
 async def seed_all(settings) -> list[str]:
