@@ -74,7 +74,7 @@ async def test_check_in_queue_numbers_and_booked_first(appt_client, appt_setting
         calls.append(resp.json()["number"])
     assert calls == ["A001", "A002", "AW001"]  # booked citizens first, although the walk-in came earlier
     empty = await appt_client.post(
-        "/api/v1/staff/queue/call-next", json={"group": hall.group.code}, headers=clerk
+        "/api/v1/staff/queue/call-next", json={"group": hall.group.code, "window": "3"}, headers=clerk
     )
     assert_error(empty, 409, "QUEUE_EMPTY")
 

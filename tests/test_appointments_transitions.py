@@ -184,27 +184,79 @@ async def test_every_waiting_list_transition_of_the_table_and_no_other(appt_clie
 
 
 async def test_every_ticket_transition_of_the_table_and_no_other(desk, appt_settings):
-    """call: waiting → called by call-next; a called ticket is never called again; only the
-    counters' roles call."""
+    """Every (status, action) pair of TICKETS over the API: call by call-next, the others by
+    /staff/queue/{id}/{action}; each allowed pair lands where the table says, every other pair is
+    refused with the table's 409 and changes nothing; only the counters' roles act."""
     clock.set_now(MORNING_OF)
     group = desk.hall.group.code
-    walk = await desk.client.post("/api/v1/staff/queue/walk-in", json={"group": group}, headers=desk.clerk)
-    assert walk.status_code == 201 and walk.json()["status"] == TICKETS.statuses[0]
-    for role in sorted(STAFF_ROLES - TICKETS.roles_for("call")):
+    client, clerk = desk.client, desk.clerk
+
+    async def ticket_in(status: str) -> dict:
+        """A fresh walk-in ticket brought to ``status`` along the table (its first path)."""
+        walk = await client.post("/api/v1/staff/queue/walk-in", json={"group": group}, headers=clerk)
+        assert walk.status_code == 201 and walk.json()["status"] == TICKETS.statuses[0]
+        ticket = walk.json()
+        path = {TICKETS.statuses[0]: []}
+        while status not in path:  # breadth-first over the table
+            for (source, action), t in TICKETS.transitions.items():
+                if source in path and t.to not in path:
+                    path[t.to] = [*path[source], action]
+        for action in path[status]:
+            ticket = (await do(action, ticket)).json()
+        assert ticket["status"] == status
+        return ticket
+
+    async def do(action: str, ticket: dict, headers: dict | None = None):
+        if action == "call":
+            # the walk-in is the only waiting ticket: call-next takes exactly it
+            body = {"group": group, "window": "7"}
+            return await client.post("/api/v1/staff/queue/call-next", json=body, headers=headers or clerk)
+        url = f"/api/v1/staff/queue/{ticket['id']}/{action}"
+        return await client.post(url, headers=headers or clerk)
+
+    async def current(ticket: dict) -> str:
+        queue = (await client.get("/api/v1/staff/queue", params={"group": group}, headers=clerk)).json()
+        every = queue["waiting"] + queue["called"] + queue["serving"]
+        found = [t["status"] for t in every if t["id"] == ticket["id"]]
+        return found[0] if found else "gone"  # skipped and finished tickets leave the queue
+
+    for role in sorted(STAFF_ROLES - COUNTER):
         someone = await staff(appt_settings, f"{role}-caller", role, "GA")
-        resp = await desk.client.post("/api/v1/staff/queue/call-next", json={"group": group}, headers=someone)
-        assert_error(resp, 403, "FORBIDDEN")
-    called = await desk.client.post(
-        "/api/v1/staff/queue/call-next", json={"group": group}, headers=desk.clerk
-    )
-    assert called.status_code == 200, called.text
-    assert (called.json()["number"], called.json()["status"]) == (
-        walk.json()["number"],
-        TICKETS.target("call"),
-    )
-    # from called there is no transition: the queue no longer offers the ticket
-    again = await desk.client.post("/api/v1/staff/queue/call-next", json={"group": group}, headers=desk.clerk)
-    assert_error(again, 409, "QUEUE_EMPTY")
-    queue = await desk.client.get("/api/v1/staff/queue", params={"group": group}, headers=desk.clerk)
-    assert queue.json()["waiting"] == []
-    assert TICKETS.roles_for("call") == COUNTER and list(TICKETS.transitions) == [("waiting", "call")]
+        for action in TICKETS.actions:
+            ticket = await ticket_in(TICKETS.sources(action)[0])
+            assert_error(await do(action, ticket, someone), 403, "FORBIDDEN")
+            await _drain(client, group, clerk)
+
+    for status in TICKETS.statuses:
+        for action in TICKETS.actions:
+            ticket = await ticket_in(status)
+            resp = await do(action, ticket)
+            if TICKETS.allows(status, action):
+                assert resp.status_code == 200, (status, action, resp.text)
+                landed = TICKETS.transitions[(status, action)].to
+                assert resp.json()["status"] == landed and resp.json()["id"] == ticket["id"]
+                assert resp.json()["window"] == "7"
+            elif action == "call":
+                # call-next never takes a ticket that is not waiting: nothing else waits
+                assert_error(resp, 409, "QUEUE_EMPTY")
+            else:
+                error = assert_error(resp, 409, TICKETS.refusals[action].code)
+                assert error["details"] == {"status": status}
+                assert await current(ticket) == (
+                    status if status in ("waiting", "called", "serving") else "gone"
+                )
+            await _drain(client, group, clerk)
+    assert {role for t in TICKETS.transitions.values() for role in t.roles} == set(COUNTER)
+
+
+async def _drain(client, group: str, clerk: dict) -> None:
+    """Finish every ticket still in the queue, so the next step starts from an empty one."""
+    queue = (await client.get("/api/v1/staff/queue", params={"group": group}, headers=clerk)).json()
+    for _ticket in queue["waiting"]:
+        await client.post(
+            "/api/v1/staff/queue/call-next", json={"group": group, "window": "7"}, headers=clerk
+        )
+    queue = (await client.get("/api/v1/staff/queue", params={"group": group}, headers=clerk)).json()
+    for ticket in queue["called"] + queue["serving"]:
+        resp = await client.post(f"/api/v1/staff/queue/{ticket['id']}/finish", headers=clerk)
+        assert resp.status_code == 200, resp.text

@@ -1,9 +1,9 @@
-"""At the hall: check-in swaps a booking for a queue number; booked citizens are called first.
+"""At the hall: check-in swaps a booking for a queue number (booked citizens are called first,
+``appointments.queue``), no-shows suspend booking.
 
 Queue numbers come from an atomic counter row per (group, day, kind), so two clerks never give
-the same number. Booked check-ins are ``A012``, walk-ins ``AW012``; ``call-next`` takes the first
-waiting booked ticket, then walk-ins; every status change is a conditional UPDATE of the tables
-(``transitions``), so two windows never call the same ticket nor check one booking in twice.
+the same number. Booked check-ins are ``A012``, walk-ins ``AW012``; every status change is a
+conditional UPDATE of the tables (``transitions``), so one booking is never checked in twice.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from citizen_api import clock
 from citizen_api.appointments.models import Appointment, QueueTicket, WindowGroup
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.repository import counters, halls, queue_tickets
-from citizen_api.appointments.schemas import CheckInOut, NoShowOut, QueueOut, TicketOut
-from citizen_api.appointments.transitions import APPOINTMENTS, CALLED, CHECKED_IN, NO_SHOW
+from citizen_api.appointments.schemas import CheckInOut, NoShowOut
+from citizen_api.appointments.transitions import APPOINTMENTS, CHECKED_IN, NO_SHOW
 from citizen_api.audit.service import record
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 
 
-def _in_scope(principal: Principal, *departments: str | None) -> bool:
+def in_scope(principal: Principal, *departments: str | None) -> bool:
     """Centre-wide roles anywhere; other staff at counters of their department or general counters."""
     if principal.sees_all_departments:
         return True
@@ -62,12 +62,12 @@ async def check_in(principal: Principal, appointment_id: int) -> CheckInOut:
                 appointment_id=again.id, queue_number=again.queue_number, window_group=group.name
             )
         raise APPOINTMENTS.refuse("check_in", again.status, "该预约状态已变化")
-    ticket = await _issue(group, "booked", appointment.id)
+    ticket = await issue(group, "booked", appointment.id)
     await repo.set_queue_number(appointment.id, ticket.number)
     return CheckInOut(appointment_id=appointment.id, queue_number=ticket.number, window_group=group.name)
 
 
-async def _issue(group: WindowGroup, kind: str, appointment_id: int | None) -> QueueTicket:
+async def issue(group: WindowGroup, kind: str, appointment_id: int | None) -> QueueTicket:
     today = clock.today()
     seq = await counters.next_queue_value(group.id, today, kind)
     number = f"{group.prefix}{'W' if kind == 'walk_in' else ''}{seq:03d}"
@@ -104,44 +104,9 @@ async def _maybe_suspend(user_id: int, settings):
     return until
 
 
-async def _group(principal: Principal, code: str) -> WindowGroup:
+async def group_in_scope(principal: Principal, code: str) -> WindowGroup:
+    """A window group the caller works at (with its hall), else 404."""
     group = await halls.group_by_code(code)
-    if group is None or not _in_scope(principal, group.department_code):
+    if group is None or not in_scope(principal, group.department_code):
         raise ApiError(404, "NOT_FOUND", "未找到该窗口组")
     return group
-
-
-async def _waiting(group: WindowGroup, limit: int = 500) -> list[QueueTicket]:
-    """Waiting tickets: booked citizens before walk-ins, each in arrival order."""
-    today = clock.today()
-    booked = await queue_tickets.waiting_tickets(group.id, today, "booked", limit)
-    if len(booked) >= limit:
-        return booked
-    return booked + await queue_tickets.waiting_tickets(group.id, today, "walk_in", limit - len(booked))
-
-
-async def queue(principal: Principal, code: str) -> QueueOut:
-    group = await _group(principal, code)
-    waiting = [TicketOut.model_validate(t) for t in await _waiting(group)]
-    return QueueOut(group=group.code, date=clock.today(), waiting=waiting)
-
-
-async def walk_in(principal: Principal, code: str) -> TicketOut:
-    group = await _group(principal, code)
-    return TicketOut.model_validate(await _issue(group, "walk_in", None))
-
-
-async def call_next(principal: Principal, code: str, window: str) -> TicketOut:
-    group = await _group(principal, code)
-    while True:
-        candidates = await _waiting(group, limit=20)
-        if not candidates:
-            raise ApiError(409, "QUEUE_EMPTY", "当前没有等候的号")
-        for ticket in candidates:
-            now = clock.now()
-            called = await queue_tickets.move_ticket(
-                ticket.id, "call", called_at=now, called_by=principal.user_id, window=window
-            )
-            if called:
-                ticket.status, ticket.called_at, ticket.window = CALLED, now, window
-                return TicketOut.model_validate(ticket)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import booking, cancellation, service, throttle, waitlist
+import inspect
+
+from citizen_api.appointments import booking, cancellation, hall_feed, service, throttle, waitlist
+from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
 from citizen_api.appointments.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
 from citizen_api.appointments.schemas import (
@@ -15,6 +18,7 @@ from citizen_api.appointments.schemas import (
     SlotsQuery,
     WaitlistOut,
 )
+from citizen_api.appointments.schemas_hall import HallFeed
 from citizen_api.appointments.transitions import APPOINTMENTS, WAITLIST
 from citizen_api.http import Ctx, Page, endpoint
 
@@ -76,6 +80,25 @@ async def leave_waitlist(ctx: Ctx) -> WaitlistOut:
     """退出候补"""
     return await waitlist.leave(ctx.user, ctx.path["id"])
 
+
+async def hall_calls(ctx: Ctx) -> HallFeed:
+    """大厅叫号屏：今天最近的叫号（号、窗口、时间；不含个人信息，无需登录）"""
+    return await hall_feed.feed(ctx.path["office_code"])
+
+
+async def hall_stream(ctx: Ctx):
+    """大厅叫号屏的实时推送（Server-Sent Events，无需登录）
+
+    每次叫号或重新呼叫推送一条 `event: called`，`data` 为 `{number, window, called_at}`（与 feed 的
+    called 各项相同）；空闲时每 15 秒一行 `: ping` 注释；`retry: 2000`（断线 2 秒后自动重连）。
+    """
+    return await hall_feed.stream(ctx.path["office_code"], broker_of(ctx.state))
+
+
+SSE_DOC = {
+    "description": "text/event-stream：`event: called` + `data: {number, window, called_at}`，`: ping` 保活",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
 
 ENDPOINTS = [
     endpoint(
@@ -166,6 +189,23 @@ ENDPOINTS = [
         atomic="manual",
         tags=TAGS,
         errors=[(404, "NOT_FOUND"), (409, "CANCEL_TOO_LATE"), (409, "NOT_CANCELLABLE")],
+    ),
+    endpoint(
+        "GET",
+        "/hall/{office_code}/feed",
+        hall_calls,
+        response=HallFeed,
+        tags=["hall"],
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "GET",
+        "/hall/{office_code}/stream",
+        hall_stream,
+        description=inspect.cleandoc(hall_stream.__doc__ or "").partition("\n")[2].strip(),
+        raw_response_doc=SSE_DOC,
+        tags=["hall"],
+        errors=[(404, "NOT_FOUND")],
     ),
     *STAFF_ENDPOINTS,
     *ADMIN_ENDPOINTS,

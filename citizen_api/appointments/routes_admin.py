@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import admin
+from citizen_api.appointments import admin, desks
 from citizen_api.appointments.schemas_admin import (
     GroupFields,
     GroupIn,
@@ -12,6 +12,7 @@ from citizen_api.appointments.schemas_admin import (
     ScheduleIn,
     ScheduleOut,
 )
+from citizen_api.appointments.schemas_hall import DeskBody, DeskOut
 from citizen_api.http import Ctx, endpoint
 
 ADMIN = {"admin"}
@@ -48,7 +49,22 @@ async def put_schedule(ctx: Ctx) -> ScheduleOut:
     return await admin.put_schedule(ctx.user, ctx.path["id"], ctx.body)
 
 
+async def set_desk(ctx: Ctx) -> DeskOut:
+    """分配工作人员的窗口（管理员；window_id 为 null 取消分配）"""
+    return await desks.set_desk(ctx.user, ctx.path["id"], ctx.body.window_id, ctx.settings)
+
+
 ENDPOINTS = [
+    endpoint(
+        "PUT",
+        "/staff/users/{id:id}/window",
+        set_desk,
+        auth=ADMIN,
+        body=DeskBody,
+        response=DeskOut,
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (422, "UNKNOWN_WINDOW"), (409, "WINDOW_OF_OTHER_DEPARTMENT")],
+    ),
     endpoint("GET", "/staff/offices", list_offices, auth=ADMIN, response=list[OfficeOut], tags=TAGS),
     endpoint(
         "POST",

@@ -130,29 +130,41 @@ class NoShowOut(BaseModel):
 class QueueQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    group: str = Field(min_length=1, max_length=32, description="窗口组编码")
+    group: str | None = Field(
+        None, min_length=1, max_length=32, description="窗口组编码；默认本人窗口所在的窗口组"
+    )
 
 
 class GroupBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    group: str = Field(min_length=1, max_length=32, description="窗口组编码")
-    window: str = Field("", max_length=16, description="叫号的窗口号")
+    group: str | None = Field(
+        None, min_length=1, max_length=32, description="窗口组编码；默认本人窗口所在的窗口组"
+    )
+
+
+class CallBody(GroupBody):
+    window: str = Field(
+        "", max_length=16, description="叫号的窗口号；默认本人的窗口（未分配窗口又未给出答 409 NO_WINDOW）"
+    )
 
 
 class TicketOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: int
     number: str
     kind: Literal["booked", "walk_in"]
     status: TicketStatus
     appointment_id: int | None = None
     created_at: datetime
     called_at: datetime | None = None
-    window: str = ""
+    window: str = Field("", description="叫号的窗口号")
 
 
 class QueueOut(BaseModel):
     group: str
     date: date
     waiting: list[TicketOut] = Field(description="等候中：预约取号在前，现场取号在后")
+    called: list[TicketOut] = Field(default_factory=list, description="已叫号（最近叫的在前）")
+    serving: list[TicketOut] = Field(default_factory=list, description="办理中（最近叫的在前）")

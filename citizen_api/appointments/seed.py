@@ -9,8 +9,9 @@ from __future__ import annotations
 import string
 
 from citizen_api.appointments.models import HOLIDAY_TEMPLATE, Office, ScheduleTemplate, Window, WindowGroup
-from citizen_api.appointments.repository import halls
+from citizen_api.appointments.repository import desks, halls
 from citizen_api.catalog import service as catalog
+from citizen_api.users import service as users
 
 OFFICE = {"code": "SMZX", "name": "市民中心 政务服务大厅", "address": "市民中心一楼", "phone": "12345"}
 WEEKDAY_PERIODS = [
@@ -18,6 +19,8 @@ WEEKDAY_PERIODS = [
     {"start": "13:30", "end": "17:00", "slot_minutes": 30, "capacity": 3},
 ]
 HOLIDAY_PERIODS = [{"start": "09:00", "end": "12:00", "slot_minutes": 30, "capacity": 1}]
+# the demo window clerks (citizen_api.seed.DEMO_STAFF) and the group whose first window they work at
+DEMO_DESKS = {"chuangkou": "SMZX-GA"}
 
 
 async def seed(settings) -> str:
@@ -56,8 +59,27 @@ async def seed(settings) -> str:
         await ScheduleTemplate.get_or_create(
             group=group, day=HOLIDAY_TEMPLATE, defaults={"periods": HOLIDAY_PERIODS}
         )
+    seated = await _seat_demo_clerks()
     note = "" if items else " (no bookable items in the catalog yet)"
-    return f"appointments: {office.name}, {created} window groups created, {len(items)} bookable items{note}"
+    return (
+        f"appointments: {office.name}, {created} window groups created, {len(items)} bookable items, "
+        f"{seated} demo clerks at a window{note}"
+    )
+
+
+async def _seat_demo_clerks() -> int:
+    """Each demo clerk at the first window of their group (when both exist; a desk set by an admin
+    since is kept)."""
+    seated = 0
+    for username, group_code in DEMO_DESKS.items():
+        clerk = await users.account_by_username(username)
+        window = await desks.first_window_of_group(group_code)
+        if clerk is None or window is None:
+            continue
+        if await desks.desk_of(clerk.id) is None:
+            await desks.set_desk(clerk.id, window.id)
+        seated += 1
+    return seated
 
 
 async def _free_prefix(office: Office, index: int) -> str:

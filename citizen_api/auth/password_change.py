@@ -46,4 +46,4 @@ async def change_password(
         await users.set_password_hash(user.id, new_hash, now)
         await repo.revoke_user(user.id, now)
         await record(principal, "password.change", "user", user.id, {}, request_id=request_id)
-        return await issue_pair(user, state.settings)
+        return await issue_pair(user.model_copy(update={"must_change_password": False}), state.settings)

@@ -41,7 +41,7 @@ async def issue_pair(user: Account, settings, family: str | None = None) -> Toke
         access_token=issue_access_token(principal_of(user), settings),
         refresh_token=refresh,
         expires_in=settings.access_token_ttl_seconds,
-        user=UserRef(id=user.id, role=user.role),
+        user=UserRef(id=user.id, role=user.role, must_change_password=user.must_change_password),
     )
 
 

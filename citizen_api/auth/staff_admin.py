@@ -1,4 +1,6 @@
-"""Admin actions on staff credentials: reset a password (which also lifts a login lock), unlock."""
+"""Admin actions on staff accounts: create, disable, reset a password (which also lifts a login
+lock), unlock. Every one is audited; the account must change an admin-set password (``must_change_password``).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +9,16 @@ from citizen_api.audit.service import record
 from citizen_api.auth import repository as repo
 from citizen_api.auth import throttle
 from citizen_api.auth.lifecycle import verifier_of
-from citizen_api.errors import not_found
+from citizen_api.auth.schemas import StaffCreate
+from citizen_api.catalog import service as catalog
+from citizen_api.errors import ApiError, not_found
 from citizen_api.http.validation import validation_error
 from citizen_api.security.passwords import hash_password_async, password_problem
-from citizen_api.security.principal import Principal
+from citizen_api.security.principal import APPROVER, WINDOW, Principal
 from citizen_api.users import service as users
 from citizen_api.users.schemas import Account, StaffSummary
+
+DEPARTMENT_ROLES = frozenset({WINDOW, APPROVER})  # they work for one department
 
 
 async def _staff(user_id: int) -> Account:
@@ -33,11 +39,11 @@ async def reset_password(
     new_hash = await hash_password_async(password, verifier_of(state))
     async with db.atomic():
         now = clock.now()
-        await users.set_password_hash(user.id, new_hash, now)
+        await users.set_password_hash(user.id, new_hash, now, must_change_password=True)
         await repo.revoke_user(user.id, now)
         await record(admin, "password.reset", "user", user.id, {}, request_id=request_id)
     await throttle.unlock(state, user.username)
-    return users.staff_summary(user)
+    return users.staff_summary(user.model_copy(update={"must_change_password": True}))
 
 
 async def unlock(state, admin: Principal, user_id: int, request_id: str) -> StaffSummary:
@@ -55,3 +61,46 @@ async def unlock(state, admin: Principal, user_id: int, request_id: str) -> Staf
         )
     await throttle.unlock(state, user.username)
     return users.staff_summary(user)
+
+
+async def create(state, admin: Principal, body: StaffCreate, request_id: str) -> StaffSummary:
+    """A new staff account with an initial password its owner must change at the first login."""
+    problem = password_problem(body.password, body.username)
+    if problem:
+        raise validation_error({"body.password": problem})
+    department = body.department
+    if body.role in DEPARTMENT_ROLES and not department:
+        raise validation_error({"body.department": "窗口和审批人员须指定部门"})
+    if department is not None and department not in await catalog.department_names():
+        raise ApiError(422, "UNKNOWN_DEPARTMENT", "部门不存在", {"department": department})
+    if await users.account_by_username(body.username) is not None:  # before argon2: a cheap refusal
+        raise _taken(body.username)
+    new_hash = await hash_password_async(body.password, verifier_of(state))
+    async with db.atomic():
+        user = await users.create_staff_account(
+            body.username, new_hash, body.role, department, body.display_name
+        )
+        if user is None:
+            raise _taken(body.username)
+        details = {"username": user.username, "role": user.role, "department": department}
+        await record(admin, "staff.create", "user", user.id, details, request_id=request_id)
+    return users.staff_summary(user)
+
+
+async def disable(state, admin: Principal, user_id: int, request_id: str) -> StaffSummary:
+    """Disable an account: it can no longer log in or refresh, and every session of it ends."""
+    user = await _staff(user_id)
+    if user.id == admin.user_id:
+        raise ApiError(409, "CANNOT_DISABLE_SELF", "不能停用自己的账号")
+    async with db.atomic():
+        now = clock.now()
+        disabled = await users.set_staff_active(user.id, False)
+        revoked = await repo.revoke_user(user.id, now)
+        await record(
+            admin, "staff.disable", "user", user.id, {"revoked_sessions": revoked}, request_id=request_id
+        )
+    return users.staff_summary(disabled or user)
+
+
+def _taken(username: str) -> ApiError:
+    return ApiError(409, "USERNAME_TAKEN", "该用户名已被使用", {"username": username})

@@ -24,24 +24,24 @@ async def any_user(user_id: int) -> User | None:
     return await User.get_or_none(id=user_id)
 
 
-async def save_profile(
-    user: User, name_enc: str, id_number_enc: str, id_index: str, phone_enc: str, phone_index: str
-) -> None:
-    user.name_enc = name_enc
-    user.id_number_enc = id_number_enc
-    user.id_number_index = id_index
-    user.phone_enc = phone_enc
-    user.phone_index = phone_index
-    await user.save(
-        update_fields=[
-            "name_enc",
-            "id_number_enc",
-            "id_number_index",
-            "phone_enc",
-            "phone_index",
-            "updated_at",
-        ]
-    )
+async def save_profile(user: User, **encrypted: str) -> None:
+    """The personal data as stored: ``*_enc`` ciphertexts and ``*_index`` keyed hashes."""
+    for name, value in encrypted.items():
+        setattr(user, name, value)
+    await user.save(update_fields=[*encrypted, "updated_at"])
+
+
+async def citizen_ids_by_index(field: str, value: str, limit: int) -> list[int]:
+    """Citizens whose keyed hash ``field`` (name_index, phone_tail_index) is ``value``."""
+    query = User.filter(role="citizen", **{field: value})
+    return list(await query.order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def citizens_by_ids(ids: Iterable[int]) -> list[User]:
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    return await User.filter(id__in=wanted).only("id", "name_enc", "phone_enc")
 
 
 async def citizen_by_openid(openid: str) -> User | None:
@@ -57,15 +57,39 @@ async def set_unionid(user_id: int, unionid: str, now: datetime) -> None:
 
 
 async def create_staff(
-    username: str, password_hash: str, role: str, department: str | None, display_name: str | None = None
+    username: str,
+    password_hash: str,
+    role: str,
+    department: str | None,
+    display_name: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
+    """INSERT; the unique username raises IntegrityError when it was taken meanwhile."""
     return await User.create(
         username=username,
         password_hash=password_hash,
         role=role,
         department_code=department,
         display_name=display_name or username,
+        must_change_password=must_change_password,
     )
+
+
+async def create_staff_once(
+    username: str, password_hash: str, role: str, department: str | None, display_name: str | None
+) -> User | None:
+    """An admin's new account (must change its password), or None when the username was taken."""
+    try:
+        async with db.atomic():  # a savepoint: a lost race does not abort an outer transaction
+            return await create_staff(
+                username, password_hash, role, department, display_name, must_change_password=True
+            )
+    except IntegrityError:
+        return None
+
+
+async def set_staff_fields(user_id: int, now: datetime, **changes: Any) -> int:
+    return await User.filter(id=user_id, role__in=list(STAFF_ROLES)).update(updated_at=now, **changes)
 
 
 async def staff_by_username(username: str) -> User | None:
@@ -84,8 +108,12 @@ async def staff_by_id(user_id: int) -> User | None:
     return await User.get_or_none(id=user_id, role__in=list(STAFF_ROLES))
 
 
-async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> int:
-    return await User.filter(id=user_id).update(password_hash=password_hash, updated_at=now)
+async def set_password_hash(
+    user_id: int, password_hash: str, now: datetime, must_change_password: bool = False
+) -> int:
+    return await User.filter(id=user_id).update(
+        password_hash=password_hash, updated_at=now, must_change_password=must_change_password
+    )
 
 
 async def department_staff_ids(department_code: str) -> list[int]:

@@ -53,6 +53,7 @@ class StaffSummary(BaseModel):
     department: str | None = Field(validation_alias=AliasChoices("department", "department_code"))
     display_name: str | None
     is_active: bool
+    must_change_password: bool = Field(False, description="管理员新建或重置了密码：本人须先修改密码")
 
 
 # -- what users.service hands other domains and the adapters (read-only copies, never ORM rows) ----
@@ -70,6 +71,7 @@ class Account(BaseModel):
     department_code: str | None = None
     display_name: str | None = None
     is_active: bool = True
+    must_change_password: bool = False
 
 
 class Applicant(BaseModel):

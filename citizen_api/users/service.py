@@ -72,11 +72,41 @@ async def update_profile(principal: Principal, update: ProfileUpdate, settings) 
         user,
         name_enc=cipher.encrypt(update.name),
         id_number_enc=cipher.encrypt(update.id_number),
-        id_index=cipher.blind_index(update.id_number),
+        id_number_index=cipher.blind_index(update.id_number),
         phone_enc=cipher.encrypt(update.phone),
         phone_index=cipher.blind_index(update.phone),
+        name_index=_name_key(cipher, update.name),
+        phone_tail_index=_tail_key(cipher, update.phone[-4:]),
     )
     return await _masked_profile(user, settings)
+
+
+# The hall finds a citizen by the full name or the phone's last four digits: keyed hashes of each
+# (``blind_index``, prefixed so that the two kinds never collide), never the clear values.
+def _name_key(cipher, name: str) -> str:
+    return cipher.blind_index("name:" + "".join(name.split()).casefold())
+
+
+def _tail_key(cipher, tail: str) -> str:
+    return cipher.blind_index("phone-tail:" + tail)
+
+
+async def citizen_ids_matching(q: str, settings, limit: int = 1000) -> list[int]:
+    """Citizens whose phone ends in ``q`` (four digits) or whose full name is ``q``."""
+    cipher = cipher_for(settings)
+    q = q.strip()
+    if len(q) == 4 and q.isdigit():
+        return await repo.citizen_ids_by_index("phone_tail_index", _tail_key(cipher, q), limit)
+    return await repo.citizen_ids_by_index("name_index", _name_key(cipher, q), limit)
+
+
+async def masked_contacts(ids: Iterable[int], settings) -> dict[int, tuple[str | None, str | None]]:
+    """Each citizen's name and phone, masked (the hall's lists): id → (name, phone)."""
+    cipher = cipher_for(settings)
+    return {
+        user.id: (mask_name(cipher.decrypt(user.name_enc)), mask_phone(cipher.decrypt(user.phone_enc)))
+        for user in await repo.citizens_by_ids(ids)
+    }
 
 
 async def applicant(user_id: int, settings) -> Applicant | None:
@@ -128,8 +158,28 @@ async def staff_account(user_id: int) -> Account | None:
     return _account(user) if user is not None and user.username else None
 
 
-async def set_password_hash(user_id: int, password_hash: str, now: datetime) -> None:
-    await repo.set_password_hash(user_id, password_hash, now)
+async def set_password_hash(
+    user_id: int, password_hash: str, now: datetime, *, must_change_password: bool = False
+) -> None:
+    """A new password; ``must_change_password`` when an admin set it (the owner must change it)."""
+    await repo.set_password_hash(user_id, password_hash, now, must_change_password)
+
+
+async def create_staff_account(
+    username: str, password_hash: str, role: str, department: str | None, display_name: str | None
+) -> Account | None:
+    """An admin's new account (its owner must change the password); None when the username is taken."""
+    if await repo.staff_by_username(username) is not None:
+        return None
+    user = await repo.create_staff_once(username, password_hash, role, department, display_name)
+    return _account(user)
+
+
+async def set_staff_active(user_id: int, active: bool) -> Account | None:
+    """Enable or disable a staff account; None when there is no such staff account."""
+    if not await repo.set_staff_fields(user_id, clock.now(), is_active=active):
+        return None
+    return await staff_account(user_id)
 
 
 class StaffError(ValueError):

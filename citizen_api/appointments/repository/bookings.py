@@ -138,6 +138,38 @@ async def booked_batch(
     return await query.select_related("slot__group__office", "item").order_by("id").limit(limit)
 
 
+async def day_bookings(
+    day: date,
+    group_ids: list[int] | None,
+    offset: int,
+    limit: int,
+    *,
+    user_ids: list[int] | None = None,
+    check_in_code: str | None = None,
+) -> tuple[int, list[Appointment]]:
+    """A day's bookings at the hall (``group_ids`` None: every group), in slot order, with slot
+    and item; narrowed to some citizens or one check-in code."""
+    query = Appointment.filter(date=day)
+    if group_ids is not None:
+        query = query.filter(slot__group_id__in=group_ids)
+    if user_ids is not None:
+        query = query.filter(user_id__in=user_ids)
+    if check_in_code is not None:
+        query = query.filter(check_in_code=check_in_code)
+    total = await query.count()
+    rows = (
+        await query.select_related("slot__group", "item")
+        .order_by("starts_at", "id")
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, rows
+
+
+async def appointment_id_by_code(code: str) -> int | None:
+    return await Appointment.filter(check_in_code=code).first().values_list("id", flat=True)
+
+
 # -- suspensions after no-shows ---------------------------------------------------------------------
 
 

@@ -60,7 +60,8 @@ async def group_by_id(group_id: int) -> WindowGroup | None:
 
 
 async def group_by_code(code: str) -> WindowGroup | None:
-    return await WindowGroup.get_or_none(code=code)
+    """The group with its hall."""
+    return await WindowGroup.filter(code=code).select_related("office").first()
 
 
 async def group_with_details(group_id: int) -> WindowGroup:

@@ -7,7 +7,7 @@ from typing import Any
 
 from citizen_api.appointments.models import QueueTicket
 from citizen_api.appointments.repository.lifecycles import move
-from citizen_api.appointments.transitions import TICKETS, WAITING
+from citizen_api.appointments.transitions import CALLED, SERVING, TICKETS, WAITING
 
 
 async def create_ticket(
@@ -26,3 +26,20 @@ async def waiting_tickets(group_id: int, day: date, kind: str, limit: int) -> li
 
 async def move_ticket(ticket_id: int, action: str, **fields: Any) -> bool:
     return await move(QueueTicket, TICKETS, ticket_id, action, **fields)
+
+
+async def ticket_by_id(ticket_id: int) -> QueueTicket | None:
+    """The ticket with its group and hall."""
+    return await QueueTicket.filter(id=ticket_id).select_related("group__office").first()
+
+
+async def in_service(group_id: int, day: date, limit: int = 200) -> list[QueueTicket]:
+    """Called and serving tickets of a group's day, the latest call first."""
+    query = QueueTicket.filter(group_id=group_id, date=day, status__in=[CALLED, SERVING])
+    return await query.order_by("-called_at", "-id").limit(limit)
+
+
+async def latest_calls(office_id: int, day: date, limit: int) -> list[QueueTicket]:
+    """The hall's latest calls of the day (every ticket once called), newest first."""
+    query = QueueTicket.filter(group__office_id=office_id, date=day, called_at__isnull=False)
+    return await query.order_by("-called_at", "-id").limit(limit)
