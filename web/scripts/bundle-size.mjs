@@ -31,7 +31,7 @@ function gzipKB(list) {
 }
 
 const loads = {
-  'login + window desk': ['index.html', 'src/views/LoginView.vue', 'src/layouts/AppLayout.vue', 'src/views/window/WindowDesk.vue'],
+  'login + window desk': ['index.html', 'src/views/LoginView.vue', 'src/layouts/AppLayout.vue', 'src/views/window/WindowDesk.vue', 'src/views/window/QueuePanel.vue'],
   'hall TV': ['hall.html'],
 }
 let over = false

@@ -1,6 +1,8 @@
 // The staff session. The access token lives in this module's memory only (never localStorage):
-// a reload restores the session through POST /auth/refresh, which the server answers from its
-// HttpOnly refresh cookie; the refresh token a login body carries is likewise kept in memory only.
+// a refresh is a body-less POST /auth/refresh the server answers from its HttpOnly refresh cookie
+// (onetrip_refresh); against a server without the cookie the refresh token a login body carries is
+// used instead, and it too is kept in memory only (a reload then asks to log in).
+// `must_change_password` (login answer or /me) makes the layout force the change-password dialog.
 import { reactive, readonly } from 'vue'
 import type { components } from '@/api/schema'
 import { isApiError } from '@/api/errors'
@@ -20,6 +22,7 @@ export interface StaffUser {
   /** what the header shows: the (masked) name when there is one, else the user name */
   displayName: string
   department: string | null
+  mustChangePassword: boolean
 }
 
 export const ROLE_LABELS: Record<string, string> = {
@@ -34,6 +37,9 @@ export function createSession(fetchFn: FetchLike, base = '') {
   let access: string | null = null
   let refreshToken: string | null = null
   let pending: Promise<boolean> | null = null
+  let mustChange = false
+  const flag = (value: unknown) =>
+    typeof value === 'object' && value !== null && (value as Record<string, unknown>).must_change_password === true
 
   function accept(pair: TokenPair) {
     access = pair.access_token
@@ -43,6 +49,7 @@ export function createSession(fetchFn: FetchLike, base = '') {
   function clear() {
     access = null
     refreshToken = null
+    mustChange = false
     state.user = null
   }
 
@@ -54,6 +61,7 @@ export function createSession(fetchFn: FetchLike, base = '') {
       username: data.username ?? '',
       displayName: data.name || data.username || `#${data.id}`,
       department: data.department ?? null,
+      mustChangePassword: flag(data) || mustChange,
     }
     state.user = user
     return user
@@ -66,6 +74,7 @@ export function createSession(fetchFn: FetchLike, base = '') {
       body: { username, password },
     })
     accept(data)
+    mustChange = flag(data) || flag((data as { user?: unknown }).user)
     state.ended = null
     return loadMe()
   }
@@ -74,12 +83,15 @@ export function createSession(fetchFn: FetchLike, base = '') {
   function refresh(): Promise<boolean> {
     pending ??= (async () => {
       try {
-        const body = refreshToken ? { refresh_token: refreshToken } : {}
-        const { data } = await send<TokenPair>(fetchFn, {
-          method: 'POST',
-          url: `${base}/api/v1/auth/refresh`,
-          body,
-        })
+        const url = `${base}/api/v1/auth/refresh`
+        let data: TokenPair
+        try {
+          // the cookie variant: no body at all
+          data = (await send<TokenPair>(fetchFn, { method: 'POST', url })).data
+        } catch (error) {
+          if (!refreshToken || !isApiError(error) || error.kind === 'network') throw error
+          data = (await send<TokenPair>(fetchFn, { method: 'POST', url, body: { refresh_token: refreshToken } })).data
+        }
         accept(data)
         return true
       } catch (error) {
@@ -124,6 +136,18 @@ export function createSession(fetchFn: FetchLike, base = '') {
     }
   }
 
+  /** POST /auth/password; on success the forced dialog goes away. */
+  async function changePassword(oldPassword: string, newPassword: string): Promise<void> {
+    await send(fetchFn, {
+      method: 'POST',
+      url: `${base}/api/v1/auth/password`,
+      body: { old_password: oldPassword, new_password: newPassword },
+      token: access,
+    })
+    mustChange = false
+    if (state.user) state.user = { ...state.user, mustChangePassword: false }
+  }
+
   function expire() {
     clear()
     state.ended = 'expired'
@@ -131,7 +155,7 @@ export function createSession(fetchFn: FetchLike, base = '') {
 
   const tokens: TokenSource = { accessToken: () => access, refresh, expire }
 
-  return { state: readonly(state), login, logout, refresh, restore, expire, loadMe, tokens }
+  return { state: readonly(state), login, logout, refresh, restore, expire, loadMe, changePassword, tokens }
 }
 
 export type Session = ReturnType<typeof createSession>

@@ -11,6 +11,18 @@ const sectionViews: Record<string, () => Promise<unknown>> = {
   admin: () => import('@/views/admin/AdminHome.vue'),
 }
 
+const Empty = defineComponent({ render: () => null })
+const CASE_ROLES = ['window', 'approver', 'supervisor', 'admin']
+
+// the window desk's tasks, one view each: the queue (叫号, 签到, 预约) and the inbox (办件)
+const sectionChildren: Record<string, RouteRecordRaw[]> = {
+  window: [
+    { path: '', name: 'window', component: () => import('@/views/window/QueuePanel.vue'), meta: { title: '叫号与签到' } },
+    { path: 'inbox', name: 'window-inbox', component: () => import('@/views/window/WindowInbox.vue'), meta: { title: '办件' } },
+  ],
+  approver: [{ path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') }],
+}
+
 const routes: RouteRecordRaw[] = [
   {
     path: '/login',
@@ -23,15 +35,23 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/AppLayout.vue'),
     children: [
       // '/' goes to the role's first section once the session is known (see beforeEach)
-      { path: '', name: 'home', component: defineComponent({ render: () => null }) },
+      { path: '', name: 'home', component: Empty },
       ...SECTIONS.map(
         (section): RouteRecordRaw => ({
           path: section.path.slice(1),
-          name: section.name,
           component: sectionViews[section.name]!,
           meta: { roles: section.roles, title: section.title },
+          children: sectionChildren[section.name] ?? [{ path: '', name: section.name, component: Empty }],
         }),
       ),
+      {
+        // one case, for the window clerk and the approver alike: the buttons are the case's allowed_actions
+        path: 'cases/:id(\\d+)',
+        name: 'case',
+        component: () => import('@/views/cases/CaseView.vue'),
+        props: (route) => ({ caseId: Number(route.params.id) }),
+        meta: { roles: CASE_ROLES, title: '办件详情' },
+      },
       {
         path: 'forbidden',
         name: 'forbidden',
@@ -57,12 +77,12 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (to.name === 'home') return homeFor(session.state.user?.role)
-  const roles = to.meta.roles as readonly string[] | undefined
+  const roles = to.matched.map((record) => record.meta.roles as readonly string[] | undefined).find(Boolean)
   if (roles && !roles.includes(session.state.user?.role ?? '')) return { name: 'forbidden' }
   return true
 })
 
 router.afterEach((to) => {
-  const title = to.meta.title as string | undefined
+  const title = [...to.matched].reverse().map((record) => record.meta.title as string | undefined).find(Boolean)
   document.title = title ? `${title} · 一趟办工作台` : '一趟办工作台'
 })

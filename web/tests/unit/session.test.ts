@@ -21,7 +21,7 @@ function authServer(options: { cookie?: boolean; refuseRefresh?: boolean; offlin
     if (request.url === '/api/v1/auth/staff') return issue()
     if (request.url === '/api/v1/auth/refresh') {
       if (options.offlineRefresh) throw new TypeError('Failed to fetch')
-      const token = (request.body as { refresh_token?: string }).refresh_token
+      const token = ((request.body ?? {}) as { refresh_token?: string }).refresh_token
       if (options.refuseRefresh) return apiError(401, 'REFRESH_TOKEN_INVALID', '登录已失效，请重新登录')
       if (token ? refreshTokens.delete(token) : options.cookie) return issue()
       return token
@@ -60,7 +60,7 @@ describe('session and token refresh', () => {
   })
 
   it('refreshes once after a 401 and retries the call with the new token', async () => {
-    const fetch = authServer()
+    const fetch = authServer({ cookie: true })
     const { session, api } = setup(fetch)
     await session.login('wang', 'correct-horse-9')
     fetch.expireAccess()
@@ -70,11 +70,11 @@ describe('session and token refresh', () => {
       'POST /api/v1/auth/refresh -',
       'GET /api/v1/me Bearer access-2',
     ])
-    expect(fetch.seen.at(-2)).toMatchObject({ body: { refresh_token: 'refresh-1' }, credentials: 'same-origin' })
+    expect(fetch.seen.at(-2)).toMatchObject({ body: undefined, credentials: 'same-origin' })
   })
 
   it('shares one refresh between calls that fail together', async () => {
-    const fetch = authServer()
+    const fetch = authServer({ cookie: true })
     const { session, api } = setup(fetch)
     await session.login('wang', 'correct-horse-9')
     fetch.expireAccess()
@@ -83,14 +83,24 @@ describe('session and token refresh', () => {
     expect(fetch.seen.filter((r) => r.url === '/api/v1/auth/refresh')).toHaveLength(1)
   })
 
-  it('after a reload asks the refresh cookie with an empty body', async () => {
+  it('against a server without the cookie, refreshes with the token the login answer carried', async () => {
+    const fetch = authServer({ cookie: false })
+    const { session, api } = setup(fetch)
+    await session.login('wang', 'correct-horse-9')
+    fetch.expireAccess()
+    expect(await api.get('/api/v1/me')).toMatchObject({ username: 'wang' })
+    const refreshes = fetch.seen.filter((r) => r.url === '/api/v1/auth/refresh')
+    expect(refreshes.map((r) => r.body)).toEqual([undefined, { refresh_token: 'refresh-1' }])
+  })
+
+  it('after a reload asks the refresh cookie with a body-less POST', async () => {
     const fetch = authServer({ cookie: true })
     const { session } = setup(fetch)
     expect(await session.restore()).toBe(true)
     expect(fetch.seen[0]).toMatchObject({
       method: 'POST',
       url: '/api/v1/auth/refresh',
-      body: {},
+      body: undefined,
       credentials: 'same-origin',
     })
     expect(session.state.user?.username).toBe('wang')
@@ -113,7 +123,12 @@ describe('session and token refresh', () => {
     expect(error).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' })
     expect(session.state.user).toBeNull()
     expect(session.state.ended).toBe('expired')
-    expect(fetch.calls().slice(2)).toEqual(['GET /api/v1/me Bearer access-1', 'POST /api/v1/auth/refresh -'])
+    // the cookie first (body-less), then the refresh token the login answer carried
+    expect(fetch.calls().slice(2)).toEqual([
+      'GET /api/v1/me Bearer access-1',
+      'POST /api/v1/auth/refresh -',
+      'POST /api/v1/auth/refresh -',
+    ])
   })
 
   it('treats a lost connection during the refresh as offline, not as a logout', async () => {

@@ -1,0 +1,100 @@
+// The window clerk's queue: the desk (office, window group, window) from GET /staff/me/desk, the
+// group's queue (waiting, called, serving), and the clerk's moves: call next, recall, skip, finish,
+// walk-in ticket, and check-in by the code a scanner types. The voice announcement is the caller's.
+import { reactive, readonly } from 'vue'
+import { desk as toDesk, queueState, ticket as toTicket, type Desk, type Ticket } from '@/api/staff'
+import { useApi } from './useApi'
+import { useCall } from './useCall'
+
+export type QueueMove = 'recall' | 'skip' | 'finish'
+
+export function createQueue(api = useApi()) {
+  const state = reactive({
+    desk: null as Desk | null,
+    deskMissing: false,
+    waiting: [] as Ticket[],
+    called: [] as Ticket[],
+    lastCheckIn: '' as string,
+  })
+  const call = useCall()
+
+  async function loadDesk(): Promise<void> {
+    await call.run(async () => {
+      try {
+        state.desk = toDesk(await api.raw('get', '/api/v1/staff/me/desk'))
+        state.deskMissing = !state.desk.groupCode
+      } catch (error) {
+        state.deskMissing = true
+        throw error
+      }
+    })
+  }
+
+  async function loadQueue(): Promise<void> {
+    const group = state.desk?.groupCode
+    if (!group) return
+    const data = queueState(await api.raw('get', '/api/v1/staff/queue', { query: { group } }))
+    state.waiting = data.waiting
+    state.called = data.called
+  }
+
+  async function refresh(): Promise<void> {
+    await call.run(loadQueue)
+  }
+
+  function groupBody() {
+    const body: Record<string, string> = { group: state.desk?.groupCode ?? '' }
+    if (state.desk?.window) body.window = state.desk.window
+    return body
+  }
+
+  /** The ticket called (for the announcement), or undefined when the call failed (message shown). */
+  async function callNext(): Promise<Ticket | undefined> {
+    return call.run(async () => {
+      const called = toTicket(await api.raw('post', '/api/v1/staff/queue/call-next', { body: groupBody() }))
+      await loadQueue()
+      return called
+    })
+  }
+
+  async function move(ticketId: number, action: QueueMove): Promise<Ticket | undefined> {
+    return call.run(async () => {
+      const answer = toTicket(await api.raw('post', `/api/v1/staff/queue/{id}/${action}`, { path: { id: ticketId } }))
+      await loadQueue()
+      return answer
+    })
+  }
+
+  async function walkIn(): Promise<Ticket | undefined> {
+    return call.run(async () => {
+      const issued = toTicket(await api.raw('post', '/api/v1/staff/queue/walk-in', { body: { group: state.desk?.groupCode ?? '' } }))
+      await loadQueue()
+      return issued
+    })
+  }
+
+  async function checkIn(code: string): Promise<string | undefined> {
+    return call.run(async () => {
+      const answer = (await api.raw('post', '/api/v1/staff/appointments/check-in', { body: { code } })) as {
+        queue_number?: string
+      }
+      state.lastCheckIn = answer.queue_number ?? ''
+      await loadQueue()
+      return state.lastCheckIn
+    })
+  }
+
+  return {
+    state: readonly(state),
+    busy: call.busy,
+    errors: call.errors,
+    loadDesk,
+    refresh,
+    callNext,
+    move,
+    walkIn,
+    checkIn,
+  }
+}
+
+export type QueueApi = ReturnType<typeof createQueue>
