@@ -5,14 +5,11 @@ from __future__ import annotations
 from starlette.responses import StreamingResponse
 
 from citizen_api.cases import staff, stats, supervision
-from citizen_api.cases.schemas import (
+from citizen_api.cases.schemas import CaseTransitioned, Deliver, Note, Reason, RequestSupplement
+from citizen_api.cases.schemas_staff import (
     CaseRevealed,
     CaseRevealRequest,
-    CaseTransitioned,
-    Deliver,
-    Note,
-    Reason,
-    RequestSupplement,
+    StaffCaseCounts,
     StaffCaseDetail,
     StaffCaseQuery,
     StaffCaseSummary,
@@ -24,8 +21,13 @@ from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC
 
 
 async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
-    """办件列表（按状态、预警筛选；本部门，监察与管理员可看全部）"""
-    return await staff.list_cases(ctx.user, ctx.query)
+    """办件列表与检索（编号、姓名、手机尾号；多状态、预警筛选；按期限排序；本部门，监察与管理员可看全部）"""
+    return await staff.list_cases(ctx.user, ctx.query, ctx.settings)
+
+
+async def case_counts(ctx: Ctx) -> StaffCaseCounts:
+    """办件数统计（各状态及黄灯、红灯预警数，工作台角标；本部门，监察与管理员为全部）"""
+    return await staff.counts(ctx.user)
 
 
 async def case_detail(ctx: Ctx) -> StaffCaseDetail:
@@ -106,6 +108,21 @@ ENDPOINTS = [
         auth="staff",
         query=StaffCaseQuery,
         response=Page[StaffCaseSummary],
+        description=(
+            "q 按办件编号片段（不区分大小写）、申请人完整姓名（整名匹配：姓名加密存储，按密钥散列精确查找，"
+            "不支持部分姓名）或手机号后四位检索；status 可用逗号列出多个状态，未知状态为 422 VALIDATION_ERROR"
+            "（details.fields 指明 query.status）；sort=deadline 按办理期限由近到远，无期限的在后。"
+            "每行带脱敏的申请人姓名、办理期限、预警与剩余工作日。"
+        ),
+        tags=_TAGS,
+        errors=[(422, "VALIDATION_ERROR")],
+    ),
+    endpoint(
+        "GET",
+        "/staff/applications/counts",
+        case_counts,
+        auth="staff",
+        response=StaffCaseCounts,
         tags=_TAGS,
     ),
     endpoint(

@@ -183,57 +183,6 @@ class CaseListQuery(PageQuery):
     status: StatusName | None = None
 
 
-class StaffCaseQuery(PageQuery):
-    status: StatusName | None = None
-    warning: WarningLevel | None = None
-    department: str | None = Field(None, max_length=32, description="部门编码（监察、管理员可用）")
-    number: str | None = Field(None, max_length=32, description="办件编号")
-    calendar_uncertain: bool | None = Field(None, description="只看依据未知年度日历计算期限的办件")
-    missing_overdue: bool | None = Field(None, description="true：只看已过补正截止日期仍未补齐材料的办件")
-
-
-class StaffCaseSummary(CaseBrief):
-    department_code: str
-    accepted_on: date | None
-    calendar_uncertain: bool
-    missing_count: int
-    missing_due: date | None
-    missing_overdue: bool = Field(description="已过补正截止日期而材料仍未补齐")
-
-
-class CaseApplicantView(BaseModel):
-    name: str | None
-    id_number: str | None
-    phone: str | None
-
-
-class StaffCaseDetail(CaseDetail):
-    applicant: CaseApplicantView = Field(
-        description="申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志）"
-    )
-    suspended_on: date | None
-    suspended_days: int
-    decision_note: str
-    on_time: bool | None
-    delivery_address: CaseAddressView | None = Field(None, description="邮寄地址（脱敏）")
-    staff_actions: list[StaffAction] = Field(description="本工作人员当前可进行的办件操作")
-
-
-class CaseRevealRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    reason: str = Field("", max_length=200, description="查看事由（记入审计日志）")
-
-
-class CaseRevealed(BaseModel):
-    id: int
-    number: str
-    name: str | None
-    id_number: str | None
-    phone: str | None
-    delivery_address: CaseAddressView | None = Field(None, description="邮寄地址（完整）")
-
-
 class RequestSupplement(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

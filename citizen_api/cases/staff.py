@@ -8,20 +8,23 @@ from starlette.responses import StreamingResponse
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, views, workflow
+from citizen_api.cases import actions, address, staff_views, views, workflow
 from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.repository import staff as staff_repo
-from citizen_api.cases.schemas import (
+from citizen_api.cases.schemas import CaseTransitioned
+from citizen_api.cases.schemas_staff import (
     CaseApplicantView,
+    CaseItemVersionRef,
     CaseRevealed,
     CaseRevealRequest,
-    CaseTransitioned,
+    StaffCaseCounts,
     StaffCaseDetail,
     StaffCaseQuery,
 )
-from citizen_api.cases.transitions import STATUS_TEXT, allowed_from
+from citizen_api.cases.transitions import STATUS_TEXT, STATUSES, allowed_from
+from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError, not_found
 from citizen_api.http import Page
 from citizen_api.http.schemas import Overlay
@@ -45,9 +48,17 @@ async def _scoped(principal: Principal, case_id: int, *, lock: bool = False) -> 
     return case
 
 
-async def list_cases(principal: Principal, query: StaffCaseQuery) -> Page:
-    total, items = await staff_repo.staff_cases(principal, query, clock.today())
-    return Page(total=total, items=[views.staff_summary(case) for case in items])
+async def list_cases(principal: Principal, query: StaffCaseQuery, settings) -> Page:
+    total, items = await staff_repo.staff_cases(principal, query, clock.today(), settings)
+    return Page(total=total, items=await staff_views.summaries(items, settings))
+
+
+async def counts(principal: Principal) -> StaffCaseCounts:
+    """The inbox badges: every status of the table (0 included) and the warning colours, in scope."""
+    per_status, yellow, red = await staff_repo.staff_counts(principal, clock.today())
+    return StaffCaseCounts(
+        **{status: per_status.get(status, 0) for status in STATUSES}, warning_yellow=yellow, warning_red=red
+    )
 
 
 def _applicant(case: Application, settings) -> CaseApplicantView:
@@ -59,8 +70,14 @@ def _applicant(case: Application, settings) -> CaseApplicantView:
     )
 
 
+async def _item_version(case: Application) -> CaseItemVersionRef:
+    version = await catalog.version_info(case.item_version_id)
+    return CaseItemVersionRef(id=case.item_version_id, version=version.version if version else 0)
+
+
 async def case_detail(principal: Principal, case_id: int, settings, request_id: str = "") -> StaffCaseDetail:
-    """The detail with the applicant masked for every role, like every other view (``reveal``)."""
+    """The detail with the applicant masked for every role, like every other view (``reveal``); the
+    materials table carries a signed preview link per file, issued once per view and on the record."""
     case = await _scoped(principal, case_id)
     full = _applicant(case, settings)
     await audit.record(
@@ -71,17 +88,35 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
         {"number": case.number, "masked": True},
         request_id=request_id,
     )
+    materials, previewed = await staff_views.materials_table(case, settings)
+    if previewed:
+        await audit.record(
+            principal,
+            "case.issue_previews",
+            "application",
+            case.id,
+            {"number": case.number, "upload_ids": previewed, "seconds": settings.preview_link_seconds},
+            request_id=request_id,
+        )
+    actions_now = allowed_from(case.status, principal.role)
+    values = {
+        **await views.detail_values(case, settings),
+        "materials": materials,
+        "timeline": await staff_views.timeline(case),
+    }
     return StaffCaseDetail.model_validate(
         Overlay(
             case,
-            **await views.detail_values(case, settings),
+            **values,
             applicant=CaseApplicantView(
                 name=mask_name(full.name),
                 id_number=mask_id_number(full.id_number),
                 phone=mask_phone(full.phone),
             ),
             delivery_address=address.masked(case.delivery_address_enc, settings),
-            staff_actions=allowed_from(case.status, principal.role),
+            item_version=await _item_version(case),
+            allowed_actions=actions_now,
+            staff_actions=actions_now,
         )
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, deadlines, materials
+from citizen_api.cases import actions, address, deadlines, materials, search_keys
 from citizen_api.cases.numbers import next_number
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import CaseCreated, CaseSubmit
@@ -90,6 +90,8 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         applicant_id_number_enc=applicant.id_number_enc,
         applicant_phone_enc=applicant.phone_enc,
         phone_tail_index=phone_tail_index(number, applicant.profile["phone"][-4:], settings),
+        applicant_name_index=search_keys.name_key(applicant.profile["name"], settings),
+        phone_tail_search=search_keys.tail_key(applicant.profile["phone"][-4:], settings),
         tolerate_missing=bool(tolerated),
         missing=[m.id for m in tolerated],
         **due_columns,

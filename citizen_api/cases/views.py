@@ -21,7 +21,6 @@ from citizen_api.cases.schemas import (
     CaseSummary,
     CaseTimelineEntry,
     CaseUploadRef,
-    StaffCaseSummary,
 )
 from citizen_api.cases.transitions import OPEN, STATUS_TEXT
 from citizen_api.catalog import service as catalog
@@ -29,7 +28,7 @@ from citizen_api.http.schemas import Overlay
 from citizen_api.ratings import service as ratings
 
 
-def _brief(case: Application, today: date) -> dict[str, Any]:
+def brief(case: Application, today: date) -> dict[str, Any]:
     """The computed part of ``CaseBrief`` (its other fields are the row's)."""
     return {
         "item": CaseItemRef(code=case.item_code, name=case.item_name),
@@ -51,22 +50,10 @@ async def summaries(cases: list[Application], settings) -> list[CaseSummary]:
     today = clock.to_local(now).date()
     return [
         CaseSummary.model_validate(
-            Overlay(case, **_brief(case, today), actions=offers.citizen_actions(case, facts, settings, now))
+            Overlay(case, **brief(case, today), actions=offers.citizen_actions(case, facts, settings, now))
         )
         for case in cases
     ]
-
-
-def staff_summary(case: Application) -> StaffCaseSummary:
-    today = clock.today()
-    return StaffCaseSummary.model_validate(
-        Overlay(
-            case,
-            **_brief(case, today),
-            missing_count=len(case.missing or []),
-            missing_overdue=missing_overdue(case, today),
-        )
-    )
 
 
 async def missing_of(case: Application) -> list[CaseMissing]:
@@ -109,7 +96,7 @@ async def detail_values(case: Application, settings) -> dict[str, Any]:
     facts = await offers.facts_for([case])
     today = clock.today()
     return {
-        **_brief(case, today),
+        **brief(case, today),
         "actions": offers.citizen_actions(case, facts, settings),
         "missing": await missing_of(case),
         "missing_overdue": missing_overdue(case, today),

@@ -6,8 +6,14 @@ from starlette.responses import StreamingResponse
 
 from citizen_api.http import Ctx, endpoint
 from citizen_api.ratelimit import limiter
-from citizen_api.uploads import service
-from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC, UPLOAD_REQUEST_DOC, UploadOut
+from citizen_api.uploads import preview, service
+from citizen_api.uploads.schemas import (
+    CONTENT_RESPONSE_DOC,
+    PREVIEW_RESPONSE_DOC,
+    UPLOAD_REQUEST_DOC,
+    PreviewQuery,
+    UploadOut,
+)
 
 UPLOADERS = {"citizen", "admin"}
 
@@ -42,6 +48,12 @@ async def get_upload_content(ctx: Ctx) -> StreamingResponse:
     return await service.content_response(ctx.state.storage, upload)
 
 
+async def get_preview(ctx: Ctx) -> StreamingResponse:
+    """预览办件材料文件（签名短时链接，无需登录令牌）"""
+    query = ctx.query
+    return await preview.serve(ctx.path["upload_id"], query.exp, query.sig, ctx.state.storage, ctx.settings)
+
+
 ENDPOINTS = [
     endpoint(
         "POST",
@@ -71,5 +83,18 @@ ENDPOINTS = [
         auth=UPLOADERS,
         raw_response_doc=CONTENT_RESPONSE_DOC,
         tags=["uploads"],
+    ),
+    endpoint(
+        "GET",
+        "/files/{upload_id:id}/preview",
+        get_preview,
+        query=PreviewQuery,
+        raw_response_doc=PREVIEW_RESPONSE_DOC,
+        description="工作人员办件详情中每个文件的 preview_url：短时有效"
+        "（默认 5 分钟，ONETRIP_PREVIEW_LINK_SECONDS）的签名链接，只对应一个文件，"
+        "无需 Authorization（浏览器 <img>/PDF 直接加载，令牌从不出现在 URL 中）。"
+        "签发即记入审计日志（每次查看详情一条）。链接过期或被篡改为 403 PREVIEW_LINK_INVALID。",
+        tags=["uploads"],
+        errors=[(403, "PREVIEW_LINK_INVALID"), (404, "NOT_FOUND")],
     ),
 ]

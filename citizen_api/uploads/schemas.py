@@ -22,6 +22,19 @@ class UploadOut(BaseModel):
     created_at: datetime
 
 
+class UploadPreview(BaseModel):
+    """A signed preview link of one upload (``uploads/preview.py``), as other domains get it."""
+
+    upload_id: int
+    url: str
+    expires_at: datetime
+
+
+class PreviewQuery(BaseModel):
+    exp: int = Field(ge=0, le=2**40, description="链接失效时间（Unix 秒）")
+    sig: str = Field(min_length=1, max_length=128, description="签名（HMAC-SHA256，十六进制）")
+
+
 UPLOAD_REQUEST_DOC = {
     "required": True,
     "content": {
@@ -39,6 +52,18 @@ UPLOAD_REQUEST_DOC = {
                 },
             }
         }
+    },
+}
+
+PREVIEW_RESPONSE_DOC = {
+    "description": "文件内容：JPEG、PNG、PDF 以原类型内联显示（Content-Disposition: inline），其他类型一律"
+    "application/octet-stream 附件下载；均带 X-Content-Type-Options: nosniff、Content-Security-Policy 与 "
+    "Cache-Control: private（不超过链接剩余有效期）",
+    "content": {
+        "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+        "image/png": {"schema": {"type": "string", "format": "binary"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
     },
 }
 

@@ -6,7 +6,8 @@ the orphan cleaner), :func:`files_by_id` (their names for the guide), :func:`pub
 
 For the cases domain: :func:`owned_uploads` (the citizen's own files among the ids given),
 :func:`mark_attached` (in the case's transaction, so the orphan cleaner leaves them),
-:func:`staff_open` (after the caller's department scope check).
+:func:`staff_open` (after the caller's department scope check), :func:`preview_links` (signed
+links to preview files the caller has shown a staff member, ``preview.py``).
 
 Other domains get ``UploadOut`` (``uploads.schemas``), never the rows.
 """
@@ -27,12 +28,13 @@ from tortoise.exceptions import IntegrityError
 from citizen_api.errors import ApiError
 from citizen_api.jobs import JobContext
 from citizen_api.security.principal import Principal
+from citizen_api.uploads import preview
 from citizen_api.uploads import quota as quotas
 from citizen_api.uploads import repository as repo
 from citizen_api.uploads.models import Upload
 from citizen_api.uploads.quota import Quota
 from citizen_api.uploads.receive import StoredFile, receive_file
-from citizen_api.uploads.schemas import UploadOut
+from citizen_api.uploads.schemas import UploadOut, UploadPreview
 from citizen_api.uploads.storage import Storage
 from citizen_api.users import service as users
 
@@ -177,6 +179,12 @@ async def staff_open(upload_id: int, storage: Storage) -> StreamingResponse:
     if upload is None:
         raise _not_found()
     return await content_response(storage, upload)
+
+
+def preview_links(upload_ids: Iterable[int], settings) -> dict[int, UploadPreview]:
+    """Short-lived signed preview links, by upload id. The caller has checked the staff member may
+    see these files (and put the issue on the record): the link itself needs no token."""
+    return preview.issue(list(upload_ids), settings)
 
 
 # -- orphans --

@@ -179,9 +179,18 @@ async def submitted_materials(case_id: int) -> list[ApplicationMaterial]:
 
 
 async def add_materials(case_id: int, pairs: Iterable[tuple[int, int]]) -> None:
-    rows = [ApplicationMaterial(application_id=case_id, material_id=m, upload_id=u) for m, u in pairs]
-    if rows:
-        await ApplicationMaterial.bulk_create(rows)
+    """The files of one hand-in (the submission, then each supplement: the next ``batch``); the case
+    row is locked by the caller, so two hand-ins never share a batch."""
+    pairs = list(pairs)
+    if not pairs:
+        return
+    last = await ApplicationMaterial.filter(application_id=case_id).order_by("-batch").first()
+    batch = 0 if last is None else last.batch + 1
+    rows = [
+        ApplicationMaterial(application_id=case_id, material_id=material, upload_id=upload, batch=batch)
+        for material, upload in pairs
+    ]
+    await ApplicationMaterial.bulk_create(rows)
 
 
 async def accept_materials(case_id: int) -> None:

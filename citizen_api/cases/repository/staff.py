@@ -1,13 +1,17 @@
-"""The staff's case list: scoped, filtered by status and by the warning a user sees, counted in the index."""
+"""The staff's case list: scoped, searched (number, name, phone tail), filtered by statuses and by the
+warning a user sees, sorted by deadline, counted in the index; the inbox badges."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
+from tortoise.functions import Count
 
 from citizen_api.cases.models import Application
+from citizen_api.cases.search_keys import SearchTerms, name_key, tail_key, terms_of
 from citizen_api.cases.transitions import OPEN, RUNNING
 from citizen_api.security.principal import Principal, scope_to_department
 
@@ -32,52 +36,71 @@ def warning_branches(level: str, today: date) -> list[tuple[str | None, Q]]:
     ]
 
 
-def _fits(branch_status: str | None, status: str | None) -> bool:
-    if status is None:
+def _fits(branch_status: str | None, statuses: Sequence[str]) -> bool:
+    if not statuses:
         return True
-    return branch_status == status if status in RUNNING else branch_status is None
+    if branch_status is not None:  # a running status
+        return branch_status in statuses
+    return any(status not in RUNNING for status in statuses)
 
 
-def warning_filter(level: str, today: date, status: str | None = None) -> Q | None:
-    """The SQL of ``level``; with a status filter, only the branches of that status (a
+def warning_filter(level: str, today: date, statuses: Sequence[str] = ()) -> Q | None:
+    """The SQL of ``level``; with a status filter, only the branches of those statuses (a
     contradictory OR makes PostgreSQL walk the whole table); None when no case can match."""
     branches = [
         Q(q, status=branch_status) if branch_status else Q(q, status__not_in=list(RUNNING))
         for branch_status, q in warning_branches(level, today)
-        if _fits(branch_status, status)
+        if _fits(branch_status, statuses)
     ]
     return Q(*branches, join_type=Q.OR) if branches else None
 
 
-async def _count_warning(scoped, level: str, status: str | None, today: date) -> int:
-    """The count of ``scoped`` (already filtered by ``status``) showing ``level``. An OR across
+async def _count_warning(scoped, level: str, statuses: Sequence[str], today: date) -> int:
+    """The count of ``scoped`` (already filtered by ``statuses``) showing ``level``. An OR across
     statuses makes PostgreSQL visit the table; one count per branch (disjoint, so they add up)
     stays in the index, and branches the status filter excludes cost nothing."""
-    if status is not None and status not in RUNNING:
+    if statuses and not any(status in RUNNING for status in statuses):
         return await scoped.count() if level == "none" else 0
     if level == "none":  # most of the table: everything minus yellow and red
         total = await scoped.count()
         for other in ("yellow", "red"):
-            total -= await _count_warning(scoped, other, status, today)
+            total -= await _count_warning(scoped, other, statuses, today)
         return total
     total = 0
     for branch_status, condition in warning_branches(level, today):
-        if status in (None, branch_status):
+        if branch_status is not None and (not statuses or branch_status in statuses):
             total += await scoped.filter(condition, status=branch_status).count()
     return total
 
 
-def staff_query(principal: Principal, filters: Any, today: date):
+def _search(terms: SearchTerms, settings) -> Q:
+    """Any of the forms ``q`` may take (search_keys.terms_of)."""
+    found = []
+    if terms.number_part:
+        found.append(Q(number__contains=terms.number_part))  # numbers are upper-case, so is the part
+    if terms.name:
+        found.append(Q(applicant_name_index=name_key(terms.name, settings)))
+    if terms.tail:
+        found.append(Q(phone_tail_search=tail_key(terms.tail, settings)))
+    return Q(*found, join_type=Q.OR) if found else Q(id__lt=0)
+
+
+def staff_query(principal: Principal, filters: Any, today: date, settings=None):
     query = scope_to_department(Application.all(), principal)
+    statuses = filters.statuses
     if filters.department:
         query = query.filter(department_code=filters.department)
-    if filters.status:
-        query = query.filter(status=filters.status)
+    if len(statuses) == 1:
+        query = query.filter(status=statuses[0])
+    elif statuses:
+        query = query.filter(status__in=statuses)
     if filters.warning:
-        condition = warning_filter(filters.warning, today, filters.status)
+        condition = warning_filter(filters.warning, today, statuses)
         query = query.filter(condition) if condition is not None else query.filter(id__lt=0)
     if filters.number:
         query = query.filter(number=filters.number)
+    if filters.q:
+        query = query.filter(_search(terms_of(filters.q), settings))
     if filters.calendar_uncertain is not None:
         query = query.filter(calendar_uncertain=filters.calendar_uncertain)
     if filters.missing_overdue is not None:
@@ -85,17 +108,34 @@ def staff_query(principal: Principal, filters: Any, today: date):
     return query
 
 
-async def staff_cases(principal: Principal, filters: Any, today: date):
-    if filters.warning and warning_filter(filters.warning, today, filters.status) is None:
+def _ordered(query, sort: str):
+    if sort == "deadline":  # soonest first, cases without a deadline last, then first come first
+        no_deadline = RawSQL('CASE WHEN "deadline" IS NULL THEN 1 ELSE 0 END')
+        return query.annotate(no_deadline=no_deadline).order_by("no_deadline", "deadline", "id")
+    return query.order_by("-id")
+
+
+async def staff_cases(principal: Principal, filters: Any, today: date, settings=None):
+    if filters.warning and warning_filter(filters.warning, today, filters.statuses) is None:
         return 0, []  # e.g. a delivered case is never red: nothing to ask the database
-    query = staff_query(principal, filters, today)
-    items = await query.order_by("-id").offset(filters.offset).limit(filters.size)
+    query = staff_query(principal, filters, today, settings)
+    items = await _ordered(query, filters.sort).offset(filters.offset).limit(filters.size)
     if len(items) < filters.size and (items or filters.page == 1):
         return filters.offset + len(items), items  # the last page: the total is known, no count
     if filters.warning is None:
         return await query.count(), items
-    scoped = staff_query(principal, filters.model_copy(update={"warning": None}), today)
-    return await _count_warning(scoped, filters.warning, filters.status, today), items
+    scoped = staff_query(principal, filters.model_copy(update={"warning": None}), today, settings)
+    return await _count_warning(scoped, filters.warning, filters.statuses, today), items
+
+
+async def staff_counts(principal: Principal, today: date) -> tuple[dict[str, int], int, int]:
+    """(cases per status, yellow, red) within the principal's scope, each from the index."""
+    scoped = scope_to_department(Application.all(), principal)
+    rows = await scoped.annotate(n=Count("id")).group_by("status").values("status", "n")
+    per_status = {row["status"]: row["n"] for row in rows}
+    yellow = await _count_warning(scoped, "yellow", (), today)
+    red = await _count_warning(scoped, "red", (), today)
+    return per_status, yellow, red
 
 
 def _missing_overdue(today: date, overdue: bool = True) -> Q:
