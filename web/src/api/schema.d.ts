@@ -494,7 +494,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204） */
+        /**
+         * 退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204）
+         * @description 刷新令牌放在请求体 `refresh_token`，或由 Cookie `onetrip_refresh` 带来；答复同时清除该 Cookie。
+         */
         post: operations["post_auth_logout"];
         delete?: never;
         options?: never;
@@ -532,7 +535,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 刷新令牌（旧刷新令牌随即失效） */
+        /**
+         * 刷新令牌（旧刷新令牌随即失效）
+         * @description 刷新令牌放在请求体 `refresh_token`（小程序），或不带请求体、由 Cookie `onetrip_refresh` 带来（工作台）；
+         *     两者都没有答 401 REFRESH_TOKEN_INVALID。
+         *
+         *     答复同时以 Cookie `onetrip_refresh`（HttpOnly、SameSite=Strict、Path=/api/v1/auth，经 https 访问时带 Secure）下发刷新令牌，供浏览器（工作台）使用；小程序照旧使用答复中的 refresh_token。
+         */
         post: operations["post_auth_refresh"];
         delete?: never;
         options?: never;
@@ -554,6 +563,8 @@ export interface paths {
          * @description 按用户名和客户端地址限流：连续失败达到次数后账号锁定一段时间（期间正确的密码也不能登录，
          *     管理员重置密码或解锁、或到时自动解除），答 429 RATE_LIMITED，带 Retry-After；
          *     `details.locked_until` 为解锁时间，`details.attempts_left` 为锁定前还可失败的次数。
+         *
+         *     答复同时以 Cookie `onetrip_refresh`（HttpOnly、SameSite=Strict、Path=/api/v1/auth，经 https 访问时带 Secure）下发刷新令牌，供浏览器（工作台）使用；小程序照旧使用答复中的 refresh_token。
          */
         post: operations["post_auth_login_staff"];
         delete?: never;
@@ -623,6 +634,64 @@ export interface paths {
         };
         /** 部门列表 */
         get: operations["get_catalog_list_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{upload_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 预览办件材料文件（签名短时链接，无需登录令牌）
+         * @description 工作人员办件详情中每个文件的 preview_url：短时有效（默认 5 分钟，ONETRIP_PREVIEW_LINK_SECONDS）的签名链接，只对应一个文件，无需 Authorization（浏览器 <img>/PDF 直接加载，令牌从不出现在 URL 中）。签发即记入审计日志（每次查看详情一条）。链接过期或被篡改为 403 PREVIEW_LINK_INVALID。
+         */
+        get: operations["get_uploads_get_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hall/{office_code}/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 大厅叫号屏：今天最近的叫号（号、窗口、时间；不含个人信息，无需登录） */
+        get: operations["get_appointments_hall_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hall/{office_code}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 大厅叫号屏的实时推送（Server-Sent Events，无需登录）
+         * @description 每次叫号或重新呼叫推送一条 `event: called`，`data` 为 `{number, window, called_at}`（与 feed 的
+         *     called 各项相同）；空闲时每 15 秒一行 `: ping` 注释；`retry: 2000`（断线 2 秒后自动重连）。
+         */
+        get: operations["get_appointments_hall_stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -882,7 +951,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件列表（按状态、预警筛选；本部门，监察与管理员可看全部） */
+        /**
+         * 办件列表与检索（编号、姓名、手机尾号；多状态、预警筛选；按期限排序；本部门，监察与管理员可看全部）
+         * @description q 按办件编号片段（不区分大小写）、申请人完整姓名（整名匹配：姓名加密存储，按密钥散列精确查找，不支持部分姓名）或手机号后四位检索；status 可用逗号列出多个状态，未知状态为 422 VALIDATION_ERROR（details.fields 指明 query.status）；sort=deadline 按办理期限由近到远，无期限的在后。每行带脱敏的申请人姓名、办理期限、预警与剩余工作日。
+         */
         get: operations["get_cases_list_cases"];
         put?: never;
         post?: never;
@@ -1082,6 +1154,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/applications/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件数统计（各状态及黄灯、红灯预警数，工作台角标；本部门，监察与管理员为全部） */
+        get: operations["get_cases_case_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当天的预约（本人窗口组，未分配窗口则本部门的窗口组）；可按手机号后四位、姓名或签到码查找 */
+        get: operations["get_appointments_list_bookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/appointments/{id}/check-in": {
         parameters: {
             query?: never;
@@ -1110,6 +1216,23 @@ export interface paths {
         put?: never;
         /** 标记爽约（多次爽约暂停预约） */
         post: operations["post_appointments_no_show"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/appointments/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 扫码签到：扫码枪输入签到码，换取排队号（重复扫码得到同一个号） */
+        post: operations["post_appointments_check_in_by_code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1185,6 +1308,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/me/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本人的窗口与窗口组（及工作台自动退出的分钟数） */
+        get: operations["get_appointments_my_desk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/offices": {
         parameters: {
             query?: never;
@@ -1210,10 +1350,78 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 窗口组的等候队列：预约签到在前，现场取号在后 */
-        get: operations["get_appointments_queue"];
+        /** 窗口组的队列：等候中（预约签到在前，现场取号在后）、已叫号、办理中；默认本人的窗口组 */
+        get: operations["get_appointments_get_queue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/queue/{id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结 */
+        post: operations["post_appointments_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/queue/{id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新呼叫（同一窗口；大厅叫号屏再次显示） */
+        post: operations["post_appointments_recall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/queue/{id}/serve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开始办理（叫到的市民已到窗口） */
+        post: operations["post_appointments_serve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/queue/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 过号 */
+        post: operations["post_appointments_skip"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1229,7 +1437,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 叫下一个号 */
+        /** 叫下一个号：记下叫号的窗口号（默认本人的窗口），大厅叫号屏随即显示 */
         post: operations["post_appointments_call_next"];
         delete?: never;
         options?: never;
@@ -1246,7 +1454,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 现场取号 */
+        /** 现场取号（默认本人的窗口组） */
         post: operations["post_appointments_walk_in"];
         delete?: never;
         options?: never;
@@ -1451,7 +1659,29 @@ export interface paths {
         /** 工作人员名录（按部门范围） */
         get: operations["get_users_list_staff"];
         put?: never;
-        post?: never;
+        /**
+         * 新建工作人员账号（管理员；本人首次登录后须修改密码）
+         * @description 用户名已存在答 409 USERNAME_TAKEN；密码不合规则答 422（`details.fields["body.password"]`，与修改密码
+         *     同样的规则）；窗口、审批人员须指定部门，部门不存在答 422 UNKNOWN_DEPARTMENT。
+         */
+        post: operations["post_auth_create_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 停用工作人员账号（管理员；该账号随即不能登录、不能刷新令牌，所有登录失效） */
+        post: operations["post_auth_disable_staff"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1486,6 +1716,23 @@ export interface paths {
         put?: never;
         /** 解除工作人员的登录锁定（管理员；密码不变） */
         post: operations["post_auth_unlock_staff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/users/{id}/window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 分配工作人员的窗口（管理员；window_id 为 null 取消分配） */
+        put: operations["put_appointments_set_desk"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1913,6 +2160,21 @@ export interface components {
             /** Returncode */
             returnCode: string;
         };
+        /** CallBody */
+        CallBody: {
+            /**
+             * Group
+             * @description 窗口组编码；默认本人窗口所在的窗口组
+             * @default null
+             */
+            group: string | null;
+            /**
+             * Window
+             * @description 叫号的窗口号；默认本人的窗口（未分配窗口又未给出答 409 NO_WINDOW）
+             * @default
+             */
+            window: string;
+        };
         /** CancelTooLateDetails */
         CancelTooLateDetails: {
             /**
@@ -2083,6 +2345,16 @@ export interface components {
             code: string;
             /** Name */
             name: string;
+        };
+        /** CaseItemVersionRef */
+        CaseItemVersionRef: {
+            /** Id */
+            id: number;
+            /**
+             * Version
+             * @description 办事指南版本号（申请时所依据的版本）
+             */
+            version: number;
         };
         /** CaseMaterialView */
         CaseMaterialView: {
@@ -2292,6 +2564,14 @@ export interface components {
             id: number;
             /** Size */
             size: number;
+        };
+        /** CheckInCodeBody */
+        CheckInCodeBody: {
+            /**
+             * Code
+             * @description 签到码（扫码枪输入；不区分大小写，忽略首尾空白）
+             */
+            code: string;
         };
         /** CheckInOut */
         CheckInOut: {
@@ -2698,6 +2978,53 @@ export interface components {
              */
             sort: number;
         };
+        /** DeskBody */
+        DeskBody: {
+            /**
+             * Window Id
+             * @description 窗口 id；null 取消分配
+             */
+            window_id: number | null;
+        };
+        /** DeskGroup */
+        DeskGroup: {
+            /**
+             * Code
+             * @description 窗口组编码
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Office Code
+             * @description 办事大厅编码（大厅叫号屏 /hall/{office_code}）
+             */
+            office_code: string;
+        };
+        /** DeskOut */
+        DeskOut: {
+            /** @description 窗口所在的窗口组；未分配为 null */
+            group: components["schemas"]["DeskGroup"] | null;
+            /**
+             * Idle Minutes
+             * @description 工作台无操作多少分钟后自动退出
+             */
+            idle_minutes: number;
+            /** @description 本人的窗口；未分配为 null */
+            window: components["schemas"]["DeskWindow"] | null;
+        };
+        /** DeskWindow */
+        DeskWindow: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Number
+             * @description 窗口号
+             */
+            number: string;
+        };
         /** ErrMissingMaterial */
         ErrMissingMaterial: {
             /** Id */
@@ -2917,6 +3244,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_CANNOT_DISABLE_SELF */
+        Error_CANNOT_DISABLE_SELF: {
+            error: {
+                /** @constant */
+                code: "CANNOT_DISABLE_SELF";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_CASE_CLOSED */
         Error_CASE_CLOSED: {
             error: {
@@ -3113,6 +3451,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_NO_WINDOW */
+        Error_NO_WINDOW: {
+            error: {
+                /** @constant */
+                code: "NO_WINDOW";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_NOT_BAD_RATING */
         Error_NOT_BAD_RATING: {
             error: {
@@ -3141,6 +3490,16 @@ export interface components {
                 /** @constant */
                 code: "NOT_BOOKED";
                 details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_CALLED */
+        Error_NOT_CALLED: {
+            error: {
+                /** @constant */
+                code: "NOT_CALLED";
+                details: components["schemas"]["TicketStatusDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -3185,6 +3544,16 @@ export interface components {
                  * @description 给市民看的中文说明
                  * @example 未找到相关内容
                  */
+                message: string;
+            };
+        };
+        /** Error_NOT_IN_SERVICE */
+        Error_NOT_IN_SERVICE: {
+            error: {
+                /** @constant */
+                code: "NOT_IN_SERVICE";
+                details: components["schemas"]["TicketStatusDetails"];
+                /** @description 给市民看的中文说明 */
                 message: string;
             };
         };
@@ -3287,6 +3656,17 @@ export interface components {
             error: {
                 /** @constant */
                 code: "PASSWORD_INCORRECT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PREVIEW_LINK_INVALID */
+        Error_PREVIEW_LINK_INVALID: {
+            error: {
+                /** @constant */
+                code: "PREVIEW_LINK_INVALID";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -3528,6 +3908,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_UNKNOWN_WINDOW */
+        Error_UNKNOWN_WINDOW: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_WINDOW";
+                details: components["schemas"]["UnknownWindowDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_UPLOAD_QUOTA_EXCEEDED */
         Error_UPLOAD_QUOTA_EXCEEDED: {
             error: {
@@ -3554,6 +3944,16 @@ export interface components {
                 /** @constant */
                 code: "UPLOAD_TYPE_REJECTED";
                 details: components["schemas"]["UploadTypeRejectedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_USERNAME_TAKEN */
+        Error_USERNAME_TAKEN: {
+            error: {
+                /** @constant */
+                code: "USERNAME_TAKEN";
+                details: components["schemas"]["UsernameTakenDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -3620,6 +4020,16 @@ export interface components {
                 code: "WECHAT_UNAVAILABLE";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WINDOW_OF_OTHER_DEPARTMENT */
+        Error_WINDOW_OF_OTHER_DEPARTMENT: {
+            error: {
+                /** @constant */
+                code: "WINDOW_OF_OTHER_DEPARTMENT";
+                details: components["schemas"]["OtherDepartmentWindowDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -3715,15 +4125,10 @@ export interface components {
         GroupBody: {
             /**
              * Group
-             * @description 窗口组编码
+             * @description 窗口组编码；默认本人窗口所在的窗口组
+             * @default null
              */
-            group: string;
-            /**
-             * Window
-             * @description 叫号的窗口号
-             * @default
-             */
-            window: string;
+            group: string | null;
         };
         /** GroupFields */
         GroupFields: {
@@ -3811,6 +4216,92 @@ export interface components {
             prefix: string;
             /** Windows */
             windows: components["schemas"]["WindowIn"][];
+        };
+        /** HallBooking */
+        HallBooking: {
+            /**
+             * Applicant Name
+             * @description 申请人姓名（脱敏）
+             */
+            applicant_name: string | null;
+            /** Check In Code */
+            check_in_code: string;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Phone
+             * @description 手机号（脱敏）
+             */
+            phone: string | null;
+            /**
+             * Queue Number
+             * @default null
+             */
+            queue_number: string | null;
+            slot: components["schemas"]["HallSlot"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "checked_in" | "no_show" | "cancelled";
+            /** Status Text */
+            status_text: string;
+            /**
+             * Window Group
+             * @description 窗口组编码
+             */
+            window_group: string;
+        };
+        /** HallCall */
+        HallCall: {
+            /**
+             * Called At
+             * Format: date-time
+             */
+            called_at: string;
+            /**
+             * Number
+             * @description 排队号
+             */
+            number: string;
+            /**
+             * Window
+             * @description 窗口号
+             */
+            window: string;
+        };
+        /** HallFeed */
+        HallFeed: {
+            /**
+             * Called
+             * @description 今天最近的叫号（最新的在前，至多 10 个）
+             */
+            called: components["schemas"]["HallCall"][];
+            office: components["schemas"]["HallOffice"];
+        };
+        /** HallOffice */
+        HallOffice: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /** HallSlot */
+        HallSlot: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
         };
         /** Health */
         Health: {
@@ -4340,9 +4831,10 @@ export interface components {
         LogoutRequest: {
             /**
              * Refresh Token
-             * @description 本次登录的刷新令牌
+             * @description 本次登录的刷新令牌；浏览器不传（用 onetrip_refresh Cookie）
+             * @default null
              */
-            refresh_token: string;
+            refresh_token: string | null;
         };
         /**
          * MailIn
@@ -4654,6 +5146,16 @@ export interface components {
              */
             yellow: number;
         };
+        /** OtherDepartmentWindowDetails */
+        OtherDepartmentWindowDetails: {
+            /**
+             * Department
+             * @description 该窗口组所属部门
+             */
+            department: string;
+            /** Window Id */
+            window_id: number;
+        };
         /** OutboxRow */
         OutboxRow: {
             /** Attempts */
@@ -4740,6 +5242,13 @@ export interface components {
         Page_ComplaintView_: {
             /** Items */
             items: components["schemas"]["ComplaintView"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[HallBooking] */
+        Page_HallBooking_: {
+            /** Items */
+            items: components["schemas"]["HallBooking"][];
             /** Total */
             total: number;
         };
@@ -4963,12 +5472,22 @@ export interface components {
         /** QueueOut */
         QueueOut: {
             /**
+             * Called
+             * @description 已叫号（最近叫的在前）
+             */
+            called?: components["schemas"]["TicketOut"][];
+            /**
              * Date
              * Format: date
              */
             date: string;
             /** Group */
             group: string;
+            /**
+             * Serving
+             * @description 办理中（最近叫的在前）
+             */
+            serving?: components["schemas"]["TicketOut"][];
             /**
              * Waiting
              * @description 等候中：预约取号在前，现场取号在后
@@ -5143,8 +5662,12 @@ export interface components {
         };
         /** RefreshRequest */
         RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description 刷新令牌；浏览器不传（用 onetrip_refresh Cookie）
+             * @default null
+             */
+            refresh_token: string | null;
         };
         /** ReplyIn */
         ReplyIn: {
@@ -5310,6 +5833,67 @@ export interface components {
              */
             window_group: string;
         };
+        /**
+         * StaffCaseCounts
+         * @description 本人可见范围内各状态的办件数，以及黄灯、红灯预警数（工作台角标）
+         */
+        StaffCaseCounts: {
+            /**
+             * Accepted
+             * @description 已受理，办理中
+             */
+            accepted: number;
+            /**
+             * Approved
+             * @description 已办结（准予）
+             */
+            approved: number;
+            /**
+             * Delivered
+             * @description 结果已送达
+             */
+            delivered: number;
+            /**
+             * Not Accepted
+             * @description 不予受理
+             */
+            not_accepted: number;
+            /**
+             * Rejected
+             * @description 已办结（不予许可）
+             */
+            rejected: number;
+            /**
+             * Submitted
+             * @description 已提交，待受理
+             */
+            submitted: number;
+            /**
+             * Supplement Required
+             * @description 需补正材料
+             */
+            supplement_required: number;
+            /**
+             * Suspended
+             * @description 办理暂停（听证、检测、专家评审等，不计时限）
+             */
+            suspended: number;
+            /**
+             * Warning Red
+             * @description 红灯预警（已超期限）的办件数
+             */
+            warning_red: number;
+            /**
+             * Warning Yellow
+             * @description 黄灯预警（临近期限）的办件数
+             */
+            warning_yellow: number;
+            /**
+             * Withdrawn
+             * @description 已撤回
+             */
+            withdrawn: number;
+        };
         /** StaffCaseDetail */
         StaffCaseDetail: {
             /** Accepted On */
@@ -5319,6 +5903,11 @@ export interface components {
              * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
              */
             actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /**
+             * Allowed Actions
+             * @description 本工作人员当前可进行的办件操作（按办件状态与角色）
+             */
+            allowed_actions: ("accept" | "request_supplement" | "not_accept" | "approve" | "reject" | "suspend" | "resume" | "deliver")[];
             /** @description 申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志） */
             applicant: components["schemas"]["CaseApplicantView"];
             /** Calendar Uncertain */
@@ -5342,8 +5931,12 @@ export interface components {
             /** Id */
             id: number;
             item: components["schemas"]["CaseItemRef"];
-            /** Materials */
-            materials: components["schemas"]["CaseMaterialView"][];
+            item_version: components["schemas"]["CaseItemVersionRef"];
+            /**
+             * Materials
+             * @description 申请时所依据版本的材料清单，逐项列出已提交的文件
+             */
+            materials: components["schemas"]["StaffMaterialRow"][];
             /** Missing */
             missing: components["schemas"]["CaseMissing"][];
             /**
@@ -5372,7 +5965,8 @@ export interface components {
             rating: components["schemas"]["RatingView"] | null;
             /**
              * Staff Actions
-             * @description 本工作人员当前可进行的办件操作
+             * @deprecated
+             * @description 已弃用，同 allowed_actions（将移除）
              */
             staff_actions: ("accept" | "request_supplement" | "not_accept" | "approve" | "reject" | "suspend" | "resume" | "deliver")[];
             /**
@@ -5392,7 +5986,7 @@ export interface components {
             /** Suspended On */
             suspended_on: string | null;
             /** Timeline */
-            timeline: components["schemas"]["CaseTimelineEntry"][];
+            timeline: components["schemas"]["StaffTimelineEntry"][];
             /**
              * Warning
              * @enum {string}
@@ -5403,6 +5997,11 @@ export interface components {
         StaffCaseSummary: {
             /** Accepted On */
             accepted_on: string | null;
+            /**
+             * Applicant Name
+             * @description 申请人姓名（脱敏，只显示姓氏，如 张*、欧阳**）
+             */
+            applicant_name: string | null;
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
             /** Deadline */
@@ -5440,6 +6039,11 @@ export interface components {
              * @enum {string}
              */
             warning: "none" | "yellow" | "red";
+            /**
+             * Working Days Left
+             * @description 距办理期限的剩余工作日（今天之后、期限当日含在内；已超期为负数）；未受理、已办结或期限跨越日历尚未公布的年度时为 null
+             */
+            working_days_left: number | null;
         };
         /** StaffComplaintView */
         StaffComplaintView: {
@@ -5480,12 +6084,108 @@ export interface components {
              */
             status: "open" | "replied";
         };
+        /** StaffCreate */
+        StaffCreate: {
+            /**
+             * Department
+             * @description 部门编码（窗口、审批人员必填）
+             * @default null
+             */
+            department: string | null;
+            /**
+             * Display Name
+             * @description 姓名或称呼
+             * @default null
+             */
+            display_name: string | null;
+            /**
+             * Password
+             * @description 初始密码：8–128 位，含大写字母、小写字母、数字、符号中的至少三类，不含空格和用户名；本人首次登录后须修改
+             */
+            password: string;
+            /**
+             * Role
+             * @description window 窗口；approver 审批；supervisor 监察；admin 管理员
+             * @enum {string}
+             */
+            role: "window" | "approver" | "supervisor" | "admin";
+            /**
+             * Username
+             * @description 用户名：字母、数字、_ . -
+             */
+            username: string;
+        };
         /** StaffLogin */
         StaffLogin: {
             /** Password */
             password: string;
             /** Username */
             username: string;
+        };
+        /** StaffMaterialFile */
+        StaffMaterialFile: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Preview Expires At
+             * Format: date-time
+             */
+            preview_expires_at: string;
+            /**
+             * Preview Url
+             * @description 短时有效的签名预览地址（无需登录令牌，可直接用于 <img> 或 PDF 预览）；过期后重新打开详情获取
+             */
+            preview_url: string;
+            /**
+             * Replaced
+             * @description 此后补正/补交的文件已替换本文件
+             */
+            replaced: boolean;
+            /** Size */
+            size: number;
+            /** Upload Id */
+            upload_id: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+        };
+        /** StaffMaterialRow */
+        StaffMaterialRow: {
+            /** Copies */
+            copies: number;
+            /**
+             * Due
+             * @description 容缺/补正材料的截止日期（未欠交为 null）
+             */
+            due: string | null;
+            /** Files */
+            files: components["schemas"]["StaffMaterialFile"][];
+            /**
+             * Form
+             * @description 材料形式，如 原件、复印件
+             */
+            form: string;
+            /** Material Id */
+            material_id: number;
+            /**
+             * Missing
+             * @description 尚未提交（容缺或要求补正）
+             */
+            missing: boolean;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /**
+             * Requirement
+             * @description required 必要，tolerated 容缺（可先受理、后补交），optional 非必要
+             * @enum {string}
+             */
+            requirement: "required" | "tolerated" | "optional";
         };
         /** StaffRatingView */
         StaffRatingView: {
@@ -5581,12 +6281,54 @@ export interface components {
             /** Is Active */
             is_active: boolean;
             /**
+             * Must Change Password
+             * @description 管理员新建或重置了密码：本人须先修改密码
+             * @default false
+             */
+            must_change_password: boolean;
+            /**
              * Role
              * @enum {string}
              */
             role: "window" | "approver" | "supervisor" | "admin";
             /** Username */
             username: string;
+        };
+        /** StaffTimelineActor */
+        StaffTimelineActor: {
+            /**
+             * Name
+             * @description 工作人员的姓名或用户名；申请人为「申请人」，系统任务为「系统」
+             */
+            name: string;
+            /**
+             * Role
+             * @description citizen 申请人、window、approver、supervisor、admin，system 系统
+             */
+            role: string;
+        };
+        /** StaffTimelineEntry */
+        StaffTimelineEntry: {
+            actor: components["schemas"]["StaffTimelineActor"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @default status
+             */
+            kind: string;
+            /** Note */
+            note: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
         };
         /** Stats */
         Stats: {
@@ -5743,6 +6485,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Id */
+            id: number;
             /**
              * Kind
              * @enum {string}
@@ -5754,12 +6498,21 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "waiting" | "called";
+            status: "waiting" | "called" | "serving" | "skipped" | "finished";
             /**
              * Window
+             * @description 叫号的窗口号
              * @default
              */
             window: string;
+        };
+        /** TicketStatusDetails */
+        TicketStatusDetails: {
+            /**
+             * Status
+             * @description 号的当前状态
+             */
+            status: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -5813,6 +6566,11 @@ export interface components {
              * @description 不存在的上传文件 id
              */
             missing: number[];
+        };
+        /** UnknownWindowDetails */
+        UnknownWindowDetails: {
+            /** Window Id */
+            window_id: number;
         };
         /** UploadOut */
         UploadOut: {
@@ -5881,10 +6639,24 @@ export interface components {
              */
             detected: string | null;
         };
+        /** UsernameTakenDetails */
+        UsernameTakenDetails: {
+            /**
+             * Username
+             * @description 已被使用的用户名
+             */
+            username: string;
+        };
         /** UserRef */
         UserRef: {
             /** Id */
             id: number;
+            /**
+             * Must Change Password
+             * @description 管理员新建或重置了密码：须先 POST /auth/password 修改密码
+             * @default false
+             */
+            must_change_password: boolean;
             /**
              * Role
              * @enum {string}
@@ -9578,6 +10350,170 @@ export interface operations {
             };
         };
     };
+    get_uploads_get_preview: {
+        parameters: {
+            query: {
+                /** @description 链接失效时间（Unix 秒） */
+                exp: number;
+                /** @description 签名（HMAC-SHA256，十六进制） */
+                sig: string;
+            };
+            header?: never;
+            path: {
+                upload_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容：JPEG、PNG、PDF 以原类型内联显示（Content-Disposition: inline），其他类型一律application/octet-stream 附件下载；均带 X-Content-Type-Options: nosniff、Content-Security-Policy 与 Cache-Control: private（不超过链接剩余有效期） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description PREVIEW_LINK_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_PREVIEW_LINK_INVALID"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_hall_calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallFeed"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_hall_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream：`event: called` + `data: {number, window, called_at}`，`: ping` 保活 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_search_list_items: {
         parameters: {
             query?: {
@@ -10449,13 +11385,18 @@ export interface operations {
                 department?: string | null;
                 /** @description true：只看已过补正截止日期仍未补齐材料的办件 */
                 missing_overdue?: boolean | null;
-                /** @description 办件编号 */
+                /** @description 办件编号（完整） */
                 number?: string | null;
                 /** @description 页码，从 1 开始 */
                 page?: number;
+                /** @description 检索：办件编号（完整或其中一段，不区分大小写）、申请人姓名（须为完整姓名，整名匹配，不做部分匹配）或申请人手机号后四位。四位数字同时按手机尾号和编号片段查找；含汉字按姓名查找；其余按编号片段查找 */
+                q?: string | null;
                 /** @description 每页条数 */
                 size?: number;
-                status?: ("submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn") | null;
+                /** @description 排序：newest 最新提交在前（默认）；deadline 办理期限最近的在前，无期限的在后，同一期限先提交的在前 */
+                sort?: "newest" | "deadline";
+                /** @description 办件状态，可用英文逗号列出多个（如 submitted,supplement_required）；可选值：submitted（已提交，待受理）、supplement_required（需补正材料）、accepted（已受理，办理中）、suspended（办理暂停（听证、检测、专家评审等，不计时限））、approved（已办结（准予））、rejected（已办结（不予许可））、delivered（结果已送达）、not_accepted（不予受理）、withdrawn（已撤回） */
+                status?: string | null;
                 warning?: ("none" | "yellow" | "red") | null;
             };
             header?: never;
@@ -11447,6 +12388,145 @@ export interface operations {
             };
         };
     };
+    get_cases_case_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffCaseCounts"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_list_bookings: {
+        parameters: {
+            query?: {
+                /** @description 日期，默认今天 */
+                date?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 手机号后四位、申请人姓名（全名）或签到码 */
+                q?: string | null;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HallBooking_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     post_appointments_check_in: {
         parameters: {
             query?: never;
@@ -11577,6 +12657,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_NOT_BOOKED"] | components["schemas"]["Error_TOO_EARLY"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_check_in_by_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInCodeBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_CHECKABLE、NOT_TODAY */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -11977,6 +13144,71 @@ export interface operations {
             };
         };
     };
+    get_appointments_my_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_appointments_list_offices: {
         parameters: {
             query?: never;
@@ -12129,11 +13361,11 @@ export interface operations {
             };
         };
     };
-    get_appointments_queue: {
+    get_appointments_get_queue: {
         parameters: {
-            query: {
-                /** @description 窗口组编码 */
-                group: string;
+            query?: {
+                /** @description 窗口组编码；默认本人窗口所在的窗口组 */
+                group?: string | null;
             };
             header?: never;
             path?: never;
@@ -12177,6 +13409,319 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
+            /** @description NO_WINDOW */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_WINDOW"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_IN_SERVICE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_IN_SERVICE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_recall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_CALLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_CALLED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_serve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_CALLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_CALLED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_skip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_CALLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_CALLED"];
+                };
+            };
             /** @description VALIDATION_ERROR（请求参数有误） */
             422: {
                 headers: {
@@ -12206,7 +13751,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupBody"];
+                "application/json": components["schemas"]["CallBody"];
             };
         };
         responses: {
@@ -12246,13 +13791,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description QUEUE_EMPTY */
+            /** @description QUEUE_EMPTY、NO_WINDOW */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_QUEUE_EMPTY"];
+                    "application/json": components["schemas"]["Error_QUEUE_EMPTY"] | components["schemas"]["Error_NO_WINDOW"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -12331,6 +13876,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_WINDOW */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_WINDOW"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -13292,6 +14846,169 @@ export interface operations {
             };
         };
     };
+    post_auth_create_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSummary"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description USERNAME_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_USERNAME_TAKEN"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_DEPARTMENT */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_auth_disable_staff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSummary"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description CANNOT_DISABLE_SELF */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_CANNOT_DISABLE_SELF"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     post_auth_reset_password: {
         parameters: {
             query?: never;
@@ -13426,6 +15143,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_appointments_set_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeskBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description WINDOW_OF_OTHER_DEPARTMENT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_WINDOW_OF_OTHER_DEPARTMENT"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_WINDOW */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_WINDOW"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
