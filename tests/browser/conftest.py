@@ -97,16 +97,20 @@ class WebServer:
 
 
 @pytest.fixture
-async def web_server(tmp_path, sqlite_template, web_dist) -> AsyncIterator[WebServer]:
-    """The whole app (API + workbench) under uvicorn on a loopback port, on SQLite."""
+async def web_server(tmp_path, sqlite_template, web_dist, wechat_sim) -> AsyncIterator[WebServer]:
+    """The whole app (API + workbench) under uvicorn on a loopback port, on SQLite; citizens log in
+    through the WeChat simulator (``web_server.api.login_citizen``); kuaidi100 is unreachable (its
+    subscription is retried later, as in production when the courier is down)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = make_settings(
         tmp_path,
         databases.fresh_sqlite(sqlite_template, tmp_path),
-        "http://127.0.0.1:9",  # no WeChat call is made by these tests
+        wechat_sim.base_url,
         public_base_url=base,
+        kuaidi100_api_base="http://127.0.0.1:9",
+        kuaidi100_timeout_seconds=1.0,
         web_dist_dir=web_dist,
     )
     server = uvicorn.Server(uvicorn.Config(create_app(settings), lifespan="on", log_level="warning"))
@@ -181,7 +185,7 @@ def screenshot(request) -> Callable[[Any, str], Awaitable[Path]]:
     async def _shot(page, label: str = "") -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / (f"{test}-{label}.png" if label else f"{test}.png")
-        await page.screenshot(path=str(path), full_page=False)
+        await page.screenshot(path=str(path), full_page=False, animations="disabled")
         return path
 
     return _shot

@@ -91,6 +91,9 @@ export interface CaseMaterial {
   form: string
   copies: number | null
   note: string
+  /** not handed in yet (容缺, or asked for by a supplement request), and by when */
+  missing: boolean
+  due: string | null
   files: CaseFile[]
 }
 
@@ -126,7 +129,7 @@ const REQUIREMENT: Record<string, string> = {
 
 function caseFile(raw: Raw): CaseFile {
   return {
-    id: num(raw.id) ?? 0,
+    id: num(raw.upload_id) ?? num(raw.id) ?? 0,
     filename: str(raw.filename),
     contentType: str(raw.content_type),
     size: num(raw.size) ?? 0,
@@ -151,7 +154,7 @@ function address(raw: unknown): string {
 export function caseDetail(raw: unknown): CaseDetail {
   const r = obj(raw)
   const applicant = obj(r.applicant)
-  const version = r.item_version ?? obj(r.item).version ?? r.version
+  const version = obj(r.item_version).version ?? r.item_version
   const actions = (Array.isArray(r.allowed_actions) ? r.allowed_actions : r.staff_actions) as unknown
   const delivery = obj(r.delivery)
   return {
@@ -159,7 +162,7 @@ export function caseDetail(raw: unknown): CaseDetail {
     applicantName: str(applicant.name) || str(r.applicant_name),
     departmentCode: str(r.department_code),
     itemCode: str(obj(r.item).code),
-    itemVersion: typeof version === 'number' ? `第 ${version} 版` : str(obj(version).label) || str(version),
+    itemVersion: typeof version === 'number' ? `指南第 ${version} 版` : '',
     applicant: { name: str(applicant.name), idNumber: str(applicant.id_number), phone: str(applicant.phone) },
     materials: list(r.materials).map((m) => ({
       id: num(m.material_id) ?? num(m.id) ?? 0,
@@ -168,6 +171,8 @@ export function caseDetail(raw: unknown): CaseDetail {
       form: str(m.form),
       copies: num(m.copies),
       note: str(m.note),
+      missing: m.missing === true,
+      due: strOrNull(m.due),
       files: list(m.files ?? m.uploads).map(caseFile),
     })),
     missing: list(r.missing).map((m) => ({ id: num(m.id) ?? 0, name: str(m.name) })),
@@ -244,14 +249,14 @@ export interface Desk {
 
 export function desk(raw: unknown): Desk {
   const r = obj(raw)
-  const office = obj(r.office)
-  const group = obj(r.group ?? r.window_group)
+  const group = obj(r.group)
+  const window = obj(r.window)
   return {
-    officeCode: str(office.code) || str(r.office_code),
-    officeName: str(office.name) || str(r.office_name),
-    groupCode: str(group.code) || (typeof r.group === 'string' ? r.group : '') || str(r.group_code),
-    groupName: str(group.name) || str(r.group_name),
-    window: str(r.window) || str(obj(r.window).name) || str(r.window_name),
+    officeCode: str(group.office_code),
+    officeName: str(group.office_name),
+    groupCode: str(group.code),
+    groupName: str(group.name),
+    window: str(window.number) || str(window.name),
   }
 }
 
@@ -267,16 +272,19 @@ export interface AppointmentRow {
   queueNumber: string
 }
 
+/** "2026-09-29T09:00:00+08:00" → "09:00" (the slot's local time as the server wrote it) */
+const hhmm = (value: string): string => /T(\d\d:\d\d)/.exec(value)?.[1] ?? value
+
 export function appointmentRow(raw: unknown): AppointmentRow {
   const r = obj(raw)
   const slot = obj(r.slot)
   return {
     id: num(r.id) ?? 0,
-    start: str(slot.start) || str(r.start),
-    end: str(slot.end) || str(r.end),
-    name: str(r.name) || str(obj(r.applicant).name) || str(r.applicant_name),
-    phone: str(r.phone) || str(obj(r.applicant).phone),
-    itemName: str(obj(r.item).name) || str(r.item_name),
+    start: hhmm(str(slot.start)),
+    end: hhmm(str(slot.end)),
+    name: str(r.applicant_name) || str(r.name),
+    phone: str(r.phone),
+    itemName: str(r.item_name),
     status: str(r.status),
     statusText: str(r.status_text) || str(r.status),
     queueNumber: str(r.queue_number),

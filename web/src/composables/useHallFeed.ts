@@ -1,6 +1,7 @@
 // The hall TV's data: the numbers just called and their windows (public, no personal data).
 //   GET /api/v1/hall/{office_code}/feed    → {office: {code, name}, called: [{number, window, called_at}]}
-//   GET /api/v1/hall/{office_code}/stream  → Server-Sent Events: each event the feed (or one new call)
+//   GET /api/v1/hall/{office_code}/stream  → Server-Sent Events: `event: called`, data {number, window,
+//                                             called_at} per call or recall (a plain message may carry a feed)
 // The stream is the live path (EventSource reconnects by itself). While it is down (not offered,
 // refused, or reconnecting) the feed is polled every 2 s, so a call still reaches the TV in time.
 import { onBeforeUnmount, onMounted, reactive, readonly } from 'vue'
@@ -19,6 +20,7 @@ export interface StreamLike {
   onopen: ((event: Event) => void) | null
   onmessage: ((event: MessageEvent) => void) | null
   onerror: ((event: Event) => void) | null
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void
   close(): void
 }
 
@@ -152,14 +154,16 @@ export function createHallFeed(officeCode: string, options: HallFeedOptions = {}
       failures = 0
       stopPolling()
     }
-    stream.onmessage = (event) => {
+    const onEvent = (event: MessageEvent) => {
       try {
         accept(JSON.parse(String(event.data)) as Record<string, unknown>)
         state.status = 'live'
       } catch {
-        /* a keep-alive or a line we do not know */
+        /* a line we do not know */
       }
     }
+    stream.onmessage = onEvent
+    stream.addEventListener('called', onEvent)
     stream.onerror = () => {
       state.streaming = false
       // EventSource retries by itself while CONNECTING; meanwhile (or for good, once CLOSED) poll

@@ -42,11 +42,8 @@ export function createQueue(api = useApi()) {
     await call.run(loadQueue)
   }
 
-  function groupBody() {
-    const body: Record<string, string> = { group: state.desk?.groupCode ?? '' }
-    if (state.desk?.window) body.window = state.desk.window
-    return body
-  }
+  // call-next calls to the clerk's own window (the server knows it); the group names the queue
+  const groupBody = () => ({ group: state.desk?.groupCode ?? '' })
 
   /** The ticket called (for the announcement), or undefined when the call failed (message shown). */
   async function callNext(): Promise<Ticket | undefined> {

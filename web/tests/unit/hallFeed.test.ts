@@ -25,6 +25,7 @@ class FakeStream implements StreamLike {
   onmessage: ((event: MessageEvent) => void) | null = null
   onerror: ((event: Event) => void) | null = null
   closed = false
+  listeners: Record<string, ((event: MessageEvent) => void)[]> = {}
   constructor(readonly url: string) {
     FakeStream.opened.push(this)
   }
@@ -32,8 +33,16 @@ class FakeStream implements StreamLike {
     this.readyState = 1
     this.onopen?.(new Event('open'))
   }
+  addEventListener(type: string, listener: (event: MessageEvent) => void) {
+    ;(this.listeners[type] ??= []).push(listener)
+  }
+  /** a plain message (no event name) */
   send(data: unknown) {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(data) }))
+  }
+  /** what the server sends per call: `event: called` */
+  called(data: unknown) {
+    for (const listener of this.listeners.called ?? []) listener(new MessageEvent('called', { data: JSON.stringify(data) }))
   }
   /** EventSource's own retry (CONNECTING) or, for good, CLOSED */
   fail(closed: boolean) {
@@ -77,7 +86,7 @@ describe('hall feed', () => {
     stream.open()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(fetch.seen).toHaveLength(1) // the first picture only: the stream carries the rest
-    stream.send({ number: 'A013', window: '2', called_at: '2026-05-11T09:31:00+08:00' })
+    stream.called({ number: 'A013', window: '2', called_at: '2026-05-11T09:31:00+08:00' })
     expect(numbers(feed)).toEqual(['A013@2', 'A012@3', 'B004@5'])
     stream.send({ ...FEED, called: [{ number: 'C001', window: '7' }] })
     expect(numbers(feed)).toEqual(['C001@7'])
