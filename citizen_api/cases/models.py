@@ -73,6 +73,10 @@ class Application(Model):
             ("department_code", "status", "deadline", "yellow_on", "warning"),
             ("status", "deadline", "yellow_on", "warning"),
             ("applicant_id", "submitted_at"),
+            # the inbox (statuses, sort=deadline) and the search by a part of the number, index-only:
+            # the ids of a page come from these, then its rows by id (bench/inbox.py)
+            ("department_code", "status", "deadline", "id"),
+            ("department_code", "number", "id"),
         )
 
 
