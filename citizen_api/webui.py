@@ -7,9 +7,8 @@
 - ``/hall/{office_code}``: the TV's own small entry page (``hall.html``), no login.
 - Without a build (``web/dist`` missing) both answer 503 with a page that says how to build it.
 
-``python -m citizen_api.webui spec --digest-file F`` prints the served OpenAPI document (used by
-``npm run gen:api`` to regenerate web/src/api/schema.d.ts) and writes its digest next to the types, so
-tests/test_web_types.py can tell, without node, that the committed types are stale.
+The typed client's schema.d.ts is generated from ``python -m citizen_api.openapi_dump spec`` (``make
+web-types``); the pages call only the public API (``/api/v1``), the TV its public feed and SSE stream.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 // Today's bookings of the clerk's scope, GET /staff/appointments?date=&q= (q: phone tail, name or
 // check-in code). The date is the server's "today" when none is given.
 import { reactive, readonly } from 'vue'
-import { appointmentRow, rawList, rawObject, type AppointmentRow } from '@/api/staff'
+import { appointmentRow, type AppointmentRow } from '@/api/staff'
 import { useApi } from './useApi'
 import { useCall } from './useCall'
 
@@ -12,10 +12,9 @@ export function useAppointments(api = useApi()) {
   async function load(q = state.q): Promise<void> {
     state.q = q
     await call.run(async () => {
-      const data = await api.raw('get', '/api/v1/staff/appointments', { query: { q: q.trim(), size: 50 } })
-      const items = Array.isArray(data) ? data : rawObject(data).items
-      state.items = rawList(items).map(appointmentRow)
-      state.total = typeof rawObject(data).total === 'number' ? (rawObject(data).total as number) : state.items.length
+      const data = await api.get('/api/v1/staff/appointments', { query: { q: q.trim() || undefined, size: 100 } })
+      state.items = data.items.map(appointmentRow)
+      state.total = data.total
     })
   }
 

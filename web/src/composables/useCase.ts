@@ -29,7 +29,7 @@ export function useCase(caseId: () => number, api = useApi()) {
 
   async function load(): Promise<void> {
     try {
-      state.detail = caseDetail(await api.raw('get', '/api/v1/staff/applications/{id}', { path: { id: caseId() } }))
+      state.detail = caseDetail(await api.get('/api/v1/staff/applications/{id}', { path: { id: caseId() } }))
       state.loadError = ''
       noteCallResult()
     } catch (error) {
@@ -45,10 +45,7 @@ export function useCase(caseId: () => number, api = useApi()) {
     errors.clear()
     state.notice = ''
     try {
-      await api.raw('post', `/api/v1/staff/applications/{id}/${ACTION_PATHS[action]}`, {
-        path: { id: caseId() },
-        body,
-      })
+      await api.raw('post', `/api/v1/staff/applications/{id}/${ACTION_PATHS[action]}`, { path: { id: caseId() }, body })
       noteCallResult()
       await load()
       return true
@@ -70,12 +67,8 @@ export function useCase(caseId: () => number, api = useApi()) {
     busy.value = true
     errors.clear()
     try {
-      const data = (await api.raw('post', '/api/v1/staff/applications/{id}/reveal', {
-        path: { id: caseId() },
-        body: { reason },
-      })) as Record<string, unknown>
-      const text = (value: unknown) => (typeof value === 'string' ? value : '')
-      state.revealed = { name: text(data.name), idNumber: text(data.id_number), phone: text(data.phone) }
+      const data = await api.post('/api/v1/staff/applications/{id}/reveal', { path: { id: caseId() }, body: { reason } })
+      state.revealed = { name: data.name ?? '', idNumber: data.id_number ?? '', phone: data.phone ?? '' }
       noteCallResult()
       return true
     } catch (error) {

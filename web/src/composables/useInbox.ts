@@ -2,7 +2,8 @@
 // status: several, comma-separated; sort=deadline; paging) and the badges from
 // GET /staff/applications/counts. Warning colours, deadlines and working days left are the API's.
 import { reactive, readonly } from 'vue'
-import { caseCounts, caseRow, rawList, rawObject, type CaseRow } from '@/api/staff'
+import type { paths } from '@/api/schema'
+import { caseCounts, caseRow, type CaseRow } from '@/api/staff'
 import { useApi } from './useApi'
 import { useCall } from './useCall'
 
@@ -14,15 +15,14 @@ export interface InboxQuery {
   size: number
 }
 
-export function inboxParams(query: InboxQuery): Record<string, string | number | string[]> {
-  const params: Record<string, string | number | string[]> = {
-    page: query.page,
-    size: query.size,
-    sort: 'deadline',
-  }
+type InboxParams = NonNullable<paths['/api/v1/staff/applications']['get']['parameters']['query']>
+
+/** The list's query: `status` comma-separated (the client joins the list), newest deadline first. */
+export function inboxParams(query: InboxQuery): InboxParams {
+  const params: InboxParams = { page: query.page, size: query.size, sort: 'deadline' }
   if (query.q.trim()) params.q = query.q.trim()
-  if (query.statuses.length) params.status = query.statuses
-  if (query.warning) params.warning = query.warning
+  if (query.statuses.length) params.status = query.statuses.join(',')
+  if (query.warning) params.warning = query.warning as InboxParams['warning']
   return params
 }
 
@@ -33,7 +33,7 @@ export function useInbox(initialStatuses: string[], api = useApi()) {
 
   async function loadCounts(): Promise<void> {
     try {
-      state.counts = caseCounts(await api.raw('get', '/api/v1/staff/applications/counts'))
+      state.counts = caseCounts(await api.get('/api/v1/staff/applications/counts'))
     } catch {
       state.counts = {} // badges are a help; the list still works without them
     }
@@ -41,9 +41,9 @@ export function useInbox(initialStatuses: string[], api = useApi()) {
 
   async function load(): Promise<void> {
     await call.run(async () => {
-      const data = rawObject(await api.raw('get', '/api/v1/staff/applications', { query: inboxParams(query) }))
-      state.items = rawList(data.items).map(caseRow)
-      state.total = typeof data.total === 'number' ? data.total : state.items.length
+      const data = await api.get('/api/v1/staff/applications', { query: inboxParams(query) })
+      state.items = data.items.map(caseRow)
+      state.total = data.total
       state.loaded = true
     })
     await loadCounts()

@@ -6,7 +6,13 @@ import { desk as toDesk, queueState, ticket as toTicket, type Desk, type Ticket 
 import { useApi } from './useApi'
 import { useCall } from './useCall'
 
-export type QueueMove = 'recall' | 'skip' | 'finish'
+export type QueueMove = 'recall' | 'serve' | 'skip' | 'finish'
+const MOVE_PATHS = {
+  recall: '/api/v1/staff/queue/{id}/recall',
+  serve: '/api/v1/staff/queue/{id}/serve',
+  skip: '/api/v1/staff/queue/{id}/skip',
+  finish: '/api/v1/staff/queue/{id}/finish',
+} as const
 
 export function createQueue(api = useApi()) {
   const state = reactive({
@@ -21,7 +27,7 @@ export function createQueue(api = useApi()) {
   async function loadDesk(): Promise<void> {
     await call.run(async () => {
       try {
-        state.desk = toDesk(await api.raw('get', '/api/v1/staff/me/desk'))
+        state.desk = toDesk(await api.get('/api/v1/staff/me/desk'))
         state.deskMissing = !state.desk.groupCode
       } catch (error) {
         state.deskMissing = true
@@ -33,7 +39,7 @@ export function createQueue(api = useApi()) {
   async function loadQueue(): Promise<void> {
     const group = state.desk?.groupCode
     if (!group) return
-    const data = queueState(await api.raw('get', '/api/v1/staff/queue', { query: { group } }))
+    const data = queueState(await api.get('/api/v1/staff/queue', { query: { group } }))
     state.waiting = data.waiting
     state.called = data.called
   }
@@ -42,13 +48,13 @@ export function createQueue(api = useApi()) {
     await call.run(loadQueue)
   }
 
-  // call-next calls to the clerk's own window (the server knows it); the group names the queue
-  const groupBody = () => ({ group: state.desk?.groupCode ?? '' })
+  // the group names the queue; an empty window means the clerk's own (the server knows the desk)
+  const groupBody = () => ({ group: state.desk?.groupCode || null })
 
   /** The ticket called (for the announcement), or undefined when the call failed (message shown). */
   async function callNext(): Promise<Ticket | undefined> {
     return call.run(async () => {
-      const called = toTicket(await api.raw('post', '/api/v1/staff/queue/call-next', { body: groupBody() }))
+      const called = toTicket(await api.post('/api/v1/staff/queue/call-next', { body: { ...groupBody(), window: '' } }))
       await loadQueue()
       return called
     })
@@ -56,7 +62,7 @@ export function createQueue(api = useApi()) {
 
   async function move(ticketId: number, action: QueueMove): Promise<Ticket | undefined> {
     return call.run(async () => {
-      const answer = toTicket(await api.raw('post', `/api/v1/staff/queue/{id}/${action}`, { path: { id: ticketId } }))
+      const answer = toTicket(await api.post(MOVE_PATHS[action], { path: { id: ticketId } }))
       await loadQueue()
       return answer
     })
@@ -64,7 +70,7 @@ export function createQueue(api = useApi()) {
 
   async function walkIn(): Promise<Ticket | undefined> {
     return call.run(async () => {
-      const issued = toTicket(await api.raw('post', '/api/v1/staff/queue/walk-in', { body: { group: state.desk?.groupCode ?? '' } }))
+      const issued = toTicket(await api.post('/api/v1/staff/queue/walk-in', { body: groupBody() }))
       await loadQueue()
       return issued
     })
@@ -72,10 +78,8 @@ export function createQueue(api = useApi()) {
 
   async function checkIn(code: string): Promise<string | undefined> {
     return call.run(async () => {
-      const answer = (await api.raw('post', '/api/v1/staff/appointments/check-in', { body: { code } })) as {
-        queue_number?: string
-      }
-      state.lastCheckIn = answer.queue_number ?? ''
+      const answer = await api.post('/api/v1/staff/appointments/check-in', { body: { code } })
+      state.lastCheckIn = answer.queue_number
       await loadQueue()
       return state.lastCheckIn
     })

@@ -156,3 +156,33 @@ describe('session and token refresh', () => {
     expect(fetch.calls().at(-1)).toBe('POST /api/v1/auth/refresh -')
   })
 })
+
+describe('a password the admin set', () => {
+  it('forces the change: must_change_password until POST /auth/password succeeds', async () => {
+    const fetch = fakeFetch((request) => {
+      if (request.url === '/api/v1/auth/staff') {
+        return json(200, { ...PAIR(1), user: { id: 7, role: 'window', must_change_password: true } })
+      }
+      if (request.url === '/api/v1/auth/password') {
+        const body = request.body as { new_password: string }
+        return body.new_password.length < 8
+          ? apiError(422, 'VALIDATION_ERROR', '请求参数有误', { fields: { 'body.new_password': '至少 8 位' } })
+          : json(200, { ok: true })
+      }
+      return json(200, ME)
+    })
+    const session = createSession(fetch)
+    await session.login('wang', 'Temp-1234')
+    expect(session.state.user?.mustChangePassword).toBe(true)
+    const refused = await session.changePassword('Temp-1234', 'short').catch((e) => e)
+    expect(refused.field('new_password')).toBe('至少 8 位')
+    expect(session.state.user?.mustChangePassword).toBe(true)
+    await session.changePassword('Temp-1234', 'a-much-longer-one')
+    expect(session.state.user?.mustChangePassword).toBe(false)
+    expect(fetch.seen.at(-1)).toMatchObject({
+      url: '/api/v1/auth/password',
+      body: { old_password: 'Temp-1234', new_password: 'a-much-longer-one' },
+      headers: { authorization: 'Bearer access-1' },
+    })
+  })
+})
