@@ -16,6 +16,7 @@ from citizen_api.auth.schemas import (
 )
 from citizen_api.errors import ApiError
 from citizen_api.http import API_PREFIX, Ctx, endpoint
+from citizen_api.http.validation import validation_error
 
 # the workbench keeps its refresh token in this cookie: HttpOnly (no script reads it), SameSite=Strict,
 # sent only to the auth calls; Secure when the server is reached over https
@@ -91,11 +92,13 @@ async def change_password(ctx: Ctx) -> TokenPair:
 async def logout(ctx: Ctx) -> Response:
     """退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204）
 
-    刷新令牌放在请求体 `refresh_token`，或由 Cookie `onetrip_refresh` 带来；答复同时清除该 Cookie。
+    刷新令牌放在请求体 `refresh_token`，或由 Cookie `onetrip_refresh` 带来（两者都没有答 422）；
+    答复同时清除该 Cookie。
     """
     token = _presented(ctx)
-    if token is not None:
-        await service.logout(token)
+    if token is None:
+        raise validation_error({"body.refresh_token": "缺少刷新令牌（请求体或 onetrip_refresh Cookie）"})
+    await service.logout(token)
     response = Response(status_code=204)
     response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
     return response
