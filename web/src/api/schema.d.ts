@@ -496,7 +496,8 @@ export interface paths {
         put?: never;
         /**
          * 退出登录：吊销该刷新令牌所属的整组令牌（重复退出也答 204）
-         * @description 刷新令牌放在请求体 `refresh_token`，或由 Cookie `onetrip_refresh` 带来；答复同时清除该 Cookie。
+         * @description 刷新令牌放在请求体 `refresh_token`，或由 Cookie `onetrip_refresh` 带来（两者都没有答 422）；
+         *     答复同时清除该 Cookie。
          */
         post: operations["post_auth_logout"];
         delete?: never;
