@@ -138,12 +138,14 @@ export function createSession(fetchFn: FetchLike, base = '') {
 
   /** POST /auth/password; on success the forced dialog goes away. */
   async function changePassword(oldPassword: string, newPassword: string): Promise<void> {
-    await send(fetchFn, {
+    const { data } = await send<Partial<TokenPair> | null>(fetchFn, {
       method: 'POST',
       url: `${base}/api/v1/auth/password`,
       body: { old_password: oldPassword, new_password: newPassword },
       token: access,
     })
+    // the server answers with a fresh pair (the old session's tokens are revoked)
+    if (data?.access_token) accept(data as TokenPair)
     mustChange = false
     if (state.user) state.user = { ...state.user, mustChangePassword: false }
   }

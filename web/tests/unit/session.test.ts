@@ -167,7 +167,7 @@ describe('a password the admin set', () => {
         const body = request.body as { new_password: string }
         return body.new_password.length < 8
           ? apiError(422, 'VALIDATION_ERROR', '请求参数有误', { fields: { 'body.new_password': '至少 8 位' } })
-          : json(200, { ok: true })
+          : json(200, PAIR(2))
       }
       return json(200, ME)
     })
@@ -184,5 +184,6 @@ describe('a password the admin set', () => {
       body: { old_password: 'Temp-1234', new_password: 'a-much-longer-one' },
       headers: { authorization: 'Bearer access-1' },
     })
+    expect(session.tokens.accessToken()).toBe('access-2') // the new pair replaces the revoked one
   })
 })
