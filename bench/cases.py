@@ -47,6 +47,7 @@ CONCURRENCY = 4
 SATURATION = 16
 GOAL_P99_MS = 50.0
 JWT_SECRET = "bench-cases-jwt-secret-0123456789-abcdef"
+DATA_KEY = "YmVuY2gtY2FzZXMtZGF0YS1rZXktMzItYnl0ZXMhISE="  # the list decrypts each applicant's name
 # (code, name, share of the cases)
 DEPARTMENTS = [
     ("GA", "公安局", 0.30),
@@ -77,7 +78,8 @@ COLUMNS = [
     "applicant_id_number_enc", "applicant_phone_enc", "phone_tail_index", "tolerate_missing", "missing",
     "total_upload_bytes", "accepted_on", "deadline", "yellow_on", "calendar_uncertain", "suspended_on",
     "suspended_days", "warning", "submitted_at", "decided_at", "decision_note", "on_time",
-    "working_days_used", "finished_at", "updated_at",
+    "working_days_used", "finished_at", "updated_at", "missing_due_uncertain", "missing_reminded",
+    "applicant_name_index", "phone_tail_search",
 ]  # fmt: skip
 
 
@@ -91,11 +93,18 @@ def _warning(today: date, deadline: date, yellow_on: date) -> str:
     return "yellow" if yellow_on <= today else "none"
 
 
+def _sealed_name() -> str:
+    from citizen_api.security.crypto import DataCipher
+
+    return DataCipher(DATA_KEY).encrypt("张三丰")
+
+
 def case_rows(items: dict[str, tuple[int, int]], citizens: list[int], today: date) -> list[tuple]:
     """100,000 plausible cases: numbers per department and day, clocks around ``today``."""
     rng = random.Random(20261001)
     sequence: dict[tuple[str, date], int] = defaultdict(int)
     blob = "x" * 96  # the encrypted personal data columns, at a realistic width
+    sealed_name = _sealed_name()  # the one the list decrypts (to mask it): a real ciphertext
     rows = []
     for _ in range(CASES):
         code, name, _share = _pick(rng, DEPARTMENTS)
@@ -131,9 +140,9 @@ def case_rows(items: dict[str, tuple[int, int]], citizens: list[int], today: dat
             (
                 number, rng.choice(citizens), item_id, version_id, code, status, f"{code}-ITEM-1",
                 f"{name}许可证核发", 20, "working_day", rng.choice((0, 1)), rng.choice(("online", "window")),
-                blob, blob, blob, blob[:64], False, "[]", rng.randint(10_000, 5_000_000), accepted_on,
+                sealed_name, blob, blob, blob[:64], False, "[]", rng.randint(10_000, 5_000_000), accepted_on,
                 deadline, yellow_on, uncertain, suspended_on, 0, warning, at, decided_at, "", on_time, used,
-                finished_at, at,
+                finished_at, at, False, False, "", "",
             )
         )  # fmt: skip
     return rows
@@ -150,7 +159,9 @@ async def setup(url: str) -> dict[str, str]:
     from citizen_api.settings import Settings
     from citizen_api.users.models import User
 
-    settings = Settings(database_url=url, jwt_secret=JWT_SECRET, access_token_ttl_seconds=3600)
+    settings = Settings(
+        database_url=url, jwt_secret=JWT_SECRET, data_key=DATA_KEY, access_token_ttl_seconds=3600
+    )
     await init_db(url, MODEL_MODULES, max_pool=5)
     try:
         items = {}
@@ -284,7 +295,7 @@ def _pct(values: list[float], p: float) -> float:
 
 async def main() -> int:
     url = await fresh_pg_database(DB)
-    env = bench_env(url, ONETRIP_JWT_SECRET=JWT_SECRET)
+    env = bench_env(url, ONETRIP_JWT_SECRET=JWT_SECRET, ONETRIP_DATA_KEY=DATA_KEY)
     try:
         run_cli(env, "migrate")
         tokens = await setup(url)

@@ -46,8 +46,6 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅玉兰志文斌辉鹏宇浩然欣怡子轩梓涵雨泽思远"
 INBOXES = ["accepted,suspended", "submitted,supplement_required", "submitted,supplement_required,accepted"]
-# beside bench/cases.py's columns: the search keys, and the flags written at submission
-EXTRA_COLUMNS = ["applicant_name_index", "phone_tail_search", "missing_due_uncertain", "missing_reminded"]
 
 
 def person(i: int, rng: random.Random) -> tuple[str, str]:
@@ -105,15 +103,17 @@ async def setup(url: str) -> tuple[str, list[tuple], dict[int, str]]:
         for uid, (name, phone) in people.items()
     }
     name_at, applicant_at = COLUMNS.index("applicant_name_enc"), COLUMNS.index("applicant_id")
+    name_key_at, tail_key_at = COLUMNS.index("applicant_name_index"), COLUMNS.index("phone_tail_search")
     rows = []
     for row in case_rows(items, citizens, today):
         values = list(row)
         uid = values[applicant_at]
         values[name_at] = sealed[uid]  # the list decrypts it to mask it: a real ciphertext
-        rows.append((*values, *keys[uid], False, False))
+        values[name_key_at], values[tail_key_at] = keys[uid]  # the search keys written at submission
+        rows.append(tuple(values))
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
     try:
-        await conn.copy_records_to_table("applications", records=rows, columns=[*COLUMNS, *EXTRA_COLUMNS])
+        await conn.copy_records_to_table("applications", records=rows, columns=COLUMNS)
         await conn.execute("VACUUM ANALYZE applications")  # as autovacuum would on a live database
     finally:
         await conn.close()

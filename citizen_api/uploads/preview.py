@@ -70,11 +70,12 @@ def check(upload_id: int, exp: int, sig: str, settings) -> int:
     return left
 
 
-_CSP = "default-src 'none'; sandbox"
+# framed only by this origin's own pages (the workbench previews PDFs in an <iframe>)
+_CSP = "default-src 'none'; frame-ancestors 'self'; sandbox"
 # Chromium refuses to run its PDF viewer in a sandboxed document, and the viewer's page needs its
 # inline styles: a PDF keeps every fetch blocked but is not sandboxed (the viewer runs PDF scripts
 # in its own isolated process, never with this origin's cookies)
-_PDF_CSP = "default-src 'none'; style-src 'unsafe-inline'; object-src 'self'"
+_PDF_CSP = "default-src 'none'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
 
 
 def _headers(filename: str, content_type: str, size: int, left: int) -> tuple[str, dict[str, str]]:
