@@ -3,10 +3,19 @@ by deadline; the masked name, deadline, warning and working days left of each ro
 
 from __future__ import annotations
 
+import pytest
+
 from citizen_api import clock
 from tests import cases_fixtures as f
-from tests.conftest import assert_error
+from tests.calendar_years import FAR_TOKENS, KNOWN, import_known_year
+from tests.conftest import assert_error, make_settings
 from tests.staff_cases_fixtures import Hall, person
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, wechat_sim):
+    # tokens minted on the wall clock outlive the jump to the calendar tests' years
+    return make_settings(tmp_path, database_url, wechat_sim.base_url, **FAR_TOKENS)
 
 
 async def cases(hall: Hall) -> dict[str, dict]:
@@ -78,6 +87,25 @@ async def test_rows_show_the_masked_name_deadline_warning_and_working_days_left(
     clock.set_now(f.at(2026, 3, 11))  # Wednesday after the deadline: two working days over, red
     row = (await hall.listing(hall.staff["window"], q=made["zhang"]["number"]))["items"][0]
     assert (row["warning"], row["working_days_left"]) == ("red", -2)
+
+
+async def test_working_days_left_is_null_when_the_calendar_does_not_know_the_year(
+    database_url, api, client, settings
+):
+    hall = await Hall(api, client, settings).setup()
+    zhang = await person(api, client, "zhang", "张三丰", "13812345678")  # tokens before the clock jumps
+    await import_known_year()
+    clock.set_now(f.at(KNOWN, 11, 2))
+    long = await f.published_item("GA-HJ-045", name="户籍迁移（跨省）", promised_days=45)
+    into_unknown = await f.submit(client, zhang, long)  # 45 working days reach into the next year
+    within = await f.submit(client, zhang, hall.ga)
+    for case in (into_unknown, within):
+        await hall.act("window", case["id"], "accept")
+    rows = {row["id"]: row for row in (await hall.listing(hall.staff["window"]))["items"]}
+    assert rows[into_unknown["id"]]["deadline"] is not None
+    assert rows[into_unknown["id"]]["calendar_uncertain"] is True
+    assert rows[into_unknown["id"]]["working_days_left"] is None  # not guessed
+    assert rows[within["id"]]["working_days_left"] == 5
 
 
 async def test_several_statuses_and_a_bad_one(database_url, api, client, settings):
