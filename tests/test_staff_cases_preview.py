@@ -46,6 +46,9 @@ async def test_a_preview_link_works_without_a_token_inline_and_nosniff(database_
         assert resp.headers["content-disposition"].startswith("inline;")
         assert resp.headers["x-content-type-options"] == "nosniff"
         assert "default-src 'none'" in resp.headers["content-security-policy"]
+        # the workbench frames the preview (PDF): only its own origin may, never another site
+        assert "frame-ancestors 'self'" in resp.headers["content-security-policy"]
+        assert resp.headers["x-frame-options"] == "SAMEORIGIN"
         cache = resp.headers["cache-control"]
         assert cache.startswith("private, max-age=") and 0 < int(cache.split("=")[1]) <= 300
     photo = await client.get(shown["近期免冠照片"]["preview_url"])

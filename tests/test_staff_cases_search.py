@@ -74,7 +74,8 @@ async def test_rows_show_the_masked_name_deadline_warning_and_working_days_left(
     await hall.act("window", made["zhang"]["id"], "accept")  # 5 working days: due Mon 9 March
     rows = {row["number"]: row for row in (await hall.listing(hall.staff["window"]))["items"]}
     accepted, waiting = rows[made["zhang"]["number"]], rows[made["ouyang"]["number"]]
-    assert accepted["applicant_name"] == "张**" and waiting["applicant_name"] == "欧阳**"
+    # the same mask as the detail and the hall list (first and last character)
+    assert accepted["applicant_name"] == "张*丰" and waiting["applicant_name"] == "欧**娜"
     shown = (accepted["deadline"], accepted["warning"], accepted["working_days_left"])
     assert shown == ("2026-03-09", "none", 5)
     assert (waiting["deadline"], waiting["working_days_left"]) == (None, None)

@@ -71,7 +71,7 @@ class StaffCaseSummary(CaseBrief):
     missing_count: int
     missing_due: date | None
     missing_overdue: bool = Field(description="已过补正截止日期而材料仍未补齐")
-    applicant_name: str | None = Field(description="申请人姓名（脱敏，只显示姓氏，如 张*、欧阳**）")
+    applicant_name: str | None = Field(description="申请人姓名（脱敏，与详情相同：如 张*丰、李*）")
     working_days_left: int | None = Field(
         description="距办理期限的剩余工作日（今天之后、期限当日含在内；已超期为负数）；"
         "未受理、已办结或期限跨越日历尚未公布的年度时为 null"

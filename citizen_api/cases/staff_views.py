@@ -20,7 +20,7 @@ from citizen_api.cases.transitions import OPEN, STATUS_TEXT
 from citizen_api.catalog import service as catalog
 from citizen_api.http.schemas import Overlay
 from citizen_api.security.crypto import cipher_for
-from citizen_api.security.masking import mask_to_surname
+from citizen_api.security.masking import mask_name
 from citizen_api.security.principal import CITIZEN, STAFF_ROLES
 from citizen_api.uploads import service as uploads
 from citizen_api.uploads.schemas import UploadPreview
@@ -57,7 +57,7 @@ async def summaries(cases: list[Application], settings) -> list[StaffCaseSummary
                     **views.brief(case, today),
                     missing_count=len(case.missing or []),
                     missing_overdue=views.missing_overdue(case, today),
-                    applicant_name=mask_to_surname(cipher.decrypt(case.applicant_name_enc)),
+                    applicant_name=mask_name(cipher.decrypt(case.applicant_name_enc)),
                     working_days_left=await working_days_left(case, today),
                 )
             )

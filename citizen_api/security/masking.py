@@ -31,26 +31,6 @@ def mask_name(value: str | None) -> str | None:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
-# 复姓 (two-character surnames) common enough to be kept whole when a name is masked to its surname
-_COMPOUND = (
-    "欧阳司马上官诸葛东方皇甫尉迟公孙慕容长孙宇文司徒司空夏侯轩辕令狐"
-    "端木独孤南宫西门百里呼延澹台公冶宗政濮阳太史申屠钟离闾丘万俟鲜于赫连拓跋第五"
-)
-COMPOUND_SURNAMES = frozenset(_COMPOUND[i : i + 2] for i in range(0, len(_COMPOUND), 2))
-
-
-def mask_to_surname(value: str | None) -> str | None:
-    """A name shown by its surname only, one ``*`` per other character: 张三 → 张*, 张三丰 → 张**,
-    欧阳娜娜 → 欧阳** (lists, where a glance must not reveal who applied)."""
-    if not value:
-        return value
-    value = value.strip()
-    keep = 2 if len(value) > 2 and value[:2] in COMPOUND_SURNAMES else 1
-    if len(value) <= keep:
-        return value[:1] + "*" * (len(value) - 1)
-    return value[:keep] + "*" * (len(value) - keep)
-
-
 def mask_address(value: str | None) -> str | None:
     if not value:
         return value

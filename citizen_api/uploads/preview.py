@@ -88,6 +88,9 @@ def _headers(filename: str, content_type: str, size: int, left: int) -> tuple[st
             f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
         ),
         "X-Content-Type-Options": "nosniff",
+        # older browsers read only this one: the same rule as frame-ancestors 'self' (the middleware's DENY
+        # would stop the workbench's own PDF frame)
+        "X-Frame-Options": "SAMEORIGIN",
         "Content-Security-Policy": _PDF_CSP if content_type == "application/pdf" else _CSP,
         "Cache-Control": f"private, max-age={left}",
         "Referrer-Policy": "no-referrer",

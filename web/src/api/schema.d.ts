@@ -6000,7 +6000,7 @@ export interface components {
             accepted_on: string | null;
             /**
              * Applicant Name
-             * @description 申请人姓名（脱敏，只显示姓氏，如 张*、欧阳**）
+             * @description 申请人姓名（脱敏，与详情相同：如 张*丰、李*）
              */
             applicant_name: string | null;
             /** Calendar Uncertain */
