@@ -22,7 +22,6 @@ Try it small with ``BENCH_NOTIFY_CHANGES=2000``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
@@ -37,7 +36,17 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import PY, ROOT, bench_env, drop_pg_database, free_port, fresh_pg_database, run_cli
+from bench._common import (
+    PY,
+    ROOT,
+    bench_env,
+    drop_pg_database,
+    free_port,
+    fresh_pg_database,
+    run_cli,
+    stop,
+    wait_port,
+)
 
 DB = "onetrip_bench_notify"
 CHANGES = int(os.environ.get("BENCH_NOTIFY_CHANGES", "10000"))  # smaller for a quick try
@@ -53,30 +62,6 @@ PHASE_TIMEOUT = 300.0
 
 
 # -- processes ----------------------------------------------------------------------------------------
-def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 20.0) -> None:
-    import socket
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
-
-
-def stop(proc: subprocess.Popen | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 class Worker:
     """``onetrip worker`` as a subprocess, its log in a file (one line per message)."""
 
