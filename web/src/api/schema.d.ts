@@ -4046,6 +4046,11 @@ export interface components {
         ErrRuleViolation: {
             /** Code */
             code: string;
+            /**
+             * Field
+             * @description 规则涉及的指南字段，如 promised_days
+             */
+            field: string;
             /** Message */
             message: string;
         };
@@ -5723,6 +5728,13 @@ export interface components {
         };
         /** RuleViolationsDetails */
         RuleViolationsDetails: {
+            /**
+             * Fields
+             * @description 按字段（body.<字段>）列出的规则说明，编辑页显示在该字段旁
+             */
+            fields?: {
+                [key: string]: string;
+            };
             /**
              * Violations
              * @description 办事指南违反的每一条规则；错误码是第一条
