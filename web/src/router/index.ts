@@ -21,6 +21,15 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'inbox', name: 'window-inbox', component: () => import('@/views/window/WindowInbox.vue'), meta: { title: '办件' } },
   ],
   approver: [{ path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') }],
+  // 电子监察: the dashboard and the lists behind its charts, one view each (web/src/views/supervisor/)
+  supervisor: [
+    { path: '', name: 'supervisor', component: () => import('@/views/supervisor/SupervisionDashboard.vue'), meta: { title: '监察总览' } },
+    { path: 'warnings', name: 'supervisor-warnings', component: () => import('@/views/supervisor/WarningList.vue'), meta: { title: '预警' } },
+    { path: 'bad-ratings', name: 'supervisor-bad-ratings', component: () => import('@/views/supervisor/BadRatingList.vue'), meta: { title: '差评整改' } },
+    { path: 'complaints', name: 'supervisor-complaints', component: () => import('@/views/supervisor/ComplaintList.vue'), meta: { title: '投诉' } },
+    { path: 'appeals', name: 'supervisor-appeals', component: () => import('@/views/supervisor/AppealList.vue'), meta: { title: '申诉审核' } },
+    { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
+  ],
 }
 
 const routes: RouteRecordRaw[] = [
