@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import StreamingResponse
 
-from citizen_api.cases import staff, stats, supervision
+from citizen_api.cases import staff, stats, stats_series, supervision
 from citizen_api.cases.schemas import CaseTransitioned, Deliver, Note, Reason, RequestSupplement
 from citizen_api.cases.schemas_staff import (
     CaseRevealed,
@@ -14,7 +14,16 @@ from citizen_api.cases.schemas_staff import (
     StaffCaseQuery,
     StaffCaseSummary,
 )
-from citizen_api.cases.schemas_supervision import Stats, StatsQuery, WarningQuery, WarningView
+from citizen_api.cases.schemas_supervision import (
+    Dashboard,
+    DashboardQuery,
+    SeriesPoint,
+    SeriesQuery,
+    Stats,
+    StatsQuery,
+    WarningQuery,
+    WarningView,
+)
 from citizen_api.errors import ApiError
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC
@@ -71,6 +80,16 @@ async def warnings(ctx: Ctx) -> Page[WarningView]:
 async def statistics(ctx: Ctx) -> Stats:
     """办件统计：按期办结率、平均用时、网办率、零跑动率、在办预警"""
     return await stats.stats(ctx.user, ctx.query)
+
+
+async def statistics_series(ctx: Ctx) -> list[SeriesPoint]:
+    """统计趋势：按周（周一起）或按月（1 日起）的指标序列，比率为百分数；默认最近 30 天"""
+    return await stats_series.series(ctx.user, ctx.query)
+
+
+async def stats_dashboard(ctx: Ctx) -> Dashboard:
+    """监察看板：各部门指标、合计与全部趋势序列（一次返回）；默认最近 12 个月（含本月）"""
+    return await stats_series.dashboard(ctx.user, ctx.query)
 
 
 _TAGS = ["staff-cases"]
@@ -188,5 +207,25 @@ ENDPOINTS = [
         query=StatsQuery,
         response=Stats,
         tags=["supervision"],
+    ),
+    endpoint(
+        "GET",
+        "/staff/stats/series",
+        statistics_series,
+        auth="staff",
+        query=SeriesQuery,
+        response=list[SeriesPoint],
+        tags=["supervision"],
+        errors=[(403, "FORBIDDEN")],
+    ),
+    endpoint(
+        "GET",
+        "/staff/stats/dashboard",
+        stats_dashboard,
+        auth={"supervisor", "admin"},
+        query=DashboardQuery,
+        response=Dashboard,
+        tags=["supervision"],
+        errors=[(403, "FORBIDDEN")],
     ),
 ]

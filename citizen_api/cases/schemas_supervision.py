@@ -76,3 +76,68 @@ class Stats(BaseModel):
     to: date
     departments: list[DepartmentStats]
     total: DepartmentStats
+
+
+SeriesMetric = Literal[
+    "on_time_rate",
+    "good_rate",
+    "satisfaction",
+    "online_rate",
+    "zero_trip_rate",
+    "avg_working_days",
+    "finished",
+    "open_yellow",
+    "open_red",
+    "warnings_yellow",
+    "warnings_red",
+]
+
+
+class SeriesQuery(StatsQuery):
+    metric: SeriesMetric = Field(
+        description="on_time_rate 按期办结率 %、good_rate 好评率 %、satisfaction 满意度（平均等级 1–5）、"
+        "online_rate 网办率 %、zero_trip_rate 零跑动率 %、avg_working_days 平均办结工作日、finished 办结数、"
+        "open_yellow / open_red 期末黄灯、红灯在办数、warnings_yellow / warnings_red 新增黄灯、红灯预警数"
+    )
+    interval: Literal["week", "month"] = Field(
+        "week", description="week 按周（周一起）| month 按月（1 日起）"
+    )
+
+
+class SeriesPoint(BaseModel):
+    period_start: date = Field(description="周期起始日（周一或每月 1 日）")
+    value: float | None = Field(description="该周期的数值；比率类无数据为 null，计数类为 0")
+
+
+class DashboardQuery(StatsQuery):
+    interval: Literal["week", "month"] = Field("week", description="趋势图的周期：week | month")
+
+
+class DashboardPeriod(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+
+
+class DashboardFigures(BaseModel):
+    on_time_rate: float | None = Field(description="按期办结率 %")
+    good_rate: float | None = Field(description="好评率 %")
+    online_rate: float | None = Field(description="网办率 %")
+    zero_trip_rate: float | None = Field(description="零跑动率 %")
+    avg_working_days: float | None = Field(description="平均办结工作日")
+    open: int = Field(description="当前在办（已受理、暂停计时）办件数")
+    open_yellow: int = Field(description="当前黄灯在办数")
+    open_red: int = Field(description="当前红灯在办数")
+    ratings: dict[str, int] = Field(description='期间各评价等级的数量 {"1": n, …, "5": n}')
+
+
+class DashboardDepartment(DashboardFigures):
+    code: str
+    name: str | None
+
+
+class Dashboard(BaseModel):
+    period: DashboardPeriod
+    interval: Literal["week", "month"]
+    departments: list[DashboardDepartment]
+    totals: DashboardFigures
+    series: dict[SeriesMetric, list[SeriesPoint]]

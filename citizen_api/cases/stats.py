@@ -13,59 +13,44 @@ nothing to divide by. Without a range: the last 30 days up to today (``PeriodQue
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections import Counter
 
 from citizen_api import clock
+from citizen_api.cases import stats_series as series
 from citizen_api.cases.repository import supervision as repo
 from citizen_api.cases.schemas_supervision import DepartmentStats, OpenByWarning, Stats, StatsQuery
 from citizen_api.catalog import service as catalog
-from citizen_api.errors import forbidden
-from citizen_api.http.schemas import percent
 from citizen_api.security.principal import Principal
 
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time(0), tzinfo=clock.CST),
-        datetime.combine(end + timedelta(days=1), time(0), tzinfo=clock.CST),
-    )
+RAW_KEYS = ("submitted", "decided", "on_time", "days", "timed", "online", "zero_trip")
 
 
 async def stats(principal: Principal, query: StatsQuery) -> Stats:
-    if query.department and not principal.may_see_department(query.department):
-        raise forbidden("只能查看本部门的统计")
+    department = series.department_of(principal, query.department)
     today = clock.today()
     start, end = query.period(today)
-    lower, upper = _bounds(start, end)
-    counts = await repo.stats_counts(principal, query.department, lower, upper, today)
+    days = await series.read_days(start, end, department, warnings=False)
+    counts = await repo.open_counts(principal, query.department, today)
 
     names = {
         code: name
         for code, name in (await catalog.department_names()).items()
         if principal.may_see_department(code) and query.department in (None, code)
     }
-    codes = set(names) | set(counts.submitted) | set(counts.decided)
-    for level_counts in counts.open_by_warning.values():
+    codes = set(names) | days.departments()
+    for level_counts in counts["open_by_warning"].values():
         codes |= set(level_counts)
 
     def n(table: dict, code: str, key: str = "n") -> int:
         return int((table.get(code) or {}).get(key) or 0)
 
-    raws = {
-        code: {
-            "submitted": n(counts.submitted, code),
-            "decided": n(counts.decided, code),
-            "on_time": n(counts.on_time, code),
-            "days": n(counts.decided, code, "days"),
-            "timed": n(counts.decided, code, "timed"),
-            "online": n(counts.online, code),
-            "zero_trip": n(counts.zero_trip, code),
-        }
-        for code in sorted(codes)
-    }
+    raws = {}
+    for code in sorted(codes):
+        folded = days.fold([code])
+        raws[code] = {key: folded[key] for key in RAW_KEYS}
     opens = {
-        code: {level: n(table, code) for level, table in counts.open_by_warning.items()}
-        | {"calendar_uncertain": n(counts.uncertain, code)}
+        code: {level: n(table, code) for level, table in counts["open_by_warning"].items()}
+        | {"calendar_uncertain": n(counts["uncertain"], code)}
         for code in raws
     }
     rows = [_row(code, names.get(code), raws[code], opens[code]) for code in raws]
@@ -88,9 +73,9 @@ def _row(code: str, name: str | None, raw: dict[str, int], open_by: dict[str, in
         submitted=raw.get("submitted", 0),
         decided=raw.get("decided", 0),
         on_time=raw.get("on_time", 0),
-        on_time_rate=percent(raw.get("on_time", 0), raw.get("decided", 0)),
-        average_working_days=round(raw["days"] / raw["timed"], 2) if raw.get("timed") else None,
-        online_share=percent(raw.get("online", 0), raw.get("submitted", 0)),
-        zero_trip_share=percent(raw.get("zero_trip", 0), raw.get("submitted", 0)),
+        on_time_rate=series.value("on_time_rate", Counter(raw)),
+        average_working_days=series.value("avg_working_days", Counter(raw)),
+        online_share=series.value("online_rate", Counter(raw)),
+        zero_trip_share=series.value("zero_trip_rate", Counter(raw)),
         open_by_warning=OpenByWarning(**open_by),
     )

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from citizen_api import db
+from citizen_api.clock import to_local
 from citizen_api.ratings import transitions as t
 from citizen_api.ratings.models import CASE, Appeal, Rating, Rectification, RectificationNote
 from citizen_api.ratings.vocabulary import BAD_LEVELS
@@ -220,3 +222,27 @@ async def citizen_case_ratings(lo: datetime, hi: datetime, department: str | Non
         .values("department_code", "n")
     )
     return {row["department_code"]: row["n"] for row in rows}
+
+
+async def levels_by_day(lo: datetime, hi: datetime, department: str | None) -> list[dict]:
+    """Ratings not excluded of services in [lo, hi), as (department_code, day, level, n), the day in
+    China time (one grouped SQL; ``AT TIME ZONE`` on PostgreSQL, ``date(…, '+8 hours')`` on SQLite)."""
+    conn = connections.get("default")
+    sqlite = conn.capabilities.dialect == "sqlite"
+    day = "date(service_at, '+8 hours')" if sqlite else "(service_at AT TIME ZONE 'Asia/Shanghai')::date"
+    args: list = [lo, hi]
+    where = f"{day} >= ? AND {day} < ?" if sqlite else "service_at >= $1 AND service_at < $2"
+    if sqlite:
+        args = [to_local(lo).date().isoformat(), to_local(hi).date().isoformat()]
+    if department is not None:
+        where += " AND department_code = " + ("?" if sqlite else "$3")
+        args.append(department)
+    sql = (
+        f"SELECT department_code, {day} AS day, level, COUNT(*) AS n FROM ratings "
+        f"WHERE {where} AND NOT excluded GROUP BY 1, 2, 3"
+    )
+    rows = await conn.execute_query_dict(sql, args)
+    for row in rows:
+        if isinstance(row["day"], str):
+            row["day"] = date.fromisoformat(row["day"][:10])
+    return rows

@@ -168,6 +168,7 @@ class RatesView(BaseModel):
     active_rated: int = Field(description="群众主动评价数")
     active_good: int
     good_rate: float | None = Field(description="好评率 %：满意、非常满意 / 评价数")
+    satisfaction: float | None = Field(None, description="满意度：评价等级的平均值（1–5）")
     bad_rate: float | None = Field(description="差评率 %：不满意、非常不满意 / 评价数")
     rectify_rate: float | None = Field(description="差评整改率 %：已整改差评 / 差评数")
     unrated_rate: float | None = Field(description="未评价率 %：未主动评价的办结件 / 办结件")

@@ -45,6 +45,19 @@ class Tally:
         )
 
 
+def good_rate(by_level: Counter) -> float | None:
+    """好评率 % of counted ratings by level (the one formula of the stats, the series, the dashboard)."""
+    return percent(sum(by_level[level] for level in GOOD_LEVELS), sum(by_level.values()))
+
+
+def satisfaction(by_level: Counter) -> float | None:
+    """满意度: the mean level (1–5, two decimals) of counted ratings; None without ratings."""
+    rated = sum(by_level.values())
+    if not rated:
+        return None
+    return round(sum(level * n for level, n in by_level.items()) / rated, 2)
+
+
 def rates(tally: Tally) -> dict[str, int | float | None]:
     rated = sum(tally.by_level.values())
     good = sum(tally.by_level[level] for level in GOOD_LEVELS)
@@ -61,7 +74,8 @@ def rates(tally: Tally) -> dict[str, int | float | None]:
         "unrated_cases": unrated,
         "active_rated": active_rated,
         "active_good": active_good,
-        "good_rate": percent(good, rated),
+        "good_rate": good_rate(tally.by_level),
+        "satisfaction": satisfaction(tally.by_level),
         "bad_rate": percent(bad, rated),
         "rectify_rate": percent(tally.bad_rectified, bad),
         "unrated_rate": percent(unrated, tally.done_cases),
@@ -96,3 +110,10 @@ async def tallies(start: date, end: date, department: str | None = None) -> dict
     for code, n in (await ports.cases().done_counts(lo, hi, department)).items():
         of(code).done_cases += n
     return out
+
+
+async def levels_by_day(start: date, end: date, department: str | None = None) -> list[dict]:
+    """Counted ratings of services in [start, end] as rows of (department_code, day, level, n), the day
+    in China time: the series and the dashboard fold them (the same rows as :func:`tallies`' levels)."""
+    lo, hi = period_bounds(start, end)
+    return await repo.levels_by_day(lo, hi, department)

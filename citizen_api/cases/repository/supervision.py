@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.expressions import Q
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count
 
 from citizen_api.cases.models import Application, SupervisionWarning
 from citizen_api.cases.repository.staff import warning_filter
@@ -75,20 +74,7 @@ async def warnings_page(principal: Principal, query: Any) -> tuple[int, list[Sup
     return total, items
 
 
-# -- the statistics (stats.py): one grouped query per figure, by department
-
-
-@dataclass
-class StatsCounts:
-    """Per department code: a row of counts (``n``, and ``days``/``timed`` for decided cases)."""
-
-    submitted: dict[str, dict] = field(default_factory=dict)
-    online: dict[str, dict] = field(default_factory=dict)
-    zero_trip: dict[str, dict] = field(default_factory=dict)
-    decided: dict[str, dict] = field(default_factory=dict)
-    on_time: dict[str, dict] = field(default_factory=dict)
-    open_by_warning: dict[str, dict[str, dict]] = field(default_factory=dict)  # level → department → row
-    uncertain: dict[str, dict] = field(default_factory=dict)
+# -- the statistics (stats.py): the open cases now, by department (the period's counts: series.py)
 
 
 async def _grouped(query, **aggregates) -> dict[str, dict]:
@@ -98,28 +84,16 @@ async def _grouped(query, **aggregates) -> dict[str, dict]:
     return {row["department_code"]: row for row in rows}
 
 
-async def stats_counts(
-    principal: Principal, department: str | None, lower: datetime, upper: datetime, today: date
-) -> StatsCounts:
-    """Cases filed and decided in [lower, upper), and the open ones by the warning they show today."""
+async def open_counts(principal: Principal, department: str | None, today: date) -> dict[str, dict]:
+    """The running cases by the warning they show today, and those counted over an unknown year."""
     base = scope_to_department(Application.all(), principal)
     if department:
         base = base.filter(department_code=department)
-    filed = base.filter(submitted_at__gte=lower, submitted_at__lt=upper)
-    decided = base.filter(decided_at__gte=lower, decided_at__lt=upper)
     running = base.filter(status__in=list(RUNNING))
-    not_collected = Q(delivery_channel__isnull=True) | ~Q(delivery_channel="window")
-    return StatsCounts(
-        submitted=await _grouped(filed, n=Count("id")),
-        online=await _grouped(filed.filter(channel="online"), n=Count("id")),
-        zero_trip=await _grouped(filed.filter(Q(item_trips=0) & not_collected), n=Count("id")),
-        decided=await _grouped(
-            decided, n=Count("id"), days=Sum("working_days_used"), timed=Count("working_days_used")
-        ),
-        on_time=await _grouped(decided.filter(on_time=True), n=Count("id")),
-        open_by_warning={
+    return {
+        "open_by_warning": {
             level: await _grouped(running.filter(warning_filter(level, today)), n=Count("id"))
             for level in ("none", "yellow", "red")
         },
-        uncertain=await _grouped(running.filter(calendar_uncertain=True), n=Count("id")),
-    )
+        "uncertain": await _grouped(running.filter(calendar_uncertain=True), n=Count("id")),
+    }

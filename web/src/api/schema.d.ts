@@ -1633,6 +1633,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/stats/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监察看板：各部门指标、合计与全部趋势序列（一次返回）；默认最近 12 个月（含本月） */
+        get: operations["get_cases_stats_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/stats/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计趋势：按周（周一起）或按月（1 日起）的指标序列，比率为百分数；默认最近 30 天 */
+        get: operations["get_cases_statistics_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/supervision/warnings": {
         parameters: {
             query?: never;
@@ -2654,6 +2688,139 @@ export interface components {
              */
             status: string;
         };
+        /** Dashboard */
+        Dashboard: {
+            /** Departments */
+            departments: components["schemas"]["DashboardDepartment"][];
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "week" | "month";
+            period: components["schemas"]["DashboardPeriod"];
+            /** Series */
+            series: {
+                [key: string]: components["schemas"]["SeriesPoint"][];
+            };
+            totals: components["schemas"]["DashboardFigures"];
+        };
+        /** DashboardDepartment */
+        DashboardDepartment: {
+            /**
+             * Avg Working Days
+             * @description 平均办结工作日
+             */
+            avg_working_days: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Good Rate
+             * @description 好评率 %
+             */
+            good_rate: number | null;
+            /** Name */
+            name: string | null;
+            /**
+             * On Time Rate
+             * @description 按期办结率 %
+             */
+            on_time_rate: number | null;
+            /**
+             * Online Rate
+             * @description 网办率 %
+             */
+            online_rate: number | null;
+            /**
+             * Open
+             * @description 当前在办（已受理、暂停计时）办件数
+             */
+            open: number;
+            /**
+             * Open Red
+             * @description 当前红灯在办数
+             */
+            open_red: number;
+            /**
+             * Open Yellow
+             * @description 当前黄灯在办数
+             */
+            open_yellow: number;
+            /**
+             * Ratings
+             * @description 期间各评价等级的数量 {"1": n, …, "5": n}
+             */
+            ratings: {
+                [key: string]: number;
+            };
+            /**
+             * Zero Trip Rate
+             * @description 零跑动率 %
+             */
+            zero_trip_rate: number | null;
+        };
+        /** DashboardFigures */
+        DashboardFigures: {
+            /**
+             * Avg Working Days
+             * @description 平均办结工作日
+             */
+            avg_working_days: number | null;
+            /**
+             * Good Rate
+             * @description 好评率 %
+             */
+            good_rate: number | null;
+            /**
+             * On Time Rate
+             * @description 按期办结率 %
+             */
+            on_time_rate: number | null;
+            /**
+             * Online Rate
+             * @description 网办率 %
+             */
+            online_rate: number | null;
+            /**
+             * Open
+             * @description 当前在办（已受理、暂停计时）办件数
+             */
+            open: number;
+            /**
+             * Open Red
+             * @description 当前红灯在办数
+             */
+            open_red: number;
+            /**
+             * Open Yellow
+             * @description 当前黄灯在办数
+             */
+            open_yellow: number;
+            /**
+             * Ratings
+             * @description 期间各评价等级的数量 {"1": n, …, "5": n}
+             */
+            ratings: {
+                [key: string]: number;
+            };
+            /**
+             * Zero Trip Rate
+             * @description 零跑动率 %
+             */
+            zero_trip_rate: number | null;
+        };
+        /** DashboardPeriod */
+        DashboardPeriod: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
         /** DayOut */
         DayOut: {
             /**
@@ -2900,6 +3067,12 @@ export interface components {
              * @description 差评整改率 %：已整改差评 / 差评数
              */
             rectify_rate: number | null;
+            /**
+             * Satisfaction
+             * @description 满意度：评价等级的平均值（1–5）
+             * @default null
+             */
+            satisfaction: number | null;
             /**
              * Unrated Cases
              * @description 期间办结但群众未主动评价的办件数
@@ -4221,7 +4394,7 @@ export interface components {
             /** Prefix */
             prefix: string;
             /** Windows */
-            windows: components["schemas"]["WindowIn"][];
+            windows: components["schemas"]["WindowOut"][];
         };
         /** HallBooking */
         HallBooking: {
@@ -5554,6 +5727,12 @@ export interface components {
              */
             rectify_rate: number | null;
             /**
+             * Satisfaction
+             * @description 满意度：评价等级的平均值（1–5）
+             * @default null
+             */
+            satisfaction: number | null;
+            /**
              * Unrated Cases
              * @description 期间办结但群众未主动评价的办件数
              */
@@ -5781,6 +5960,20 @@ export interface components {
             weekly?: {
                 [key: string]: components["schemas"]["PeriodIn"][];
             };
+        };
+        /** SeriesPoint */
+        SeriesPoint: {
+            /**
+             * Period Start
+             * Format: date
+             * @description 周期起始日（周一或每月 1 日）
+             */
+            period_start: string;
+            /**
+             * Value
+             * @description 该周期的数值；比率类无数据为 null，计数类为 0
+             */
+            value: number | null;
         };
         /** ShipmentView */
         ShipmentView: {
@@ -6819,6 +7012,30 @@ export interface components {
         };
         /** WindowIn */
         WindowIn: {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Number
+             * @description 窗口号
+             */
+            number: string;
+            /**
+             * Opens On Holiday Service
+             * @description 节假日预约服务日是否开放
+             * @default false
+             */
+            opens_on_holiday_service: boolean;
+        };
+        /** WindowOut */
+        WindowOut: {
+            /**
+             * Id
+             * @description 窗口 id（分配工作人员的窗口时用）
+             */
+            id: number;
             /**
              * Name
              * @default
@@ -14666,6 +14883,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_cases_stats_dashboard: {
+        parameters: {
+            query?: {
+                department?: string | null;
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
+                from?: string | null;
+                /** @description 趋势图的周期：week | month */
+                interval?: "week" | "month";
+                /** @description 截止日期（含），默认今天 */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_cases_statistics_series: {
+        parameters: {
+            query: {
+                department?: string | null;
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
+                from?: string | null;
+                /** @description week 按周（周一起）| month 按月（1 日起） */
+                interval?: "week" | "month";
+                /** @description on_time_rate 按期办结率 %、good_rate 好评率 %、satisfaction 满意度（平均等级 1–5）、online_rate 网办率 %、zero_trip_rate 零跑动率 %、avg_working_days 平均办结工作日、finished 办结数、open_yellow / open_red 期末黄灯、红灯在办数、warnings_yellow / warnings_red 新增黄灯、红灯预警数 */
+                metric: "on_time_rate" | "good_rate" | "satisfaction" | "online_rate" | "zero_trip_rate" | "avg_working_days" | "finished" | "open_yellow" | "open_red" | "warnings_yellow" | "warnings_red";
+                /** @description 截止日期（含），默认今天 */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesPoint"][];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
