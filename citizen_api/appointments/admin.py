@@ -15,7 +15,7 @@ from citizen_api.appointments.schemas_admin import (
     OfficeOut,
     ScheduleIn,
     ScheduleOut,
-    WindowIn,
+    WindowOut,
 )
 from citizen_api.audit.service import record
 from citizen_api.catalog import service as catalog
@@ -55,7 +55,7 @@ def group_out(group: WindowGroup) -> GroupOut:
         office_code=group.office.code,
         department_code=group.department_code,
         item_codes=sorted(item.code for item in group.items),
-        windows=[WindowIn.model_validate(w) for w in sorted(group.windows, key=lambda w: w.id)],
+        windows=[WindowOut.model_validate(w) for w in sorted(group.windows, key=lambda w: w.id)],
         is_active=group.is_active,
     )
 

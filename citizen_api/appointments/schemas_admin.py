@@ -31,6 +31,10 @@ class WindowIn(BaseModel):
     opens_on_holiday_service: bool = Field(False, description="节假日预约服务日是否开放")
 
 
+class WindowOut(WindowIn):
+    id: int = Field(description="窗口 id（分配工作人员的窗口时用）")
+
+
 class GroupFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -69,7 +73,7 @@ class GroupOut(BaseModel):
     office_code: str
     department_code: str | None
     item_codes: list[str]
-    windows: list[WindowIn]
+    windows: list[WindowOut]
     is_active: bool
 
 

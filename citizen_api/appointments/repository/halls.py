@@ -95,9 +95,17 @@ async def set_group_items(group_id: int, item_ids: Iterable[int]) -> None:
 
 
 async def replace_windows(group_id: int, windows: Iterable[dict[str, Any]]) -> None:
-    await Window.filter(group_id=group_id).delete()
-    for window in windows:
-        await Window.create(group_id=group_id, **window)
+    """The group's windows become these, matched by number: a kept window keeps its id (and so the
+    clerks assigned to it); a window left out is deleted (its assignments with it)."""
+    wanted = {window["number"]: window for window in windows}
+    await Window.filter(group_id=group_id).exclude(number__in=list(wanted)).delete()
+    existing = {w.number: w for w in await Window.filter(group_id=group_id)}
+    for number, window in wanted.items():
+        if number in existing:
+            fields = {k: v for k, v in window.items() if k != "number"}
+            await Window.filter(id=existing[number].id).update(**fields)
+        else:
+            await Window.create(group_id=group_id, **window)
 
 
 async def active_group_ids() -> list[int]:
