@@ -28,6 +28,7 @@ import bots.routes
 import citizen_api.appointments.models
 import citizen_api.appointments.routes
 import citizen_api.audit.models
+import citizen_api.audit.routes
 import citizen_api.auth.models
 import citizen_api.auth.routes
 import citizen_api.cases.models
@@ -112,7 +113,7 @@ DOMAINS: list[Domain] = [
     Domain(
         "auth", citizen_api.auth.models, citizen_api.auth.routes.ENDPOINTS, lifespan=auth_lifecycle.lifespan
     ),
-    Domain("audit", citizen_api.audit.models),
+    Domain("audit", citizen_api.audit.models, citizen_api.audit.routes.ENDPOINTS),
     # search before catalog only for the mount order: its /items/suggest precedes /items/{code}
     Domain("search", endpoints=citizen_api.search.routes.ENDPOINTS, lifespan=search_lifecycle.lifespan),
     Domain(
