@@ -25,3 +25,17 @@ async def append(
         details=details,
         request_id=request_id,
     )
+
+
+async def page(
+    object_type: str | None, object_id: str | None, action: str | None, offset: int, limit: int
+) -> tuple[int, list[AuditLog]]:
+    """Entries newest first, optionally of one object or one action."""
+    query = AuditLog.all()
+    if object_type:
+        query = query.filter(object_type=object_type)
+    if object_id:
+        query = query.filter(object_id=object_id)
+    if action:
+        query = query.filter(action=action)
+    return await query.count(), await query.order_by("-at", "-id").offset(offset).limit(limit)

@@ -1240,6 +1240,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志：谁在何时做了什么（查看个人信息、办件流转等），最新的在前；仅监察、管理员 */
+        get: operations["get_audit_audit_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/calendar": {
         parameters: {
             query?: never;
@@ -2098,6 +2115,44 @@ export interface components {
              * @description 状态的中文说明
              */
             status_text: string;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /** Action */
+            action: string;
+            /**
+             * Actor Id
+             * @description 操作人账号 id；系统任务为 null
+             */
+            actor_id: number | null;
+            /**
+             * Actor Name
+             * @description 操作人（工作人员的姓名或用户名；群众不显示姓名）
+             */
+            actor_name: string | null;
+            /**
+             * Actor Role
+             * @description window | approver | supervisor | admin | citizen | system
+             */
+            actor_role: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Details
+             * @description 操作内容（不含个人身份信息）
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Object Id */
+            object_id: string;
+            /** Object Type */
+            object_type: string;
         };
         /** BadXmlDetails */
         BadXmlDetails: {
@@ -5400,6 +5455,13 @@ export interface components {
         Page_AppointmentOut_: {
             /** Items */
             items: components["schemas"]["AppointmentOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[AuditEntry] */
+        Page_AuditEntry_: {
+            /** Items */
+            items: components["schemas"]["AuditEntry"][];
             /** Total */
             total: number;
         };
@@ -12974,6 +13036,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_audit_audit_trail: {
+        parameters: {
+            query?: {
+                /** @description 操作，如 case.reveal */
+                action?: string | null;
+                /** @description 对象编号（办件为其 id） */
+                object_id?: string | null;
+                /** @description 对象类型，如 application（办件）、rating */
+                object_type?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
