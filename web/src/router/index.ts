@@ -30,6 +30,21 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'appeals', name: 'supervisor-appeals', component: () => import('@/views/supervisor/AppealList.vue'), meta: { title: '申诉审核' } },
     { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
   ],
+  // the admin's tasks, one view each (web/src/views/admin/)
+  admin: [
+    { path: '', name: 'admin', component: () => import('@/views/admin/CatalogItems.vue'), meta: { title: '事项管理' } },
+    {
+      path: 'items/:code',
+      name: 'admin-item',
+      component: () => import('@/views/admin/ItemEditor.vue'),
+      props: (route) => ({ code: String(route.params.code) }),
+      meta: { title: '编辑办事指南' },
+    },
+    { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/CalendarAdmin.vue'), meta: { title: '日历' } },
+    { path: 'halls', name: 'admin-halls', component: () => import('@/views/admin/HallsAdmin.vue'), meta: { title: '大厅与窗口' } },
+    { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/StaffAdmin.vue'), meta: { title: '工作人员' } },
+    { path: 'notifications', name: 'admin-notifications', component: () => import('@/views/admin/NotificationsAdmin.vue'), meta: { title: '消息' } },
+  ],
 }
 
 const routes: RouteRecordRaw[] = [
