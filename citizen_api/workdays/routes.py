@@ -8,9 +8,20 @@ from citizen_api import clock
 from citizen_api.http import Ctx, Page, endpoint
 from citizen_api.http.validation import validation_error
 from citizen_api.workdays import cache, service
-from citizen_api.workdays.schemas import CalendarDayOut, CalendarOverrideIn, CalendarQuery, parse_iso_day
+from citizen_api.workdays.schedule import ScheduleError, parse
+from citizen_api.workdays.schemas import (
+    IMPORT_BODY_DOC,
+    CalendarDayOut,
+    CalendarImportChange,
+    CalendarImportOut,
+    CalendarImportQuery,
+    CalendarOverrideIn,
+    CalendarQuery,
+    parse_iso_day,
+)
 
 MAX_LISTED_DAYS = 366
+MAX_IMPORT_BYTES = 64 * 1024
 
 
 def _path_day(ctx: Ctx):
@@ -51,6 +62,34 @@ async def delete_calendar_day(ctx: Ctx) -> CalendarDayOut:
     return CalendarDayOut.of(await service.day_info(day))
 
 
+async def import_calendar(ctx: Ctx) -> CalendarImportOut:
+    """导入年度放假安排（与 onetrip holidays import 同一文件）：dry_run=true 预览，false 导入（管理员）"""
+    raw = await ctx.request.body()
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise validation_error({"body": f"文件不能超过 {MAX_IMPORT_BYTES // 1024} KB"})
+    try:
+        schedule = parse(raw)
+    except ScheduleError as exc:
+        fields = {("body." + key if key else "body"): message for key, message in exc.fields.items()}
+        raise validation_error(fields or {"body": "年度安排有误"}, "年度放假安排有误") from None
+    preview = await service.preview_import(schedule)
+    applied = not ctx.query.dry_run
+    if applied:
+        await service.import_schedule(schedule, ctx.user)
+        ctx.after_commit(cache.expire_check)
+    return CalendarImportOut(
+        year=preview.year,
+        known_before=preview.known_before,
+        applied=applied,
+        holidays=preview.holidays,
+        workdays=preview.workdays,
+        changes=[
+            CalendarImportChange(date=day, name=name, kind_before=before, kind_after=after)
+            for day, name, before, after in preview.changes
+        ],
+    )
+
+
 ENDPOINTS = [
     endpoint(
         "GET",
@@ -78,5 +117,16 @@ ENDPOINTS = [
         response=CalendarDayOut,
         tags=["staff-calendar"],
         errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "POST",
+        "/staff/calendar/import",
+        import_calendar,
+        auth={"admin"},
+        query=CalendarImportQuery,
+        raw_request_doc=IMPORT_BODY_DOC,
+        response=CalendarImportOut,
+        tags=["staff-calendar"],
+        errors=[(422, "VALIDATION_ERROR")],
     ),
 ]

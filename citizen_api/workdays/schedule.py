@@ -10,15 +10,19 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from citizen_api.http.validation import field_errors
+
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class ScheduleError(ValueError):
-    """The schedule cannot be imported; ``problems`` lists every reason, one per line."""
+    """The schedule cannot be imported; ``problems`` lists every reason, one per line (the CLI), and
+    ``fields`` the same by field path, in Chinese (the API's 422 ``details.fields``)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], fields: dict[str, str] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.fields = fields or {}
 
 
 class HolidayPeriod(BaseModel):
@@ -42,24 +46,32 @@ class YearSchedule(BaseModel):
 def check(schedule: YearSchedule) -> None:
     """Every date in the schedule's year; no date in two holidays or both a holiday and a workday."""
     problems: list[str] = []
+    fields: dict[str, str] = {}
     seen: dict[date, str] = {}
-    for period in schedule.holidays:
+    for i, period in enumerate(schedule.holidays):
         if not period.name.strip():
             problems.append("a holiday has an empty name")
-        for d in period.dates:
+            fields.setdefault(f"holidays.{i}.name", "节日名称不能为空")
+        for j, d in enumerate(period.dates):
             if d.year != schedule.year:
                 problems.append(f"{d} ({period.name}) is not in {schedule.year}")
+                fields.setdefault(f"holidays.{i}.dates.{j}", f"{d} 不在 {schedule.year} 年")
             other = seen.get(d)
             if other is not None and other != period.name:
                 problems.append(f"{d} is listed under two holidays ({other}, {period.name})")
+                fields.setdefault(
+                    f"holidays.{i}.dates.{j}", f"{d} 同时列在两个节日下（{other}、{period.name}）"
+                )
             seen[d] = period.name
-    for d in schedule.workdays:
+    for k, d in enumerate(schedule.workdays):
         if d.year != schedule.year:
             problems.append(f"workday {d} is not in {schedule.year}")
+            fields.setdefault(f"workdays.{k}", f"{d} 不在 {schedule.year} 年")
         if d in seen:
             problems.append(f"{d} is listed both as a holiday ({seen[d]}) and as a workday")
+            fields.setdefault(f"workdays.{k}", f"{d} 同时是节假日（{seen[d]}）和调休上班日")
     if problems:
-        raise ScheduleError(problems)
+        raise ScheduleError(problems, fields)
 
 
 def parse(raw: str | bytes) -> YearSchedule:
@@ -72,7 +84,7 @@ def parse(raw: str | bytes) -> YearSchedule:
             f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
             for err in exc.errors(include_url=False, include_input=False)
         ]
-        raise ScheduleError(problems) from None
+        raise ScheduleError(problems, field_errors(exc, "")) from None
     check(schedule)
     return schedule
 

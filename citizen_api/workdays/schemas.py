@@ -70,3 +70,60 @@ class CalendarDayOut(BaseModel):
             name=info.name,
             override=info.override,
         )
+
+
+class CalendarImportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    dry_run: bool = Field(True, description="true（默认）：只预览，不写入；false：导入")
+
+
+class CalendarImportChange(BaseModel):
+    date: date
+    name: str | None = Field(description="导入后该日的名称（节日名、调休上班）")
+    kind_before: str = Field(description="导入前的类型；年度未知为 unknown")
+    kind_after: str
+
+
+class CalendarImportOut(BaseModel):
+    year: int
+    known_before: bool = Field(description="导入前该年度是否已知（内置日历或已导入）")
+    applied: bool = Field(description="是否已写入（dry_run=false）")
+    holidays: int = Field(description="放假日期数")
+    workdays: int = Field(description="调休上班日期数")
+    changes: list[CalendarImportChange] = Field(description="逐日变化（管理员对单日的设置仍然优先）")
+
+
+IMPORT_BODY_DOC = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["year", "holidays"],
+                "properties": {
+                    "year": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                    "holidays": {
+                        "type": "array",
+                        "maxItems": 40,
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "dates"],
+                            "properties": {
+                                "name": {"type": "string", "maxLength": 50},
+                                "dates": {"type": "array", "items": {"type": "string", "format": "date"}},
+                            },
+                        },
+                    },
+                    "workdays": {"type": "array", "items": {"type": "string", "format": "date"}},
+                },
+            },
+            "example": {
+                "year": 2027,
+                "holidays": [{"name": "春节", "dates": ["2027-02-06", "2027-02-07"]}],
+                "workdays": ["2027-02-14"],
+            },
+        }
+    },
+    "description": "与 onetrip holidays import 相同的年度放假安排文件",
+}

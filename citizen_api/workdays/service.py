@@ -17,18 +17,20 @@ from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 from citizen_api.workdays import cache
 from citizen_api.workdays import repository as repo
-from citizen_api.workdays.days import DayInfo, DayKindName, Deadline, builtin
+from citizen_api.workdays.days import DayInfo, DayKindName, Deadline, Snapshot, builtin
 from citizen_api.workdays.schedule import YearSchedule, check
 
 __all__ = [
     "DayInfo",
     "DayKindName",
     "Deadline",
+    "ImportPreview",
     "ImportResult",
     "add_working_days",
     "day_info",
     "days_info",
     "import_schedule",
+    "preview_import",
     "remove_override",
     "set_override",
     "working_days_between",
@@ -160,3 +162,35 @@ async def import_schedule(schedule: YearSchedule, actor: Principal | None = None
         kept,
         beyond_builtin=not builtin(date(schedule.year, 7, 1)).known,
     )
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    year: int
+    known_before: bool  # the year was known (built-in calendar or an earlier import)
+    holidays: int  # holiday dates in the schedule
+    workdays: int  # make-up workdays in the schedule
+    changes: list[tuple[date, str | None, str, str]]  # (day, name after, kind before, kind after)
+
+
+async def preview_import(schedule: YearSchedule) -> ImportPreview:
+    """What importing ``schedule`` would change, day by day (nothing is written). A day of a year not
+    known before shows ``unknown`` as its kind before; admin overrides stay on top, as they would."""
+    check(schedule)
+    snap = await cache.snapshot()
+    year = schedule.year
+    known_before = year in snap.years or builtin(date(year, 7, 1)).known
+    imported = {day: entry for day, entry in snap.imported.items() if day.year != year}
+    imported.update({day: ("holiday", name) for day, name in schedule.holiday_dates().items()})
+    imported.update({day: ("workday", "调休上班") for day in schedule.workdays})
+    after = Snapshot(years=snap.years | {year}, imported=imported, admin=dict(snap.admin))
+    changes = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        old, new = snap.resolve(day), after.resolve(day)
+        old_kind = old.kind if old.known else "unknown"
+        if (old_kind, old.name) != (new.kind, new.name):
+            changes.append((day, new.name, old_kind, new.kind))
+        day += timedelta(days=1)
+    holidays = schedule.holiday_dates()
+    return ImportPreview(year, known_before, len(holidays), len(set(schedule.workdays)), changes)

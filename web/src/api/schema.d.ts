@@ -1292,6 +1292,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/calendar/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入年度放假安排（与 onetrip holidays import 同一文件）：dry_run=true 预览，false 导入（管理员） */
+        post: operations["post_workdays_import_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/complaints": {
         parameters: {
             query?: never;
@@ -2225,6 +2242,56 @@ export interface components {
              * @description 是否计入办理时限的工作日
              */
             working_day: boolean;
+        };
+        /** CalendarImportChange */
+        CalendarImportChange: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Kind After */
+            kind_after: string;
+            /**
+             * Kind Before
+             * @description 导入前的类型；年度未知为 unknown
+             */
+            kind_before: string;
+            /**
+             * Name
+             * @description 导入后该日的名称（节日名、调休上班）
+             */
+            name: string | null;
+        };
+        /** CalendarImportOut */
+        CalendarImportOut: {
+            /**
+             * Applied
+             * @description 是否已写入（dry_run=false）
+             */
+            applied: boolean;
+            /**
+             * Changes
+             * @description 逐日变化（管理员对单日的设置仍然优先）
+             */
+            changes: components["schemas"]["CalendarImportChange"][];
+            /**
+             * Holidays
+             * @description 放假日期数
+             */
+            holidays: number;
+            /**
+             * Known Before
+             * @description 导入前该年度是否已知（内置日历或已导入）
+             */
+            known_before: boolean;
+            /**
+             * Workdays
+             * @description 调休上班日期数
+             */
+            workdays: number;
+            /** Year */
+            year: number;
         };
         /** CalendarOverrideIn */
         CalendarOverrideIn: {
@@ -13329,6 +13396,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_workdays_import_calendar: {
+        parameters: {
+            query?: {
+                /** @description true（默认）：只预览，不写入；false：导入 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 与 onetrip holidays import 相同的年度放假安排文件 */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "year": 2027,
+                 *       "holidays": [
+                 *         {
+                 *           "name": "春节",
+                 *           "dates": [
+                 *             "2027-02-06",
+                 *             "2027-02-07"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "workdays": [
+                 *         "2027-02-14"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    holidays: {
+                        dates: string[];
+                        name: string;
+                    }[];
+                    workdays?: string[];
+                    year: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarImportOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
