@@ -36,17 +36,19 @@ const warnings = (query: Record<string, string>): ListLink => ({ name: 'supervis
 const badRatings = (query: Record<string, string>): ListLink => ({ name: 'supervisor-bad-ratings', query })
 const cases = (query: Record<string, string>): ListLink => ({ name: 'supervisor-cases', query })
 const FINISHED = 'approved,rejected,delivered'
-const OPEN = 'submitted,supplement_required,accepted,suspended'
+const OPEN = 'accepted,suspended' // what the API counts as open (在办)
 
 const base = (extra: Record<string, unknown>): Record<string, unknown> => ({
   animation: false,
-  grid: { left: 48, right: 24, top: 36, bottom: 28, containLabel: true },
+  grid: { left: 8, right: 8, top: 40, bottom: 4, containLabel: true },
   tooltip: { trigger: 'axis' },
-  legend: { top: 0 },
+  legend: { top: 0, type: 'scroll' },
   ...extra,
 })
 
 const categories = (names: string[]) => ({ type: 'category', data: names, axisLabel: { interval: 0 } })
+/** periods on the x axis as MM-DD (the table beside keeps the full date) */
+const periods = (starts: string[]) => ({ type: 'category', data: starts, axisLabel: { formatter: (v: string) => v.slice(5) } })
 const percentAxis = { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } }
 
 /** department rows, then the 全中心 row (from the API's totals) */
@@ -91,7 +93,7 @@ function onTimeTrend(d: Dashboard, period: Period): ChartSpec {
     id: 'on-time-trend',
     title: period.interval === 'month' ? '按期办结率（按月）' : '按期办结率（按周）',
     option: base({
-      xAxis: categories(points.map((p) => p.periodStart)),
+      xAxis: periods(points.map((p) => p.periodStart)),
       yAxis: percentAxis,
       series: [{ id: 'on_time_rate', name: '按期办结率 %', type: 'line', color: GREEN, data: points.map((p) => p.value), connectNulls: false }],
     }),
@@ -150,7 +152,7 @@ function warningsPerPeriod(d: Dashboard, period: Period): ChartSpec {
     id: 'warnings',
     title: period.interval === 'month' ? '黄牌、红牌预警（按月）' : '黄牌、红牌预警（按周）',
     option: base({
-      xAxis: categories(starts),
+      xAxis: periods(starts),
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { id: 'yellow', name: '黄牌', type: 'bar', color: YELLOW, data: starts.map((s) => at(yellow, s)) },
@@ -179,8 +181,8 @@ function ratings(d: Dashboard): ChartSpec {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: categories(depts.map((f) => f.name)),
       yAxis: [
-        { type: 'value', minInterval: 1, name: '评价数' },
-        { ...percentAxis, name: '好评率', splitLine: { show: false } },
+        { type: 'value', minInterval: 1 },
+        { ...percentAxis, splitLine: { show: false } },
       ],
       series: [
         ...LEVELS.map((level) => ({
@@ -230,7 +232,7 @@ function workingDays(d: Dashboard): ChartSpec {
     title: '平均办结用时（工作日）',
     option: base({
       xAxis: categories(depts.map((f) => f.name)),
-      yAxis: { type: 'value', name: '工作日' },
+      yAxis: { type: 'value' },
       series: [{ id: 'avg_working_days', name: '平均工作日', type: 'bar', color: '#b71c1c', data: depts.map((f) => f.avgWorkingDays) }],
     }),
     columns: ['部门', '平均工作日'],
