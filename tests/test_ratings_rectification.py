@@ -127,6 +127,14 @@ async def test_deadline_warnings_and_follow_ups(api, client, settings):
     resp = await client.post(
         f"/api/v1/staff/ratings/{rating['id']}/rectify", json={"note": "已整改"}, headers=win
     )
+    assert_error(resp, 409, "RETURN_VISIT_REQUIRED")  # the national rule: the return visit first
+    resp = await client.post(
+        f"/api/v1/staff/ratings/{rating['id']}/return-visit", json={"note": "电话回访"}, headers=win
+    )
+    assert resp.status_code == 200
+    resp = await client.post(
+        f"/api/v1/staff/ratings/{rating['id']}/rectify", json={"note": "已整改"}, headers=win
+    )
     assert resp.status_code == 200
     await run_job(run_rating_jobs, settings, at(date(2026, 5, 10)))
     assert await outbox_rows("rating.follow_up") == []

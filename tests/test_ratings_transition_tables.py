@@ -21,22 +21,22 @@ STAFF = {"window": "win", "approver": "appr", "supervisor": "boss", "admin": "ro
 RECTIFICATION_PATHS = {
     t.OPEN: [],
     t.VISITED: ["return_visit"],
-    t.RECTIFIED: ["rectify"],
-    t.CLOSED: ["rectify", "verdict"],
+    t.RECTIFIED: ["return_visit", "rectify"],
+    t.CLOSED: ["return_visit", "rectify", "verdict"],
 }
 # what a refusal answers, by action (the staff steps share one code; the citizen's verdict says why)
 REFUSED = {
     "return_visit": {"INVALID_TRANSITION"},
-    "rectify": {"INVALID_TRANSITION"},
+    "rectify": {"INVALID_TRANSITION", "RETURN_VISIT_REQUIRED"},
     "verdict": {"NOT_RECTIFIED", "ALREADY_RATED"},
 }
 
 
 def test_the_tables_are_the_lifecycles_of_the_rules():
-    """回访 then 整改 (or 整改 at once), then the verdict or the period's end; one decision per appeal."""
+    """回访 then 整改 (never 整改 before the 回访: the national rule), then the verdict or the period's
+    end; one decision per appeal."""
     assert {k: (v.to, v.roles) for k, v in t.RECTIFICATION.items()} == {
         ("open", "return_visit"): ("visited", {"window", "approver", "admin"}),
-        ("open", "rectify"): ("rectified", {"window", "approver", "admin"}),
         ("visited", "rectify"): ("rectified", {"window", "approver", "admin"}),
         ("rectified", "verdict"): ("closed", {"citizen"}),
         ("rectified", "expire"): ("closed", {"system"}),

@@ -15,6 +15,9 @@ class WarningQuery(PageQuery):
     level: Literal["yellow", "red", "calendar_uncertain"] | None = None
     department: str | None = Field(None, max_length=32)
     open_only: bool = Field(False, description="只看仍在办理中的办件")
+    sort: Literal["newest", "days_overdue"] = Field(
+        "newest", description="newest 最新预警在前；days_overdue 超期最久在前（按办理期限从早到晚）"
+    )
 
 
 def _case(name: str) -> AliasPath:
@@ -28,6 +31,7 @@ class WarningView(BaseModel):
     id: int
     level: str = Field(description="yellow 黄灯 | red 红灯 | calendar_uncertain 期限依据未知年度日历")
     department_code: str
+    department_name: str | None = Field(None, description="责任部门")
     created_at: datetime
     case_id: int = Field(validation_alias=_case("id"))
     number: str = Field(validation_alias=_case("number"))
@@ -36,6 +40,7 @@ class WarningView(BaseModel):
     deadline: date | None = Field(validation_alias=_case("deadline"))
     warning: str = Field(description="办件当前的预警状态")
     calendar_uncertain: bool = Field(validation_alias=_case("calendar_uncertain"))
+    days_overdue: int = Field(0, description="超过办理期限的工作日数（截至今天或办结日）；未超期为 0")
 
 
 class StatsQuery(PeriodQuery):

@@ -19,11 +19,13 @@ from citizen_api.cases.models import Application
 from citizen_api.cases.repository import supervision as repo
 from citizen_api.cases.schemas_supervision import WarningQuery, WarningView
 from citizen_api.cases.transitions import STATUS_TEXT
+from citizen_api.catalog import service as catalog
 from citizen_api.http import Page
 from citizen_api.http.schemas import Overlay
 from citizen_api.jobs import JobContext
 from citizen_api.security.principal import Principal
 from citizen_api.users import service as users
+from citizen_api.workdays.service import working_days_between
 from notifications import outbox
 
 log = structlog.get_logger("onetrip.supervision")
@@ -107,13 +109,26 @@ async def warn_uncertain(case: Application) -> bool:
     return True
 
 
+async def days_overdue(case: Application, today: date) -> int:
+    """Working days past the case's deadline, up to today or its decision; 0 when not overdue."""
+    if case.deadline is None:
+        return 0
+    end = clock.to_local(case.decided_at).date() if case.decided_at else today
+    return (await working_days_between(case.deadline, end))[0]
+
+
 async def list_warnings(principal: Principal, query: WarningQuery) -> Page:
     total, rows = await repo.warnings_page(principal, query)
     today = clock.today()
-    return Page(
-        total=total,
-        items=[
-            WarningView.model_validate(Overlay(row, warning=warning_of(row.application, today)))
-            for row in rows
-        ],
-    )
+    names = await catalog.department_names()
+    items = []
+    for row in rows:
+        case = row.application
+        overlay = Overlay(
+            row,
+            warning=warning_of(case, today),
+            department_name=names.get(row.department_code),
+            days_overdue=await days_overdue(case, today),
+        )
+        items.append(WarningView.model_validate(overlay))
+    return Page(total=total, items=items)

@@ -98,7 +98,15 @@ async def _staff_step(principal: Principal, rating_id: int, action: str, note: s
         raise ApiError(409, "NOT_BAD_RATING", "该评价不是差评，无需回访整改")
     moved = await move(rect, action, principal.user_id, principal.role, note, **values)
     if moved is None:
-        raise _invalid(await repo.rectification(rect.id), action)
+        current = await repo.rectification(rect.id)
+        if action == "rectify" and current.status == t.OPEN:
+            raise ApiError(
+                409,
+                "RETURN_VISIT_REQUIRED",
+                "实名差评须先完成回访并记录，才能登记整改",
+                {"from": t.OPEN, "action": action, "allowed": t.allowed_from(t.RECTIFICATION, t.OPEN)},
+            )
+        raise _invalid(current, action)
     return rating, moved
 
 

@@ -38,7 +38,7 @@ async def return_visit(ctx: Ctx) -> RectificationView:
 
 
 async def rectify(ctx: Ctx) -> RectificationView:
-    """登记差评整改（告知群众并邀请评价整改结果）"""
+    """登记差评整改（须先记录回访；告知群众并邀请评价整改结果）"""
     return RectificationView.model_validate(
         await rectification.rectify(ctx.user, ctx.path["id"], ctx.body.note)
     )
@@ -127,7 +127,7 @@ ENDPOINTS = [
         body=RectificationStepIn,
         response=RectificationView,
         tags=_S,
-        errors=_STEP_ERRORS,
+        errors=[*_STEP_ERRORS, (409, "RETURN_VISIT_REQUIRED")],
     ),
     endpoint(
         "POST",

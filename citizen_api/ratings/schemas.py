@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from citizen_api.errors import details_model
 from citizen_api.http import PageQuery
 from citizen_api.http.schemas import PeriodQuery
 from citizen_api.ratings import models, transitions, vocabulary
@@ -99,7 +100,14 @@ class AppealView(BaseModel):
 
 class StaffRatingView(RatingView):
     department_code: str
+    department_name: str | None = None
     application_number: str | None
+    rectification_status: RectificationStatus | None = Field(None, description="整改状态；非差评为 null")
+    rectification_status_text: str | None = None
+    visit_due: date | None = Field(None, description="回访期限（工作日）")
+    visited_at: datetime | None = None
+    rectify_due: date | None = Field(None, description="整改期限（工作日）")
+    overdue: bool = Field(False, description="回访或整改已超过期限而未完成")
     excluded: bool
     exclusion_reason: str
     notes: list[NoteView] = Field(default_factory=list)
@@ -191,3 +199,12 @@ class VocabularyView(BaseModel):
     levels: dict[int, str]
     tags: dict[int, list[str]]
     verdicts: dict[str, str]
+
+
+@details_model("RETURN_VISIT_REQUIRED")
+class ReturnVisitRequiredDetails(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", description="整改当前状态（open：待回访）")
+    action: str
+    allowed: list[str] = Field(description="当前可进行的操作（return_visit）")

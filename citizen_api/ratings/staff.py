@@ -22,7 +22,13 @@ from citizen_api.security.principal import Principal
 async def list_ratings(principal: Principal, query: StaffRatingQuery) -> tuple[int, list[StaffRatingView]]:
     total, page = await repo.staff_ratings(principal, query)
     numbers = await ports.cases().numbers([r.application_id for r in page if r.application_id])
-    return total, [views.staff_rating_view(r, numbers.get(r.application_id or 0)) for r in page]
+    names = await catalog.department_names()
+    return total, [
+        views.staff_rating_view(
+            r, numbers.get(r.application_id or 0), department_name=names.get(r.department_code)
+        )
+        for r in page
+    ]
 
 
 async def rating_detail(principal: Principal, rating_id: int) -> StaffRatingView:
@@ -30,8 +36,13 @@ async def rating_detail(principal: Principal, rating_id: int) -> StaffRatingView
     rect = rating.rectification
     notes = await repo.notes_of(rect.id) if rect else []
     numbers = await ports.cases().numbers([rating.application_id] if rating.application_id else [])
+    names = await catalog.department_names()
     return views.staff_rating_view(
-        rating, numbers.get(rating.application_id or 0), notes, await repo.appeals_of(rating.id)
+        rating,
+        numbers.get(rating.application_id or 0),
+        notes,
+        await repo.appeals_of(rating.id),
+        names.get(rating.department_code),
     )
 
 

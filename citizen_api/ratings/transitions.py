@@ -1,7 +1,9 @@
 """The two 好差评 lifecycles, one table each: (from status, action) → (to status, roles).
 
 - a 差评's rectification (整改): open → visited (回访) → rectified (整改) → closed (the citizen's verdict,
-  or the follow-up period ran out); the department may report its fix without a recorded visit;
+  or the follow-up period ran out); the national rule (国办发〔2019〕51号: every real-name 差评 gets a
+  return visit): no rectification before the return visit is recorded (every rating is real-name here:
+  cases and bookings need the citizen's real-name profile);
 - an appeal (申诉) against a rating: pending → upheld | dismissed, decided by a supervisor (or admin).
 
 The status lists and the schema ``Literal``s come from these tables; every status change goes through
@@ -43,7 +45,6 @@ _OVERSIGHT = (SUPERVISOR, ADMIN)
 
 RECTIFICATION: dict[tuple[str, str], Transition] = {
     (OPEN, "return_visit"): _t(VISITED, *_DEPARTMENT),
-    (OPEN, "rectify"): _t(RECTIFIED, *_DEPARTMENT),
     (VISITED, "rectify"): _t(RECTIFIED, *_DEPARTMENT),
     (RECTIFIED, "verdict"): _t(CLOSED, CITIZEN),
     (RECTIFIED, "expire"): _t(CLOSED, SYSTEM),  # the citizen did not judge it in time

@@ -65,12 +65,8 @@ async def warnings_page(principal: Principal, query: Any) -> tuple[int, list[Sup
     if query.open_only:
         rows = rows.filter(application__status__in=list(OPEN))
     total = await rows.count()
-    items = (
-        await rows.select_related("application")
-        .order_by("-created_at", "-id")
-        .offset(query.offset)
-        .limit(query.size)
-    )
+    order = ("application__deadline", "id") if query.sort == "days_overdue" else ("-created_at", "-id")
+    items = await rows.select_related("application").order_by(*order).offset(query.offset).limit(query.size)
     return total, items
 
 

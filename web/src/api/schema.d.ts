@@ -1591,7 +1591,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记差评整改（告知群众并邀请评价整改结果） */
+        /** 登记差评整改（须先记录回访；告知群众并邀请评价整改结果） */
         post: operations["post_ratings_rectify"];
         delete?: never;
         options?: never;
@@ -4057,6 +4057,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_RETURN_VISIT_REQUIRED */
+        Error_RETURN_VISIT_REQUIRED: {
+            error: {
+                /** @constant */
+                code: "RETURN_VISIT_REQUIRED";
+                details: components["schemas"]["ReturnVisitRequiredDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_SERVICE_UNAVAILABLE */
         Error_SERVICE_UNAVAILABLE: {
             error: {
@@ -6034,6 +6044,21 @@ export interface components {
              */
             type: string;
         };
+        /** ReturnVisitRequiredDetails */
+        ReturnVisitRequiredDetails: {
+            /** Action */
+            action: string;
+            /**
+             * Allowed
+             * @description 当前可进行的操作（return_visit）
+             */
+            allowed: string[];
+            /**
+             * From
+             * @description 整改当前状态（open：待回访）
+             */
+            from: string;
+        };
         /** RuleViolationsDetails */
         RuleViolationsDetails: {
             /**
@@ -6546,6 +6571,11 @@ export interface components {
             created_at: string;
             /** Department Code */
             department_code: string;
+            /**
+             * Department Name
+             * @default null
+             */
+            department_name: string | null;
             /** Excluded */
             excluded: boolean;
             /** Exclusion Reason */
@@ -6563,10 +6593,44 @@ export interface components {
             level_text: string;
             /** Notes */
             notes?: components["schemas"]["NoteView"][];
+            /**
+             * Overdue
+             * @description 回访或整改已超过期限而未完成
+             * @default false
+             */
+            overdue: boolean;
             /** @default null */
             rectification: components["schemas"]["RectificationView"] | null;
+            /**
+             * Rectification Status
+             * @description 整改状态；非差评为 null
+             * @default null
+             */
+            rectification_status: ("open" | "visited" | "rectified" | "closed") | null;
+            /**
+             * Rectification Status Text
+             * @default null
+             */
+            rectification_status_text: string | null;
+            /**
+             * Rectify Due
+             * @description 整改期限（工作日）
+             * @default null
+             */
+            rectify_due: string | null;
             /** Tags */
             tags: string[];
+            /**
+             * Visit Due
+             * @description 回访期限（工作日）
+             * @default null
+             */
+            visit_due: string | null;
+            /**
+             * Visited At
+             * @default null
+             */
+            visited_at: string | null;
         };
         /** StaffShipmentSummary */
         StaffShipmentSummary: {
@@ -7103,10 +7167,22 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Days Overdue
+             * @description 超过办理期限的工作日数（截至今天或办结日）；未超期为 0
+             * @default 0
+             */
+            days_overdue: number;
             /** Deadline */
             deadline: string | null;
             /** Department Code */
             department_code: string;
+            /**
+             * Department Name
+             * @description 责任部门
+             * @default null
+             */
+            department_name: string | null;
             /** Id */
             id: number;
             /** Item Name */
@@ -14901,13 +14977,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_BAD_RATING、INVALID_TRANSITION */
+            /** @description NOT_BAD_RATING、INVALID_TRANSITION、RETURN_VISIT_REQUIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_BAD_RATING"] | components["schemas"]["Error_INVALID_TRANSITION"];
+                    "application/json": components["schemas"]["Error_NOT_BAD_RATING"] | components["schemas"]["Error_INVALID_TRANSITION"] | components["schemas"]["Error_RETURN_VISIT_REQUIRED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -15402,6 +15478,8 @@ export interface operations {
                 page?: number;
                 /** @description 每页条数 */
                 size?: number;
+                /** @description newest 最新预警在前；days_overdue 超期最久在前（按办理期限从早到晚） */
+                sort?: "newest" | "days_overdue";
             };
             header?: never;
             path?: never;
