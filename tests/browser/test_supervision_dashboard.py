@@ -224,6 +224,15 @@ async def test_the_supervisor_sees_the_month_as_the_api_counts_it(web_server, op
     assert page.foreign_requests == []
     await both_sizes(page, screenshot, "dashboard")
 
+    # a click on a bar opens the list behind it: 人社局's on-time bar (both are at 100 %) → its warnings
+    assert [row[0] for row in expected["on-time"]][:2] == ["公安局", "人社局"]
+    canvas = page.get_by_test_id("chart-on-time").locator("canvas").first
+    box = await canvas.bounding_box()
+    await page.mouse.click(box["x"] + box["width"] * 0.72, box["y"] + box["height"] * 0.7)
+    await expect(page).to_have_url(re.compile(r"/workbench/supervisor/warnings\?department=RS$"))
+    await page.go_back()
+    await expect(page.get_by_test_id("dashboard-period")).to_have_text("2026-11-01 至 2026-11-30")
+
     # the open red slice's row → the red warnings; the late case's number → its page
     await page.get_by_test_id("chart-table-open-levels").get_by_role("link", name="红牌").click()
     await expect(page).to_have_url(re.compile(r"/workbench/supervisor/warnings\?level=red"))
