@@ -39,6 +39,7 @@ import citizen_api.complaints.models
 import citizen_api.complaints.routes
 import citizen_api.delivery.models
 import citizen_api.delivery.routes
+import citizen_api.exports.routes
 import citizen_api.ratings.models
 import citizen_api.ratings.routes
 import citizen_api.search.routes
@@ -177,6 +178,8 @@ DOMAINS: list[Domain] = [
         citizen_api.complaints.routes.ENDPOINTS,
         jobs=[PeriodicJob("complaint_overdue", 3600, run_complaint_jobs)],
     ),
+    # the supervision lists and statistics as .xlsx (reads cases, ratings, complaints through their services)
+    Domain("exports", endpoints=citizen_api.exports.routes.ENDPOINTS),
     Domain(
         "notifications",
         notifications.models,
