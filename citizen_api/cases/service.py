@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from citizen_api.cases import address, offers, progress, transitions, workflow
+from citizen_api.cases import address, offers, progress, stats, supervision, transitions, workflow
 from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
@@ -31,6 +31,11 @@ from citizen_api.security.principal import Principal
 
 DECIDED = transitions.DONE  # the result exists: it may be posted
 FINISHED = transitions.FINISHED  # nothing more happens to the case
+
+
+# the 电子监察 lists and figures, for the exports (citizen_api.exports)
+list_warnings = supervision.list_warnings  # (principal, WarningQuery) → Page[WarningView]
+statistics = stats.stats  # (principal, StatsQuery) → Stats
 
 
 async def citizen_case(case_id: int, user_id: int, *, lock: bool = False) -> Application | None:

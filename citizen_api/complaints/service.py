@@ -121,3 +121,6 @@ async def reply(principal: Principal, complaint_id: int, text: str) -> StaffComp
         dedupe_key=f"complaint.replied:{complaint.id}",
     )
     return views.staff_view(complaint, number, clock.today())
+
+
+STAFF_ROLES = frozenset(t.roles_for("reply"))  # who answers complaints also reads (and exports) them

@@ -14,7 +14,7 @@ from citizen_api import clock
 from citizen_api.appointments import service as appointments
 from citizen_api.audit import service as audit
 from citizen_api.errors import ApiError
-from citizen_api.ratings import ports, rectification, stats, views
+from citizen_api.ratings import ports, rectification, staff, stats, views
 from citizen_api.ratings import repository as repo
 from citizen_api.ratings.models import CASE, VISIT, Rating
 from citizen_api.ratings.schemas import RatingIn, RatingView
@@ -29,6 +29,8 @@ STAFF_MAY_NOT_RATE = "评价只能由办事群众本人作出，工作人员不�
 levels_by_day = stats.levels_by_day  # (start, end, department) → [(department_code, day, level, n)]
 good_rate = stats.good_rate  # Counter of levels → 好评率 %
 satisfaction = stats.satisfaction  # Counter of levels → mean level
+staff_ratings = staff.list_ratings  # (principal, StaffRatingQuery) → (total, [StaffRatingView]) (exports)
+staff_statistics = staff.statistics  # (StatsQuery, principal) → StatsView (exports)
 
 
 async def rated_cases(case_ids: Iterable[int]) -> set[int]:
