@@ -24,6 +24,8 @@ export interface ChartSpec {
   /** the list behind the clicked element: ECharts' seriesId and dataIndex */
   linkFor: (seriesId: string, dataIndex: number) => ListLink | null
   empty: boolean
+  /** a chart with a wide table (two grid columns on the dashboard) */
+  wide?: boolean
 }
 
 const RED = '#c45656'
@@ -200,6 +202,7 @@ function ratings(d: Dashboard): ChartSpec {
     rows: departmentRows(d, (f) => [...LEVELS.map((level) => shown(f.ratings[level])), shown(f.goodRate)], (f) => link(f)),
     linkFor: (seriesId, i) => (depts[i] ? link(depts[i], seriesId.replace('level-', '')) : null),
     empty: depts.length === 0,
+    wide: true,
   }
 }
 
