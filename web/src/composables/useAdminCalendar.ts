@@ -66,8 +66,8 @@ export function monthGrid(year: number, month: number, days: readonly CalendarDa
   return weeks
 }
 
-export function useAdminCalendar(start: { year: number; month: number }, api = useApi()) {
-  const state = reactive({ year: start.year, month: start.month, days: [] as CalendarDay[], preview: null as ImportAnswer | null })
+export function useAdminCalendar(initial: { year: number; month: number }, api = useApi()) {
+  const state = reactive({ year: initial.year, month: initial.month, days: [] as CalendarDay[], preview: null as ImportAnswer | null })
   const call = useCall()
   const importCall = useCall()
 
@@ -76,6 +76,18 @@ export function useAdminCalendar(start: { year: number; month: number }, api = u
       const data = await api.get('/api/v1/staff/calendar', { query: monthRange(state.year, state.month) })
       state.days = data.items
     })
+  }
+
+  /** Opens on the month of the server's today (its calendar's default range starts there). */
+  async function start(): Promise<void> {
+    await call.run(async () => {
+      const first = (await api.get('/api/v1/staff/calendar')).items[0]
+      if (first) {
+        state.year = Number(first.date.slice(0, 4))
+        state.month = Number(first.date.slice(5, 7))
+      }
+    })
+    await load()
   }
 
   function shift(by: number): Promise<void> {
@@ -125,6 +137,7 @@ export function useAdminCalendar(start: { year: number; month: number }, api = u
     importBusy: importCall.busy,
     importErrors: importCall.errors,
     load,
+    start,
     shift,
     setDay,
     undoDay,
