@@ -8,9 +8,11 @@ screenshot at 1366×768 and 1920×1080.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
+import openpyxl
 from playwright.async_api import expect
 
 from citizen_api import clock
@@ -252,6 +254,15 @@ async def test_the_supervisor_sees_the_month_as_the_api_counts_it(web_server, op
     await expect(warnings).to_contain_text("公安局")
     await expect(warnings).to_contain_text(f"{red['days_overdue']} 个工作日")
     await both_sizes(page, screenshot, "warnings")
+    # 导出 Excel: the same rows as a workbook, fetched with the bearer token and saved by the browser
+    async with page.expect_download() as download_info:
+        await page.get_by_test_id("export-warnings").click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    content = (await download.path()).read_bytes()
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert world.red_case["number"] in cells
     await warnings.get_by_role("link", name=world.red_case["number"]).click()
     await expect(page).to_have_url(re.compile(rf"/workbench/cases/{world.red_case['id']}$"))
     await expect(page.get_by_test_id("case-number")).to_have_text(world.red_case["number"])
