@@ -71,6 +71,8 @@ async def test_edit_publish_and_search_finds_the_new_wording(web_server, open_pa
     blank.write_bytes(pdf(3000))
     await page.get_by_label("上传空白表格 1").set_input_files(str(blank))
     await expect(page.get_by_test_id("guide-materials")).to_contain_text("申请表.pdf")
+    await page.get_by_test_id("guide-materials").scroll_into_view_if_needed()
+    await screenshot(page, "editor-materials")
     await page.get_by_role("button", name="发布").click()
     await expect(page.get_by_role("status")).to_contain_text("已发布")
     await expect(page.get_by_text("当前发布：第 2 版")).to_be_visible()

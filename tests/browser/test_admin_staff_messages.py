@@ -87,6 +87,17 @@ async def test_create_an_account_assign_its_window_and_reset(web_server, open_pa
     await expect(office).to_contain_text("A区窗口")
     await expect(office).to_contain_text("5 户政")
     await screenshot(page, "halls-1366")
+    # a window added in the group's form; window 5 (zhangsan's) stays with its id
+    await office.get_by_role("button", name="编辑").click()
+    group_form = page.get_by_role("dialog", name="编辑窗口组 A区窗口")
+    await group_form.get_by_role("button", name="添加窗口").click()
+    await group_form.get_by_label("窗口号 3").fill("7")
+    await screenshot(page, "group-1366")
+    await group_form.get_by_role("button", name="确定").click()
+    await expect(page.get_by_role("status")).to_contain_text("已保存窗口组")
+    await expect(office.locator(".el-tag").filter(has_text="7")).to_be_visible()
+    offices = (await web_server.client.get("/api/v1/staff/offices", headers=admin)).json()
+    assert [w["number"] for w in offices[0]["groups"][0]["windows"]] == ["5", "6", "7"]
     await office.get_by_role("button", name="排班").click()
     schedule = page.get_by_role("dialog").filter(has_text="排班模板")
     await expect(schedule).to_contain_text("节假日预约服务日")
@@ -115,6 +126,9 @@ async def test_dead_letters_are_listed_with_their_error_and_requeued(web_server,
     await expect(table.get_by_role("row")).to_have_count(4)
     await expect(table).to_contain_text("HTTP 502 from WeChat (try 1)")
     await screenshot(page, "messages-1366")
+    wide = await admin_page(open_page, web_server, "/workbench/admin/notifications", viewport=WIDE)
+    await expect(wide.get_by_test_id("outbox").get_by_role("row")).to_have_count(4)
+    await screenshot(wide, "messages-1920")
 
     await table.get_by_role("row").filter(has_text="try 0").locator(".el-checkbox").click()
     await page.get_by_role("button", name="重新发送所选（1）").click()
@@ -124,7 +138,3 @@ async def test_dead_letters_are_listed_with_their_error_and_requeued(web_server,
     await expect(page.get_by_role("status")).to_contain_text("已重新排队 2 条消息")
     await expect(table).to_contain_text("没有死信")
     assert await Notification.filter(status="dead", last_error__startswith="HTTP 502").count() <= 3
-
-    wide = await admin_page(open_page, web_server, "/workbench/admin/notifications", viewport=WIDE)
-    await expect(wide.get_by_test_id("outbox")).to_be_visible()
-    await screenshot(wide, "messages-1920")
