@@ -45,8 +45,9 @@ async def stats(principal: Principal, query: StatsQuery) -> Stats:
         return int((table.get(code) or {}).get(key) or 0)
 
     raws = {}
+    by_department = days.by_department()
     for code in sorted(codes):
-        folded = days.fold([code])
+        folded = by_department.get(code, Counter())
         raws[code] = {key: folded[key] for key in RAW_KEYS}
     opens = {
         code: {level: n(table, code) for level, table in counts["open_by_warning"].items()}

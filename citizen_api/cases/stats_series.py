@@ -3,7 +3,7 @@
 
 One formula per metric (:data:`RATES` and :func:`value`): ``GET /staff/stats``, ``/staff/stats/series``
 and ``/staff/stats/dashboard`` all read the same rows (``cases/repository/series.py`` and the ratings'
-``levels_by_day``) through it, so a period's value in the series equals the stats of the same from/to.
+``levels_by``) through it, so a period's value in the series equals the stats of the same from/to.
 
 - rates are percents (0–100, two decimals, like every rate the service answers); None when there is
   nothing to divide by, and an empty period of a rate is None, of a count 0;
@@ -98,26 +98,32 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 @dataclass
 class Days:
-    """Raw counts per (department, day), and the warning interval events per department."""
+    """Raw counts per (department, period) — ``bucket`` "week", "month" or "all" — and the warning
+    interval events per department, each in the period of its day (events after ``end`` left out)."""
 
     start: date
     end: date
+    bucket: str = "all"
     counts: dict[tuple[str, date], Counter] = field(default_factory=lambda: defaultdict(Counter))
     events: dict[str, list[tuple[date, str, int]]] = field(default_factory=lambda: defaultdict(list))
 
     def departments(self) -> set[str]:
         return {code for code, _ in self.counts} | set(self.events)
 
-    def fold(
-        self, codes: Iterable[str] | None = None, lo: date | None = None, hi: date | None = None
-    ) -> Counter:
-        """The sum of the days in [lo, hi] of ``codes`` (None: every department)."""
+    def fold(self, codes: Iterable[str] | None = None) -> Counter:
+        """The sum over the periods of ``codes`` (None: every department)."""
         wanted = None if codes is None else set(codes)
         total: Counter = Counter()
-        for (code, day), counts in self.counts.items():
-            if (wanted is None or code in wanted) and (lo is None or day >= lo) and (hi is None or day <= hi):
+        for (code, _period), counts in self.counts.items():
+            if wanted is None or code in wanted:
                 total.update(counts)
         return total
+
+    def by_department(self) -> dict[str, Counter]:
+        out: dict[str, Counter] = defaultdict(Counter)
+        for (code, _period), counts in self.counts.items():
+            out[code].update(counts)
+        return out
 
 
 def department_of(principal: Principal, department: str | None) -> str | None:
@@ -129,61 +135,72 @@ def department_of(principal: Principal, department: str | None) -> str | None:
     return principal.department or "\x00none"
 
 
-async def read_days(start: date, end: date, department: str | None, *, warnings: bool = True) -> Days:
-    """Every family's rows for [start, end] (``department`` None: all departments)."""
+async def read_days(
+    start: date, end: date, department: str | None, *, bucket: str = "all", warnings: bool = True
+) -> Days:
+    """Every family's rows for [start, end] (``department`` None: all departments), by ``bucket``."""
     lower, upper = bounds(start, end)
-    days = Days(start, end)
-    for row in await repo.filed_by_day(lower, upper, department):
-        days.counts[row["department_code"], row["day"]].update(
+    days = Days(start, end, bucket)
+    jobs = [
+        repo.filed(lower, upper, department, bucket),
+        repo.decided(lower, upper, department, bucket),
+        ratings.levels_by(start, end, department, bucket),
+    ]
+    if warnings:
+        jobs += [
+            repo.warnings(lower, upper, department, bucket),
+            repo.warning_intervals(start, end, department, bucket),
+        ]
+    filed, decided, rated, *warned = [await job for job in jobs]
+    counts = days.counts
+    for row in filed:
+        counts[row["department_code"], row["period"]].update(
             submitted=row["n"], online=int(row["online"] or 0), zero_trip=int(row["zero_trip"] or 0)
         )
-    for row in await repo.decided_by_day(lower, upper, department):
-        days.counts[row["department_code"], row["day"]].update(
-            decided=row["n"],
-            on_time=int(row["on_time"] or 0),
-            days=int(row["days"] or 0),
+    for row in decided:
+        counts[row["department_code"], row["period"]].update(
+            decided=row["n"], on_time=int(row["on_time"] or 0), days=int(row["days"] or 0),
             timed=int(row["timed"] or 0),
-        )
-    for row in await ratings.levels_by_day(start, end, department):
-        days.counts[row["department_code"], row["day"]][f"r{row['level']}"] += row["n"]
-    if warnings:
-        for row in await repo.warnings_by_day(lower, upper, department):
-            days.counts[row["department_code"], row["day"]][f"warnings_{row['level']}"] += row["n"]
-        for row in await repo.warning_intervals(start, end, department):
-            day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(str(row["day"])[:10])
-            days.events[row["department_code"]].append((day, row["kind"], row["n"]))
+        )  # fmt: skip
+    for row in rated:
+        counts[row["department_code"], row["period"]][f"r{row['level']}"] += row["n"]
+    if warned:
+        cards, intervals = warned
+        for row in cards:
+            counts[row["department_code"], row["period"]][f"warnings_{row['level']}"] += row["n"]
+        for row in intervals:
+            days.events[row["department_code"]].append((row["period"], row["kind"], row["n"]))
     return days
 
 
 def all_series(
     days: Days,
     metrics: Iterable[str],
-    interval: str,
     live_open: Counter | None,
     codes: Iterable[str] | None = None,
 ) -> dict[str, list[dict]]:
-    """``{metric: [{period_start, value}]}``, every period of [days.start, days.end] present (one pass
-    over the rows). ``live_open``: today's open_yellow/open_red (the period running today shows those)."""
+    """``{metric: [{period_start, value}]}``, every period of [days.start, days.end] present (``days``
+    read by week or month). ``live_open``: today's open_yellow/open_red (the period running today)."""
     today = clock.today()
     wanted = None if codes is None else set(codes)
-    starts = periods(days.start, days.end, interval)
+    starts = periods(days.start, days.end, days.bucket)
     buckets: dict[date, Counter] = {start: Counter() for start in starts}
-    for (code, day), counts in days.counts.items():
-        if (wanted is None or code in wanted) and days.start <= day <= days.end:
-            buckets[period_start(day, interval)].update(counts)
+    for (code, period), counts in days.counts.items():
+        if (wanted is None or code in wanted) and period in buckets:
+            buckets[period].update(counts)
     events = sorted(
-        (at, kind, n)
+        (period, kind, n)
         for code, rows in days.events.items()
         if wanted is None or code in wanted
-        for at, kind, n in rows
+        for period, kind, n in rows
     )
     showing: Counter = Counter()
     position = 0
     out: dict[str, list[dict]] = {metric: [] for metric in metrics}
     for start in starts:
-        last = min(next_period(start, interval) - timedelta(days=1), days.end)
-        while position < len(events) and events[position][0] <= last:
-            _at, kind, n = events[position]
+        last = min(next_period(start, days.bucket) - timedelta(days=1), days.end)
+        while position < len(events) and events[position][0] <= start:  # every event up to the period's end
+            _period, kind, n = events[position]
             showing["open_yellow" if kind[0] == "y" else "open_red"] += n if kind[1] == "s" else -n
             position += 1
         for metric, series in out.items():
@@ -224,9 +241,9 @@ async def series(principal: Principal, query: SeriesQuery) -> list[SeriesPoint]:
     start, end = query.period(today)
     open_metric = query.metric in ("open_yellow", "open_red")
     warnings = open_metric or query.metric.startswith("warnings_")
-    days = await read_days(start, end, department, warnings=warnings)
+    days = await read_days(start, end, department, bucket=query.interval, warnings=warnings)
     live = _sum_open(await _live_open(principal, query.department, today)) if open_metric else None
-    points = all_series(days, [query.metric], query.interval, live)[query.metric]
+    points = all_series(days, [query.metric], live)[query.metric]
     return [SeriesPoint(**point) for point in points]
 
 
@@ -253,7 +270,7 @@ async def dashboard(principal: Principal, query: DashboardQuery) -> Dashboard:
     department = department_of(principal, query.department)
     today = clock.today()
     start, end = dashboard_period(query, today)
-    days = await read_days(start, end, department)
+    days = await read_days(start, end, department, bucket=query.interval)
     live = await _live_open(principal, query.department, today)
     names = {
         code: name
@@ -261,9 +278,12 @@ async def dashboard(principal: Principal, query: DashboardQuery) -> Dashboard:
         if query.department in (None, code)
     }
     codes = sorted(set(names) | days.departments() | set(live))
+    folded = days.by_department()
     departments = [
         DashboardDepartment(
-            code=code, name=names.get(code), **_figures(days.fold([code]), live.get(code, Counter()))
+            code=code,
+            name=names.get(code),
+            **_figures(folded.get(code, Counter()), live.get(code, Counter())),
         )
         for code in codes
     ]
@@ -273,5 +293,5 @@ async def dashboard(principal: Principal, query: DashboardQuery) -> Dashboard:
         interval=query.interval,
         departments=departments,
         totals=DashboardFigures(**_figures(days.fold(), total_open)),
-        series=all_series(days, METRICS, query.interval, total_open),
+        series=all_series(days, METRICS, total_open),
     )

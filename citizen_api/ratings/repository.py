@@ -224,25 +224,43 @@ async def citizen_case_ratings(lo: datetime, hi: datetime, department: str | Non
     return {row["department_code"]: row["n"] for row in rows}
 
 
-async def levels_by_day(lo: datetime, hi: datetime, department: str | None) -> list[dict]:
-    """Ratings not excluded of services in [lo, hi), as (department_code, day, level, n), the day in
-    China time (one grouped SQL; ``AT TIME ZONE`` on PostgreSQL, ``date(…, '+8 hours')`` on SQLite)."""
+def _period_sql(bucket: str, sqlite: bool) -> str:
+    """The first day of the China-time period (week from Monday, month, or ``all``) of ``service_at``
+    (the same expressions as ``cases/repository/series.py``)."""
+    if sqlite:
+        day = "date(service_at, '+8 hours')"
+        return {"week": f"date({day}, 'weekday 0', '-6 days')", "month": f"date({day}, 'start of month')",
+                "day": day}.get(bucket, "'1970-01-01'")  # fmt: skip
+    day = "(DATE '1970-01-01' + floor((extract(epoch FROM service_at) + 28800) / 86400)::int)"
+    week = f"({day} - (({day} - DATE '1970-01-05') % 7))"
+    return {"week": week, "month": f"date_trunc('month', {day})::date", "day": day}.get(
+        bucket, "DATE '1970-01-01'"
+    )
+
+
+async def levels_by(lo: datetime, hi: datetime, department: str | None, bucket: str) -> list[dict]:
+    """Ratings not excluded of services in [lo, hi), as (department_code, period, level, n), the period
+    a China-time week, month or ``all`` (one grouped SQL)."""
     conn = connections.get("default")
     sqlite = conn.capabilities.dialect == "sqlite"
-    day = "date(service_at, '+8 hours')" if sqlite else "(service_at AT TIME ZONE 'Asia/Shanghai')::date"
     args: list = [lo, hi]
-    where = f"{day} >= ? AND {day} < ?" if sqlite else "service_at >= $1 AND service_at < $2"
     if sqlite:
+        day = "date(service_at, '+8 hours')"
+        where = f"{day} >= ? AND {day} < ?"
         args = [to_local(lo).date().isoformat(), to_local(hi).date().isoformat()]
+    else:
+        where = "service_at >= $1 AND service_at < $2"
     if department is not None:
         where += " AND department_code = " + ("?" if sqlite else "$3")
         args.append(department)
     sql = (
-        f"SELECT department_code, {day} AS day, level, COUNT(*) AS n FROM ratings "
+        f"SELECT department_code, {_period_sql(bucket, sqlite)} AS period, level, COUNT(*) AS n FROM ratings "
         f"WHERE {where} AND NOT excluded GROUP BY 1, 2, 3"
     )
     rows = await conn.execute_query_dict(sql, args)
     for row in rows:
-        if isinstance(row["day"], str):
-            row["day"] = date.fromisoformat(row["day"][:10])
+        if isinstance(row["period"], str):
+            row["period"] = date.fromisoformat(row["period"][:10])
+        elif isinstance(row["period"], datetime):
+            row["period"] = row["period"].date()
     return rows

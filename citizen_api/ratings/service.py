@@ -26,7 +26,7 @@ STAFF_MAY_NOT_RATE = "评价只能由办事群众本人作出，工作人员不�
 
 # -- for other domains (the case detail and its ``rate`` action; the supervision series)
 
-levels_by_day = stats.levels_by_day  # (start, end, department) → [(department_code, day, level, n)]
+levels_by = stats.levels_by  # (start, end, department, bucket) → [(department_code, period, level, n)]
 good_rate = stats.good_rate  # Counter of levels → 好评率 %
 satisfaction = stats.satisfaction  # Counter of levels → mean level
 staff_ratings = staff.list_ratings  # (principal, StaffRatingQuery) → (total, [StaffRatingView]) (exports)

@@ -112,8 +112,8 @@ async def tallies(start: date, end: date, department: str | None = None) -> dict
     return out
 
 
-async def levels_by_day(start: date, end: date, department: str | None = None) -> list[dict]:
-    """Counted ratings of services in [start, end] as rows of (department_code, day, level, n), the day
-    in China time: the series and the dashboard fold them (the same rows as :func:`tallies`' levels)."""
+async def levels_by(start: date, end: date, department: str | None = None, bucket: str = "all") -> list[dict]:
+    """Counted ratings of services in [start, end] as rows of (department_code, period, level, n), the
+    period a China-time week, month or ``all``: the series and the dashboard fold them."""
     lo, hi = period_bounds(start, end)
-    return await repo.levels_by_day(lo, hi, department)
+    return await repo.levels_by(lo, hi, department, bucket)
