@@ -100,3 +100,32 @@ async def test_edit_publish_and_search_finds_the_new_wording(web_server, open_pa
     await wide.goto(web_server.url("/workbench/admin"))
     await expect(wide.get_by_test_id("admin-items")).to_contain_text("已下线")
     await screenshot(wide, "items-1920")
+
+
+async def test_a_new_item_starts_as_a_draft(web_server, open_page, screenshot):
+    await make_admin()
+    headers = await web_server.api.staff_headers("admin1")
+    department = {"code": "RS", "name": "人社局", "sort": 2, "phone": "", "address": ""}
+    assert (
+        await web_server.client.post(f"{ADMIN}/departments", json=department, headers=headers)
+    ).status_code == 201
+
+    page = await admin_page(open_page, web_server, "/workbench/admin")
+    await page.get_by_role("button", name="新建事项").click()
+    dialog = page.get_by_role("dialog", name="新建事项")
+    await dialog.get_by_label("实施编码").fill("RS-SB-01")
+    await dialog.get_by_label("事项名称").fill("社会保障卡申领")
+    await dialog.locator(".el-form-item").filter(has_text="部门").locator(".el-select").click()
+    await page.get_by_role("option", name="人社局（RS）").click()
+    await dialog.get_by_role("button", name="确定").click()
+    # 到现场 1 次 without a reason: the API's rule, at that field
+    reason = dialog.locator(".el-form-item").filter(has_text="到现场的理由")
+    await expect(reason).to_contain_text("到办事现场次数大于 0 时必须说明理由")
+    await screenshot(page, "new-item-rule")
+    await dialog.get_by_label("到现场的理由").fill("需现场采集照片")
+    await dialog.get_by_role("button", name="确定").click()
+
+    await expect(page).to_have_url(web_server.url("/workbench/admin/items/RS-SB-01"))
+    await expect(page.get_by_text("未发布", exact=True)).to_be_visible()
+    await expect(page.get_by_text("草稿：第 1 版（未发布）")).to_be_visible()
+    assert (await web_server.client.get("/api/v1/items/RS-SB-01")).status_code == 404
