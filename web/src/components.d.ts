@@ -65,6 +65,7 @@ declare module 'vue' {
     GuideLimits: typeof import('./components/admin/GuideLimits.vue')['default']
     GuideMaterials: typeof import('./components/admin/GuideMaterials.vue')['default']
     GuideRows: typeof import('./components/admin/GuideRows.vue')['default']
+    ItemCreateDialog: typeof import('./components/admin/ItemCreateDialog.vue')['default']
     MaterialsPanel: typeof import('./components/case/MaterialsPanel.vue')['default']
     PeriodsEditor: typeof import('./components/admin/PeriodsEditor.vue')['default']
     RevealPhone: typeof import('./components/supervision/RevealPhone.vue')['default']
