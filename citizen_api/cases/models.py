@@ -77,6 +77,11 @@ class Application(Model):
             # the ids of a page come from these, then its rows by id (bench/inbox.py)
             ("department_code", "status", "deadline", "id"),
             ("department_code", "number", "id"),
+            # the 电子监察 series and dashboard (cases/repository/series.py), index-only scans of a
+            # year: filed, decided, and the warning intervals of accepted cases (bench/dashboard.py)
+            ("submitted_at", "department_code", "channel", "item_trips", "delivery_channel"),
+            ("decided_at", "department_code", "on_time", "working_days_used"),
+            ("accepted_on", "department_code", "deadline", "yellow_on", "decided_at"),
         )
 
 
