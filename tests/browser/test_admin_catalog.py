@@ -76,6 +76,9 @@ async def test_edit_publish_and_search_finds_the_new_wording(web_server, open_pa
     await page.get_by_role("button", name="发布").click()
     await expect(page.get_by_role("status")).to_contain_text("已发布")
     await expect(page.get_by_text("当前发布：第 2 版")).to_be_visible()
+    versions = page.get_by_test_id("versions")
+    await expect(versions.get_by_role("row").filter(has_text="第 1 版")).to_contain_text("历史版本")
+    await expect(versions.get_by_role("row").filter(has_text="第 2 版")).to_contain_text(NEW_WORDING)
 
     found = (await web_server.client.get("/api/v1/items", params={"q": NEW_WORDING})).json()
     assert [i["code"] for i in found["items"]] == [CODE]
