@@ -74,5 +74,6 @@ declare module 'vue' {
     StaffCreateDialog: typeof import('./components/admin/StaffCreateDialog.vue')['default']
     SynonymsPanel: typeof import('./components/admin/SynonymsPanel.vue')['default']
     TodayAppointments: typeof import('./components/queue/TodayAppointments.vue')['default']
+    VersionHistory: typeof import('./components/admin/VersionHistory.vue')['default']
   }
 }
