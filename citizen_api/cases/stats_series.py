@@ -15,6 +15,7 @@ and ``/staff/stats/dashboard`` all read the same rows (``cases/repository/series
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -151,7 +152,9 @@ async def read_days(
             repo.warnings(lower, upper, department, bucket),
             repo.warning_intervals(start, end, department, bucket),
         ]
-    filed, decided, rated, *warned = [await job for job in jobs]
+    # independent reads: PostgreSQL runs them side by side on the pool's connections (a GET is in no
+    # transaction); SQLite's one connection takes them in turn
+    filed, decided, rated, *warned = await asyncio.gather(*jobs)
     counts = days.counts
     for row in filed:
         counts[row["department_code"], row["period"]].update(

@@ -231,7 +231,7 @@ def _period_sql(bucket: str, sqlite: bool) -> str:
         day = "date(service_at, '+8 hours')"
         return {"week": f"date({day}, 'weekday 0', '-6 days')", "month": f"date({day}, 'start of month')",
                 "day": day}.get(bucket, "'1970-01-01'")  # fmt: skip
-    day = "(DATE '1970-01-01' + floor((extract(epoch FROM service_at) + 28800) / 86400)::int)"
+    day = "(DATE '1970-01-01' + floor((date_part('epoch', service_at) + 28800) / 86400)::int)"
     week = f"({day} - (({day} - DATE '1970-01-05') % 7))"
     return {"week": week, "month": f"date_trunc('month', {day})::date", "day": day}.get(
         bucket, "DATE '1970-01-01'"
