@@ -273,13 +273,12 @@ async def dashboard(principal: Principal, query: DashboardQuery) -> Dashboard:
     department = department_of(principal, query.department)
     today = clock.today()
     start, end = dashboard_period(query, today)
-    days = await read_days(start, end, department, bucket=query.interval)
-    live = await _live_open(principal, query.department, today)
-    names = {
-        code: name
-        for code, name in (await catalog.department_names()).items()
-        if query.department in (None, code)
-    }
+    days, live, all_names = await asyncio.gather(
+        read_days(start, end, department, bucket=query.interval),
+        _live_open(principal, query.department, today),
+        catalog.department_names(),
+    )
+    names = {code: name for code, name in all_names.items() if query.department in (None, code)}
     codes = sorted(set(names) | days.departments() | set(live))
     folded = days.by_department()
     departments = [
