@@ -129,3 +129,43 @@ async def test_bad_ratings_show_deadlines_state_and_overdue_and_the_visit_comes_
     fixed = await client.post(f"/api/v1/staff/ratings/{rating_id}/rectify", json=step, headers=win)
     assert fixed.status_code == 200, fixed.text
     assert ((await listed())["rectification_status"], (await listed())["overdue"]) == ("rectified", False)
+
+
+async def test_the_raters_phone_through_the_audited_reveal(database_url, api, client):
+    clock.set_now(_at(date(2026, 3, 2)))
+    await make_department("GA", "公安局")
+    alice, headers = await citizen(api, "alice")
+    resp = await client.put(
+        "/api/v1/me/profile",
+        json={"name": "张三丰", "id_number": "11010519491231002X", "phone": "13912345678"},
+        headers=headers,
+    )
+    assert resp.status_code == 200, resp.text
+    case = await make_case(alice, department="GA")
+    bad = await client.post(f"/api/v1/applications/{case.id}/rating", json={"level": 2}, headers=headers)
+    good_case = await make_case(alice, department="GA")
+    good = await client.post(
+        f"/api/v1/applications/{good_case.id}/rating", json={"level": 5}, headers=headers
+    )
+    await create_staff("win", "window", "GA")
+    await create_staff("other", "window", "MZ")
+    await create_staff("boss", "supervisor", None)
+    win = await api.staff_headers("win")
+    listed = (await client.get("/api/v1/staff/ratings", params={"bad": "true"}, headers=win)).json()
+    assert "13912345678" not in str(listed)  # the list never shows it
+
+    url = f"/api/v1/staff/ratings/{bad.json()['id']}/reveal"
+    resp = await client.post(url, json={"reason": "差评回访"}, headers=win)
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {"rating_id": bad.json()["id"], "name": "张三丰", "phone": "13912345678"}
+    boss = await api.staff_headers("boss")
+    trail = (await client.get("/api/v1/staff/audit", params={"object_type": "rating"}, headers=boss)).json()
+    [entry] = [e for e in trail["items"] if e["action"] == "rating.reveal_contact"]
+    assert (entry["actor_name"], entry["details"]["reason"]) == ("win", "差评回访")
+
+    assert_error(await client.post(url, json={"reason": "差评回访"}, headers=boss), 403, "FORBIDDEN")
+    other = await api.staff_headers("other")
+    assert_error(await client.post(url, json={"reason": "差评回访"}, headers=other), 404, "NOT_FOUND")
+    assert_error(await client.post(url, json={"reason": ""}, headers=win), 422, "VALIDATION_ERROR")
+    good_url = f"/api/v1/staff/ratings/{good.json()['id']}/reveal"
+    assert_error(await client.post(good_url, json={"reason": "回访"}, headers=win), 409, "NOT_BAD_RATING")

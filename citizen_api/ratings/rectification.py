@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from citizen_api import clock
+from citizen_api.audit import service as audit
 from citizen_api.errors import ApiError
 from citizen_api.ratings import notify, ports
 from citizen_api.ratings import repository as repo
@@ -18,6 +19,7 @@ from citizen_api.ratings import transitions as t
 from citizen_api.ratings.models import Rating, Rectification
 from citizen_api.ratings.vocabulary import RECTIFICATION_VERDICTS
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 from citizen_api.workdays.service import add_working_days
 from notifications import outbox
 
@@ -160,3 +162,21 @@ async def give_verdict(principal: Principal, rating_id: int, verdict: str, comme
             dedupe_key=f"rating.unsat:{moved.id}",
         )
     return moved
+
+
+async def reveal_contact(principal: Principal, rating_id: int, reason: str, settings, request_id: str = ""):
+    """The rater's name and phone in full, for the return visit of a 差评; every reveal is audited."""
+    rating = await staff_rating(principal, rating_id)
+    if rating.rectification is None:
+        raise ApiError(409, "NOT_BAD_RATING", "该评价不是差评，无需回访")
+    person = await users.applicant(rating.user_id, settings)
+    profile = person.profile if person else {}
+    await audit.record(
+        principal,
+        "rating.reveal_contact",
+        "rating",
+        rating.id,
+        {"fields": ["name", "phone"], "reason": reason},
+        request_id=request_id,
+    )
+    return profile.get("name"), profile.get("phone")

@@ -9,8 +9,10 @@ from citizen_api.ratings.schemas import (
     AppealIn,
     AppealQuery,
     AppealView,
+    RatingContact,
     RectificationStepIn,
     RectificationView,
+    RevealIn,
     StaffRatingQuery,
     StaffRatingView,
     StatsQuery,
@@ -42,6 +44,14 @@ async def rectify(ctx: Ctx) -> RectificationView:
     return RectificationView.model_validate(
         await rectification.rectify(ctx.user, ctx.path["id"], ctx.body.note)
     )
+
+
+async def reveal_contact(ctx: Ctx) -> RatingContact:
+    """查看差评评价人的姓名和手机号（用于回访；仅本部门；每次查看记入审计日志）"""
+    name, phone = await rectification.reveal_contact(
+        ctx.user, ctx.path["id"], ctx.body.reason, ctx.settings, ctx.request_id
+    )
+    return RatingContact(rating_id=ctx.path["id"], name=name, phone=phone)
 
 
 async def appeal(ctx: Ctx) -> AppealView:
@@ -128,6 +138,16 @@ ENDPOINTS = [
         response=RectificationView,
         tags=_S,
         errors=[*_STEP_ERRORS, (409, "RETURN_VISIT_REQUIRED")],
+    ),
+    endpoint(
+        "POST",
+        "/staff/ratings/{id:id}/reveal",
+        reveal_contact,
+        auth=_roles(RECTIFICATION, "return_visit"),  # who makes the return visit
+        body=RevealIn,
+        response=RatingContact,
+        tags=_S,
+        errors=[(404, "NOT_FOUND"), (409, "NOT_BAD_RATING")],
     ),
     endpoint(
         "POST",

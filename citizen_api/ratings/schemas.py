@@ -208,3 +208,15 @@ class ReturnVisitRequiredDetails(BaseModel):
     from_: str = Field(alias="from", description="整改当前状态（open：待回访）")
     action: str
     allowed: list[str] = Field(description="当前可进行的操作（return_visit）")
+
+
+class RevealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=2, max_length=200, description="查看事由（如“差评回访”），记入审计日志")
+
+
+class RatingContact(BaseModel):
+    rating_id: int
+    name: str | None = Field(description="评价人姓名")
+    phone: str | None = Field(description="评价人手机号（完整，用于回访）")

@@ -1684,6 +1684,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/ratings/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看差评评价人的姓名和手机号（用于回访；仅本部门；每次查看记入审计日志） */
+        post: operations["post_ratings_reveal_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/ratings/stats": {
         parameters: {
             query?: never;
@@ -5950,6 +5967,21 @@ export interface components {
              */
             unrated_rate: number | null;
         };
+        /** RatingContact */
+        RatingContact: {
+            /**
+             * Name
+             * @description 评价人姓名
+             */
+            name: string | null;
+            /**
+             * Phone
+             * @description 评价人手机号（完整，用于回访）
+             */
+            phone: string | null;
+            /** Rating Id */
+            rating_id: number;
+        };
         /** RatingIn */
         RatingIn: {
             /**
@@ -6126,6 +6158,14 @@ export interface components {
              * @description 整改当前状态（open：待回访）
              */
             from: string;
+        };
+        /** RevealIn */
+        RevealIn: {
+            /**
+             * Reason
+             * @description 查看事由（如“差评回访”），记入审计日志
+             */
+            reason: string;
         };
         /** RuleViolationsDetails */
         RuleViolationsDetails: {
@@ -15445,6 +15485,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_NOT_BAD_RATING"] | components["schemas"]["Error_INVALID_TRANSITION"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_ratings_reveal_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingContact"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_BAD_RATING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_BAD_RATING"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
