@@ -49,6 +49,7 @@ async def test_the_trail_of_a_case(database_url, settings, api, client):
     assert "13912345678" not in resp.text and "张三丰" not in resp.text
     ats = [entry["at"] for entry in trail["items"]]
     assert ats == sorted(ats, reverse=True) and ats[0].endswith("+08:00")
+    assert all(at.startswith("2026-09-01T") for at in ats)  # the service clock, not the machine's
 
     paged = await client.get("/api/v1/staff/audit", params={"size": 1, "page": 2}, headers=boss)
     assert paged.status_code == 200 and len(paged.json()["items"]) == 1

@@ -84,6 +84,12 @@ async def test_warnings_turn_yellow_then_red(database_url, settings, api, client
         )
     ).json()
     assert [w["level"] for w in red_only["items"]] == ["red"] and red_only["items"][0]["warning"] == "red"
+    # stamped by the service clock (the weekly warning series counts by it): red on 10-14, yellow on 10-12
+    assert red_only["items"][0]["created_at"].startswith("2026-10-14T")
+    resp = await client.get(
+        "/api/v1/staff/supervision/warnings", params={"level": "yellow"}, headers=staff["window"]
+    )
+    assert resp.json()["items"][0]["created_at"].startswith("2026-10-12T")
 
 
 async def test_suspension_freezes_the_warning(database_url, settings, api, client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from citizen_api import clock
 from citizen_api.audit.models import AuditLog
 
 
@@ -24,6 +25,7 @@ async def append(
         object_id=object_id,
         details=details,
         request_id=request_id,
+        at=clock.now(),  # the service clock, like every other time the service records
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from citizen_api import clock
 from citizen_api.cases.models import Application, SupervisionWarning
 from citizen_api.cases.repository.staff import warning_filter
 from citizen_api.cases.transitions import OPEN, RUNNING
@@ -49,6 +50,7 @@ async def record_warning(case: Application, level: str) -> bool:
                 level=level,
                 department_code=case.department_code,
                 deadline=case.deadline,
+                created_at=clock.now(),  # the service clock: the weekly warning series counts by it
             )
         ],
         ignore_conflicts=True,
