@@ -66,6 +66,7 @@ declare module 'vue' {
     GuideMaterials: typeof import('./components/admin/GuideMaterials.vue')['default']
     GuideRows: typeof import('./components/admin/GuideRows.vue')['default']
     ItemCreateDialog: typeof import('./components/admin/ItemCreateDialog.vue')['default']
+    ListPager: typeof import('./components/common/ListPager.vue')['default']
     MaterialsPanel: typeof import('./components/case/MaterialsPanel.vue')['default']
     PeriodsEditor: typeof import('./components/admin/PeriodsEditor.vue')['default']
     RevealPhone: typeof import('./components/supervision/RevealPhone.vue')['default']
