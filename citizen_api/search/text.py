@@ -8,10 +8,23 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-import jieba
-from pypinyin import lazy_pinyin
 
-jieba.setLogLevel(logging.WARNING)
+# jieba and pypinyin take ~0.5 s to import: loaded on first use, so CLI commands that never search
+# (migrate, staff add, …) start without them
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _lazy_pinyin():
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
 
 # characters that never carry meaning in a query: spaces, punctuation, symbols
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
@@ -55,7 +68,7 @@ def pinyin(text: str) -> tuple[str, str]:
 
     Non-Chinese characters are kept one by one, so 第2类 → ("di2lei", "d2l").
     """
-    syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
+    syllables = _lazy_pinyin()(text, errors=lambda chars: list(chars))
     return "".join(syllables), "".join(s[0] for s in syllables if s)
 
 
@@ -67,7 +80,7 @@ def bigrams(text: str) -> frozenset[str]:
 
 def initialise() -> None:
     """Load jieba's dictionary (about a second; call from a worker thread, not the event loop)."""
-    jieba.initialize()
+    _jieba().initialize()
 
 
 def add_user_words(words) -> None:
@@ -77,8 +90,8 @@ def add_user_words(words) -> None:
         for word in words:
             if 2 <= len(word) <= 12 and word not in _user_words and has_han(word):
                 _user_words.add(word)
-                if not jieba.dt.FREQ.get(word):
-                    jieba.add_word(word, freq=2000)
+                if not _jieba().dt.FREQ.get(word):
+                    _jieba().add_word(word, freq=2000)
     segment.cache_clear()
 
 
@@ -87,7 +100,7 @@ def segment(text: str) -> tuple[str, ...]:
     """Every word jieba finds in search mode (overlapping: 工商, 商户, 工商户 …), without stop words."""
     words = []
     seen = set()
-    for word in jieba.cut_for_search(text):
+    for word in _jieba().cut_for_search(text):
         if word not in seen and word not in STOPWORDS and not word.isspace():
             seen.add(word)
             words.append(word)
