@@ -216,3 +216,28 @@ def stop(proc: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+# -- what every case bench seeds first ----------------------------------------------------------------
+async def seed_items_and_citizens(departments, citizens: int) -> tuple[dict[str, tuple[int, int]], list[int]]:
+    """One published item per department (``(code, name, share)`` rows) and ``citizens`` citizens, with
+    Tortoise (the database is open): ``({code: (item_id, version_id)}, citizen ids in order)``."""
+    from citizen_api import clock
+    from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
+    from citizen_api.users.models import User
+
+    items = {}
+    for code, name, _share in departments:
+        department = await Department.create(code=code, name=name)
+        item = await ServiceItem.create(
+            code=f"{code}-ITEM-1", basic_code="000000000001", department=department,
+            name=f"{name}许可证核发", is_published=True, promised_days=20, statutory_days=20,
+        )  # fmt: skip
+        version = await ItemVersion.create(
+            item=item, version=1, status="published", name=item.name, item_type="行政许可",
+            statutory_days=20, promised_days=20, visits=0, online=True, published_at=clock.now(),
+        )  # fmt: skip
+        items[code] = (item.id, version.id)
+    await User.bulk_create([User(role="citizen", openid=f"bench-{i}") for i in range(citizens)])
+    ids = list(await User.filter(role="citizen").order_by("id").values_list("id", flat=True))
+    return items, ids

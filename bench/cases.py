@@ -33,6 +33,7 @@ from bench._common import (
     load,
     run,
     run_cli,
+    seed_items_and_citizens,
     server_logging_to_file,
 )
 from citizen_api import clock
@@ -151,7 +152,6 @@ def case_rows(items: dict[str, tuple[int, int]], citizens: list[int], today: dat
 async def setup(url: str) -> dict[str, str]:
     """Departments, items, citizens and two staff members with Tortoise; the cases with COPY."""
     from citizen_api import clock
-    from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
     from citizen_api.db import close_db, init_db
     from citizen_api.domains import MODEL_MODULES
     from citizen_api.security.principal import Principal
@@ -164,20 +164,7 @@ async def setup(url: str) -> dict[str, str]:
     )
     await init_db(url, MODEL_MODULES, max_pool=5)
     try:
-        items = {}
-        for code, name, _share in DEPARTMENTS:
-            department = await Department.create(code=code, name=name)
-            item = await ServiceItem.create(
-                code=f"{code}-ITEM-1", basic_code="000000000001", department=department,
-                name=f"{name}许可证核发", is_published=True, promised_days=20, statutory_days=20,
-            )  # fmt: skip
-            version = await ItemVersion.create(
-                item=item, version=1, status="published", name=item.name, item_type="行政许可",
-                statutory_days=20, promised_days=20, visits=0, online=True, published_at=clock.now(),
-            )  # fmt: skip
-            items[code] = (item.id, version.id)
-        await User.bulk_create([User(role="citizen", openid=f"bench-{i}") for i in range(CITIZENS)])
-        citizens = list(await User.filter(role="citizen").values_list("id", flat=True))
+        items, citizens = await seed_items_and_citizens(DEPARTMENTS, CITIZENS)
         clerk = await User.create(role="window", username="bench-window", department_code="GA")
         boss = await User.create(role="supervisor", username="bench-supervisor")
         tokens = {

@@ -26,7 +26,16 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import bench_env, drop_pg_database, fresh_pg_database, load, run, run_cli, server
+from bench._common import (
+    bench_env,
+    drop_pg_database,
+    fresh_pg_database,
+    load,
+    run,
+    run_cli,
+    seed_items_and_citizens,
+    server,
+)
 from bench.cases import CITIZENS, COLUMNS, DEPARTMENTS, STATUSES
 from citizen_api import clock
 
@@ -97,7 +106,6 @@ def _stamp(day: date, hour: int = 8) -> datetime:
 
 async def seed(url: str) -> tuple[str, int]:
     """Departments, items, citizens, a supervisor (Tortoise); cases, warnings, ratings (COPY)."""
-    from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
     from citizen_api.db import close_db, init_db
     from citizen_api.domains import MODEL_MODULES
     from citizen_api.security.principal import Principal
@@ -110,20 +118,7 @@ async def seed(url: str) -> tuple[str, int]:
     )
     await init_db(url, MODEL_MODULES, max_pool=5)
     try:
-        items = {}
-        for code, name, _share in DEPARTMENTS:
-            department = await Department.create(code=code, name=name)
-            item = await ServiceItem.create(
-                code=f"{code}-ITEM-1", basic_code="000000000001", department=department,
-                name=f"{name}许可证核发", is_published=True, promised_days=20, statutory_days=20,
-            )  # fmt: skip
-            version = await ItemVersion.create(
-                item=item, version=1, status="published", name=item.name, item_type="行政许可",
-                statutory_days=20, promised_days=20, visits=0, online=True, published_at=clock.now(),
-            )  # fmt: skip
-            items[code] = (item.id, version.id)
-        await User.bulk_create([User(role="citizen", openid=f"bench-{i}") for i in range(CITIZENS)])
-        citizens = list(await User.filter(role="citizen").values_list("id", flat=True))
+        items, citizens = await seed_items_and_citizens(DEPARTMENTS, CITIZENS)
         boss = await User.create(role="supervisor", username="bench-supervisor")
         token = issue_access_token(Principal(boss.id, "supervisor"), settings)
         today = clock.today()

@@ -32,7 +32,16 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import bench_env, drop_pg_database, fresh_pg_database, load, run, run_cli, server
+from bench._common import (
+    bench_env,
+    drop_pg_database,
+    fresh_pg_database,
+    load,
+    run,
+    run_cli,
+    seed_items_and_citizens,
+    server,
+)
 from bench.cases import CITIZENS, COLUMNS, DEPARTMENTS, case_rows
 
 DB = "onetrip_bench_inbox"
@@ -59,7 +68,6 @@ async def setup(url: str) -> tuple[str, list[tuple], dict[int, str]]:
     """Departments, items, citizens and a GA clerk with Tortoise; the cases with COPY."""
     from citizen_api import clock
     from citizen_api.cases.search_keys import name_key, tail_key
-    from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
     from citizen_api.db import close_db, init_db
     from citizen_api.domains import MODEL_MODULES
     from citizen_api.security.crypto import cipher_for
@@ -74,20 +82,7 @@ async def setup(url: str) -> tuple[str, list[tuple], dict[int, str]]:
     cipher = cipher_for(settings)
     await init_db(url, MODEL_MODULES, max_pool=5)
     try:
-        items = {}
-        for code, name, _share in DEPARTMENTS:
-            department = await Department.create(code=code, name=name)
-            item = await ServiceItem.create(
-                code=f"{code}-ITEM-1", basic_code="000000000001", department=department,
-                name=f"{name}许可证核发", is_published=True, promised_days=20, statutory_days=20,
-            )  # fmt: skip
-            version = await ItemVersion.create(
-                item=item, version=1, status="published", name=item.name, item_type="行政许可",
-                statutory_days=20, promised_days=20, visits=0, online=True, published_at=clock.now(),
-            )  # fmt: skip
-            items[code] = (item.id, version.id)
-        await User.bulk_create([User(role="citizen", openid=f"bench-{i}") for i in range(CITIZENS)])
-        citizens = list(await User.filter(role="citizen").order_by("id").values_list("id", flat=True))
+        items, citizens = await seed_items_and_citizens(DEPARTMENTS, CITIZENS)
         clerk = await User.create(role="window", username="bench-window", department_code="GA")
         token = issue_access_token(Principal(clerk.id, "window", "GA"), settings)
         today = clock.today()
