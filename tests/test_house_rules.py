@@ -111,9 +111,9 @@ def test_orm_calls_live_only_in_repositories_models_and_seeds():
 
 
 def test_the_registry_is_written_out_not_discovered():
-    registry = ROOT / "citizen_api" / "domains.py"
-    modules = _imported_modules(ast.parse(registry.read_text(encoding="utf-8")))
-    assert not {m for m in modules if m.split(".")[0] == "importlib"}
+    for part in ("domains.py", "registry_models.py", "registry_commands.py"):
+        modules = _imported_modules(ast.parse((ROOT / "citizen_api" / part).read_text(encoding="utf-8")))
+        assert not {m for m in modules if m.split(".")[0] == "importlib"}, part
     offenders = [
         f"{file.relative_to(ROOT)}:{node.lineno}"
         for file, tree in _sources("citizen_api", "notifications", "bots")
@@ -123,3 +123,22 @@ def test_the_registry_is_written_out_not_discovered():
         and node.type.id in {"ImportError", "ModuleNotFoundError"}
     ]
     assert offenders == [], "no ImportError guards: import what exists, register it in citizen_api.domains"
+
+
+def test_every_models_and_commands_module_is_registered():
+    # a domain's models.py left out of registry_models would have no tables and no migrations;
+    # a commands.py left out of registry_commands would be no ``onetrip`` command
+    from citizen_api.registry_commands import COMMANDS
+    from citizen_api.registry_models import MODEL_MODULES
+
+    found = {
+        ".".join(file.relative_to(ROOT).with_suffix("").parts)
+        for package in ("citizen_api", "notifications", "bots")
+        for file in (ROOT / package).rglob("models.py")
+    }
+    assert found == set(MODEL_MODULES)
+    commands = {
+        ".".join(file.relative_to(ROOT).with_suffix("").parts)
+        for file in [*(ROOT / "citizen_api").glob("*/commands.py"), ROOT / "notifications" / "commands.py"]
+    }
+    assert commands == {group.registered_commands[0].callback.__module__ for _, group in COMMANDS}

@@ -6,7 +6,7 @@ from citizen_api.cli import migrations, serve, staff
 from citizen_api.cli.runner import run_with_db
 from citizen_api.cli.seed import seed_demo
 from citizen_api.commands import CommandContext
-from citizen_api.domains import COMMANDS
+from citizen_api.registry_commands import COMMANDS
 
 app = typer.Typer(help="OneTrip 政务服务后端", no_args_is_help=True, add_completion=False)
 

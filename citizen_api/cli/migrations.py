@@ -7,7 +7,7 @@ import asyncio
 import typer
 
 from citizen_api.db import tortoise_config
-from citizen_api.domains import MODEL_MODULES
+from citizen_api.registry_models import MODEL_MODULES
 from citizen_api.settings import Settings
 
 
@@ -37,5 +37,5 @@ def makemigrations(name: str = typer.Option("", help="name of the new migration"
     """Write a migration for model changes (developers)."""
     from tortoise.cli import cli as tortoise_cli
 
-    ctx = tortoise_cli.CLIContext(config="citizen_api.domains.TORTOISE_ORM", config_file=None)
+    ctx = tortoise_cli.CLIContext(config="citizen_api.registry_models.TORTOISE_ORM", config_file=None)
     asyncio.run(tortoise_cli.makemigrations(ctx, (), False, name or None))

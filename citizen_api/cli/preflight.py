@@ -7,7 +7,7 @@ import asyncio
 import typer
 
 from citizen_api.db import DatabaseNotMigrated, DatabaseNotReady, ensure_migrated, tortoise_config
-from citizen_api.domains import MODEL_MODULES
+from citizen_api.registry_models import MODEL_MODULES
 from citizen_api.settings import Settings
 
 EXIT_NOT_READY = 1

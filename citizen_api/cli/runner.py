@@ -16,7 +16,7 @@ def run_with_db(work: Callable[[Settings], Awaitable[T]], settings: Settings | N
     settings = settings or Settings()
 
     async def _run() -> T:
-        from citizen_api.domains import MODEL_MODULES  # the registry imports the commands using this
+        from citizen_api.registry_models import MODEL_MODULES  # the commands registry imports this module
 
         await init_db(settings.database_url, MODEL_MODULES, max_pool=5)
         try:

@@ -6,11 +6,12 @@ import typer
 
 from citizen_api.cli.runner import run_with_db
 from citizen_api.db import atomic
-from citizen_api.seed import DEMO_STAFF, seed_all
 
 
 def seed_demo() -> None:
     """Load the demo catalog, offices, schedules and staff (safe to run again)."""
+    # the seeders come from the full registry (citizen_api.domains): imported only by this command
+    from citizen_api.seed import DEMO_STAFF, seed_all
 
     async def work(settings):
         async with atomic():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import itertools
 import random
@@ -25,8 +26,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from prometheus_client import Counter
 
 _hasher = PasswordHasher()
-# A real hash to verify against when no verifier is running (CLI), so timing does not tell.
-_DUMMY = _hasher.hash("onetrip-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to verify against for an unknown account, so timing does not tell (made on first
+    use: hashing costs ~0.1 s, which every CLI command paid at import)."""
+    return _hasher.hash("onetrip-dummy-password")
+
 
 VERIFICATIONS = Counter(
     "onetrip_password_verifications_total", "argon2 password checks actually computed (staff logins)"
@@ -43,7 +50,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     VERIFICATIONS.inc()
     try:
-        return _hasher.verify(stored_hash or _DUMMY, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -129,7 +136,7 @@ class PasswordVerifier:
         """Take as long as a real check, without computing one (unknown usernames)."""
         if not self._recent:
             # nothing measured yet: measure once (one real check, at most once per process)
-            await self.verify(_DUMMY, "onetrip-imitation")
+            await self.verify(_dummy_hash(), "onetrip-imitation")
             return
         await asyncio.sleep(random.choice(self._recent))
 
