@@ -107,11 +107,22 @@ class Settings(BaseSettings):
     booking_weekly_limit: int = Field(2, ge=1, le=100)  # bookings per citizen per ISO week (not cancelled)
     booking_cancel_cutoff_minutes: int = Field(120, ge=0, le=10080)  # 409 CANCEL_TOO_LATE after
     booking_attempts_per_minute: int = Field(10, ge=1, le=100_000)  # anti-bot throttle per citizen
+    # … and per client address (a hall's or a school's NAT shares one): 429 RATE_LIMITED beyond
+    booking_attempts_per_minute_per_address: int = Field(300, ge=1, le=10_000_000)
+    booking_requires_profile: bool = True  # 409 PROFILE_INCOMPLETE without a real-name profile
+    # share of each slot (percent, rounded down) kept for staff booking for a citizen (代约, 适老化)
+    booking_staff_reserved_percent: int = Field(10, ge=0, le=100)
+    # how long a process reuses a published item, a slot's fixed fields, a day's mode and the release
+    # rules on the booking path (an admin's change shows within this); full slots: appointments.full_cache
+    booking_cache_seconds: float = Field(5.0, ge=0, le=300)
     no_show_limit: int = Field(2, ge=1, le=100)  # this many no-shows …
     no_show_window_days: int = Field(90, ge=1, le=3650)  # … within this many days …
     no_show_suspension_days: int = Field(90, ge=1, le=3650)  # … suspend booking for this long
     reminder_day_before_hour: int = Field(18, ge=0, le=23)  # local hour the day-before reminder goes out
     reminder_hour_before_minutes: int = Field(60, ge=1, le=1440)
+    # 适老化 (LOTTERY helper's block): a citizen this old or older (birth date from the ID number) gets a
+    # priority queue number at check-in ("AY001"), called before the group's other numbers; 0 = off
+    queue_priority_age: int = Field(60, ge=0, le=150)
     # -- settings: notifications and bots (issue 6) --
     # template ids and keyword mapping: JSON text or a path to a JSON file (empty = the shipped default)
     notify_templates: str = ""

@@ -1,12 +1,16 @@
-"""``onetrip appointments …``: make the horizon's slots ahead of a rush, write due reminders."""
+"""``onetrip appointments …``: make the horizon's slots ahead of a rush, write due reminders, draw and
+verify lotteries."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 
-from citizen_api import clock
+from citizen_api import clock, db
+from citizen_api.appointments import lottery_rank, lottery_verify
+from citizen_api.appointments.lottery_draw import draw_due
 from citizen_api.appointments.reminders import write_reminders
 from citizen_api.appointments.schedule import generate_slots
 from citizen_api.commands import run_with_db
@@ -40,3 +44,46 @@ def remind_command(ctx: typer.Context) -> None:
         return await write_reminders(clock.now(), settings)
 
     typer.echo(f"{run_with_db(ctx, work)} reminders written")
+
+
+@app.command("draw-lotteries")
+def draw_lotteries_command(ctx: typer.Context) -> None:
+    """Draw the lotteries whose time has come and tell their losers (the worker also runs this)."""
+
+    async def work(settings):
+        return await draw_due(clock.now(), settings, db.atomic)
+
+    typer.echo(f"{run_with_db(ctx, work)} lotteries drawn")
+
+
+@app.command("verify-draw")
+def verify_draw_command(
+    ctx: typer.Context,
+    draw_id: int = typer.Argument(None, min=1, help="the draw's id (omit for an offline recomputation)"),
+    seed: str = typer.Option(None, "--seed", help="the published seed (default: the stored one)"),
+    ids_file: Path = typer.Option(
+        None,
+        "--ids-file",
+        exists=True,
+        dir_okay=False,
+        help="registration ids, one per line (default: stored)",
+    ),
+    places: int = typer.Option(None, "--places", min=0, help="offline: how many places were drawn"),
+) -> None:
+    """Recompute a lottery draw from its seed and registration ids; exit 0 when it matches."""
+    ids = lottery_rank.read_ids(ids_file.read_text()) if ids_file else None
+    if draw_id is None:
+        if seed is None or ids is None or places is None:
+            raise typer.BadParameter("offline: give --seed, --ids-file and --places (or a draw id)")
+        for line in lottery_verify.offline(seed, ids, places):
+            typer.echo(line)
+        return
+
+    async def work(settings):
+        return await lottery_verify.verify_stored(draw_id, seed, ids)
+
+    verdict = run_with_db(ctx, work)
+    for line in verdict.lines:
+        typer.echo(line)
+    typer.echo(f"draw {draw_id}: {'match' if verdict.match else 'MISMATCH'}")
+    raise typer.Exit(0 if verdict.match else 1)

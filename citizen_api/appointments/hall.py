@@ -2,15 +2,17 @@
 ``appointments.queue``), no-shows suspend booking.
 
 Queue numbers come from an atomic counter row per (group, day, kind), so two clerks never give
-the same number. Booked check-ins are ``A012``, walk-ins ``AW012``; every status change is a
+the same number. Booked check-ins are ``A012``, walk-ins ``AW012``, and a booked citizen aged
+``queue_priority_age`` (60) or more — the birth date of the real-name ID number — gets a priority
+number ``AY012`` (优先), called before every other number of the group; every status change is a
 conditional UPDATE of the tables (``transitions``), so one booking is never checked in twice.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.appointments.models import Appointment, QueueTicket, WindowGroup
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.repository import counters, halls, queue_tickets
@@ -19,6 +21,11 @@ from citizen_api.appointments.transitions import APPOINTMENTS, CHECKED_IN, NO_SH
 from citizen_api.audit.service import record
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
+
+# the kinds of queue numbers, in the order they are called, and the letter after the group's prefix
+TICKET_KINDS = ("priority", "booked", "walk_in")
+KIND_LETTERS = {"priority": "Y", "booked": "", "walk_in": "W"}
 
 
 def in_scope(principal: Principal, *departments: str | None) -> bool:
@@ -40,7 +47,26 @@ async def _staff_appointment(principal: Principal, appointment_id: int) -> Appoi
     return appointment
 
 
-async def check_in(principal: Principal, appointment_id: int) -> CheckInOut:
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+async def ticket_kind(user_id: int, settings) -> str:
+    """``priority`` for a citizen aged ``queue_priority_age`` or more today, else ``booked``."""
+    threshold = settings.queue_priority_age
+    if threshold <= 0:
+        return "booked"
+    born = await users.birth_date(user_id, settings)
+    return "priority" if born is not None and age_on(born, clock.today()) >= threshold else "booked"
+
+
+async def check_in(principal: Principal, appointment_id: int, settings=None) -> CheckInOut:
+    """``settings``: the request's (default: those of the unit of work's AppState)."""
+    if settings is None:
+        state = db.current_state()
+        if state is None:
+            raise RuntimeError("check-in runs inside a request's unit of work")
+        settings = state.settings
     appointment = await _staff_appointment(principal, appointment_id)
     group = appointment.slot.group
     if appointment.status == CHECKED_IN:  # a second tap at the counter gives the same number
@@ -62,7 +88,7 @@ async def check_in(principal: Principal, appointment_id: int) -> CheckInOut:
                 appointment_id=again.id, queue_number=again.queue_number, window_group=group.name
             )
         raise APPOINTMENTS.refuse("check_in", again.status, "该预约状态已变化")
-    ticket = await issue(group, "booked", appointment.id)
+    ticket = await issue(group, await ticket_kind(appointment.user_id, settings), appointment.id)
     await repo.set_queue_number(appointment.id, ticket.number)
     return CheckInOut(appointment_id=appointment.id, queue_number=ticket.number, window_group=group.name)
 
@@ -70,7 +96,7 @@ async def check_in(principal: Principal, appointment_id: int) -> CheckInOut:
 async def issue(group: WindowGroup, kind: str, appointment_id: int | None) -> QueueTicket:
     today = clock.today()
     seq = await counters.next_queue_value(group.id, today, kind)
-    number = f"{group.prefix}{'W' if kind == 'walk_in' else ''}{seq:03d}"
+    number = f"{group.prefix}{KIND_LETTERS[kind]}{seq:03d}"
     return await queue_tickets.create_ticket(group.id, today, kind, seq, number, appointment_id)
 
 

@@ -11,7 +11,13 @@ from tortoise import fields
 from tortoise.models import Model
 
 from citizen_api.appointments.codes import new_check_in_code
-from citizen_api.appointments.transitions import APPOINTMENTS, TICKETS, WAITLIST
+from citizen_api.appointments.transitions import (
+    APPOINTMENTS,
+    LOTTERY_DRAWS,
+    LOTTERY_ENTRIES,
+    TICKETS,
+    WAITLIST,
+)
 
 # the day mode of a slot made from the holiday-service template (the other mode is "workday")
 MODE_HOLIDAY = "holiday_service"
@@ -127,9 +133,10 @@ class Appointment(Model):
     date = fields.DateField()  # the slot's local date (copied: limits and check-in use it)
     starts_at = fields.DatetimeField(db_index=True)  # copied from the slot: cut-off and reminders
     status = fields.CharField(max_length=16, default=APPOINTMENTS.statuses[0], db_index=True)  # transitions
-    # "<user>:<item>:<date>" while the booking counts; NULL once cancelled (unique: race-proof)
+    # "<person>:<item>:<date>" while the booking counts (person: ``booking.person_of``, one per real
+    # name across WeChat accounts); NULL once cancelled (unique: race-proof)
     active_key = fields.CharField(max_length=64, null=True, unique=True)
-    source = fields.CharField(max_length=16, default="direct")  # direct | waitlist
+    source = fields.CharField(max_length=16, default="direct")  # direct | waitlist | staff (代约)
     queue_number = fields.CharField(max_length=16, null=True)
     # shown to the citizen as a QR code; the hall scans (or types) it to check the booking in
     check_in_code = fields.CharField(max_length=16, unique=True, default=new_check_in_code)
@@ -144,16 +151,44 @@ class Appointment(Model):
 
 
 class WeeklyQuota(Model):
-    """Bookings (not cancelled) of one citizen in one ISO week, kept by conditional upserts."""
+    """Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.
+
+    ``person`` is the real-name identity (``booking.person_of``: the ID number's blind index), so
+    two WeChat accounts of one person share one limit; ``user_id`` is the account that booked first.
+    """
 
     id = fields.IntField(primary_key=True)
+    person = fields.CharField(max_length=40)
     user_id = fields.IntField()
     week = fields.DateField()  # the Monday
     booked = fields.IntField(default=0)
 
     class Meta:
         table = "appt_weekly_quotas"
-        unique_together = (("user_id", "week"),)
+        unique_together = (("person", "week"),)
+
+
+class ReleaseRule(Model):
+    """When the places of a day are released (放号): ``days_before`` days ahead at ``at`` (local HH:MM).
+
+    Per window group; a rule naming an item overrides the group's own rule for that item. A group
+    without a rule releases its days as soon as they enter the booking horizon.
+    """
+
+    id = fields.IntField(primary_key=True)
+    group = fields.ForeignKeyField(
+        "models.WindowGroup", related_name="release_rules", on_delete=fields.CASCADE
+    )
+    item = fields.ForeignKeyField(
+        "models.ServiceItem", related_name="release_rules", null=True, on_delete=fields.CASCADE
+    )
+    days_before = fields.SmallIntField()
+    at = fields.CharField(max_length=5)  # "08:00", Beijing time
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "appt_release_rules"
+        unique_together = (("group", "item"),)
 
 
 class WaitlistEntry(Model):
@@ -203,7 +238,8 @@ class QueueTicket(Model):
     id = fields.IntField(primary_key=True)
     group = fields.ForeignKeyField("models.WindowGroup", related_name="tickets", on_delete=fields.RESTRICT)
     date = fields.DateField()
-    kind = fields.CharField(max_length=8)  # booked (called first) | walk_in
+    # priority (60+ at check-in, called first) | booked | walk_in (``hall.TICKET_KINDS``)
+    kind = fields.CharField(max_length=8)
     seq = fields.IntField()
     number = fields.CharField(max_length=16)
     appointment_id = fields.IntField(null=True, unique=True)
@@ -217,3 +253,63 @@ class QueueTicket(Model):
         table = "appt_queue_tickets"
         indexes = (("date", "called_at"),)  # the hall feed: today's latest calls
         unique_together = (("group", "date", "number"),)
+
+
+class LotteryDraw(Model):
+    """A lottery day (摇号) of a window group, or of one item of it: its places go by a public draw.
+
+    ``seed`` is made at creation and kept secret until the draw; ``seed_hash`` (sha256 hex of the
+    seed) is published from the start, so the seed cannot be changed once registrations are seen.
+    At ``draw_at`` the job draws (``lottery_draw``): status ``open → drawn`` by one conditional
+    UPDATE, ``entries_digest`` over the sorted registration ids, winners booked exactly to ``places``.
+    """
+
+    id = fields.IntField(primary_key=True)
+    group = fields.ForeignKeyField(
+        "models.WindowGroup", related_name="lottery_draws", on_delete=fields.RESTRICT
+    )
+    item = fields.ForeignKeyField(
+        "models.ServiceItem", related_name="lottery_draws", null=True, on_delete=fields.RESTRICT
+    )  # NULL: every item of the group
+    date = fields.DateField()  # the day whose places are drawn
+    scope_key = fields.CharField(max_length=48, unique=True)  # "<group>:<item or *>:<date>"
+    registration_opens_at = fields.DatetimeField()
+    registration_closes_at = fields.DatetimeField()
+    draw_at = fields.DatetimeField(db_index=True)
+    status = fields.CharField(max_length=8, default=LOTTERY_DRAWS.statuses[0])  # transitions
+    seed = fields.CharField(max_length=64)  # hex; secret until drawn
+    seed_hash = fields.CharField(max_length=64)
+    entries_digest = fields.CharField(max_length=64, null=True)  # set at the draw
+    entries = fields.IntField(default=0)  # registrations drawn over
+    places = fields.IntField(null=True)  # the free places at the draw
+    winners = fields.IntField(default=0)
+    drawn_at = fields.DatetimeField(null=True)
+    # losers told (and wait-listed) so far, in the draw's order: the job goes on where it stopped
+    losers_done = fields.IntField(default=0)
+    created_by = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "appt_lottery_draws"
+
+
+class LotteryEntry(Model):
+    """One person's registration for a draw: unique per (draw, person) — the ID number's blind
+    index — so two WeChat accounts of one person register once, even racing."""
+
+    id = fields.IntField(primary_key=True)
+    draw = fields.ForeignKeyField(
+        "models.LotteryDraw", related_name="registrations", on_delete=fields.RESTRICT
+    )
+    user_id = fields.IntField(db_index=True)
+    person = fields.CharField(max_length=64)
+    item_id = fields.IntField()
+    item_code = fields.CharField(max_length=64)
+    waitlist = fields.BooleanField(default=False)  # a loser goes on the day's waiting list
+    status = fields.CharField(max_length=12, default=LOTTERY_ENTRIES.statuses[0])  # transitions
+    appointment_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "appt_lottery_entries"
+        unique_together = (("draw", "person"),)

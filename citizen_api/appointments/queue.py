@@ -1,7 +1,8 @@
 """The hall's queue: walk-in tickets, call-next, and what a window does with a called ticket.
 
-``call-next`` takes the first waiting booked ticket, then walk-ins, and records the NUMBER of the
-window that called it (the clerk's desk unless the body names one: never empty). A called ticket
+``call-next`` takes the first waiting priority ticket (60+, ``hall``), then booked ones, then
+walk-ins, and records the NUMBER of the window that called it (the clerk's desk unless the body
+names one: never empty). A called ticket
 is recalled (called again at its window: the TV shows it anew), served, skipped (过号) or finished
 (办结), each a conditional UPDATE of ``transitions.TICKETS``, so two windows never call one ticket.
 Every call and recall is announced to the hall's TVs once committed (``announce``).
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from citizen_api import clock
 from citizen_api.appointments import desks
-from citizen_api.appointments.hall import group_in_scope, in_scope, issue
+from citizen_api.appointments.hall import TICKET_KINDS, group_in_scope, in_scope, issue
 from citizen_api.appointments.models import QueueTicket, WindowGroup
 from citizen_api.appointments.repository import queue_tickets
 from citizen_api.appointments.schemas import QueueOut, TicketOut
@@ -40,12 +41,14 @@ async def _group_of(principal: Principal, code: str | None) -> WindowGroup:
 
 
 async def _waiting(group: WindowGroup, limit: int = 500) -> list[QueueTicket]:
-    """Waiting tickets: booked citizens before walk-ins, each in arrival order."""
+    """Waiting tickets: priority (60+) numbers, then booked citizens, then walk-ins, each in arrival order."""
     today = clock.today()
-    booked = await queue_tickets.waiting_tickets(group.id, today, "booked", limit)
-    if len(booked) >= limit:
-        return booked
-    return booked + await queue_tickets.waiting_tickets(group.id, today, "walk_in", limit - len(booked))
+    waiting: list[QueueTicket] = []
+    for kind in TICKET_KINDS:
+        if len(waiting) >= limit:
+            break
+        waiting += await queue_tickets.waiting_tickets(group.id, today, kind, limit - len(waiting))
+    return waiting
 
 
 async def queue(principal: Principal, code: str | None) -> QueueOut:

@@ -126,3 +126,35 @@ TICKETS = Lifecycle(
         "finish": Refusal("NOT_IN_SERVICE", "只有已叫号或办理中的号可以办结"),
     },
 )
+
+# -- lottery days (摇号): the draw of a day, and each person's registration -------------------------
+OPEN, DRAWN = "open", "drawn"
+
+LOTTERY_DRAWS = Lifecycle(
+    statuses=(OPEN, DRAWN),
+    text={OPEN: "登记中", DRAWN: "已开奖"},
+    transitions={
+        # the periodic job at draw time; of two runners (two workers) exactly one wins this UPDATE
+        (OPEN, "draw"): _t(DRAWN, {SYSTEM}),
+    },
+    refusals={"draw": Refusal("ALREADY_DRAWN", "该摇号已开奖")},
+)
+
+REGISTERED, WON, LOST, INELIGIBLE = "registered", "won", "lost", "ineligible"
+
+LOTTERY_ENTRIES = Lifecycle(
+    statuses=(REGISTERED, WON, LOST, INELIGIBLE),
+    text={REGISTERED: "已登记，待开奖", WON: "已中签", LOST: "未中签", INELIGIBLE: "中签但不符合预约条件"},
+    transitions={
+        (REGISTERED, "win"): _t(WON, {SYSTEM}),  # drawn and booked
+        (REGISTERED, "lose"): _t(LOST, {SYSTEM}),
+        # drawn, but the booking was refused (already booked that day, weekly limit, suspended):
+        # the place goes to the next in the draw's order
+        (REGISTERED, "disqualify"): _t(INELIGIBLE, {SYSTEM}),
+    },
+    refusals={
+        "win": Refusal("NOT_REGISTERED", "该登记已开奖"),
+        "lose": Refusal("NOT_REGISTERED", "该登记已开奖"),
+        "disqualify": Refusal("NOT_REGISTERED", "该登记已开奖"),
+    },
+)

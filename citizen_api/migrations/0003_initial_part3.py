@@ -12,6 +12,67 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='LotteryEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('draw', fields.ForeignKeyField('models.LotteryDraw', source_field='draw_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.RESTRICT)),
+                ('user_id', fields.IntField(db_index=True)),
+                ('person', fields.CharField(max_length=64)),
+                ('item_id', fields.IntField()),
+                ('item_code', fields.CharField(max_length=64)),
+                ('waitlist', fields.BooleanField(default=False)),
+                ('status', fields.CharField(default='registered', max_length=12)),
+                ('appointment_id', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'appt_lottery_entries', 'app': 'models', 'unique_together': (('draw', 'person'),), 'pk_attr': 'id', 'table_description': "One person's registration for a draw: unique per (draw, person) — the ID number's blind"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='QueueTicket',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField()),
+                ('kind', fields.CharField(max_length=8)),
+                ('seq', fields.IntField()),
+                ('number', fields.CharField(max_length=16)),
+                ('appointment_id', fields.IntField(null=True, unique=True)),
+                ('status', fields.CharField(default='waiting', max_length=8)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('called_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('called_by', fields.IntField(null=True)),
+                ('window', fields.CharField(default='', max_length=16)),
+            ],
+            options={'table': 'appt_queue_tickets', 'app': 'models', 'unique_together': (('group', 'date', 'number'),), 'indexes': [Index(fields=['date', 'called_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ReleaseRule',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='release_rules', on_delete=OnDelete.CASCADE)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', null=True, db_constraint=True, to_field='id', related_name='release_rules', on_delete=OnDelete.CASCADE)),
+                ('days_before', fields.SmallIntField()),
+                ('at', fields.CharField(max_length=5)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'appt_release_rules', 'app': 'models', 'unique_together': (('group', 'item'),), 'pk_attr': 'id', 'table_description': 'When the places of a day are released (放号): ``days_before`` days ahead at ``at`` (local HH:MM).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ScheduleTemplate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='templates', on_delete=OnDelete.CASCADE)),
+                ('day', fields.CharField(max_length=16)),
+                ('periods', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'appt_schedule_templates', 'app': 'models', 'unique_together': (('group', 'day'),), 'pk_attr': 'id', 'table_description': 'Opening periods of a group for one weekday (mon … sun) or for holiday-service days.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Slot',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

@@ -6,7 +6,7 @@ adapters (bots, notifications) use. Answers are read-only copies (``users.schema
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from citizen_api import clock
 from citizen_api.errors import ApiError
@@ -81,6 +81,32 @@ async def update_profile(principal: Principal, update: ProfileUpdate, settings) 
     return await _masked_profile(user, settings)
 
 
+PERSON_KEY_CHARS = 32  # of the ID number's blind index: 128 bits name one person
+
+
+async def person_key(user_id: int) -> str | None:
+    """The real-name identity of a citizen account (a prefix of the ID number's keyed hash: two
+    WeChat accounts of one person share it), or None without a complete profile."""
+    user = await repo.get_user(user_id)
+    if user is None or not (user.name_enc and user.id_number_enc and user.phone_enc and user.id_number_index):
+        return None
+    return user.id_number_index[:PERSON_KEY_CHARS]
+
+
+async def citizen_for_identity(name: str, id_number: str, phone: str, settings) -> int:
+    """The citizen account of a real person identified at the hall or on the phone (代约): the
+    first account with that ID number, else a new account without WeChat (profile stored encrypted)."""
+    cipher = cipher_for(settings)
+    found = await repo.citizen_ids_by_index("id_number_index", cipher.blind_index(id_number), 1)
+    if found:
+        return found[0]
+    user = await repo.create_citizen(None, None)  # no WeChat account: messages go nowhere
+    await update_profile(
+        Principal(user.id, "citizen"), ProfileUpdate(name=name, id_number=id_number, phone=phone), settings
+    )
+    return user.id
+
+
 # The hall finds a citizen by the full name or the phone's last four digits: keyed hashes of each
 # (``blind_index``, prefixed so that the two kinds never collide), never the clear values.
 def _name_key(cipher, name: str) -> str:
@@ -89,6 +115,27 @@ def _name_key(cipher, name: str) -> str:
 
 def _tail_key(cipher, tail: str) -> str:
     return cipher.blind_index("phone-tail:" + tail)
+
+
+def birth_date_of_id_number(id_number: str | None) -> date | None:
+    """The birth date in a resident ID number (18 digits: YYYYMMDD at 7–14; old 15: YYMMDD, 19YY)."""
+    digits = (id_number or "").strip()
+    try:
+        if len(digits) == 18:
+            return date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+        if len(digits) == 15:
+            return date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12]))
+    except ValueError:
+        return None
+    return None
+
+
+async def birth_date(user_id: int, settings) -> date | None:
+    """The citizen's birth date from the real-name ID number (None without one)."""
+    user = await repo.get_user(user_id)
+    if user is None or not user.id_number_enc:
+        return None
+    return birth_date_of_id_number(cipher_for(settings).decrypt(user.id_number_enc))
 
 
 async def citizen_ids_matching(q: str, settings, limit: int = 1000) -> list[int]:
