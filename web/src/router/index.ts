@@ -12,15 +12,21 @@ const sectionViews: Record<string, () => Promise<unknown>> = {
 }
 
 const Empty = defineComponent({ render: () => null })
+// 差评整改 of the handling department: one view, under the window desk and the approver's section
+const RatingFollowUp = () => import('@/views/ratings/RatingFollowUp.vue')
 const CASE_ROLES = ['window', 'approver', 'supervisor', 'admin']
 
-// the window desk's tasks, one view each: the queue (叫号, 签到, 预约) and the inbox (办件)
+// the window desk's tasks, one view each: the queue (叫号, 签到, 预约), the inbox (办件), the bad ratings (差评整改)
 const sectionChildren: Record<string, RouteRecordRaw[]> = {
   window: [
     { path: '', name: 'window', component: () => import('@/views/window/QueuePanel.vue'), meta: { title: '叫号与签到' } },
     { path: 'inbox', name: 'window-inbox', component: () => import('@/views/window/WindowInbox.vue'), meta: { title: '办件' } },
+    { path: 'ratings', name: 'window-ratings', component: RatingFollowUp, meta: { title: '差评整改' } },
   ],
-  approver: [{ path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') }],
+  approver: [
+    { path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') },
+    { path: 'ratings', name: 'approver-ratings', component: RatingFollowUp, meta: { title: '差评整改' } },
+  ],
   // 电子监察: the dashboard and the lists behind its charts, one view each (web/src/views/supervisor/)
   supervisor: [
     { path: '', name: 'supervisor', component: () => import('@/views/supervisor/SupervisionDashboard.vue'), meta: { title: '监察总览' } },
