@@ -3,6 +3,7 @@ verify lotteries."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import typer
 
 from citizen_api import clock, db
 from citizen_api.appointments import lottery_rank, lottery_verify
-from citizen_api.appointments.lottery_draw import draw_due
+from citizen_api.appointments.lottery_draw import draw_ready, tell_all_losers
 from citizen_api.appointments.reminders import write_reminders
 from citizen_api.appointments.schedule import generate_slots
 from citizen_api.commands import run_with_db
@@ -51,9 +52,14 @@ def draw_lotteries_command(ctx: typer.Context) -> None:
     """Draw the lotteries whose time has come and tell their losers (the worker also runs this)."""
 
     async def work(settings):
-        return await draw_due(clock.now(), settings, db.atomic)
+        started = time.perf_counter()
+        drawn = await draw_ready(clock.now(), settings, db.atomic)
+        drawn_at = time.perf_counter()
+        told = await tell_all_losers(db.atomic)
+        return drawn, told, drawn_at - started, time.perf_counter() - drawn_at
 
-    typer.echo(f"{run_with_db(ctx, work)} lotteries drawn")
+    drawn, told, draw_seconds, tell_seconds = run_with_db(ctx, work)
+    typer.echo(f"{drawn} lotteries drawn in {draw_seconds:.2f} s; {told} losers told in {tell_seconds:.2f} s")
 
 
 @app.command("verify-draw")

@@ -52,13 +52,23 @@ async def run_lottery_draws(ctx: JobContext) -> int:
 
 async def draw_due(now: datetime, settings, unit: Unit) -> int:
     """Draw the due draws and tell their losers; returns how many draws this runner drew."""
+    drawn = await draw_ready(now, settings, unit)
+    await tell_all_losers(unit)
+    return drawn
+
+
+async def draw_ready(now: datetime, settings, unit: Unit) -> int:
+    """Step 1 for every draw whose time has come, a unit of work each; how many this runner drew."""
     drawn = 0
     for draw_id in await repo.due_draw_ids(now):
         if await in_unit(unit, lambda draw_id=draw_id: make_draw(draw_id, settings, now)):
             drawn += 1
-    for draw_id in await repo.draws_telling_losers():
-        await tell_losers(draw_id, unit)
     return drawn
+
+
+async def tell_all_losers(unit: Unit) -> int:
+    """Step 2 for every drawn draw whose losers are not all told; how many this runner told."""
+    return sum([await tell_losers(draw_id, unit) for draw_id in await repo.draws_telling_losers()])
 
 
 async def _day_slots(draw: LotteryDraw, now: datetime) -> list[Slot]:
@@ -84,19 +94,23 @@ async def make_draw(draw_id: int, settings, now: datetime) -> bool:
     slots = await _day_slots(draw, now)
     places = sum(_free(s, reserved) for s in slots)
     names: dict[str, str] = {}
-    won = 0
+    suspended = await repo.suspended_user_ids(clock.today())
+    won: dict[int, int] = {}  # entry → appointment
+    ineligible: list[int] = []
     for entry_id in draw_order(draw.seed, entries):
-        if won >= places:
+        if len(won) >= places:
             break
         entry = entries[entry_id]
-        booked = await _book_winner(entry, slots, settings, reserved)
+        booked = None
+        if entry["user_id"] not in suspended:
+            booked = await _book_winner(entry, slots, settings, reserved)
         if booked is _NO_PLACE:  # a staff booking took a counted place meanwhile
             break
         if booked is None:
-            await repo.move_entry(entry_id, "disqualify")
+            ineligible.append(entry_id)
             continue
         appointment, slot = booked
-        await repo.move_entry(entry_id, "win", appointment_id=appointment.id)
+        won[entry_id] = appointment.id
         payload = message_payload(appointment, slot, await _item_name(names, entry["item_code"]))
         await outbox.enqueue(
             entry["user_id"],
@@ -104,10 +118,12 @@ async def make_draw(draw_id: int, settings, now: datetime) -> bool:
             {**payload, "lottery_id": draw.id, "entry_id": entry_id},
             dedupe_key=f"lottery:won:{entry_id}",
         )
-        won += 1
+    # the table's moves, in two statements (the draw's claim keeps every other runner out)
+    if await repo.mark_won(won) != len(won) or await repo.mark_ineligible(ineligible) != len(ineligible):
+        raise RuntimeError(f"lottery {draw_id}: registrations changed during the draw")  # rolls it back
     await repo.lose_the_rest(draw_id)
     await repo.set_result(
-        draw_id, entries_digest=entries_digest(entries), entries=len(entries), places=places, winners=won
+        draw_id, entries_digest=entries_digest(entries), entries=len(entries), places=places, winners=len(won)
     )
     return True
 
@@ -121,9 +137,7 @@ async def _item_name(names: dict[str, str], code: str) -> str:
 
 async def _book_winner(entry: dict, slots: list[Slot], settings, reserved: int):
     """(appointment, slot) in the first slot with a place; None when the rules refuse this person
-    (already booked that day, weekly limit, suspended); ``_NO_PLACE`` when every slot is full."""
-    if await bookings.active_suspension(entry["user_id"], clock.today()) is not None:
-        return None
+    (already booked that day, weekly limit); ``_NO_PLACE`` when every slot is full."""
     person = entry["person"]
     while slots:
         slot = slots[0]

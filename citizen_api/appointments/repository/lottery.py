@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from citizen_api.appointments.models import LotteryDraw, LotteryEntry
+from citizen_api.appointments.models import BookingSuspension, LotteryDraw, LotteryEntry
 from citizen_api.appointments.repository.lifecycles import move
 from citizen_api.appointments.repository.sql import run
 from citizen_api.appointments.transitions import (
@@ -134,6 +134,32 @@ async def entries_of(draw_id: int) -> list[dict]:
 
 async def move_entry(entry_id: int, action: str, **fields: Any) -> bool:
     return await move(LotteryEntry, LOTTERY_ENTRIES, entry_id, action, **fields)
+
+
+async def mark_won(won: dict[int, int]) -> int:
+    """``registered → won`` for many entries at once, each with its appointment: one statement."""
+    if not won:
+        return 0
+    cases = " ".join(f"WHEN {int(entry)} THEN {int(appointment)}" for entry, appointment in won.items())
+    sources = ", ".join(f"'{s}'" for s in LOTTERY_ENTRIES.sources("win"))
+    rows = await run(
+        f"UPDATE appt_lottery_entries SET status = $1, appointment_id = CASE id {cases} END "
+        f"WHERE id IN ({', '.join(str(int(i)) for i in won)}) AND status IN ({sources}) RETURNING id",
+        LOTTERY_ENTRIES.target("win"),
+    )
+    return len(rows)
+
+
+async def mark_ineligible(entry_ids: list[int]) -> int:
+    if not entry_ids:
+        return 0
+    query = LotteryEntry.filter(id__in=entry_ids, status__in=list(LOTTERY_ENTRIES.sources("disqualify")))
+    return await query.update(status=LOTTERY_ENTRIES.target("disqualify"))
+
+
+async def suspended_user_ids(today: date) -> set[int]:
+    """Every citizen whose booking is suspended today (a few, however large the draw)."""
+    return set(await BookingSuspension.filter(until__gt=today).values_list("user_id", flat=True))
 
 
 async def lose_the_rest(draw_id: int) -> int:
