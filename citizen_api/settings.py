@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
 
     access_token_ttl_seconds: int = 15 * 60
+    # how often each API process reloads the disabled accounts, whose tokens it then refuses
+    disabled_poll_seconds: float = Field(2.0, gt=0, le=300)
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     max_json_body_bytes: int = 1024 * 1024
     wechat_timeout_seconds: float = 5.0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from citizen_api.security.disabled import DisabledAccounts
+
 if TYPE_CHECKING:
     import aiohttp
     from redis.asyncio import Redis
@@ -25,3 +27,5 @@ class AppState:
     dispatcher: Any = None
     kuaidi100: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # refused at once although their tokens are still signed (kept fresh by the auth domain)
+    disabled_accounts: DisabledAccounts = field(default_factory=DisabledAccounts)

@@ -1,15 +1,22 @@
-"""Start-up: the bounded argon2 pool for staff logins; the trusted proxy list is checked here too."""
+"""Start-up: the bounded argon2 pool for staff logins, the reload of the disabled accounts whose
+tokens every request refuses (``citizen_api.security.disabled``); the trusted proxies are checked here."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+import structlog
 
 from citizen_api.middleware import parse_trusted_proxies
 from citizen_api.security.passwords import PasswordVerifier
 from citizen_api.state import AppState
+from citizen_api.users import service as users
 
 VERIFIER_KEY = "auth.password_verifier"
+log = structlog.get_logger()
 
 
 def verifier_of(state: AppState) -> PasswordVerifier | None:
@@ -23,8 +30,22 @@ async def lifespan(state: AppState) -> AsyncIterator[None]:
     parse_trusted_proxies(state.settings.trusted_proxies)
     verifier = PasswordVerifier(state.settings.login_hash_concurrency)
     state.extras[VERIFIER_KEY] = verifier
+    state.disabled_accounts.replace(await users.disabled_account_ids())
+    reload = asyncio.create_task(_reload_disabled(state), name="disabled-accounts")
     try:
         yield
     finally:
+        reload.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reload
         state.extras.pop(VERIFIER_KEY, None)
         verifier.close()
+
+
+async def _reload_disabled(state: AppState) -> None:
+    while True:
+        await asyncio.sleep(state.settings.disabled_poll_seconds)
+        try:
+            state.disabled_accounts.replace(await users.disabled_account_ids())
+        except Exception:  # a database hiccup: keep the last list, try again next time
+            log.warning("reloading the disabled accounts failed", exc_info=True)

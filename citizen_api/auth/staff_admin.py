@@ -99,6 +99,7 @@ async def disable(state, admin: Principal, user_id: int, request_id: str) -> Sta
         await record(
             admin, "staff.disable", "user", user.id, {"revoked_sessions": revoked}, request_id=request_id
         )
+    state.disabled_accounts.add(user.id)  # this process refuses its tokens now, the others on reload
     return users.staff_summary(disabled or user)
 
 

@@ -186,13 +186,16 @@ def authenticate(request: Request, state: AppState, roles: frozenset[str] | None
         # public endpoints still know who calls when a token is given (e.g. view counts)
         if header.lower().startswith("bearer "):
             try:
-                return decode_access_token(header[7:].strip(), state.settings)
+                principal = decode_access_token(header[7:].strip(), state.settings)
             except ApiError:
                 return None
+            return None if state.disabled_accounts.refuses(principal) else principal
         return None
     if not header.lower().startswith("bearer "):
         raise ApiError(401, "UNAUTHENTICATED", headers={"WWW-Authenticate": "Bearer"})
     principal = decode_access_token(header[7:].strip(), state.settings)
+    if state.disabled_accounts.refuses(principal):
+        raise ApiError(401, "UNAUTHENTICATED", "账号已停用，请重新登录")
     if principal.role not in roles:
         raise ApiError(403, "FORBIDDEN")
     return principal

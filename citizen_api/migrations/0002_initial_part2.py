@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('name_index', fields.CharField(null=True, db_index=True, max_length=64)),
                 ('phone_tail_index', fields.CharField(null=True, db_index=True, max_length=64)),
                 ('must_change_password', fields.BooleanField(default=False)),
-                ('is_active', fields.BooleanField(default=True)),
+                ('is_active', fields.BooleanField(default=True, db_index=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],

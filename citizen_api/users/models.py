@@ -29,7 +29,8 @@ class User(Model):
     phone_tail_index = fields.CharField(max_length=64, null=True, db_index=True)
     # set when an admin created the account or reset its password; cleared by POST /auth/password
     must_change_password = fields.BooleanField(default=False)
-    is_active = fields.BooleanField(default=True)
+    # indexed: every API process reloads the few disabled ids every couple of seconds
+    is_active = fields.BooleanField(default=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -128,6 +128,10 @@ async def active_ids_with_role(role: str) -> list[int]:
     return list(await User.filter(role=role, is_active=True).values_list("id", flat=True))
 
 
+async def disabled_ids() -> list[int]:
+    return list(await User.filter(is_active=False).values_list("id", flat=True))
+
+
 async def staff_id_by_username(username: str) -> int | None:
     return (
         await User.filter(username=username, role__in=list(STAFF_ROLES)).first().values_list("id", flat=True)

@@ -222,6 +222,11 @@ async def create_staff_account(
     return _account(user)
 
 
+async def disabled_account_ids() -> list[int]:
+    """Every disabled account (staff disabled by an admin, closed citizen accounts)."""
+    return await repo.disabled_ids()
+
+
 async def set_staff_active(user_id: int, active: bool) -> Account | None:
     """Enable or disable a staff account; None when there is no such staff account."""
     if not await repo.set_staff_fields(user_id, clock.now(), is_active=active):
