@@ -103,13 +103,13 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
       return true
     })
     if (ok) {
-      state.answer = null
+      // a refusal stays the API's word on its status (offeredSteps forgets it once the status moves)
       state.notice = done
       await Promise.all([call.run(() => reload(id)).then(() => undefined), load()])
       return true
     }
     if (isApiError(refused) && refused.status === 409) {
-      state.answer = stepAnswer(refused.details)
+      state.answer = stepAnswer(refused.details) ?? state.answer
       await reload(id).catch(() => undefined) // the refusal's message stays in `errors`
     }
     return false

@@ -111,6 +111,7 @@ describe('差评整改 of the handling department', () => {
     expect(await page.reveal('差评回访')).toBe(true)
     expect(page.state.contact).toEqual({ name: '张三丰', phone: '13812345678' })
     expect(page.state.notice).toContain('审计日志')
+    expect(page.steps.value).toEqual(['return_visit']) // the status did not move: the refusal still holds
 
     expect(await page.step('return_visit', '已电话回访')).toBe(true)
     expect(page.state.detail).toMatchObject({ status: 'visited', statusText: '已回访', visitOverdue: false })
