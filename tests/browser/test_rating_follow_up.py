@@ -141,13 +141,8 @@ async def test_the_ga_clerk_follows_up_its_bad_rating(web_server, open_page, scr
     await expect(contact).to_contain_text("张三丰")
     await expect(contact).to_contain_text("记入审计日志")
     await expect(panel.get_by_role("button", name="登记整改")).to_have_count(0)  # still not before the visit
-    trail = await _ok(
-        await client.get(
-            "/api/v1/staff/audit",
-            params={"object_type": "rating", "object_id": str(rating["id"]), "action": "rating.reveal_contact"},
-            headers=boss,
-        )
-    )
+    on_record = {"object_type": "rating", "object_id": str(rating["id"]), "action": "rating.reveal_contact"}
+    trail = await _ok(await client.get("/api/v1/staff/audit", params=on_record, headers=boss))
     [entry] = trail["items"]
     assert entry["actor_name"] == "wangfang"
     assert entry["actor_role"] == "window"
