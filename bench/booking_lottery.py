@@ -146,6 +146,19 @@ async def registration_rush(base: str, item_code: str, day: str, tokens: list[st
     return result, codes
 
 
+async def bare(base: str, count: int):
+    """The same server's trivial endpoint (GET /healthz), ``count`` at once, one connection each."""
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+
+    async def attempt(session: aiohttp.ClientSession, i: int) -> int:
+        async with session.get(f"{base}/api/v1/healthz") as resp:
+            await resp.read()
+            return resp.status
+
+    async with aiohttp.ClientSession(connector=connector) as session:
+        return await load(lambda _s, i: attempt(session, i), total=count, concurrency=count)
+
+
 async def bulk_register(url: str, draw_id: int, item_code: str, user_ids: list[int]) -> float:
     from citizen_api.appointments.repository import lottery as repo
     from citizen_api.catalog.models import ServiceItem
@@ -200,6 +213,7 @@ async def main() -> int:
             draw = await create_draw(base, admin_token, day)
             rush, codes = await registration_rush(base, item_code, day, tokens)
             again, again_codes = await registration_rush(base, item_code, day, second_tokens)
+            reference = await bare(base, RUSH)
         bulk_seconds = await bulk_register(url, draw["id"], item_code, bulk_ids)
         conn = await asyncpg.connect(dsn)
         try:
@@ -250,6 +264,8 @@ async def main() -> int:
 
     print(rush.line(f"lottery registration rush ({RUSH} citizens at once, one connection each, 2 workers)"))
     print(f"  answers: {dict(codes)}")
+    print(reference.line(f"bare endpoint of the same server (GET /healthz, {RUSH} at once)"))
+    print(f"  registration / bare: {rush.rps / reference.rps:.2f}")
     print(again.line(f"second WeChat accounts of registered people ({SECOND_ACCOUNTS})"))
     print(f"  answers: {dict(again_codes)}")
     print(f"bulk registrations: {TOTAL - RUSH} in {bulk_seconds:.2f} s; registered in all: {registered}")

@@ -8,17 +8,19 @@ the ID number's blind index — refuses a person's second one, across WeChat acc
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.lottery_rank import new_seed, seed_hash
 from citizen_api.appointments.models import LotteryDraw, LotteryEntry
 from citizen_api.appointments.repository import bookings, halls
 from citizen_api.appointments.repository import lottery as repo
+from citizen_api.appointments.retry import Unit
 from citizen_api.appointments.rules import bookable_item
 from citizen_api.appointments.schemas_lottery import DrawAdminOut, DrawIn, DrawPublic, EntryOut, RegisterBody
 from citizen_api.appointments.transitions import DRAWN, LOTTERY_ENTRIES, OPEN, WON
@@ -30,27 +32,61 @@ from citizen_api.security.principal import Principal
 from citizen_api.users import service as users
 
 # -- which days are lottery days (asked on every booking attempt: cached a moment per process) -----
+# Kept in the AppState (``state.extras``) of the request: one app's answers never leak to another's.
 CACHE_SECONDS = 2.0
-_days_cache: dict[tuple, tuple[float, frozenset[date]]] = {}
+_CACHE_KEY = "appointments.lottery"
+
+
+def _cache(state) -> dict | None:
+    if state is None:
+        return None
+    table = state.extras.setdefault(_CACHE_KEY, {})
+    if len(table) > 4096:
+        table.clear()
+    return table
+
+
+async def _remembered(state, key, make):
+    """``await make()``, reused CACHE_SECONDS per process; concurrent misses share one query (a rush
+    starts thousands of requests before the first answer is back). Errors are not kept."""
+    table = _cache(state)
+    if table is None:
+        return await make()
+    hit = table.get(key)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        value = hit[1]
+        return await asyncio.shield(value) if isinstance(value, asyncio.Future) else value
+    if db.current_unit() is not None:  # never share a query run on one request's transaction
+        value = await make()
+        table[key] = (time.monotonic(), value)
+        return value
+    future = asyncio.ensure_future(make())
+    table[key] = (time.monotonic(), future)
+    try:
+        value = await asyncio.shield(future)
+    except BaseException:
+        if table.get(key, (0, None))[1] is future:
+            del table[key]
+        raise
+    if table.get(key, (0, None))[1] is future:
+        table[key] = (time.monotonic(), value)
+    return value
 
 
 async def lottery_days(group_ids, item_id: int | None = None) -> frozenset[date]:
     """The days whose places go by lottery at ``group_ids`` (for ``item_id``: the groups' draws and
     the item's own; None: every draw of the groups). One query per CACHE_SECONDS per process."""
-    key = (tuple(sorted(group_ids)), item_id)
-    hit = _days_cache.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    days = frozenset(await repo.lottery_days(list(key[0]), item_id))
-    if len(_days_cache) > 4096:
-        _days_cache.clear()
-    _days_cache[key] = (now, days)
-    return days
+    groups = tuple(sorted(group_ids))
+
+    async def days() -> frozenset[date]:
+        return frozenset(await repo.lottery_days(list(groups), item_id))
+
+    return await _remembered(db.current_state(), ("days", groups, item_id), days)
 
 
-def forget_cached_days() -> None:
-    _days_cache.clear()
+def forget_cached(state) -> None:
+    if state is not None:
+        state.extras.pop(_CACHE_KEY, None)
 
 
 # -- views ------------------------------------------------------------------------------------------
@@ -138,7 +174,7 @@ async def create_draw(principal: Principal, body: DrawIn) -> DrawAdminOut:
         "seed_hash": draw.seed_hash,
     }
     await record(principal, "appointments.lottery.create", "lottery_draw", str(draw.id), details)
-    forget_cached_days()
+    forget_cached(db.current_state())
     return await draw_admin(draw.id)
 
 
@@ -166,11 +202,21 @@ def not_lottery() -> ApiError:
     return ApiError(409, "NOT_LOTTERY", "该日名额先到先得，无需登记摇号，请直接预约")
 
 
-async def register(principal: Principal, body: RegisterBody, settings) -> EntryOut:
-    """One registration per person for the day's draw, inside its window (race-proof: unique key)."""
-    item = await bookable_item(body.item_code)
-    group_ids = await bookings.group_ids_for_item(item.id)
-    draw = await repo.draw_for(group_ids, item.id, body.date)
+async def _item_and_draw(state, code: str, day: date):
+    """(the bookable item, the lottery of ``day`` for it or None), reused CACHE_SECONDS per process:
+    a registration rush reads them on every attempt (the window is checked against the clock)."""
+
+    async def load():
+        item = await bookable_item(code)
+        return item, await repo.draw_for(await bookings.group_ids_for_item(item.id), item.id, day)
+
+    return await _remembered(state, ("draw", code, day), load)
+
+
+async def register(principal: Principal, body: RegisterBody, state, unit: Unit) -> EntryOut:
+    """One registration per person for the day's draw, inside its window (race-proof: unique key).
+    The checks only read; the one INSERT runs in the request's unit of work (``unit``)."""
+    item, draw = await _item_and_draw(state, body.item_code, body.date)
     if draw is None:
         raise not_lottery()
     now = clock.now()
@@ -193,16 +239,27 @@ async def register(principal: Principal, body: RegisterBody, settings) -> EntryO
     person = await users.person_key(principal.user_id)
     if person is None:
         raise ApiError(409, "PROFILE_INCOMPLETE", "请先完成实名信息（姓名、身份证号、手机号）")
-    suspension = await bookings.active_suspension(principal.user_id, clock.today())
-    if suspension is not None:
-        until = suspension.until.isoformat()
-        raise ApiError(403, "BOOKING_SUSPENDED", f"因多次预约未到，预约功能暂停至 {until}", {"until": until})
+    today = clock.today()
+
+    async def suspended() -> frozenset[int]:
+        return frozenset(await repo.suspended_user_ids(today))
+
+    # the few suspended citizens, read once per CACHE_SECONDS (not once per registration)
+    if principal.user_id in await _remembered(state, ("suspended", today), suspended):
+        suspension = await bookings.active_suspension(principal.user_id, today)
+        if suspension is not None:
+            until = suspension.until.isoformat()
+            message = f"因多次预约未到，预约功能暂停至 {until}"
+            raise ApiError(403, "BOOKING_SUSPENDED", message, {"until": until})
     try:
-        entry = await repo.create_entry(draw.id, principal.user_id, person, item.id, item.code, body.waitlist)
+        async with unit():
+            entry = await repo.create_entry(
+                draw.id, principal.user_id, person, item.id, item.code, body.waitlist
+            )
     except IntegrityError:
         raise ApiError(409, "ALREADY_REGISTERED", "您（同一身份证号）已登记过该日的摇号") from None
     entry.draw = draw
-    return await _entry_out(entry, principal.user_id, settings)
+    return await _entry_out(entry, principal.user_id, state.settings)
 
 
 async def my_entry(principal: Principal, entry_id: int, settings) -> EntryOut:

@@ -22,7 +22,7 @@ ADMIN_TAGS = ["staff-appointments-admin"]
 async def register(ctx: Ctx) -> EntryOut:
     """登记摇号（每人一次：同一身份证号的多个微信账号只能登记一次）"""
     await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
-    return await lottery.register(ctx.user, ctx.body, ctx.settings)
+    return await lottery.register(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
 async def my_entries(ctx: Ctx) -> list[EntryOut]:
@@ -81,6 +81,7 @@ LOTTERY_ENDPOINTS = [
         body=RegisterBody,
         response=EntryOut,
         status=201,
+        atomic="manual",  # the checks only read; the INSERT runs in ctx.atomic (lottery.register)
         tags=TAGS,
         errors=REGISTER_ERRORS,
     ),
