@@ -31,6 +31,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import bench_env, drop_pg_database, fresh_pg_database, load, run, run_cli, server
+from citizen_api.appointments.lottery_draw import CLOSING_GRACE
 
 DB = "onetrip_bench_lottery"
 RUSH = 2_000  # concurrent registration POSTs through the server
@@ -222,8 +223,7 @@ async def main() -> int:
         finally:
             await conn.close()
         wait = (due - datetime.now(due.tzinfo)).total_seconds()
-        if wait > 0:
-            await asyncio.sleep(wait + 0.5)
+        await asyncio.sleep(max(0.0, wait) + CLOSING_GRACE.total_seconds() + 0.5)
         draw_seconds, draw_out = timed_cli(env, "appointments", "draw-lotteries")
         verify_seconds, verify_out = timed_cli(env, "appointments", "verify-draw", str(draw["id"]))
         conn = await asyncpg.connect(dsn)

@@ -14,7 +14,7 @@ draw-lotteries``): idempotent, and safe with two runners at once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
@@ -34,6 +34,9 @@ from citizen_api.jobs import JobContext
 from notifications import outbox
 
 LOSERS_CHUNK = 5000
+# a registration checked just before the close may still be committing: the draw waits this long after
+# the close (whatever draw_at says), so every registration it draws over has committed
+CLOSING_GRACE = timedelta(seconds=10)
 _NO_PLACE = object()  # every slot of the day is full
 
 
@@ -60,7 +63,7 @@ async def draw_due(now: datetime, settings, unit: Unit) -> int:
 async def draw_ready(now: datetime, settings, unit: Unit) -> int:
     """Step 1 for every draw whose time has come, a unit of work each; how many this runner drew."""
     drawn = 0
-    for draw_id in await repo.due_draw_ids(now):
+    for draw_id in await repo.due_draw_ids(now, now - CLOSING_GRACE):
         if await in_unit(unit, lambda draw_id=draw_id: make_draw(draw_id, settings, now)):
             drawn += 1
     return drawn

@@ -64,9 +64,11 @@ async def registrations_count(draw_id: int) -> int:
     return await LotteryEntry.filter(draw_id=draw_id).count()
 
 
-async def due_draw_ids(now: datetime) -> list[int]:
-    """Open draws whose time has come (UTC: SQLite compares stored times as text)."""
-    query = LotteryDraw.filter(status=OPEN, draw_at__lte=now.astimezone(UTC))
+async def due_draw_ids(now: datetime, closed_before: datetime) -> list[int]:
+    """Open draws whose time has come and whose registration closed before ``closed_before`` (UTC:
+    SQLite compares stored times as text)."""
+    due, closed = now.astimezone(UTC), closed_before.astimezone(UTC)
+    query = LotteryDraw.filter(status=OPEN, draw_at__lte=due, registration_closes_at__lte=closed)
     return list(await query.order_by("draw_at", "id").values_list("id", flat=True))
 
 
