@@ -14,6 +14,7 @@ import httpx
 from citizen_api import clock
 from citizen_api.appointments.models import HOLIDAY_TEMPLATE, Office, ScheduleTemplate, WindowGroup
 from citizen_api.catalog.models import Department, ServiceItem
+from citizen_api.security.crypto import cipher_for
 from citizen_api.security.principal import Principal
 from citizen_api.security.tokens import issue_access_token
 from citizen_api.settings import Settings
@@ -90,13 +91,33 @@ def bearer(settings: Settings, user_id: int, role: str = "citizen", department: 
     return {"Authorization": f"Bearer {token}"}
 
 
-async def citizen(settings: Settings, name: str) -> tuple[int, dict]:
-    user = await User.create(role="citizen", openid=f"openid-{name}")
+_id_numbers = itertools.count(1)
+
+
+def real_name(settings: Settings, id_number: str | None = None) -> dict:
+    """The encrypted profile fields of a citizen (booking needs a real-name profile); a fresh ID
+    number unless one is given (two accounts of one person share it)."""
+    cipher = cipher_for(settings)
+    id_number = id_number or f"1101011990{next(_id_numbers):08d}"
+    return {
+        "name_enc": cipher.encrypt("张三"),
+        "id_number_enc": cipher.encrypt(id_number),
+        "id_number_index": cipher.blind_index(id_number),
+        "phone_enc": cipher.encrypt("13800000000"),
+        "phone_index": cipher.blind_index("13800000000"),
+    }
+
+
+async def citizen(
+    settings: Settings, name: str, *, profile: bool = True, id_number: str | None = None
+) -> tuple[int, dict]:
+    fields = real_name(settings, id_number) if profile else {}
+    user = await User.create(role="citizen", openid=f"openid-{name}", **fields)
     return user.id, bearer(settings, user.id)
 
 
 async def citizens(settings: Settings, count: int, prefix: str = "c") -> list[dict]:
-    users = [User(role="citizen", openid=f"openid-{prefix}-{i}") for i in range(count)]
+    users = [User(role="citizen", openid=f"openid-{prefix}-{i}", **real_name(settings)) for i in range(count)]
     await User.bulk_create(users)
     ids = (
         await User.filter(openid__startswith=f"openid-{prefix}-").order_by("id").values_list("id", flat=True)

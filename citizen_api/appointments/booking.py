@@ -1,23 +1,31 @@
-"""Booking: every place is given exactly once, every citizen gets a clear answer.
+"""Booking: every place is given exactly once, every citizen gets a clear answer, a refusal is cheap.
 
-Checks that only read (item, slot, horizon, suspension, an existing booking) run first, outside
-the transaction. The transaction then takes its locks in one order everywhere — slot row, then
-appointment rows, then quota rows — so that booking, cancelling and the waiting list never
-deadlock each other:
+On release day most attempts are refusals of a slot that is already full, so the first check
+(after the throttle) asks ``full_cache`` — no transaction, no query. Then the checks that only
+read (item and slot from ``hot``, horizon, day, release time, profile, suspension, an existing
+booking) run outside the transaction. The transaction takes its locks in one order everywhere —
+slot row, then appointment rows, then quota rows — so that booking, cancelling and the waiting
+list never deadlock each other:
 
-1. ``UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity`` (the place);
-2. INSERT the appointment (its unique ``active_key`` refuses a second booking of the same day);
-3. the weekly quota's conditional upsert;
+1. ``UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity - reserved``;
+2. INSERT the appointment (its unique ``active_key`` — person, item, day — refuses a second one);
+3. the person's weekly quota, a conditional upsert;
 4. the outbox row. Any refusal raises and rolls the whole transaction back.
+
+"Person" is the real-name identity (the ID number's blind index), so two WeChat accounts of one
+person share the day's booking and the weekly limit.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from tortoise.exceptions import IntegrityError
 
-from citizen_api import clock
+from citizen_api import clock, db
+from citizen_api.appointments import full_cache, hot, release
+from citizen_api.appointments.allocation import allocation_of, lottery_day
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.models import Appointment, Slot
 from citizen_api.appointments.repository import bookings as repo
@@ -25,8 +33,8 @@ from citizen_api.appointments.repository import counters
 from citizen_api.appointments.retry import Unit, in_unit
 from citizen_api.appointments.rules import (
     already_booked,
-    bookable_item,
     booking_window,
+    citizen_places,
     limit_reached,
     slot_full,
     week_of,
@@ -35,12 +43,28 @@ from citizen_api.appointments.schemas import AppointmentOut, BookBody
 from citizen_api.appointments.views import appointment_out, message_payload
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 from notifications import outbox
 
 
-async def checked_slot(slot_id: int, item, settings) -> Slot:
-    """The slot, if it serves ``item`` and may still be booked now."""
-    slot = await repo.slot_for_item(slot_id, item.id)
+def profile_incomplete() -> ApiError:
+    return ApiError(409, "PROFILE_INCOMPLETE", "预约需先完善实名信息（姓名、身份证号、手机号）")
+
+
+async def person_of(user_id: int, settings) -> str:
+    """The booking identity of an account: its real name (409 PROFILE_INCOMPLETE without one, unless
+    ``booking_requires_profile`` is off: then the account itself)."""
+    key = await users.person_key(user_id)
+    if key is not None:
+        return key
+    if settings.booking_requires_profile:
+        raise profile_incomplete()
+    return f"u{user_id}"
+
+
+async def checked_slot(state, slot_id: int, item, settings) -> Slot:
+    """The slot, if it serves ``item`` and may still be booked now (released, day open, in time)."""
+    slot = await hot.slot_for_item(state, slot_id, item.id)
     if slot is None:
         raise ApiError(404, "NOT_FOUND", "未找到该时段")
     first, last, earliest = booking_window(settings)
@@ -57,10 +81,13 @@ async def checked_slot(slot_id: int, item, settings) -> Slot:
         )
     if (await day_mode(slot.date)).kind != slot.mode:
         raise ApiError(409, "DAY_CLOSED", "该日已停止预约")
-    return slot
+    opens_at = await release.slot_opens_at(state, slot.group_id, item.id, slot.date)
+    if opens_at is not None:
+        raise release.not_yet_open(opens_at)
+    return copy.copy(slot)  # the cached row is shared: the answer sets its own ``booked``
 
 
-async def check_may_book(user_id: int, item_id: int, day: date) -> None:
+async def check_may_book(user_id: int, person: str, item_id: int, day: date) -> None:
     suspension = await repo.active_suspension(user_id, clock.today())
     if suspension is not None:
         raise ApiError(
@@ -69,36 +96,58 @@ async def check_may_book(user_id: int, item_id: int, day: date) -> None:
             f"因多次预约未到，预约功能暂停至 {suspension.until.isoformat()}",
             {"until": suspension.until.isoformat()},
         )
-    if await repo.has_active_booking(user_id, item_id, day):
+    if await repo.has_active_booking(person, item_id, day):
         raise already_booked()
 
 
-async def book(principal: Principal, body: BookBody, settings, unit: Unit) -> AppointmentOut:
+async def give_place(
+    user_id: int, person: str, item, slot: Slot, settings, *, reserved_percent: int, source: str
+) -> Appointment:
+    """Steps 1–4 inside the caller's unit of work; raises SLOT_FULL, ALREADY_BOOKED or the limit."""
+    booked = await counters.take_slot_place(slot.id, reserved_percent)
+    if booked is None:
+        raise slot_full()
+    try:
+        appointment = await repo.create_appointment(user_id, item.id, slot, source, person=person)
+    except IntegrityError:
+        raise already_booked() from None
+    if not await counters.take_weekly_quota(
+        person, user_id, week_of(slot.date), settings.booking_weekly_limit
+    ):
+        raise limit_reached(settings)
+    slot.booked = booked
+    await outbox.enqueue(user_id, "appointment.booked", message_payload(appointment, slot, item.name))
+    return appointment
+
+
+async def book(principal: Principal, body: BookBody, state, unit: Unit) -> AppointmentOut:
     """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock)."""
-    item = await bookable_item(body.item_code)
-    slot = await checked_slot(body.slot_id, item, settings)
-    if slot.booked >= slot.capacity:
-        raise slot_full()  # answered early, without touching the hot row (most of a rush)
-    await check_may_book(principal.user_id, item.id, slot.date)
+    settings = state.settings
+    seen = await full_cache.seen(state, body.slot_id)
+    if seen.full:
+        raise slot_full()  # most of a rush: answered from the cache, nothing else is read
+    item = await hot.item(state, body.item_code)
+    slot = await checked_slot(state, body.slot_id, item, settings)
+    person = await person_of(principal.user_id, settings)
+    if await allocation_of([slot.group_id], slot.date) == "lottery":
+        raise lottery_day()
+    await check_may_book(principal.user_id, person, item.id, slot.date)
+    reserved = settings.booking_staff_reserved_percent
+    places = citizen_places(slot.capacity, reserved)
 
     async def work() -> Appointment:
-        booked = await counters.take_slot_place(slot.id)
-        if booked is None:
-            raise slot_full()
         try:
-            appointment = await repo.create_appointment(principal.user_id, item.id, slot, "direct")
-        except IntegrityError:
-            raise already_booked() from None
-        if not await counters.take_weekly_quota(
-            principal.user_id, week_of(slot.date), settings.booking_weekly_limit
-        ):
-            raise limit_reached(settings)
-        slot.booked = booked
-        await outbox.enqueue(
-            principal.user_id, "appointment.booked", message_payload(appointment, slot, item.name)
-        )
+            appointment = await give_place(
+                principal.user_id, person, item, slot, settings, reserved_percent=reserved, source="direct"
+            )
+        except ApiError as refusal:
+            if refusal.code == "SLOT_FULL":
+                await full_cache.mark_full(state, slot.id, seen.epoch)
+            raise
+        if slot.booked >= places:  # the last place: later attempts are refused from the cache
+            await db.after_commit(lambda: full_cache.mark_full(state, slot.id, seen.epoch))
         return appointment
 
     appointment = await in_unit(unit, work)
     appointment.slot = slot
-    return appointment_out(appointment, settings.booking_cancel_cutoff_minutes, item)
+    return appointment_out(appointment, settings.booking_cancel_cutoff_minutes, item, reserved)

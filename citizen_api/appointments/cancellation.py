@@ -7,7 +7,8 @@ one slot promote two different waiters.
 
 from __future__ import annotations
 
-from citizen_api import clock
+from citizen_api import clock, db
+from citizen_api.appointments import full_cache
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.repository import counters
 from citizen_api.appointments.retry import Unit, in_unit
@@ -20,7 +21,8 @@ from citizen_api.security.principal import Principal
 from notifications import outbox
 
 
-async def cancel(principal: Principal, appointment_id: int, settings, unit: Unit) -> AppointmentOut:
+async def cancel(principal: Principal, appointment_id: int, state, unit: Unit) -> AppointmentOut:
+    settings = state.settings
     appointment = await repo.appointment_of(appointment_id, principal.user_id)
     refusal = cancel_refusal(appointment, settings.booking_cancel_cutoff_minutes)
     if refusal is not None:
@@ -31,9 +33,12 @@ async def cancel(principal: Principal, appointment_id: int, settings, unit: Unit
         await counters.lock_slot(slot.id)
         if not await repo.move_appointment(appointment.id, "cancel", cancelled_at=clock.now()):
             raise APPOINTMENTS.refuse("cancel", "changed")
-        await counters.release_weekly_quota(principal.user_id, week_of(appointment.date))
+        person = repo.person_of_key(appointment.active_key) or f"u{principal.user_id}"
+        await counters.release_weekly_quota(person, week_of(appointment.date))
         if await hand_over(slot, settings) is None:
             await counters.release_slot_place(slot.id)
+            # the place is free again: every process stops refusing the slot from the cache
+            await db.after_commit(lambda: full_cache.freed(state, slot.id))
         await outbox.enqueue(
             principal.user_id,
             "appointment.cancelled",
@@ -41,4 +46,8 @@ async def cancel(principal: Principal, appointment_id: int, settings, unit: Unit
         )
 
     await in_unit(unit, work)
-    return appointment_out(await repo.appointment_of(appointment.id), settings.booking_cancel_cutoff_minutes)
+    return appointment_out(
+        await repo.appointment_of(appointment.id),
+        settings.booking_cancel_cutoff_minutes,
+        reserved_percent=settings.booking_staff_reserved_percent,
+    )

@@ -7,6 +7,7 @@ import inspect
 from citizen_api.appointments import booking, cancellation, hall_feed, service, throttle, waitlist
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
+from citizen_api.appointments.routes_lottery import LOTTERY_ENDPOINTS
 from citizen_api.appointments.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
 from citizen_api.appointments.schemas import (
     AppointmentOut,
@@ -29,6 +30,8 @@ BOOKING_ERRORS = [
     (409, "OUTSIDE_BOOKING_WINDOW"),
     (409, "DAY_CLOSED"),
     (409, "ALREADY_BOOKED"),
+    (409, "NOT_YET_OPEN"),
+    (409, "PROFILE_INCOMPLETE"),
     (403, "BOOKING_SUSPENDED"),
     (429, "RATE_LIMITED"),
 ]
@@ -36,18 +39,18 @@ BOOKING_ERRORS = [
 
 async def list_days(ctx: Ctx) -> list[DayOut]:
     """可预约日期：工作日、调休上班日、节假日预约服务日；其余为 closed"""
-    return await service.list_days(ctx.query, ctx.settings)
+    return await service.list_days(ctx.query, ctx.state)
 
 
 async def list_slots(ctx: Ctx) -> list[SlotOut]:
     """某日的预约时段与剩余名额（约满的时段可加入候补）"""
-    return await service.list_slots(ctx.query, ctx.settings)
+    return await service.list_slots(ctx.query, ctx.state)
 
 
 async def book(ctx: Ctx) -> AppointmentOut:
-    """预约一个时段"""
-    await throttle.booking_attempt(ctx.state, ctx.user.user_id)
-    return await booking.book(ctx.user, ctx.body, ctx.settings, ctx.atomic)
+    """预约一个时段（需实名信息；放号前答 NOT_YET_OPEN）"""
+    await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
+    return await booking.book(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
 async def my_appointments(ctx: Ctx) -> Page[AppointmentOut]:
@@ -62,13 +65,13 @@ async def my_appointment(ctx: Ctx) -> AppointmentOut:
 
 async def cancel(ctx: Ctx) -> AppointmentOut:
     """取消预约（开始前 2 小时截止）；名额自动转给第一位候补"""
-    return await cancellation.cancel(ctx.user, ctx.path["id"], ctx.settings, ctx.atomic)
+    return await cancellation.cancel(ctx.user, ctx.path["id"], ctx.state, ctx.atomic)
 
 
 async def join_waitlist(ctx: Ctx) -> WaitlistOut:
     """约满的时段加入候补：有人取消时自动转为预约"""
-    await throttle.booking_attempt(ctx.state, ctx.user.user_id)
-    return await waitlist.join(ctx.user, ctx.body, ctx.settings, ctx.atomic)
+    await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
+    return await waitlist.join(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
 async def my_waits(ctx: Ctx) -> list[WaitlistOut]:
@@ -131,7 +134,7 @@ ENDPOINTS = [
         status=201,
         atomic="manual",
         tags=TAGS,
-        errors=[*BOOKING_ERRORS, (409, "SLOT_FULL"), (409, "BOOKING_LIMIT_REACHED")],
+        errors=[*BOOKING_ERRORS, (409, "SLOT_FULL"), (409, "BOOKING_LIMIT_REACHED"), (409, "LOTTERY_DAY")],
     ),
     endpoint(
         "GET",
@@ -209,4 +212,5 @@ ENDPOINTS = [
     ),
     *STAFF_ENDPOINTS,
     *ADMIN_ENDPOINTS,
+    *LOTTERY_ENDPOINTS,
 ]

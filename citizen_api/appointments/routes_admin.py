@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import admin, desks
+from citizen_api.appointments import admin, desks, release_admin
 from citizen_api.appointments.schemas_admin import (
     GroupFields,
     GroupIn,
     GroupOut,
     OfficeIn,
     OfficeOut,
+    ReleaseRuleIn,
+    ReleaseRuleOut,
+    ReleaseRuleQuery,
     ScheduleIn,
     ScheduleOut,
 )
@@ -54,7 +57,53 @@ async def set_desk(ctx: Ctx) -> DeskOut:
     return await desks.set_desk(ctx.user, ctx.path["id"], ctx.body.window_id, ctx.settings)
 
 
+async def list_release_rules(ctx: Ctx) -> list[ReleaseRuleOut]:
+    """窗口组的放号规则（提前几天、几点放号；可按事项单独设置）"""
+    return await release_admin.list_rules(ctx.path["id"])
+
+
+async def put_release_rule(ctx: Ctx) -> list[ReleaseRuleOut]:
+    """设置放号规则：某日的名额提前 days_before 天的 at 时刻放出（item_code 为空则为整个窗口组）"""
+    return await release_admin.put_rule(ctx.user, ctx.path["id"], ctx.body, ctx.state)
+
+
+async def delete_release_rule(ctx: Ctx) -> list[ReleaseRuleOut]:
+    """删除放号规则（item_code 为空则删除窗口组的规则）"""
+    return await release_admin.delete_rule(ctx.user, ctx.path["id"], ctx.query.item_code, ctx.state)
+
+
+RULES = "/staff/window-groups/{id:id}/release-rules"
+
 ENDPOINTS = [
+    endpoint(
+        "GET",
+        RULES,
+        list_release_rules,
+        auth=ADMIN,
+        response=list[ReleaseRuleOut],
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND")],
+    ),
+    endpoint(
+        "PUT",
+        RULES,
+        put_release_rule,
+        auth=ADMIN,
+        body=ReleaseRuleIn,
+        response=list[ReleaseRuleOut],
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (422, "UNKNOWN_ITEMS")],
+    ),
+    endpoint(
+        "DELETE",
+        RULES,
+        delete_release_rule,
+        auth=ADMIN,
+        query=ReleaseRuleQuery,
+        response=list[ReleaseRuleOut],
+        tags=TAGS,
+        errors=[(404, "NOT_FOUND"), (422, "UNKNOWN_ITEMS")],
+    ),
     endpoint(
         "PUT",
         "/staff/users/{id:id}/window",

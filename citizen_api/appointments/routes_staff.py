@@ -3,17 +3,19 @@ queue of a window group and what a window does with its tickets."""
 
 from __future__ import annotations
 
-from citizen_api.appointments import desks, hall, lookup, queue
+from citizen_api.appointments import desks, hall, lookup, queue, staff_booking
 from citizen_api.appointments.hall_feed import call_event
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.models import QueueTicket
 from citizen_api.appointments.schemas import (
+    AppointmentOut,
     CallBody,
     CheckInOut,
     GroupBody,
     NoShowOut,
     QueueOut,
     QueueQuery,
+    StaffBookBody,
     TicketOut,
 )
 from citizen_api.appointments.schemas_hall import CheckInCodeBody, DeskOut, HallBooking, HallBookingsQuery
@@ -37,6 +39,11 @@ def _announcer(ctx: Ctx):
 async def list_bookings(ctx: Ctx) -> Page[HallBooking]:
     """当天的预约（本人窗口组，未分配窗口则本部门的窗口组）；可按手机号后四位、姓名或签到码查找"""
     return await lookup.bookings(ctx.user, ctx.query, ctx.settings)
+
+
+async def book_for_citizen(ctx: Ctx) -> AppointmentOut:
+    """代约：工作人员为电话或到厅的群众预约（按姓名、身份证号、手机号实名；可用保留名额）"""
+    return await staff_booking.book_for_citizen(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
 async def check_in_by_code(ctx: Ctx) -> CheckInOut:
@@ -106,6 +113,29 @@ ENDPOINTS = [
         query=HallBookingsQuery,
         response=Page[HallBooking],
         tags=TAGS,
+    ),
+    # atomic="manual": the read-only checks first, then one unit of work (retried on a deadlock)
+    endpoint(
+        "POST",
+        "/staff/appointments",
+        book_for_citizen,
+        auth="staff",
+        body=StaffBookBody,
+        response=AppointmentOut,
+        status=201,
+        atomic="manual",
+        tags=TAGS,
+        errors=[
+            (404, "NOT_FOUND"),
+            (409, "NOT_BOOKABLE"),
+            (409, "OUTSIDE_BOOKING_WINDOW"),
+            (409, "DAY_CLOSED"),
+            (409, "NOT_YET_OPEN"),
+            (409, "SLOT_FULL"),
+            (409, "ALREADY_BOOKED"),
+            (409, "BOOKING_LIMIT_REACHED"),
+            (403, "BOOKING_SUSPENDED"),
+        ],
     ),
     endpoint(
         "POST",

@@ -61,6 +61,12 @@ def cancel_refusal(appointment: Appointment, cutoff_minutes: int) -> ApiError | 
     return None
 
 
+def citizen_places(capacity: int, reserved_percent: int) -> int:
+    """The places of a slot citizens may book themselves: the rest (rounded down) is kept for staff
+    booking for a citizen (代约); a slot of one place keeps none at 10 %."""
+    return capacity - capacity * reserved_percent // 100
+
+
 def slot_full() -> ApiError:
     return ApiError(409, "SLOT_FULL", "该时段已约满，可加入候补", {"waitlist": True})
 

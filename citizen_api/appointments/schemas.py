@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from citizen_api.appointments.transitions import APPOINTMENTS, TICKETS, WAITLIST
 from citizen_api.http import PageQuery
+from citizen_api.security.identity import IdNumber, MobileNumber
 
 # the status enums of the served OpenAPI, derived from the transition tables
 AppointmentStatus = Literal[APPOINTMENTS.statuses]
@@ -68,10 +69,11 @@ class SlotOut(BaseModel):
     id: int
     start: datetime
     end: datetime
-    capacity: int
+    capacity: int = Field(description="可网上预约的名额（不含工作人员代约的保留名额）")
     remaining: int
     window_group: str = Field(description="窗口组")
     office: str = Field(description="办事大厅")
+    opens_at: datetime | None = Field(None, description="尚未放号时的放号时间（届时才能预约）；已放号为 null")
 
 
 class BookBody(BaseModel):
@@ -79,6 +81,18 @@ class BookBody(BaseModel):
 
     slot_id: int = Id
     item_code: str = ItemCode
+
+
+class StaffBookBody(BookBody):
+    """代约: staff book for a citizen on the phone or at the hall, identified by their real name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(
+        min_length=2, max_length=30, pattern=r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$", description="姓名"
+    )
+    id_number: IdNumber = Field(min_length=18, max_length=18, description="居民身份证号码（18 位）")
+    phone: MobileNumber = Field(min_length=11, max_length=20, description="中国大陆手机号")
 
 
 class AppointmentOut(BaseModel):
@@ -95,7 +109,9 @@ class AppointmentOut(BaseModel):
     slot: SlotOut
     place: str = Field(description="办理地点")
     queue_number: str | None = None
-    source: Literal["direct", "waitlist"] = Field(description="direct 直接预约；waitlist 候补转正")
+    source: Literal["direct", "waitlist", "staff", "lottery"] = Field(
+        description="direct 直接预约；waitlist 候补转正；staff 工作人员代约；lottery 摇号中签"
+    )
     cancel_deadline: datetime = Field(description="此时间之前可取消")
     created_at: datetime
 
@@ -154,7 +170,9 @@ class TicketOut(BaseModel):
 
     id: int
     number: str
-    kind: Literal["booked", "walk_in"]
+    kind: Literal["priority", "booked", "walk_in"] = Field(
+        description="priority 60 岁以上优先号；booked 预约；walk_in 现场取号"
+    )
     status: TicketStatus
     appointment_id: int | None = None
     created_at: datetime

@@ -137,3 +137,28 @@ class ScheduleIn(BaseModel):
 class ScheduleOut(ScheduleIn):
     group: str
     dropped_slots: int = Field(0, description="因模板变化而重新生成的未预约时段数")
+
+
+class ReleaseRuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    item_code: str | None = Field(
+        None, min_length=1, max_length=64, description="只对该事项生效；为空则为整个窗口组的规则"
+    )
+    days_before: int = Field(ge=0, le=366, description="提前几天放号（0 = 当天）")
+    at: str = Field(pattern=HHMM, description="放号时间（北京时间 HH:MM）", examples=["08:00"])
+
+
+class ReleaseRuleOut(BaseModel):
+    group: str = Field(description="窗口组编码")
+    item_code: str | None = Field(None, description="事项编码；为空则为窗口组的规则")
+    days_before: int
+    at: str
+
+
+class ReleaseRuleQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    item_code: str | None = Field(
+        None, min_length=1, max_length=64, description="事项编码；为空则为窗口组的规则"
+    )

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from citizen_api.appointments import hot, release
+from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
-from citizen_api.appointments.rules import bookable_item, booking_window
+from citizen_api.appointments.rules import booking_window, citizen_places
 from citizen_api.appointments.schedule import ensure_slots
 from citizen_api.appointments.schemas import (
     AppointmentOut,
@@ -24,6 +26,7 @@ from citizen_api.appointments.schemas import (
 )
 from citizen_api.appointments.transitions import CHECKED_IN
 from citizen_api.appointments.views import appointment_out, slot_out
+from citizen_api.clock import to_local
 from citizen_api.http import Page
 from citizen_api.security.principal import Principal
 
@@ -52,8 +55,9 @@ def _open_day_reason(day: date, first: date, last: date, slots: _DaySlots | None
     return None
 
 
-async def list_days(query: DaysQuery, settings) -> list[DayOut]:
-    item = await bookable_item(query.item_code)
+async def list_days(query: DaysQuery, state) -> list[DayOut]:
+    settings = state.settings
+    item = await hot.item(state, query.item_code)
     first, last, earliest = booking_window(settings)
     start = query.from_ or first
     end = query.to or max(start, last)
@@ -65,28 +69,43 @@ async def list_days(query: DaysQuery, settings) -> list[DayOut]:
     for mode in bookable:
         await ensure_slots(group_ids, mode.date, mode.kind)
     seen: dict[tuple[date, str], _DaySlots] = {}
+    places = settings.booking_staff_reserved_percent
     if bookable and group_ids:
         for slot in await repo.slots_between(group_ids, bookable[0].date, bookable[-1].date):
-            state = seen.setdefault((slot.date, slot.mode), _DaySlots())
-            state.any = True
+            state_ = seen.setdefault((slot.date, slot.mode), _DaySlots())
+            state_.any = True
             if slot.starts_at >= earliest:
-                state.in_time = True
-                state.free = state.free or slot.booked < slot.capacity
+                state_.in_time = True
+                state_.free = state_.free or slot.booked < citizen_places(slot.capacity, places)
     out = []
     for mode in modes:
+        opens_at = None
         if mode.is_open:
             reason = _open_day_reason(mode.date, first, last, seen.get((mode.date, mode.kind)))
+            if reason is None or reason == "已约满":
+                opens_at = await release.day_opens_at(state, group_ids, item.id, mode.date)
+                reason = release.opens_reason(opens_at) if opens_at is not None else reason
         else:
             reason = mode.closed_reason
         out.append(
-            DayOut(date=mode.date, kind=mode.kind, available=reason is None, reason=reason, name=mode.name)
+            DayOut(
+                date=mode.date,
+                kind=mode.kind,
+                available=reason is None,
+                reason=reason,
+                opens_at=to_local(opens_at) if opens_at is not None else None,
+                allocation=await allocation_of(group_ids, mode.date),
+                name=mode.name,
+            )
         )
     return out
 
 
-async def list_slots(query: SlotsQuery, settings) -> list[SlotOut]:
-    """The day's slots still bookable in time (full ones too: a citizen may join their waiting list)."""
-    item = await bookable_item(query.item_code)
+async def list_slots(query: SlotsQuery, state) -> list[SlotOut]:
+    """The day's slots still bookable in time (full ones too: a citizen may join their waiting list;
+    not yet released ones too, with their ``opens_at``)."""
+    settings = state.settings
+    item = await hot.item(state, query.item_code)
     first, last, earliest = booking_window(settings)
     if not first <= query.date <= last:
         return []
@@ -95,7 +114,11 @@ async def list_slots(query: SlotsQuery, settings) -> list[SlotOut]:
         return []
     group_ids = await repo.group_ids_for_item(item.id)
     await ensure_slots(group_ids, query.date, mode.kind)
-    return [slot_out(s) for s in await repo.slots_of(group_ids, query.date, mode.kind, earliest)]
+    reserved = settings.booking_staff_reserved_percent
+    return [
+        slot_out(s, reserved, await release.slot_opens_at(state, s.group_id, item.id, query.date))
+        for s in await repo.slots_of(group_ids, query.date, mode.kind, earliest)
+    ]
 
 
 async def my_appointments(principal: Principal, query: MyAppointmentsQuery, settings) -> Page[AppointmentOut]:

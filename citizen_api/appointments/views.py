@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from citizen_api.appointments.models import Appointment, Slot, WaitlistEntry
-from citizen_api.appointments.rules import cancel_deadline, cancel_refusal, status_text
+from citizen_api.appointments.rules import cancel_deadline, cancel_refusal, citizen_places, status_text
 from citizen_api.appointments.schemas import AppointmentOut, SlotOut, WaitlistOut
 from citizen_api.clock import to_local
 
 
-def slot_out(slot: Slot) -> SlotOut:
+def slot_out(slot: Slot, reserved_percent: int = 0, opens_at: datetime | None = None) -> SlotOut:
+    """``capacity`` and ``remaining`` count the places citizens may book (not the staff's share)."""
+    places = citizen_places(slot.capacity, reserved_percent)
     return SlotOut(
         id=slot.id,
         start=to_local(slot.starts_at),
         end=to_local(slot.ends_at),
-        capacity=slot.capacity,
-        remaining=max(0, slot.capacity - slot.booked),
+        capacity=places,
+        remaining=max(0, places - slot.booked),
         window_group=slot.group.name,
         office=slot.group.office.name,
+        opens_at=to_local(opens_at) if opens_at is not None else None,
     )
 
 
@@ -26,7 +31,9 @@ def place_of(slot: Slot) -> str:
     return f"{where}（{office.address}）" if office.address else where
 
 
-def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int, item=None) -> AppointmentOut:
+def appointment_out(
+    appointment: Appointment, cancel_cutoff_minutes: int, item=None, reserved_percent: int = 0
+) -> AppointmentOut:
     """``item``: the catalog's copy of the booked item when the row was not loaded with it."""
     slot, item = appointment.slot, item or appointment.item
     return AppointmentOut(
@@ -38,7 +45,7 @@ def appointment_out(appointment: Appointment, cancel_cutoff_minutes: int, item=N
         item_code=item.code,
         item_name=item.name,
         date=appointment.date,
-        slot=slot_out(slot),
+        slot=slot_out(slot, reserved_percent),
         place=place_of(slot),
         queue_number=appointment.queue_number,
         source=appointment.source,

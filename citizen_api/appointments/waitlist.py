@@ -10,29 +10,34 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
-from citizen_api.appointments.booking import check_may_book, checked_slot
+from citizen_api.appointments import hot
+from citizen_api.appointments.booking import check_may_book, checked_slot, person_of
 from citizen_api.appointments.models import Appointment, Slot, WaitlistEntry
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.repository import counters
 from citizen_api.appointments.retry import Unit, in_unit
-from citizen_api.appointments.rules import bookable_item, week_of
+from citizen_api.appointments.rules import citizen_places, week_of
 from citizen_api.appointments.schemas import BookBody, WaitlistOut
 from citizen_api.appointments.transitions import LEFT, WAITING, WAITLIST
 from citizen_api.appointments.views import message_payload, waitlist_out
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.users import service as users
 from notifications import outbox
 
 
-async def join(principal: Principal, body: BookBody, settings, unit: Unit) -> WaitlistOut:
-    item = await bookable_item(body.item_code)
-    slot = await checked_slot(body.slot_id, item, settings)
-    await check_may_book(principal.user_id, item.id, slot.date)
+async def join(principal: Principal, body: BookBody, state, unit: Unit) -> WaitlistOut:
+    settings = state.settings
+    item = await hot.item(state, body.item_code)
+    slot = await checked_slot(state, body.slot_id, item, settings)
+    person = await person_of(principal.user_id, settings)
+    await check_may_book(principal.user_id, person, item.id, slot.date)
+    places = citizen_places(slot.capacity, settings.booking_staff_reserved_percent)
 
     async def work() -> WaitlistEntry:
         await counters.lock_slot(slot.id)
         fresh = await repo.slot_by_id(slot.id)
-        if fresh.booked < fresh.capacity:
+        if fresh.booked < places:
             raise ApiError(409, "SLOT_AVAILABLE", "该时段尚有名额，请直接预约")
         try:
             return await repo.create_wait(slot.id, principal.user_id, item.id)
@@ -79,13 +84,14 @@ async def hand_over(slot: Slot, settings) -> Appointment | None:
 
 async def _promote(entry: WaitlistEntry, slot: Slot, settings) -> Appointment | None:
     item = entry.item  # the catalog item, loaded with the entry
+    person = await users.person_key(entry.user_id) or f"u{entry.user_id}"
     qualifies = (
         item.is_published
         and item.bookable
         and await repo.active_suspension(entry.user_id, clock.today()) is None
-        and not await repo.has_active_booking(entry.user_id, item.id, slot.date)
+        and not await repo.has_active_booking(person, item.id, slot.date)
     )
-    appointment = await _book_for(entry, slot, settings) if qualifies else None
+    appointment = await _book_for(entry, person, slot, settings) if qualifies else None
     resolved = await repo.move_wait(
         entry.id,
         "promote" if appointment else "skip",
@@ -94,7 +100,7 @@ async def _promote(entry: WaitlistEntry, slot: Slot, settings) -> Appointment | 
     )
     if not resolved:  # left the list meanwhile: undo the booking made for them
         if appointment is not None:
-            await counters.release_weekly_quota(entry.user_id, week_of(slot.date))
+            await counters.release_weekly_quota(person, week_of(slot.date))
             await repo.delete_appointment(appointment.id)
         return None
     if appointment is not None:
@@ -111,13 +117,15 @@ class _Refused(Exception):
     pass
 
 
-async def _book_for(entry: WaitlistEntry, slot: Slot, settings) -> Appointment | None:
+async def _book_for(entry: WaitlistEntry, person: str, slot: Slot, settings) -> Appointment | None:
     """Book inside a savepoint: a conflict skips this waiter without aborting the cancellation."""
     try:
         async with db.atomic():  # a savepoint of the cancellation's unit of work
-            appointment = await repo.create_appointment(entry.user_id, entry.item_id, slot, "waitlist")
+            appointment = await repo.create_appointment(
+                entry.user_id, entry.item_id, slot, "waitlist", person=person
+            )
             if not await counters.take_weekly_quota(
-                entry.user_id, week_of(slot.date), settings.booking_weekly_limit
+                person, entry.user_id, week_of(slot.date), settings.booking_weekly_limit
             ):
                 raise _Refused
             return appointment

@@ -47,16 +47,25 @@ async def slots_between(group_ids: list[int], start: date, end: date) -> list[Sl
 # -- appointments -----------------------------------------------------------------------------------
 
 
-def active_key(user_id: int, item_id: int, day: date) -> str:
-    return f"{user_id}:{item_id}:{day.isoformat()}"
+def active_key(person: str, item_id: int, day: date) -> str:
+    """``person`` is the booking identity (``booking.person_of``): one per real name."""
+    return f"{person}:{item_id}:{day.isoformat()}"
 
 
-async def has_active_booking(user_id: int, item_id: int, day: date) -> bool:
-    return await Appointment.exists(active_key=active_key(user_id, item_id, day))
+def person_of_key(key: str | None) -> str | None:
+    """The person an active booking counts for (None once cancelled)."""
+    return key.rsplit(":", 2)[0] if key else None
 
 
-async def create_appointment(user_id: int, item_id: int, slot: Slot, source: str) -> Appointment:
-    """INSERT; the unique active_key raises IntegrityError for a second booking of that item and day."""
+async def has_active_booking(person: str, item_id: int, day: date) -> bool:
+    return await Appointment.exists(active_key=active_key(person, item_id, day))
+
+
+async def create_appointment(
+    user_id: int, item_id: int, slot: Slot, source: str, *, person: str | None = None
+) -> Appointment:
+    """INSERT; the unique active_key raises IntegrityError for a second booking of that item and day
+    by the same person (``person``; the account itself when None)."""
     return await Appointment.create(
         user_id=user_id,
         item_id=item_id,
@@ -64,7 +73,7 @@ async def create_appointment(user_id: int, item_id: int, slot: Slot, source: str
         date=slot.date,
         starts_at=slot.starts_at,
         status=BOOKED,
-        active_key=active_key(user_id, item_id, slot.date),
+        active_key=active_key(person or f"u{user_id}", item_id, slot.date),
         source=source,
     )
 

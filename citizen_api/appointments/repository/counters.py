@@ -14,12 +14,13 @@ from tortoise import connections
 from citizen_api.appointments.repository.sql import run
 
 
-async def take_weekly_quota(user_id: int, week: date, limit: int) -> bool:
-    """Count one more booking in ``week`` unless the citizen already has ``limit``; atomic."""
+async def take_weekly_quota(person: str, user_id: int, week: date, limit: int) -> bool:
+    """Count one more booking of ``person`` in ``week`` unless they already have ``limit``; atomic."""
     rows = await run(
-        "INSERT INTO appt_weekly_quotas (user_id, week, booked) VALUES ($1, $2, 1) "
-        "ON CONFLICT (user_id, week) DO UPDATE SET booked = appt_weekly_quotas.booked + 1 "
-        "WHERE appt_weekly_quotas.booked < $3 RETURNING booked",
+        "INSERT INTO appt_weekly_quotas (person, user_id, week, booked) VALUES ($1, $2, $3, 1) "
+        "ON CONFLICT (person, week) DO UPDATE SET booked = appt_weekly_quotas.booked + 1 "
+        "WHERE appt_weekly_quotas.booked < $4 RETURNING booked",
+        person,
         user_id,
         week,
         limit,
@@ -27,11 +28,11 @@ async def take_weekly_quota(user_id: int, week: date, limit: int) -> bool:
     return bool(rows)
 
 
-async def release_weekly_quota(user_id: int, week: date) -> None:
+async def release_weekly_quota(person: str, week: date) -> None:
     await run(
-        "UPDATE appt_weekly_quotas SET booked = booked - 1 WHERE user_id = $1 AND week = $2 AND booked > 0 "
+        "UPDATE appt_weekly_quotas SET booked = booked - 1 WHERE person = $1 AND week = $2 AND booked > 0 "
         "RETURNING booked",
-        user_id,
+        person,
         week,
     )
 
@@ -49,11 +50,16 @@ async def next_queue_value(group_id: int, day: date, kind: str) -> int:
     return int(rows[0]["value"])
 
 
-async def take_slot_place(slot_id: int) -> int | None:
-    """The conditional UPDATE that gives a place: the new booked count, or None when the slot is full."""
+async def take_slot_place(slot_id: int, reserved_percent: int = 0) -> int | None:
+    """The conditional UPDATE that gives a place: the new booked count, or None when the slot is full.
+
+    ``reserved_percent`` of the capacity (rounded down) stays for staff booking for a citizen (代约):
+    citizens pass the setting, staff pass 0 and may take every place."""
     rows = await run(
-        "UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING booked",
+        "UPDATE appt_slots SET booked = booked + 1 "
+        "WHERE id = $1 AND booked < capacity - (capacity * $2) / 100 RETURNING booked",
         slot_id,
+        reserved_percent,
     )
     return int(rows[0]["booked"]) if rows else None
 
