@@ -3,7 +3,8 @@ RS case, each rated 非常不满意 by its citizen. GA's window clerk opens 窗�
 rating is listed; 登记整改 before the return visit is refused with the API's own message (the national
 rule); 查看联系方式 shows the rater's name and phone, and the audit trail records the reveal; 记录回访, then
 登记整改, and the status reads 已整改 in the drawer, in the list and in the API. GA's approver sees the same
-rating under 审批 → 差评整改. Screenshots at 1366×768 and 1920×1080. One served app for the module.
+rating under 审批 → 差评整改 and appeals it (申诉, pending with the supervisors). Screenshots at 1366×768
+and 1920×1080. One served app for the module.
 """
 
 from __future__ import annotations
@@ -178,3 +179,14 @@ async def test_the_ga_clerk_follows_up_its_bad_rating(web_server, open_page, scr
     await expect(listed.locator("tbody tr")).to_have_count(1)
     await expect(listed.get_by_test_id("row-status")).to_have_text("已整改")
     await both_sizes(page, screenshot, "approver")
+    # 申诉: the reason goes to the supervisors; the page shows it pending and offers no second one
+    await listed.get_by_role("button", name="处理").click()
+    await panel.get_by_role("button", name="申诉").click()
+    await submit_dialog(page, "评价人所述材料问题系政策规定，非窗口服务问题")
+    await expect(panel.get_by_role("status")).to_contain_text("申诉已提交")
+    await expect(panel.get_by_test_id("follow-up-appeals")).to_contain_text("待审核")
+    await expect(panel.get_by_role("button", name="申诉")).to_have_count(0)
+    appeals = await _ok(await client.get("/api/v1/staff/rating-appeals", headers=boss))
+    [filed] = [a for a in appeals["items"] if a["rating_id"] == rating["id"]]
+    assert filed["status"] == "pending" and "非窗口服务问题" in filed["reason"]
+    await both_sizes(page, screenshot, "appealed")
