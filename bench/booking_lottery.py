@@ -152,7 +152,7 @@ async def bare(base: str, count: int):
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
 
     async def attempt(session: aiohttp.ClientSession, i: int) -> int:
-        async with session.get(f"{base}/api/v1/healthz") as resp:
+        async with session.get(f"{base}/healthz") as resp:
             await resp.read()
             return resp.status
 
