@@ -5,6 +5,7 @@ wait-listed; and the two lottery transition tables walked."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from citizen_api import clock
 from citizen_api.appointments.models import Appointment, LotteryDraw, LotteryEntry, Slot, WaitlistEntry
@@ -119,6 +120,12 @@ async def test_a_lottery_day_from_creation_to_a_draw_anyone_can_recompute(appt_c
     assert waits == {entries[i][0]: slots[k % len(slots)].id for k, i in enumerate(wanting)}
     await run_draw_job(settings)
     assert await Notification.filter(event__startswith="appointment.lottery_").count() == 10
+    # drawn: the day is first come again for whatever is left (here: nothing)
+    clock.advance(timedelta(seconds=3))  # past the per-process cache of lottery days
+    days = await client.get(
+        "/api/v1/appointments/days", params={"item_code": code, "from": "2026-09-29", "to": "2026-09-29"}
+    )
+    assert days.json()[0]["allocation"] == "first_come"
 
 
 async def test_one_registration_per_person_across_wechat_accounts(appt_client, appt_settings):

@@ -46,6 +46,16 @@ def _cache(state) -> dict | None:
     return table
 
 
+def _stamp() -> tuple[float, float]:
+    return time.monotonic(), clock.now().timestamp()
+
+
+def _fresh(stamp: tuple[float, float]) -> bool:
+    """Younger than CACHE_SECONDS by the process's clock and by the service clock (tests move it)."""
+    mono, service = stamp
+    return time.monotonic() - mono < CACHE_SECONDS and abs(clock.now().timestamp() - service) < CACHE_SECONDS
+
+
 async def _remembered(state, key, make):
     """``await make()``, reused CACHE_SECONDS per process; concurrent misses share one query (a rush
     starts thousands of requests before the first answer is back). Errors are not kept."""
@@ -53,15 +63,15 @@ async def _remembered(state, key, make):
     if table is None:
         return await make()
     hit = table.get(key)
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+    if hit is not None and _fresh(hit[0]):
         value = hit[1]
         return await asyncio.shield(value) if isinstance(value, asyncio.Future) else value
     if db.current_unit() is not None:  # never share a query run on one request's transaction
         value = await make()
-        table[key] = (time.monotonic(), value)
+        table[key] = (_stamp(), value)
         return value
     future = asyncio.ensure_future(make())
-    table[key] = (time.monotonic(), future)
+    table[key] = (_stamp(), future)
     try:
         value = await asyncio.shield(future)
     except BaseException:
@@ -69,13 +79,15 @@ async def _remembered(state, key, make):
             del table[key]
         raise
     if table.get(key, (0, None))[1] is future:
-        table[key] = (time.monotonic(), value)
+        table[key] = (_stamp(), value)
     return value
 
 
 async def lottery_days(group_ids, item_id: int | None = None) -> frozenset[date]:
     """The days whose places go by lottery at ``group_ids`` (for ``item_id``: the groups' draws and
-    the item's own; None: every draw of the groups). One query per CACHE_SECONDS per process."""
+    the item's own; None: every draw of the groups) until drawn: then the places left (fewer
+    registrations than places, a cancellation nobody waiting took) are first come.
+    One query per CACHE_SECONDS per process."""
     groups = tuple(sorted(group_ids))
 
     async def days() -> frozenset[date]:

@@ -55,9 +55,10 @@ async def draw_for(group_ids: Sequence[int], item_id: int, day: date) -> Lottery
 
 
 async def lottery_days(group_ids: Sequence[int], item_id: int | None) -> set[date]:
+    """Days of draws not made yet (once drawn, the places left are first come)."""
     if not group_ids:
         return set()
-    return set(await _scoped(group_ids, item_id).values_list("date", flat=True))
+    return set(await _scoped(group_ids, item_id).filter(status=OPEN).values_list("date", flat=True))
 
 
 async def registrations_count(draw_id: int) -> int:
