@@ -156,15 +156,18 @@ async def read_days(
     # transaction); SQLite's one connection takes them in turn
     filed, decided, rated, *warned = await asyncio.gather(*jobs)
     counts = days.counts
+    # plain additions: Counter.update(**figures) is the slowest part of folding the rows
     for row in filed:
-        counts[row["department_code"], row["period"]].update(
-            submitted=row["n"], online=int(row["online"] or 0), zero_trip=int(row["zero_trip"] or 0)
-        )
+        figures = counts[row["department_code"], row["period"]]
+        figures["submitted"] += row["n"]
+        figures["online"] += int(row["online"] or 0)
+        figures["zero_trip"] += int(row["zero_trip"] or 0)
     for row in decided:
-        counts[row["department_code"], row["period"]].update(
-            decided=row["n"], on_time=int(row["on_time"] or 0), days=int(row["days"] or 0),
-            timed=int(row["timed"] or 0),
-        )  # fmt: skip
+        figures = counts[row["department_code"], row["period"]]
+        figures["decided"] += row["n"]
+        figures["on_time"] += int(row["on_time"] or 0)
+        figures["days"] += int(row["days"] or 0)
+        figures["timed"] += int(row["timed"] or 0)
     for row in rated:
         counts[row["department_code"], row["period"]][f"r{row['level']}"] += row["n"]
     if warned:

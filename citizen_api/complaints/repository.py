@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from citizen_api import db
+from citizen_api import clock, db
 from citizen_api.complaints import transitions as t
 from citizen_api.complaints.models import Complaint
 
@@ -31,7 +31,9 @@ async def create(**values: Any) -> Complaint | None:
     try:
         async with db.atomic():  # savepoint: a racing twin loses without breaking the request
             return await Complaint.create(
-                status=t.INITIAL, open_key=str(application_id) if application_id else None, **values
+                status=t.INITIAL,
+                open_key=str(application_id) if application_id else None,
+                **{"created_at": clock.now(), **values},  # the service clock, as its reply deadline
             )
     except IntegrityError:
         return None

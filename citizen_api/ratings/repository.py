@@ -10,7 +10,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from citizen_api import db
+from citizen_api import clock, db
 from citizen_api.clock import to_local
 from citizen_api.ratings import transitions as t
 from citizen_api.ratings.models import CASE, Appeal, Rating, Rectification, RectificationNote
@@ -48,7 +48,8 @@ async def insert_rating(**values: Any) -> Rating | None:
     """The new rating, or None when the case or visit already has one (the unique key says so)."""
     try:
         async with db.atomic():  # a savepoint: the caller's transaction survives the conflict
-            return await Rating.create(**values)
+            # stamped by the service clock, as every deadline computed from it (auto_now_add: the wall clock)
+            return await Rating.create(**{"created_at": clock.now(), **values})
     except IntegrityError:
         return None
 
@@ -85,6 +86,7 @@ async def create_rectification(
     rating: Rating, visit_due: date, rectify_due: date, uncertain: bool
 ) -> Rectification:
     rectification = await Rectification.create(
+        created_at=clock.now(),
         rating_id=rating.id,
         department_code=rating.department_code,
         status=t.RECTIFICATION_INITIAL,
@@ -104,6 +106,7 @@ async def add_note(
     rectification_id: int, actor_id: int | None, actor_role: str, from_status: str, to_status: str, note: str
 ) -> None:
     await RectificationNote.create(
+        at=clock.now(),
         rectification_id=rectification_id,
         actor_id=actor_id,
         actor_role=actor_role,
@@ -153,7 +156,7 @@ async def insert_appeal(**values: Any) -> Appeal | None:
     """The new pending appeal, or None when the rating has one pending (its unique pending key)."""
     try:
         async with db.atomic():  # savepoint: the unique pending key refuses a second open appeal
-            return await Appeal.create(status=t.APPEAL_INITIAL, **values)
+            return await Appeal.create(status=t.APPEAL_INITIAL, **{"filed_at": clock.now(), **values})
     except IntegrityError:
         return None
 
