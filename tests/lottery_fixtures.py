@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 import httpx
 
-from citizen_api import clock, db
-from citizen_api.appointments.lottery_draw import draw_due
+from citizen_api import clock
+from citizen_api.appointments.lottery_draw import run_lottery_draws
+from tests.job_runs import run_job
 
 TUESDAY = date(2026, 9, 29)  # the lottery day
 WEDNESDAY = date(2026, 9, 30)  # first come
@@ -53,6 +54,6 @@ async def register(
 
 
 async def run_draw_job(settings, now: datetime = AFTER_DRAW) -> int:
-    """What the periodic job ``lottery_draws`` does at ``now`` (one runner)."""
+    """The periodic job ``lottery_draws`` run at ``now`` as the worker runs it (one runner)."""
     clock.set_now(now)
-    return await draw_due(clock.now(), settings, db.atomic)
+    return await run_job(run_lottery_draws, settings, clock.now())
