@@ -152,6 +152,15 @@ async def appeals_of(rating_id: int) -> list[Appeal]:
     return await Appeal.filter(rating_id=rating_id).order_by("id")
 
 
+async def with_pending_appeal(rating_ids: Iterable[int]) -> set[int]:
+    """Which of ``rating_ids`` have an appeal waiting for a decision."""
+    wanted = list(set(rating_ids))
+    if not wanted:
+        return set()
+    rows = Appeal.filter(rating_id__in=wanted, status=t.APPEAL_INITIAL).values_list("rating_id", flat=True)
+    return set(await rows)
+
+
 async def insert_appeal(**values: Any) -> Appeal | None:
     """The new pending appeal, or None when the rating has one pending (its unique pending key)."""
     try:

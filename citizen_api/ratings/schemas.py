@@ -98,6 +98,9 @@ class AppealView(BaseModel):
     decision_reason: str
 
 
+StaffAction = Literal["reveal_contact", "return_visit", "rectify", "appeal"]
+
+
 class StaffRatingView(RatingView):
     department_code: str
     department_name: str | None = None
@@ -112,6 +115,11 @@ class StaffRatingView(RatingView):
     exclusion_reason: str
     notes: list[NoteView] = Field(default_factory=list)
     appeals: list[AppealView] = Field(default_factory=list)
+    actions: list[StaffAction] = Field(
+        default_factory=list,
+        description="本人现在可做的操作：reveal_contact 查看联系方式、return_visit 记录回访、"
+        "rectify 登记整改、appeal 申诉",
+    )
 
 
 class StaffRatingQuery(PageQuery):

@@ -7,6 +7,8 @@ from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError
 from citizen_api.ratings import ports, stats, views
 from citizen_api.ratings import repository as repo
+from citizen_api.ratings import transitions as t
+from citizen_api.ratings.offers import staff_actions
 from citizen_api.ratings.rectification import staff_rating
 from citizen_api.ratings.schemas import (
     DepartmentRates,
@@ -23,9 +25,13 @@ async def list_ratings(principal: Principal, query: StaffRatingQuery) -> tuple[i
     total, page = await repo.staff_ratings(principal, query)
     numbers = await ports.cases().numbers([r.application_id for r in page if r.application_id])
     names = await catalog.department_names()
+    pending = await repo.with_pending_appeal([r.id for r in page])
     return total, [
         views.staff_rating_view(
-            r, numbers.get(r.application_id or 0), department_name=names.get(r.department_code)
+            r,
+            numbers.get(r.application_id or 0),
+            department_name=names.get(r.department_code),
+            actions=staff_actions(principal, r, r.id in pending),
         )
         for r in page
     ]
@@ -37,12 +43,15 @@ async def rating_detail(principal: Principal, rating_id: int) -> StaffRatingView
     notes = await repo.notes_of(rect.id) if rect else []
     numbers = await ports.cases().numbers([rating.application_id] if rating.application_id else [])
     names = await catalog.department_names()
+    appeals = await repo.appeals_of(rating.id)
+    pending = any(appeal.status == t.APPEAL_INITIAL for appeal in appeals)
     return views.staff_rating_view(
         rating,
         numbers.get(rating.application_id or 0),
         notes,
-        await repo.appeals_of(rating.id),
+        appeals,
         names.get(rating.department_code),
+        staff_actions(principal, rating, pending),
     )
 
 

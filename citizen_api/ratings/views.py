@@ -36,6 +36,7 @@ def staff_rating_view(
     notes: Sequence[RectificationNote] = (),
     appeals: Sequence[Appeal] = (),
     department_name: str | None = None,
+    actions: Sequence[str] = (),
 ) -> StaffRatingView:
     """The staff's view: the rating, its case's number, the rectification's deadlines and state (flat,
     for the supervision list), its notes and the appeals."""
@@ -53,5 +54,6 @@ def staff_rating_view(
             visited_at=rect.visited_at if rect else None,
             rectify_due=rect.rectify_due if rect else None,
             overdue=overdue(rect, clock.today()),
+            actions=list(actions),
         )
     )
