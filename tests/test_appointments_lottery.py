@@ -16,6 +16,7 @@ from tests.appointments_fixtures import MONDAY_BEFORE_NATIONAL_DAY, book, citize
 from tests.conftest import assert_error
 from tests.lottery_fixtures import (
     CLOSES,
+    DRAWS,
     REGISTERING,
     TUESDAY,
     TWO_SLOTS_OF_TWO,
@@ -44,6 +45,12 @@ async def test_a_lottery_day_from_creation_to_a_draw_anyone_can_recompute(appt_c
     assert draw["status"] == "open" and draw["seed"] is None and draw["entries_digest"] is None
     assert len(published_hash) == 64
     assert_error(await create_draw(client, admin, hall.group.code), 409, "ALREADY_EXISTS")
+    late = await create_draw(
+        client, admin, hall.group.code, date="2026-09-30", draw_at="2026-09-30T08:00:00+08:00"
+    )
+    assert_error(late, 422, "BAD_LOTTERY_WINDOW")  # the draw must come before the day
+    far = await create_draw(client, admin, hall.group.code, draw_at="9999-12-31T23:00:00-12:00")
+    assert_error(far, 422, "VALIDATION_ERROR")
 
     days = await client.get(
         "/api/v1/appointments/days", params={"item_code": code, "from": "2026-09-29", "to": "2026-09-30"}
@@ -70,6 +77,12 @@ async def test_a_lottery_day_from_creation_to_a_draw_anyone_can_recompute(appt_c
         assert body["status"] == "registered" and body["draw"]["seed"] is None
         assert body["draw"]["seed_hash"] == published_hash
         entries[body["id"]] = (user_id, headers)
+
+    listed = (await client.get(DRAWS, headers=admin)).json()
+    assert [(d["id"], d["seed"]) for d in listed] == [(draw["id"], None)]
+    detail = (await client.get(f"{DRAWS}/{draw['id']}", headers=admin)).json()
+    assert detail["registrations"] == 10 and detail["seed"] is None  # secret from admins too
+    assert (await client.get(DRAWS, headers=walker)).status_code == 403
 
     clock.set_now(CLOSES)
     closed = assert_error(await register(client, walker, code), 409, "LOTTERY_CLOSED")

@@ -33,6 +33,8 @@ class DrawIn(BaseModel):
         times = (self.registration_opens_at, self.registration_closes_at, self.draw_at)
         if any(t.tzinfo is None for t in times):
             raise ValueError("时间须带时区，例如 2026-10-09T08:00:00+08:00")
+        if any(not 2000 <= t.year <= 2100 for t in times) or not 2000 <= self.date.year <= 2100:
+            raise ValueError("日期须在 2000 至 2100 年之间")
         if not self.registration_opens_at < self.registration_closes_at <= self.draw_at:
             raise ValueError("须满足 登记开始 < 登记截止 ≤ 开奖时间")
         return self
