@@ -357,7 +357,7 @@ export interface paths {
         /** 我的预约 */
         get: operations["get_appointments_my_appointments"];
         put?: never;
-        /** 预约一个时段 */
+        /** 预约一个时段（需实名信息；放号前答 NOT_YET_OPEN） */
         post: operations["post_appointments_book"];
         delete?: never;
         options?: never;
@@ -425,6 +425,75 @@ export interface paths {
         };
         /** 可预约日期：工作日、调休上班日、节假日预约服务日；其余为 closed */
         get: operations["get_appointments_list_days"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/lottery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的摇号登记 */
+        get: operations["get_appointments_my_entries"];
+        put?: never;
+        /** 登记摇号（每人一次：同一身份证号的多个微信账号只能登记一次） */
+        post: operations["post_appointments_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/lottery/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 摇号登记与结果：registered 待开奖、won 中签（含预约）、lost 未中签；开奖后公布种子与登记摘要 */
+        get: operations["get_appointments_my_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/lottery/draws/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 摇号公示：种子哈希（创建时公布）、开奖后的种子与登记摘要（无需登录） */
+        get: operations["get_appointments_public_draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/lottery/draws/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 开奖结果复核数据：全部登记号、中签号、不符合条件号与种子（开奖后公布，无需登录） */
+        get: operations["get_appointments_draw_entries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1182,7 +1251,8 @@ export interface paths {
         /** 当天的预约（本人窗口组，未分配窗口则本部门的窗口组）；可按手机号后四位、姓名或签到码查找 */
         get: operations["get_appointments_list_bookings"];
         put?: never;
-        post?: never;
+        /** 代约：工作人员为电话或到厅的群众预约（按姓名、身份证号、手机号实名；可用保留名额） */
+        post: operations["post_appointments_book_for_citizen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1234,6 +1304,41 @@ export interface paths {
         put?: never;
         /** 扫码签到：扫码枪输入签到码，换取排队号（重复扫码得到同一个号） */
         post: operations["post_appointments_check_in_by_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/appointments/lottery-draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 摇号日列表 */
+        get: operations["get_appointments_list_draws"];
+        put?: never;
+        /** 设置某日为摇号分配：登记时间段与开奖时间（创建时生成种子，只公布其哈希） */
+        post: operations["post_appointments_create_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/appointments/lottery-draws/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 摇号详情与登记数（种子开奖前对管理员也不公开） */
+        get: operations["get_appointments_get_draw"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1927,6 +2032,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/window-groups/{id}/release-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 窗口组的放号规则（提前几天、几点放号；可按事项单独设置） */
+        get: operations["get_appointments_list_release_rules"];
+        /** 设置放号规则：某日的名额提前 days_before 天的 at 时刻放出（item_code 为空则为整个窗口组） */
+        put: operations["put_appointments_put_release_rule"];
+        post?: never;
+        /** 删除放号规则（item_code 为空则删除窗口组的规则） */
+        delete: operations["delete_appointments_delete_release_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/window-groups/{id}/schedule": {
         parameters: {
             query?: never;
@@ -2202,10 +2326,10 @@ export interface components {
             slot: components["schemas"]["SlotOut"];
             /**
              * Source
-             * @description direct 直接预约；waitlist 候补转正
+             * @description direct 直接预约；waitlist 候补转正；staff 工作人员代约；lottery 摇号中签
              * @enum {string}
              */
-            source: "direct" | "waitlist";
+            source: "direct" | "waitlist" | "staff" | "lottery";
             /**
              * Status
              * @description booked 已预约；checked_in 已签到；no_show 已爽约；cancelled 已取消
@@ -3406,6 +3530,277 @@ export interface components {
              */
             number: string;
         };
+        /** DrawAdminOut */
+        DrawAdminOut: {
+            /**
+             * Algorithm
+             * @description 排序与中签规则（详见 README 的摇号一节）
+             * @default sha256(seed + ':' + id) ascending, first `places` eligible
+             */
+            algorithm: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Draw At
+             * Format: date-time
+             */
+            draw_at: string;
+            /**
+             * Drawn At
+             * @default null
+             */
+            drawn_at: string | null;
+            /**
+             * Entries
+             * @description 参与开奖的登记数（开奖前为 0）
+             */
+            entries: number;
+            /**
+             * Entries Digest
+             * @description 开奖时全部登记号升序、以 "\n" 连接后的 SHA-256；开奖前为 null
+             * @default null
+             */
+            entries_digest: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Item Code
+             * @description 只对该事项摇号；null 为整个窗口组
+             * @default null
+             */
+            item_code: string | null;
+            /** Office */
+            office: string;
+            /**
+             * Places
+             * @description 开奖时的名额
+             * @default null
+             */
+            places: number | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /**
+             * Registrations
+             * @description 目前的登记数
+             */
+            registrations: number;
+            /**
+             * Seed
+             * @description 开奖后公布的种子；开奖前为 null
+             * @default null
+             */
+            seed: string | null;
+            /**
+             * Seed Hash
+             * @description 种子的 SHA-256（十六进制），创建时即公布
+             */
+            seed_hash: string;
+            /**
+             * Status
+             * @description open 登记中；drawn 已开奖
+             * @enum {string}
+             */
+            status: "open" | "drawn";
+            /** Window Group */
+            window_group: string;
+            /** Winners */
+            winners: number;
+        };
+        /**
+         * DrawEntriesOut
+         * @description Everything needed to recompute a draw (published once drawn): ids are registration numbers.
+         */
+        DrawEntriesOut: {
+            /** Draw Id */
+            draw_id: number;
+            /** Entries Digest */
+            entries_digest: string;
+            /**
+             * Ids
+             * @description 全部登记号，升序
+             */
+            ids: number[];
+            /**
+             * Ineligible
+             * @description 抽中但不符合预约条件（当天已预约、超出每周上限、暂停预约）的登记号
+             */
+            ineligible: number[];
+            /** Places */
+            places: number;
+            /** Seed */
+            seed: string;
+            /**
+             * Winners
+             * @description 中签的登记号，按开奖顺序
+             */
+            winners: number[];
+        };
+        /**
+         * DrawIn
+         * @description An admin makes a day's places go by lottery: registration window and draw time.
+         */
+        DrawIn: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Draw At
+             * Format: date-time
+             * @description 开奖时间（不早于登记截止，早于预约当天）
+             */
+            draw_at: string;
+            /**
+             * Group Code
+             * @description 窗口组编码
+             */
+            group_code: string;
+            /**
+             * Item Code
+             * @description 只对该组的一个事项摇号；空为整组
+             * @default null
+             */
+            item_code: string | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             * @description 登记截止
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             * @description 登记开始
+             */
+            registration_opens_at: string;
+        };
+        /**
+         * DrawPublic
+         * @description A draw as everyone sees it: the seed only once drawn, its hash from the start.
+         */
+        DrawPublic: {
+            /**
+             * Algorithm
+             * @description 排序与中签规则（详见 README 的摇号一节）
+             * @default sha256(seed + ':' + id) ascending, first `places` eligible
+             */
+            algorithm: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Draw At
+             * Format: date-time
+             */
+            draw_at: string;
+            /**
+             * Drawn At
+             * @default null
+             */
+            drawn_at: string | null;
+            /**
+             * Entries
+             * @description 参与开奖的登记数（开奖前为 0）
+             */
+            entries: number;
+            /**
+             * Entries Digest
+             * @description 开奖时全部登记号升序、以 "\n" 连接后的 SHA-256；开奖前为 null
+             * @default null
+             */
+            entries_digest: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Item Code
+             * @description 只对该事项摇号；null 为整个窗口组
+             * @default null
+             */
+            item_code: string | null;
+            /** Office */
+            office: string;
+            /**
+             * Places
+             * @description 开奖时的名额
+             * @default null
+             */
+            places: number | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /**
+             * Seed
+             * @description 开奖后公布的种子；开奖前为 null
+             * @default null
+             */
+            seed: string | null;
+            /**
+             * Seed Hash
+             * @description 种子的 SHA-256（十六进制），创建时即公布
+             */
+            seed_hash: string;
+            /**
+             * Status
+             * @description open 登记中；drawn 已开奖
+             * @enum {string}
+             */
+            status: "open" | "drawn";
+            /** Window Group */
+            window_group: string;
+            /** Winners */
+            winners: number;
+        };
+        /** EntryOut */
+        EntryOut: {
+            /** @default null */
+            appointment: components["schemas"]["AppointmentOut"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            draw: components["schemas"]["DrawPublic"];
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /**
+             * Status
+             * @description registered 已登记待开奖；won 中签（appointment 为预约）；lost 未中签；ineligible 抽中但不符合预约条件
+             * @enum {string}
+             */
+            status: "registered" | "won" | "lost" | "ineligible";
+            /** Status Text */
+            status_text: string;
+            /** Waitlist */
+            waitlist: boolean;
+        };
         /** ErrMissingMaterial */
         ErrMissingMaterial: {
             /** Id */
@@ -3484,6 +3879,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_ALREADY_REGISTERED */
+        Error_ALREADY_REGISTERED: {
+            error: {
+                /** @constant */
+                code: "ALREADY_REGISTERED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_ALREADY_REPLIED */
         Error_ALREADY_REPLIED: {
             error: {
@@ -3555,6 +3961,17 @@ export interface components {
             error: {
                 /** @constant */
                 code: "AUTOMATIC_RATING";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BAD_LOTTERY_WINDOW */
+        Error_BAD_LOTTERY_WINDOW: {
+            error: {
+                /** @constant */
+                code: "BAD_LOTTERY_WINDOW";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -3802,6 +4219,27 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_LOTTERY_CLOSED */
+        Error_LOTTERY_CLOSED: {
+            error: {
+                /** @constant */
+                code: "LOTTERY_CLOSED";
+                details: components["schemas"]["LotteryClosedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LOTTERY_DAY */
+        Error_LOTTERY_DAY: {
+            error: {
+                /** @constant */
+                code: "LOTTERY_DAY";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_MATERIALS_MISSING */
         Error_MATERIALS_MISSING: {
             error: {
@@ -3905,6 +4343,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_NOT_DRAWN */
+        Error_NOT_DRAWN: {
+            error: {
+                /** @constant */
+                code: "NOT_DRAWN";
+                details: components["schemas"]["NotDrawnDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_NOT_FINISHED */
         Error_NOT_FINISHED: {
             error: {
@@ -3934,6 +4382,17 @@ export interface components {
                 /** @constant */
                 code: "NOT_IN_SERVICE";
                 details: components["schemas"]["TicketStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_LOTTERY */
+        Error_NOT_LOTTERY: {
+            error: {
+                /** @constant */
+                code: "NOT_LOTTERY";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -3987,6 +4446,16 @@ export interface components {
                 /** @constant */
                 code: "NOT_WAITING";
                 details: components["schemas"]["CurrentStatusDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_YET_OPEN */
+        Error_NOT_YET_OPEN: {
+            error: {
+                /** @constant */
+                code: "NOT_YET_OPEN";
+                details: components["schemas"]["NotYetOpenDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -4265,6 +4734,17 @@ export interface components {
                 /** @constant */
                 code: "UNKNOWN_DEPARTMENT";
                 details: components["schemas"]["UnknownDepartmentDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_UNKNOWN_ITEM */
+        Error_UNKNOWN_ITEM: {
+            error: {
+                /** @constant */
+                code: "UNKNOWN_ITEM";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -5232,6 +5712,14 @@ export interface components {
              */
             refresh_token: string | null;
         };
+        /** LotteryClosedDetails */
+        LotteryClosedDetails: {
+            /**
+             * Closed At
+             * @description 登记截止时间（ISO 8601，+08:00）
+             */
+            closed_at: string;
+        };
         /**
          * MailIn
          * @description The citizen posts paper materials to the centre (寄件办理) and tells us the waybill.
@@ -5435,6 +5923,14 @@ export interface components {
              */
             suspended_until: string | null;
         };
+        /** NotDrawnDetails */
+        NotDrawnDetails: {
+            /**
+             * Draw At
+             * @description 开奖时间（ISO 8601，+08:00）
+             */
+            draw_at: string;
+        };
         /** Note */
         Note: {
             /**
@@ -5483,6 +5979,14 @@ export interface components {
              * @description 预约日期
              */
             date: string;
+        };
+        /** NotYetOpenDetails */
+        NotYetOpenDetails: {
+            /**
+             * Opens At
+             * @description 放号时间（ISO 8601，+08:00）
+             */
+            opens_at: string;
         };
         /** OfficeIn */
         OfficeIn: {
@@ -6093,6 +6597,63 @@ export interface components {
              */
             refresh_token: string | null;
         };
+        /** RegisterBody */
+        RegisterBody: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Item Code
+             * @description 事项实施编码
+             */
+            item_code: string;
+            /**
+             * Waitlist
+             * @description 未中签时加入当天的候补名单（按开奖顺序）
+             * @default false
+             */
+            waitlist: boolean;
+        };
+        /** ReleaseRuleIn */
+        ReleaseRuleIn: {
+            /**
+             * At
+             * @description 放号时间（北京时间 HH:MM）
+             * @example 08:00
+             */
+            at: string;
+            /**
+             * Days Before
+             * @description 提前几天放号（0 = 当天）
+             */
+            days_before: number;
+            /**
+             * Item Code
+             * @description 只对该事项生效；为空则为整个窗口组的规则
+             * @default null
+             */
+            item_code: string | null;
+        };
+        /** ReleaseRuleOut */
+        ReleaseRuleOut: {
+            /** At */
+            at: string;
+            /** Days Before */
+            days_before: number;
+            /**
+             * Group
+             * @description 窗口组编码
+             */
+            group: string;
+            /**
+             * Item Code
+             * @description 事项编码；为空则为窗口组的规则
+             * @default null
+             */
+            item_code: string | null;
+        };
         /** ReplyIn */
         ReplyIn: {
             /**
@@ -6274,7 +6835,10 @@ export interface components {
         };
         /** SlotOut */
         SlotOut: {
-            /** Capacity */
+            /**
+             * Capacity
+             * @description 可网上预约的名额（不含工作人员代约的保留名额）
+             */
             capacity: number;
             /**
              * End
@@ -6288,6 +6852,12 @@ export interface components {
              * @description 办事大厅
              */
             office: string;
+            /**
+             * Opens At
+             * @description 尚未放号时的放号时间（届时才能预约）；已放号为 null
+             * @default null
+             */
+            opens_at: string | null;
             /** Remaining */
             remaining: number;
             /**
@@ -6300,6 +6870,34 @@ export interface components {
              * @description 窗口组
              */
             window_group: string;
+        };
+        /**
+         * StaffBookBody
+         * @description 代约: staff book for a citizen on the phone or at the hall, identified by their real name.
+         */
+        StaffBookBody: {
+            /**
+             * Id Number
+             * @description 居民身份证号码（18 位）
+             */
+            id_number: string;
+            /**
+             * Item Code
+             * @description 事项实施编码
+             */
+            item_code: string;
+            /**
+             * Name
+             * @description 姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             */
+            phone: string;
+            /** Slot Id */
+            slot_id: number;
         };
         /**
          * StaffCaseCounts
@@ -6657,6 +7255,11 @@ export interface components {
         };
         /** StaffRatingView */
         StaffRatingView: {
+            /**
+             * Actions
+             * @description 本人现在可做的操作：reveal_contact 查看联系方式、return_visit 记录回访、rectify 登记整改、appeal 申诉
+             */
+            actions?: ("reveal_contact" | "return_visit" | "rectify" | "appeal")[];
             /** Appeals */
             appeals?: components["schemas"]["AppealView"][];
             /** Application Id */
@@ -6996,9 +7599,10 @@ export interface components {
             id: number;
             /**
              * Kind
+             * @description priority 60 岁以上优先号；booked 预约；walk_in 现场取号
              * @enum {string}
              */
-            kind: "booked" | "walk_in";
+            kind: "priority" | "booked" | "walk_in";
             /** Number */
             number: string;
             /**
@@ -9579,13 +10183,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、SLOT_FULL、BOOKING_LIMIT_REACHED */
+            /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、NOT_YET_OPEN、PROFILE_INCOMPLETE、SLOT_FULL、BOOKING_LIMIT_REACHED、LOTTERY_DAY */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_SLOT_FULL"] | components["schemas"]["Error_BOOKING_LIMIT_REACHED"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_NOT_YET_OPEN"] | components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_SLOT_FULL"] | components["schemas"]["Error_BOOKING_LIMIT_REACHED"] | components["schemas"]["Error_LOTTERY_DAY"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9921,6 +10525,341 @@ export interface operations {
             };
         };
     };
+    get_appointments_my_entries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_BOOKABLE、NOT_LOTTERY、NOT_YET_OPEN、LOTTERY_CLOSED、PROFILE_INCOMPLETE、ALREADY_REGISTERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_NOT_LOTTERY"] | components["schemas"]["Error_NOT_YET_OPEN"] | components["schemas"]["Error_LOTTERY_CLOSED"] | components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_ALREADY_REGISTERED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_my_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_public_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawPublic"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_draw_entries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawEntriesOut"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_DRAWN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_DRAWN"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_appointments_list_slots: {
         parameters: {
             query: {
@@ -10095,13 +11034,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、SLOT_AVAILABLE、ALREADY_WAITING */
+            /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、ALREADY_BOOKED、NOT_YET_OPEN、PROFILE_INCOMPLETE、SLOT_AVAILABLE、ALREADY_WAITING */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_SLOT_AVAILABLE"] | components["schemas"]["Error_ALREADY_WAITING"];
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_NOT_YET_OPEN"] | components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_SLOT_AVAILABLE"] | components["schemas"]["Error_ALREADY_WAITING"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -13070,6 +14009,93 @@ export interface operations {
             };
         };
     };
+    post_appointments_book_for_citizen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffBookBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_BOOKABLE、OUTSIDE_BOOKING_WINDOW、DAY_CLOSED、NOT_YET_OPEN、SLOT_FULL、ALREADY_BOOKED、BOOKING_LIMIT_REACHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_BOOKABLE"] | components["schemas"]["Error_OUTSIDE_BOOKING_WINDOW"] | components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_NOT_YET_OPEN"] | components["schemas"]["Error_SLOT_FULL"] | components["schemas"]["Error_ALREADY_BOOKED"] | components["schemas"]["Error_BOOKING_LIMIT_REACHED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     post_appointments_check_in: {
         parameters: {
             query?: never;
@@ -13287,6 +14313,228 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_list_draws: {
+        parameters: {
+            query?: {
+                /** @description 起始日期，默认 30 天前 */
+                from?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawPublic"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_create_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawAdminOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description DAY_CLOSED、ALREADY_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DAY_CLOSED"] | components["schemas"]["Error_ALREADY_EXISTS"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_ITEM、BAD_LOTTERY_WINDOW */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_ITEM"] | components["schemas"]["Error_BAD_LOTTERY_WINDOW"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_get_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawAdminOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -16667,6 +17915,223 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_ITEMS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_ITEMS"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_list_release_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseRuleOut"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_appointments_put_release_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRuleIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseRuleOut"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_ITEMS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_ITEMS"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    delete_appointments_delete_release_rule: {
+        parameters: {
+            query?: {
+                /** @description 事项编码；为空则为窗口组的规则 */
+                item_code?: string | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseRuleOut"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_ITEMS */

@@ -5,7 +5,6 @@
 // Chinese message and its field messages are in `errors` (what was typed stays in the dialog).
 import { computed, reactive } from 'vue'
 import type { ApiClient } from '@/api/client'
-import { isApiError } from '@/api/errors'
 import { useApi } from './useApi'
 import { useCall } from './useCall'
 import { beijingToday } from './useSupervisionPeriod'
@@ -13,12 +12,10 @@ import {
   followUpDetail,
   followUpRow,
   offeredSteps,
-  stepAnswer,
   type FollowUpDetail,
   type FollowUpRow,
   type FollowUpStep,
   type RectificationStatus,
-  type StepAnswer,
 } from './useRatingFollowUpRows'
 
 export * from './useRatingFollowUpRows'
@@ -45,8 +42,6 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
     loaded: false,
     detail: null as FollowUpDetail | null,
     contact: null as Contact | null,
-    /** the API's answer to the last refused step (its details.from / allowed) */
-    answer: null as StepAnswer | null,
     /** what the last step did, e.g. 已记录回访 */
     notice: '',
   })
@@ -73,7 +68,6 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
   async function open(id: number): Promise<boolean> {
     if (state.detail?.id !== id) {
       state.contact = null
-      state.answer = null
       state.notice = ''
     }
     return (await call.run(() => reload(id))) !== undefined
@@ -82,36 +76,25 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
   function close() {
     state.detail = null
     state.contact = null
-    state.answer = null
     state.notice = ''
   }
 
-  /** Runs one action on the open rating; true when done. A refusal keeps its message in `errors`;
-   * a 409 also reloads the rating (someone may have moved it meanwhile). */
+  /** Runs one action on the open rating; true when done. A refusal keeps its message in `errors`
+   * and reloads the rating (someone may have moved it meanwhile: its `actions` say what is left). */
   async function act(work: (id: number) => Promise<void>, done: string): Promise<boolean> {
     const id = state.detail?.id
     if (id === undefined) return false
     state.notice = ''
-    let refused: unknown = null
     const ok = await call.run(async () => {
-      try {
-        await work(id)
-      } catch (error) {
-        refused = error
-        throw error
-      }
+      await work(id)
       return true
     })
     if (ok) {
-      // a refusal stays the API's word on its status (offeredSteps forgets it once the status moves)
       state.notice = done
       await Promise.all([call.run(() => reload(id)).then(() => undefined), load()])
       return true
     }
-    if (isApiError(refused) && refused.status === 409) {
-      state.answer = stepAnswer(refused.details) ?? state.answer
-      await reload(id).catch(() => undefined) // the refusal's message stays in `errors`
-    }
+    await reload(id).catch(() => undefined) // the refusal's message stays in `errors`
     return false
   }
 
@@ -131,12 +114,10 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
       await api.post('/api/v1/staff/ratings/{id}/appeal', { path: { id }, body: { reason } })
     }, '申诉已提交，待电子监察审核')
 
-  /** 记录回访 / 登记整改 as offered on the open rating (the API has the last word) */
-  const steps = computed(() => offeredSteps(state.detail, state.answer))
-  const mayAppeal = computed(() => {
-    const d = state.detail
-    return d !== null && d.status !== null && !d.excluded && !d.automatic && !d.pendingAppeal
-  })
+  /** 记录回访 / 登记整改, 查看联系方式, 申诉: what the API offers on the open rating (its `actions`) */
+  const steps = computed(() => offeredSteps(state.detail))
+  const mayReveal = computed(() => state.detail?.actions.includes('reveal_contact') ?? false)
+  const mayAppeal = computed(() => state.detail?.actions.includes('appeal') ?? false)
 
   function filter(status: RectificationStatus | '') {
     state.status = status
@@ -156,6 +137,7 @@ export function useRatingFollowUp(api: ApiClient = useApi(), today: () => string
     busy: call.busy,
     errors: call.errors,
     steps,
+    mayReveal,
     mayAppeal,
     load,
     open,

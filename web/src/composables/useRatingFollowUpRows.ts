@@ -1,12 +1,13 @@
 // 差评整改 for the handling department: the API's StaffRatingView as the page shows it (one row of the
 // list, the detail's notes timeline and appeals). Which step is allowed is the API's business: the page
-// offers the steps not yet recorded on the rating and drops those the API has since said no to.
+// offers exactly the rating's `actions` (what the caller may do now).
 import type { Schemas } from '@/api/types'
 import { ROLE_LABELS } from './useSession'
 
 export type StaffRating = Schemas['StaffRatingView']
 export type RectificationStatus = NonNullable<StaffRating['rectification_status']>
 export type FollowUpStep = 'return_visit' | 'rectify'
+export type StaffAction = NonNullable<StaffRating['actions']>[number]
 
 export const STEP_TEXT: Record<FollowUpStep, string> = { return_visit: '记录回访', rectify: '登记整改' }
 
@@ -42,6 +43,7 @@ export interface FollowUpRow {
   excluded: boolean
   exclusionReason: string
   automatic: boolean
+  actions: StaffAction[]
 }
 
 export interface TimelineEntry {
@@ -100,6 +102,7 @@ export function followUpRow(r: StaffRating, today: string): FollowUpRow {
     excluded: r.excluded,
     exclusionReason: r.exclusion_reason,
     automatic: r.automatic,
+    actions: r.actions ?? [],
   }
 }
 
@@ -125,28 +128,8 @@ export function followUpDetail(r: StaffRating, today: string): FollowUpDetail {
   }
 }
 
-/** The API's last word on the steps from a status: a refusal's details {from, allowed}. */
-export interface StepAnswer {
-  from: string
-  allowed: string[]
-}
-
-export function stepAnswer(details: Record<string, unknown>): StepAnswer | null {
-  const { from, allowed } = details
-  if (typeof from !== 'string' || !Array.isArray(allowed)) return null
-  return { from, allowed: allowed.filter((a): a is string => typeof a === 'string') }
-}
-
-/**
- * The steps the page offers on a bad rating: those not yet recorded on it (回访 until a visit is
- * recorded, 整改 until a rectification is), minus any the API refused from the rating's current status.
- * The API decides; a refusal's Chinese message is shown as it is.
- */
-export function offeredSteps(detail: FollowUpRow | null, answer: StepAnswer | null): FollowUpStep[] {
-  if (!detail || detail.status === null) return []
-  const steps: FollowUpStep[] = []
-  if (!detail.visitedAt) steps.push('return_visit')
-  if (!detail.rectifiedAt) steps.push('rectify')
-  if (answer && answer.from === detail.status) return steps.filter((step) => answer.allowed.includes(step))
-  return steps
+/** 记录回访 / 登记整改, as the API offers them on the rating (its `actions`) */
+export function offeredSteps(detail: FollowUpRow | null): FollowUpStep[] {
+  if (!detail) return []
+  return detail.actions.filter((a): a is FollowUpStep => a === 'return_visit' || a === 'rectify')
 }

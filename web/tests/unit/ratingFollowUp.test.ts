@@ -4,7 +4,13 @@ import { followUpDetail, offeredSteps, useRatingFollowUp, type StaffRating } fro
 import { apiError, fakeFetch, json, type Seen } from './fakeApi'
 
 const TODAY = '2026-11-20'
-const REFUSAL = '实名差评须先完成回访并记录，才能登记整改'
+const MOVED = '该差评已回访，不能再记录回访'
+/** what the API offers a GA clerk on the rating in each status (its `actions`) */
+const ACTIONS = {
+  open: ['reveal_contact', 'return_visit', 'appeal'],
+  visited: ['reveal_contact', 'rectify', 'appeal'],
+  rectified: ['reveal_contact', 'appeal'],
+} as const
 
 function rating(status: 'open' | 'visited' | 'rectified', extra: Partial<StaffRating> = {}): StaffRating {
   const visited = status === 'open' ? null : '2026-11-19T10:00:00+08:00'
@@ -50,12 +56,14 @@ function rating(status: 'open' | 'visited' | 'rectified', extra: Partial<StaffRa
       ...(visited ? [{ at: visited, actor_role: 'window', from_status: 'open' as const, to_status: 'visited' as const, note: '已电话回访' }] : []),
     ],
     appeals: [],
+    actions: [...ACTIONS[status]],
     ...extra,
   }
 }
 
-/** The department's API for one bad rating: the steps move it on, 整改 before 回访 is refused. */
-function server() {
+/** The department's API for one bad rating: the steps move it on; a colleague records the visit
+ * meanwhile when `colleague` is set (this clerk's own 记录回访 is then refused). */
+function server(colleague = false) {
   let status: 'open' | 'visited' | 'rectified' = 'open'
   const fetch = fakeFetch((request: Seen) => {
     const path = request.url.split('?')[0]
@@ -65,13 +73,14 @@ function server() {
     if (request.method === 'GET') return json(200, rating(status))
     if (path.endsWith('/reveal')) return json(200, { rating_id: 4, name: '张三丰', phone: '13812345678' })
     if (path.endsWith('/rectify')) {
-      if (status === 'open') {
-        return apiError(409, 'RETURN_VISIT_REQUIRED', REFUSAL, { from: 'open', action: 'rectify', allowed: ['return_visit'] })
-      }
       status = 'rectified'
       return json(200, rating(status).rectification)
     }
     if (path.endsWith('/return-visit')) {
+      if (colleague) {
+        status = 'visited'
+        return apiError(409, 'INVALID_TRANSITION', MOVED, { from: 'visited', action: 'return_visit', allowed: ['rectify'] })
+      }
       status = 'visited'
       return json(200, rating(status).rectification)
     }
@@ -99,19 +108,16 @@ describe('差评整改 of the handling department', () => {
     expect(fetch.seen[1]!.url).toBe('/api/v1/staff/ratings?bad=true&status=visited&page=1&size=20')
   })
 
-  it('offers 整改 before the visit, shows the API refusal as is, then offers only what the API allows', async () => {
+  it('offers what the API offers: the visit first, 整改 once it is recorded, nothing once rectified', async () => {
     const { fetch, api } = server()
     const page = useRatingFollowUp(api, () => TODAY)
     await page.open(4)
-    expect(page.steps.value).toEqual(['return_visit', 'rectify'])
-    expect(await page.step('rectify', '已加强培训')).toBe(false)
-    expect(page.errors.message.value).toBe(REFUSAL)
     expect(page.steps.value).toEqual(['return_visit'])
+    expect(page.mayReveal.value).toBe(true)
 
     expect(await page.reveal('差评回访')).toBe(true)
     expect(page.state.contact).toEqual({ name: '张三丰', phone: '13812345678' })
     expect(page.state.notice).toContain('审计日志')
-    expect(page.steps.value).toEqual(['return_visit']) // the status did not move: the refusal still holds
 
     expect(await page.step('return_visit', '已电话回访')).toBe(true)
     expect(page.state.detail).toMatchObject({ status: 'visited', statusText: '已回访', visitOverdue: false })
@@ -128,11 +134,20 @@ describe('差评整改 of the handling department', () => {
     expect(page.state.items[0]?.statusText).toBe('已整改') // the list is read again too
     const posts = fetch.seen.filter((r) => r.method === 'POST').map((r) => [r.url, r.body])
     expect(posts).toEqual([
-      ['/api/v1/staff/ratings/4/rectify', { note: '已加强培训' }],
       ['/api/v1/staff/ratings/4/reveal', { reason: '差评回访' }],
       ['/api/v1/staff/ratings/4/return-visit', { note: '已电话回访' }],
       ['/api/v1/staff/ratings/4/rectify', { note: '已加强培训' }],
     ])
+  })
+
+  it('shows a refusal as the API words it and offers what the reloaded rating allows', async () => {
+    const { api } = server(true)
+    const page = useRatingFollowUp(api, () => TODAY)
+    await page.open(4)
+    expect(await page.step('return_visit', '已电话回访')).toBe(false)
+    expect(page.errors.message.value).toBe(MOVED)
+    expect(page.state.detail?.statusText).toBe('已回访') // read again: a colleague recorded it
+    expect(page.steps.value).toEqual(['rectify'])
   })
 
   it('puts a 422 message at its field, and forgets the contact when another rating opens', async () => {
@@ -150,7 +165,7 @@ describe('差评整改 of the handling department', () => {
 
   it('offers no appeal while one is pending, no step once rectified', async () => {
     const pending = { id: 1, rating_id: 4, department_code: 'GA', reason: '恶意差评', status: 'pending' as const, filed_at: '2026-11-19T10:00:00+08:00', decided_at: null, decision_reason: '' }
-    const answers = [rating('visited'), rating('visited', { appeals: [pending] })]
+    const answers = [rating('visited'), rating('visited', { appeals: [pending], actions: ['reveal_contact', 'rectify'] })]
     const fetch = fakeFetch(() => json(200, answers.shift()))
     const page = useRatingFollowUp(createApiClient({ fetch }), () => TODAY)
     await page.open(4)
@@ -158,7 +173,7 @@ describe('差评整改 of the handling department', () => {
     await page.open(4)
     expect(page.mayAppeal.value).toBe(false)
     expect(page.state.detail!.appeals[0]!.statusText).toBe('待审核')
-    expect(offeredSteps(followUpDetail(rating('rectified'), TODAY), null)).toEqual([])
-    expect(offeredSteps(null, null)).toEqual([])
+    expect(offeredSteps(followUpDetail(rating('rectified'), TODAY))).toEqual([])
+    expect(offeredSteps(null)).toEqual([])
   })
 })
