@@ -42,6 +42,7 @@ from bots.store import purge_expired
 from citizen_api import health
 from citizen_api.appointments import lifecycle as appointments_lifecycle
 from citizen_api.appointments import seed as appointments_seed
+from citizen_api.appointments.lottery_draw import run_lottery_draws
 from citizen_api.appointments.reminders import run_reminders
 from citizen_api.auth import lifecycle as auth_lifecycle
 from citizen_api.cases import hooks as case_hooks
@@ -116,7 +117,10 @@ DOMAINS: list[Domain] = [
         citizen_api.appointments.routes.ENDPOINTS,
         lifespan=appointments_lifecycle.lifespan,  # the hall TVs' broker (one Redis subscription)
         seed=appointments_seed.seed,
-        jobs=[PeriodicJob("appointment_reminders", 120, run_reminders)],
+        jobs=[
+            PeriodicJob("appointment_reminders", 120, run_reminders),
+            PeriodicJob("lottery_draws", 60, run_lottery_draws),  # 摇号: each due day drawn once
+        ],
     ),
     Domain(
         "delivery",

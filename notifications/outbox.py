@@ -56,6 +56,29 @@ async def enqueue(
     return row_id
 
 
+async def enqueue_many(
+    messages: Iterable[tuple[int, str, dict[str, Any], str]], *, audience: str = "citizen"
+) -> None:
+    """Record many messages at once — ``(user_id, event, payload, dedupe_key)`` each — in one INSERT per
+    thousand (a lottery tells tens of thousands of losers: one INSERT each was 1.4 ms a row). Each is
+    written once per dedupe key, as :func:`enqueue` with a key does."""
+    now = clock.now()
+    rows = [
+        {
+            "user_id": user_id,
+            "audience": audience,
+            "event": event,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "next_attempt_at": now,
+        }
+        for user_id, event, payload, dedupe_key in messages
+    ]
+    if rows:
+        await repo.insert_many_once(rows)
+        await _wake_after_commit()
+
+
 async def enqueue_text_to_follower(oa_openid: str, text: str, *, user_id: int = 0) -> None:
     """A customer-service text to an official-account follower (the bot's slow answers)."""
     await repo.insert(

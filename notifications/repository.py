@@ -32,6 +32,13 @@ async def insert_once(**fields: Any) -> None:
     await Notification.bulk_create([Notification(**fields)], ignore_conflicts=True)
 
 
+async def insert_many_once(rows: list[dict[str, Any]]) -> None:
+    """Many rows, each skipped when its dedupe key was written before (ON CONFLICT DO NOTHING)."""
+    await Notification.bulk_create(
+        [Notification(**row) for row in rows], ignore_conflicts=True, batch_size=1000
+    )
+
+
 async def written_keys(keys: Iterable[str]) -> set[str]:
     wanted = list(keys)
     if not wanted:

@@ -63,7 +63,15 @@ RULES: dict[str, Rule] = {
     ),
     **{
         f"appointment.{kind}": _citizen()
-        for kind in ("booked", "cancelled", "reminder_day", "reminder_hour", "promoted")
+        for kind in (
+            "booked",
+            "cancelled",
+            "reminder_day",
+            "reminder_hour",
+            "promoted",
+            "lottery_won",  # 摇号中签: the booking the draw made
+            "lottery_lost",  # 未中签 (and whether a waiting-list place was kept)
+        )
     },
     "delivery.event": _citizen(
         when=lambda p: str(p.get("state", "")) in DELIVERY_STATES_TOLD,

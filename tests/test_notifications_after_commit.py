@@ -17,7 +17,7 @@ from notifications.arq_queue import job_id
 from notifications.models import Notification
 from notifications.worker import build_worker, worker_settings
 from tests.notifications_fixtures import *  # noqa: F403  (the napp and notify_overrides fixtures)
-from tests.notifications_fixtures import CASE_TEMPLATE
+from tests.notifications_fixtures import APPOINTMENT_TEMPLATE, CASE_TEMPLATE
 
 PAYLOAD = {"number": "U2026000001", "item_name": "居民身份证换领"}
 SLOW_POLL = {"notify_poll_seconds": 120.0}  # a missed wake-up would leave the row for two minutes
@@ -94,3 +94,29 @@ async def test_with_redis_the_job_is_queued_after_commit_and_a_burst_worker_send
     row = await Notification.get(id=row_id)
     assert (row.status, row.attempts) == ("sent", 1)
     assert len(napp.messages()) == 1
+
+
+async def test_many_messages_in_one_write_each_once_and_all_sent(napp):
+    """``outbox.enqueue_many`` (a lottery's losers): one write for many rows, a dedupe key written before
+    is skipped, and the dispatcher is woken once to send them all; the lottery's own wording."""
+    people = [await napp.citizen(name) for name in ("alice", "bob", "carol")]
+    for _, headers in people:
+        await napp.grant(headers, APPOINTMENT_TEMPLATE)
+    lost = {"item_name": "居民身份证换领", "date": "2026-12-08", "note": "已为您加入当天候补"}
+    async with db.atomic(napp.state):
+        await outbox.enqueue(people[0][0], "appointment.lottery_lost", lost, dedupe_key="lottery:lost:1")
+    async with db.atomic(napp.state):
+        await outbox.enqueue_many(
+            (user_id, "appointment.lottery_lost", lost, f"lottery:lost:{k + 1}")
+            for k, (user_id, _) in enumerate(people)
+        )
+
+    async def all_sent():
+        rows = await Notification.filter(event="appointment.lottery_lost").values_list("status", flat=True)
+        return len(rows) == 3 and set(rows) == {"sent"}
+
+    assert await _eventually(all_sent), "not every row was written once and sent"
+    sent = napp.messages()
+    assert len(sent) == 3  # alice once, although her key was in both writes
+    assert {m["data"]["phrase4"]["value"] for m in sent} == {"未中签"}
+    assert {m["data"]["thing5"]["value"] for m in sent} == {"已为您加入当天候补"}
