@@ -263,13 +263,12 @@ async def register(principal: Principal, body: RegisterBody, state, unit: Unit) 
             until = suspension.until.isoformat()
             message = f"因多次预约未到，预约功能暂停至 {until}"
             raise ApiError(403, "BOOKING_SUSPENDED", message, {"until": until})
-    try:
-        async with unit():
-            entry = await repo.create_entry(
-                draw.id, principal.user_id, person, item.id, item.code, body.waitlist
-            )
-    except IntegrityError:
-        raise ApiError(409, "ALREADY_REGISTERED", "您（同一身份证号）已登记过该日的摇号") from None
+    async with unit():
+        entry = await repo.create_entry(
+            draw.id, principal.user_id, person, item.id, item.code, body.waitlist, now
+        )
+    if entry is None:
+        raise ApiError(409, "ALREADY_REGISTERED", "您（同一身份证号）已登记过该日的摇号")
     entry.draw = draw
     return await _entry_out(entry, principal.user_id, state.settings)
 

@@ -100,17 +100,29 @@ async def advance_losers(draw_id: int, done: int, to: int) -> bool:
 
 
 async def create_entry(
-    draw_id: int, user_id: int, person: str, item_id: int, item_code: str, waitlist: bool
-) -> LotteryEntry:
-    """INSERT; the unique (draw, person) raises IntegrityError for a person's second registration."""
-    return await LotteryEntry.create(
-        draw_id=draw_id,
-        user_id=user_id,
-        person=person,
-        item_id=item_id,
-        item_code=item_code,
-        waitlist=waitlist,
+    draw_id: int, user_id: int, person: str, item_id: int, item_code: str, waitlist: bool, now: datetime
+) -> LotteryEntry | None:
+    """One statement; None when the person is registered already (the unique (draw, person) key
+    decides, racing or not, and no transaction is left aborted)."""
+    rows = await run(
+        "INSERT INTO appt_lottery_entries (draw_id, user_id, person, item_id, item_code, waitlist, status, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (draw_id, person) DO NOTHING RETURNING id",
+        draw_id,
+        user_id,
+        person,
+        item_id,
+        item_code,
+        waitlist,
+        REGISTERED,
+        now.astimezone(UTC),
     )
+    if not rows:
+        return None
+    return LotteryEntry(
+        id=int(rows[0]["id"]), draw_id=draw_id, user_id=user_id, person=person, item_id=item_id,
+        item_code=item_code, waitlist=waitlist, status=REGISTERED, created_at=now,
+    )  # fmt: skip
 
 
 async def bulk_entries(rows: Iterable[dict[str, Any]], batch_size: int = 5000) -> None:
