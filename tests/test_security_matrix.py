@@ -11,9 +11,12 @@ that a 422 cannot hide a missing ownership check.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 
+from citizen_api import clock
+from citizen_api.appointments.models import LotteryDraw, Slot
 from tests import cases_fixtures
 from tests.appointments_fixtures import make_hall
 from tests.conftest import assert_error
@@ -96,7 +99,25 @@ async def bobs_objects(client, api, settings) -> dict[str, int]:
     booking = {"slot_id": slot_id, "item_code": hall.item.code}
     booked = await client.post("/api/v1/appointments", json=booking, headers=bob.headers)
     assert booked.status_code == 201, booked.text
+    # and a lottery registration: the day's remaining places given to a draw (an admin's row) after that
+    day, now = (await Slot.get(id=slot_id)).date, clock.now()
+    window = dict(
+        registration_opens_at=now - timedelta(hours=1), registration_closes_at=now + timedelta(hours=1)
+    )
+    await LotteryDraw.create(
+        group=hall.group,
+        date=day,
+        scope_key="bob",
+        draw_at=now + timedelta(hours=1),
+        seed="s",
+        seed_hash="h",
+        **window,
+    )
+    lottery = {"item_code": hall.item.code, "date": day.isoformat()}
+    registered = await client.post("/api/v1/appointments/lottery", json=lottery, headers=bob.headers)
+    assert registered.status_code == 201, registered.text
     return {
+        "lottery": registered.json()["id"],
         "upload": bob.uploads[0].id,
         "application": case["id"],
         "decided": done["id"],
@@ -126,6 +147,7 @@ OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("POST", "/api/v1/appointments/{id}/cancel"): ("appointment", None),
     ("POST", "/api/v1/appointments/{id}/rating"): ("appointment", {"level": 5}),
     ("POST", "/api/v1/appointments/waitlist/{id}/leave"): ("waitlist", None),
+    ("GET", "/api/v1/appointments/lottery/{id}"): ("lottery", None),
     ("POST", "/api/v1/ratings/{id}/rectification/verdict"): ("rating", {"verdict": "satisfied"}),
 }
 
@@ -154,7 +176,12 @@ async def test_another_citizens_objects_are_404(client, api, settings):
     assert seen == set(OBJECT_CALLS), set(OBJECT_CALLS) - seen  # no stale rows in the table
 
     # and nothing of Bob's shows in Alice's lists
-    for url in ("/api/v1/applications", "/api/v1/appointments", "/api/v1/appointments/waitlist"):
+    for url in (
+        "/api/v1/applications",
+        "/api/v1/appointments",
+        "/api/v1/appointments/waitlist",
+        "/api/v1/appointments/lottery",
+    ):
         listed = (await client.get(url, headers=alice)).json()
         items = listed["items"] if isinstance(listed, dict) else listed
         assert items == [], f"{url}: {items}"
