@@ -9,7 +9,8 @@ draw-lotteries``): idempotent, and safe with two runners at once.
    the day's free places are given; a message to each winner; every other registration ``lost``.
 2. Then the losers, in the draw's order, a chunk per unit of work: a message each and, when they
    asked, a place on the day's waiting list. A cursor (``losers_done``) moved by a conditional
-   UPDATE makes two runners share the work without doing a chunk twice; messages carry dedupe keys.
+   UPDATE in the chunk's own unit of work makes two runners share the work and every chunk's
+   messages commit exactly once (a crash rolls the chunk and its cursor back together).
 """
 
 from __future__ import annotations
@@ -204,8 +205,7 @@ async def tell_losers(draw_id: int, unit: Unit, chunk: int = LOSERS_CHUNK) -> in
                         "waitlist": waiting,
                         "note": "已为您加入当天候补" if waiting else "感谢参与",
                     },
-                    dedupe_key=f"lottery:lost:{entry_id}",
-                )
+                )  # no dedupe key needed: the chunk's messages commit with its cursor, exactly once
                 count += 1
             return count
 
