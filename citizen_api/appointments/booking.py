@@ -123,13 +123,23 @@ async def give_place(
 async def book(principal: Principal, body: BookBody, state, unit: Unit) -> AppointmentOut:
     """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock)."""
     settings = state.settings
-    seen = await full_cache.seen(state, body.slot_id)
-    if seen.full:
-        raise slot_full()  # most of a rush: answered from the cache, nothing else is read
     item = await hot.item(state, body.item_code)
     slot = await checked_slot(state, body.slot_id, item, settings)
+    async with full_cache.gate(state, slot.id):  # a rush waits here instead of in the database
+        seen = await full_cache.seen(state, slot.id)
+        if seen.full:
+            raise slot_full()  # most of a rush: answered from the cache, nothing else is read
+        appointment = await _book(principal, item, slot, state, unit, seen)
+    appointment.slot = slot
+    return appointment_out(
+        appointment, settings.booking_cancel_cutoff_minutes, item, settings.booking_staff_reserved_percent
+    )
+
+
+async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
+    settings = state.settings
     person = await person_of(principal.user_id, settings)
-    if await allocation_of([slot.group_id], slot.date) == "lottery":
+    if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
         raise lottery_day()
     await check_may_book(principal.user_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
@@ -148,6 +158,4 @@ async def book(principal: Principal, body: BookBody, state, unit: Unit) -> Appoi
             await db.after_commit(lambda: full_cache.mark_full(state, slot.id, seen.epoch))
         return appointment
 
-    appointment = await in_unit(unit, work)
-    appointment.slot = slot
-    return appointment_out(appointment, settings.booking_cancel_cutoff_minutes, item, reserved)
+    return await in_unit(unit, work)

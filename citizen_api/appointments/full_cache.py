@@ -15,7 +15,9 @@ cancel committed cannot put back a stale mark; other processes drop their copy w
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import structlog
@@ -25,6 +27,8 @@ log = structlog.get_logger("onetrip.appointments")
 LOCAL_SECONDS = 0.5  # a freed place is seen by every process within this (plus one Redis round trip)
 MARK_SECONDS = 600  # a Redis mark outlives any rush; ``freed`` deletes it at once
 _KEY = "appointments.full_cache"
+_GATES = "appointments.slot_gates"
+GATE = 4  # attempts of one slot per process inside the database at once (they queue on its row anyway)
 
 # KEYS: the mark, the epoch; ARGV: the epoch read before the UPDATE ("" when there was none), ttl
 _MARK_LUA = """
@@ -61,6 +65,22 @@ def _mark_key(slot_id: int) -> str:
 
 def _epoch_key(slot_id: int) -> str:
     return f"onetrip:appt:epoch:{slot_id}"
+
+
+def known_full_here(state, slot_id: int) -> bool:
+    """This process's own copy of the mark (no I/O): the cheapest refusal, before anything else."""
+    expiry = _local(state).marks.get(slot_id)
+    return expiry is not None and expiry > time.monotonic()
+
+
+def gate(state, slot_id: int) -> asyncio.Semaphore:
+    """At most ``GATE`` attempts per slot and process go to the database at once; the others wait,
+    then find the mark those attempts left (a rush's refusals never reach the database)."""
+    gates = state.extras.setdefault(_GATES, weakref.WeakValueDictionary())
+    found = gates.get(slot_id)
+    if found is None:
+        found = gates[slot_id] = asyncio.Semaphore(GATE)
+    return found
 
 
 async def seen(state, slot_id: int) -> Seen:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import inspect
 
-from citizen_api.appointments import booking, cancellation, hall_feed, service, throttle, waitlist
+from citizen_api.appointments import booking, cancellation, full_cache, hall_feed, service, throttle, waitlist
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
 from citizen_api.appointments.routes_lottery import LOTTERY_ENDPOINTS
 from citizen_api.appointments.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
+from citizen_api.appointments.rules import slot_full
 from citizen_api.appointments.schemas import (
     AppointmentOut,
     BookBody,
@@ -49,6 +50,8 @@ async def list_slots(ctx: Ctx) -> list[SlotOut]:
 
 async def book(ctx: Ctx) -> AppointmentOut:
     """预约一个时段（需实名信息；放号前答 NOT_YET_OPEN）"""
+    if full_cache.known_full_here(ctx.state, ctx.body.slot_id):
+        raise slot_full()  # most of a rush: this process's copy of the mark, no I/O at all
     await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
     return await booking.book(ctx.user, ctx.body, ctx.state, ctx.atomic)
 

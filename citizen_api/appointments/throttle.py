@@ -1,21 +1,63 @@
 """Anti-bot throttle on booking attempts: N per citizen and M per client address per minute, else
 429 RATE_LIMITED with ``Retry-After``.
 
-The shared limiter counts in Redis when configured (every worker together), else per process. The
-address is the proxy-aware client (``ctx.client_ip``: X-Forwarded-For only from trusted proxies),
-so one machine cycling through many accounts is slowed as well as one account retrying.
+Counted like ``citizen_api.ratelimit`` (fixed windows on the service clock, the same keys, fail
+open): with Redis both counters go in one pipelined round trip (every worker together), else in
+the process. The address is the proxy-aware client (``ctx.client_ip``: X-Forwarded-For only from
+trusted proxies), so one machine cycling through many accounts is slowed as well as one account.
 """
 
 from __future__ import annotations
 
-from citizen_api import ratelimit
+import math
 
+import structlog
+
+from citizen_api import clock, ratelimit
+from citizen_api.errors import ApiError
+
+log = structlog.get_logger("onetrip.ratelimit")
 WINDOW_SECONDS = 60
 
 
+def _limits(settings, user_id: int, client_ip: str) -> list[tuple[str, int]]:
+    return [
+        (f"appt:book:{user_id}", settings.booking_attempts_per_minute),
+        (f"appt:book:ip:{client_ip}", settings.booking_attempts_per_minute_per_address),
+    ]
+
+
 async def booking_attempt(state, user_id: int, client_ip: str) -> None:
-    settings = state.settings
-    await ratelimit.hit(state, f"appt:book:{user_id}", settings.booking_attempts_per_minute, WINDOW_SECONDS)
-    await ratelimit.hit(
-        state, f"appt:book:ip:{client_ip}", settings.booking_attempts_per_minute_per_address, WINDOW_SECONDS
-    )
+    limits = _limits(state.settings, user_id, client_ip)
+    redis = state.redis
+    if redis is None:
+        refusals = []
+        for key, limit in limits:  # both counted, as in Redis
+            try:
+                await ratelimit.hit(state, key, limit, WINDOW_SECONDS)
+            except ApiError as refusal:
+                refusals.append(refusal)
+        if refusals:
+            raise refusals[0]
+        return
+    now = clock.now().timestamp()
+    window = int(now // WINDOW_SECONDS)
+    try:
+        async with redis.pipeline(transaction=False) as pipe:
+            for key, _limit in limits:
+                name = f"onetrip:rl:{key}:{window}"
+                pipe.incr(name)
+                pipe.expire(name, WINDOW_SECONDS + 1)
+            replies = await pipe.execute()
+    except Exception as exc:  # any Redis failure: let the attempt through
+        log.warning("rate limiter unavailable, failing open", error=type(exc).__name__)
+        return
+    if any(int(count) > limit for (_key, limit), count in zip(limits, replies[::2], strict=True)):
+        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        raise ApiError(
+            429,
+            "RATE_LIMITED",
+            "操作过于频繁，请稍后再试",
+            {"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
