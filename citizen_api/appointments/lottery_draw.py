@@ -10,7 +10,8 @@ draw-lotteries``): idempotent, and safe with two runners at once.
 2. Then the losers, in the draw's order, a chunk per unit of work: a message each and, when they
    asked, a place on the day's waiting list. A cursor (``losers_done``) moved by a conditional
    UPDATE in the chunk's own unit of work makes two runners share the work and every chunk's
-   messages commit exactly once (a crash rolls the chunk and its cursor back together).
+   messages (written in batches, ``outbox.enqueue_many``) commit exactly once (a crash rolls the
+   chunk and its cursor back together; the messages carry dedupe keys too).
 """
 
 from __future__ import annotations
@@ -185,29 +186,30 @@ async def tell_losers(draw_id: int, unit: Unit, chunk: int = LOSERS_CHUNK) -> in
         async def work(start=start, end=end) -> int:
             if not await repo.advance_losers(draw_id, start, end):
                 return -1  # another runner took this chunk
-            count = 0
+            messages, waits = [], []
             for entry_id in order[start:end]:
                 entry = entries[entry_id]
                 if entry["status"] != LOST:
                     continue
-                waiting = False
-                if entry_id in place_in_line and slots:
+                waiting = entry_id in place_in_line and bool(slots)
+                if waiting:
                     slot = slots[place_in_line[entry_id] % len(slots)]
-                    waiting = await _join_waitlist(slot.id, entry)
-                await outbox.enqueue(
-                    entry["user_id"],
-                    "appointment.lottery_lost",
-                    {
-                        "item_name": await _item_name(names, entry["item_code"]),
-                        "date": draw.date.isoformat(),
-                        "lottery_id": draw.id,
-                        "entry_id": entry_id,
-                        "waitlist": waiting,
-                        "note": "已为您加入当天候补" if waiting else "感谢参与",
-                    },
-                )  # no dedupe key needed: the chunk's messages commit with its cursor, exactly once
-                count += 1
-            return count
+                    waits.append((slot.id, entry["user_id"], entry["item_id"]))
+                payload = {
+                    "item_name": await _item_name(names, entry["item_code"]),
+                    "date": draw.date.isoformat(),
+                    "lottery_id": draw.id,
+                    "entry_id": entry_id,
+                    "waitlist": waiting,
+                    "note": "已为您加入当天候补" if waiting else "感谢参与",
+                }
+                messages.append(
+                    (entry["user_id"], "appointment.lottery_lost", payload, f"lottery:lost:{entry_id}")
+                )
+            # one INSERT per thousand each; they commit with the chunk's cursor (messages carry dedupe keys)
+            await repo.add_waits(waits)
+            await outbox.enqueue_many(messages)
+            return len(messages)
 
         done = await in_unit(unit, work)
         if done < 0:
@@ -217,12 +219,3 @@ async def tell_losers(draw_id: int, unit: Unit, chunk: int = LOSERS_CHUNK) -> in
         told += done
         start = end
     return told
-
-
-async def _join_waitlist(slot_id: int, entry: dict) -> bool:
-    try:
-        async with db.atomic():  # a savepoint: already waiting there is fine
-            await bookings.create_wait(slot_id, entry["user_id"], entry["item_id"])
-        return True
-    except IntegrityError:
-        return False

@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from citizen_api.appointments.models import BookingSuspension, LotteryDraw, LotteryEntry
+from citizen_api.appointments.models import BookingSuspension, LotteryDraw, LotteryEntry, WaitlistEntry
 from citizen_api.appointments.repository.lifecycles import move
 from citizen_api.appointments.repository.sql import run
 from citizen_api.appointments.transitions import (
@@ -192,3 +192,15 @@ async def outcome_ids(draw_id: int) -> dict[str, list[int]]:
         out["ids"].append(entry_id)
         out.setdefault(status, []).append(entry_id)
     return out
+
+
+async def add_waits(waits: list[tuple[int, int, int]]) -> None:
+    """Losers on waiting lists, in the given order (their place in line), ``(slot, user, item)`` each,
+    one INSERT per thousand; one already waiting on that slot stays where they are (the unique
+    ``active_key``, "<slot>:<user>" as ``bookings.create_wait`` writes it)."""
+    rows = [
+        WaitlistEntry(slot_id=slot_id, user_id=user_id, item_id=item_id, active_key=f"{slot_id}:{user_id}")
+        for slot_id, user_id, item_id in waits
+    ]
+    if rows:
+        await WaitlistEntry.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
