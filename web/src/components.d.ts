@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ApplicantCard: typeof import('./components/case/ApplicantCard.vue')['default']
     AuditTrail: typeof import('./components/supervision/AuditTrail.vue')['default']
+    BookedCard: typeof import('./components/booking/BookedCard.vue')['default']
     CalendarImport: typeof import('./components/admin/CalendarImport.vue')['default']
     CaseActions: typeof import('./components/case/CaseActions.vue')['default']
     CaseInbox: typeof import('./components/inbox/CaseInbox.vue')['default']
@@ -70,8 +71,10 @@ declare module 'vue' {
     GuideRows: typeof import('./components/admin/GuideRows.vue')['default']
     ItemCreateDialog: typeof import('./components/admin/ItemCreateDialog.vue')['default']
     ListPager: typeof import('./components/common/ListPager.vue')['default']
+    LotteryDrawDialog: typeof import('./components/booking/LotteryDrawDialog.vue')['default']
     MaterialsPanel: typeof import('./components/case/MaterialsPanel.vue')['default']
     PeriodsEditor: typeof import('./components/admin/PeriodsEditor.vue')['default']
+    ReleaseRuleDialog: typeof import('./components/booking/ReleaseRuleDialog.vue')['default']
     RevealPhone: typeof import('./components/supervision/RevealPhone.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

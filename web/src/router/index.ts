@@ -16,12 +16,14 @@ const Empty = defineComponent({ render: () => null })
 const RatingFollowUp = () => import('@/views/ratings/RatingFollowUp.vue')
 const CASE_ROLES = ['window', 'approver', 'supervisor', 'admin']
 
-// the window desk's tasks, one view each: the queue (叫号, 签到, 预约), the inbox (办件), the bad ratings (差评整改)
+// the window desk's tasks, one view each: the queue (叫号, 签到, 预约), the inbox (办件), the bad ratings (差评整改),
+// booking for a citizen (代约)
 const sectionChildren: Record<string, RouteRecordRaw[]> = {
   window: [
     { path: '', name: 'window', component: () => import('@/views/window/QueuePanel.vue'), meta: { title: '叫号与签到' } },
     { path: 'inbox', name: 'window-inbox', component: () => import('@/views/window/WindowInbox.vue'), meta: { title: '办件' } },
     { path: 'ratings', name: 'window-ratings', component: RatingFollowUp, meta: { title: '差评整改' } },
+    { path: 'book-for', name: 'window-book-for', component: () => import('@/views/window/BookFor.vue'), meta: { title: '代约' } },
   ],
   approver: [
     { path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') },
@@ -49,6 +51,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'calendar', name: 'admin-calendar', component: () => import('@/views/admin/CalendarAdmin.vue'), meta: { title: '日历' } },
     { path: 'halls', name: 'admin-halls', component: () => import('@/views/admin/HallsAdmin.vue'), meta: { title: '大厅与窗口' } },
     { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/StaffAdmin.vue'), meta: { title: '工作人员' } },
+    { path: 'booking-rules', name: 'admin-booking-rules', component: () => import('@/views/admin/BookingRules.vue'), meta: { title: '预约放号与摇号' } },
     { path: 'notifications', name: 'admin-notifications', component: () => import('@/views/admin/NotificationsAdmin.vue'), meta: { title: '消息' } },
   ],
 }
