@@ -1,21 +1,29 @@
-"""What the booking path reads on every attempt and that rarely changes, kept a few seconds per process.
+"""What the booking path and the listings read on every request and that rarely changes, kept a few
+seconds per process.
 
-The published item by code and a slot's fixed fields (group, hall, date, mode, start, capacity —
-never its ``booked`` count, which only the conditional UPDATE decides) are reused for
-``booking_cache_seconds`` (monotonic time, not the service clock). Only found items are kept: an
-unknown code is asked again. The day's mode has its own cache (``workdays.cache``).
+The published item by code, the window groups serving an item and a slot's fixed fields (group,
+hall, date, mode, start, capacity — never its ``booked`` count, which only the conditional UPDATE
+decides) are reused for ``booking_cache_seconds`` (monotonic time, not the service clock). Only
+found items and slots are kept. Concurrent misses of one key share one query (a cold start under a
+rush asks once, not once per request). An admin's change of groups or schedules forgets them in
+its process (``forget``). The day's mode has its own cache (``workdays.cache``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import date
 from typing import Any
 
 from citizen_api.appointments.models import Slot
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.rules import bookable_item
+from citizen_api.appointments.schedule import ensure_slots
 
 _KEY = "appointments.hot"
+_MADE = "appointments.slots_made"
 _MAX = 20_000
 
 
@@ -23,39 +31,65 @@ def _table(state) -> dict[Any, tuple[float, Any]]:
     return state.extras.setdefault(_KEY, {})
 
 
-def _get(state, key) -> Any:
-    found = _table(state).get(key)
-    if found is not None and found[0] > time.monotonic():
-        return found[1]
-    return None
-
-
-def _put(state, key, value) -> None:
+async def cached(state, key, load: Callable[[], Awaitable[Any]]) -> Any:
+    """The value of ``key``, loading it once for every concurrent caller when missing or stale."""
     table = _table(state)
+    found = table.get(key)
+    now = time.monotonic()
+    if found is not None and found[0] > now:
+        value = found[1]
+        return await value if isinstance(value, asyncio.Future) else value
     if len(table) >= _MAX:
         table.clear()
-    table[key] = (time.monotonic() + state.settings.booking_cache_seconds, value)
+    pending = asyncio.get_running_loop().create_future()
+    table[key] = (float("inf"), pending)
+    try:
+        value = await load()
+    except BaseException as exc:
+        table.pop(key, None)
+        pending.set_exception(exc)
+        pending.exception()  # retrieved: no "never retrieved" warning when nobody else waited
+        raise
+    pending.set_result(value)
+    if value is None:
+        table.pop(key, None)  # not found: asked again next time
+    else:
+        table[key] = (now + state.settings.booking_cache_seconds, value)
+    return value
 
 
 async def item(state, code: str):
     """``rules.bookable_item`` (404 / 409 NOT_BOOKABLE), reused for a few seconds when found."""
-    found = _get(state, ("item", code))
-    if found is None:
-        found = await bookable_item(code)
-        _put(state, ("item", code), found)
-    return found
+    return await cached(state, ("item", code), lambda: bookable_item(code))
 
 
 async def slot_for_item(state, slot_id: int, item_id: int) -> Slot | None:
     """The slot (with group and hall) if an active group serving the item owns it; ``booked`` stale."""
-    key = ("slot", slot_id, item_id)
-    found = _get(state, key)
-    if found is None:
-        found = await repo.slot_for_item(slot_id, item_id)
-        if found is not None:
-            _put(state, key, found)
-    return found
+    return await cached(state, ("slot", slot_id, item_id), lambda: repo.slot_for_item(slot_id, item_id))
+
+
+async def group_ids(state, item_id: int) -> list[int]:
+    """The active window groups serving the item."""
+    return await cached(state, ("groups", item_id), lambda: repo.group_ids_for_item(item_id))
+
+
+async def ensure_day_slots(state, groups: Iterable[int], day: date, mode: str) -> None:
+    """``schedule.ensure_slots`` once per (groups, day, mode) and process: made slots stay made."""
+    made: set = state.extras.setdefault(_MADE, set())
+    key = (tuple(sorted(groups)), day, mode)
+    if key in made:
+        return
+    await ensure_slots(key[0], day, mode)
+    if len(made) >= _MAX:
+        made.clear()
+    made.add(key)
+
+
+def drop(state, key) -> None:
+    _table(state).pop(key, None)
 
 
 def forget(state) -> None:
+    """After an admin changed groups, their items or schedules (slots may have been dropped)."""
     _table(state).clear()
+    state.extras.pop(_MADE, None)

@@ -12,7 +12,6 @@ The rules are read on every booking attempt, so each process keeps them all (a f
 
 from __future__ import annotations
 
-import time as monotonic
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from citizen_api import clock
+from citizen_api.appointments import hot
 from citizen_api.appointments.repository import releases as repo
 from citizen_api.errors import ApiError, details_model
 
@@ -37,26 +37,18 @@ class Rule:
         return local.astimezone(UTC)
 
 
-@dataclass
-class _Rules:
-    loaded_at: float
-    by_key: dict[tuple[int, int | None], Rule]
+async def _load() -> dict[tuple[int, int | None], Rule]:
+    rows = await repo.all_rules()
+    return {(r.group_id, r.item_id): Rule(r.days_before, time.fromisoformat(r.at)) for r in rows}
 
 
 async def _rules(state) -> dict[tuple[int, int | None], Rule]:
-    cached: _Rules | None = state.extras.get(_KEY)
-    now = monotonic.monotonic()
-    if cached is not None and now - cached.loaded_at < state.settings.booking_cache_seconds:
-        return cached.by_key
-    rows = await repo.all_rules()
-    by_key = {(r.group_id, r.item_id): Rule(r.days_before, time.fromisoformat(r.at)) for r in rows}
-    state.extras[_KEY] = _Rules(now, by_key)
-    return by_key
+    return await hot.cached(state, _KEY, _load)
 
 
 def forget(state) -> None:
     """Reload the rules on the next look (after a change made in this process)."""
-    state.extras.pop(_KEY, None)
+    hot.drop(state, _KEY)
 
 
 async def rule_for(state, group_id: int, item_id: int) -> Rule | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import admin, desks, release_admin
+from citizen_api.appointments import admin, desks, hot, release_admin
 from citizen_api.appointments.schemas_admin import (
     GroupFields,
     GroupIn,
@@ -34,12 +34,16 @@ async def create_office(ctx: Ctx) -> OfficeOut:
 
 async def create_group(ctx: Ctx) -> GroupOut:
     """新建窗口组（可办事项、窗口、取号前缀）"""
-    return await admin.create_group(ctx.user, ctx.body)
+    out = await admin.create_group(ctx.user, ctx.body)
+    hot.forget(ctx.state)  # this process sees the change at once; others within seconds
+    return out
 
 
 async def update_group(ctx: Ctx) -> GroupOut:
     """修改窗口组"""
-    return await admin.update_group(ctx.user, ctx.path["id"], ctx.body)
+    out = await admin.update_group(ctx.user, ctx.path["id"], ctx.body)
+    hot.forget(ctx.state)  # this process sees the change at once; others within seconds
+    return out
 
 
 async def get_schedule(ctx: Ctx) -> ScheduleOut:
@@ -49,7 +53,9 @@ async def get_schedule(ctx: Ctx) -> ScheduleOut:
 
 async def put_schedule(ctx: Ctx) -> ScheduleOut:
     """设置排班模板：每周各天的时段（午休为两段之间的间隔）与节假日预约服务日模板"""
-    return await admin.put_schedule(ctx.user, ctx.path["id"], ctx.body)
+    out = await admin.put_schedule(ctx.user, ctx.path["id"], ctx.body)
+    hot.forget(ctx.state)  # this process sees the change at once; others within seconds
+    return out
 
 
 async def set_desk(ctx: Ctx) -> DeskOut:

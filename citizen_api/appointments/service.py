@@ -15,7 +15,6 @@ from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.rules import booking_window, citizen_places
-from citizen_api.appointments.schedule import ensure_slots
 from citizen_api.appointments.schemas import (
     AppointmentOut,
     DayOut,
@@ -63,11 +62,11 @@ async def list_days(query: DaysQuery, state) -> list[DayOut]:
     end = query.to or max(start, last)
     if not query.to and (end - start).days >= 62:
         end = start + timedelta(days=61)
-    group_ids = await repo.group_ids_for_item(item.id)
+    group_ids = await hot.group_ids(state, item.id)
     modes = await day_modes(start, end)
     bookable = [m for m in modes if m.is_open and first <= m.date <= last]
     for mode in bookable:
-        await ensure_slots(group_ids, mode.date, mode.kind)
+        await hot.ensure_day_slots(state, group_ids, mode.date, mode.kind)
     seen: dict[tuple[date, str], _DaySlots] = {}
     places = settings.booking_staff_reserved_percent
     if bookable and group_ids:
@@ -112,8 +111,8 @@ async def list_slots(query: SlotsQuery, state) -> list[SlotOut]:
     mode = await day_mode(query.date)
     if not mode.is_open:
         return []
-    group_ids = await repo.group_ids_for_item(item.id)
-    await ensure_slots(group_ids, query.date, mode.kind)
+    group_ids = await hot.group_ids(state, item.id)
+    await hot.ensure_day_slots(state, group_ids, query.date, mode.kind)
     reserved = settings.booking_staff_reserved_percent
     return [
         slot_out(s, reserved, await release.slot_opens_at(state, s.group_id, item.id, query.date))
