@@ -54,6 +54,7 @@ class QueueDispatcher:
         self.settings = settings
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def kick(self) -> None:
         self._wake.set()
@@ -63,6 +64,10 @@ class QueueDispatcher:
 
     async def stop(self) -> None:
         if self._task is not None:
+            # the flag as well as the cancel: a cancel landing inside enqueue_due may come back as a
+            # RedisError/OSError from redis or asyncpg, which the loop logs and goes on from
+            self._stopping = True
+            self._wake.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -71,8 +76,10 @@ class QueueDispatcher:
         return await enqueue_due(self.arq, self.settings.notify_queue_name)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             await self._wake.wait()
+            if self._stopping:
+                return
             self._wake.clear()  # kicks during this pass trigger exactly one more pass
             try:
                 await self.enqueue_due()
