@@ -155,7 +155,12 @@ async def test_every_waiting_list_transition_of_the_table_and_no_other(appt_clie
     # the same day); promote: the one after them gets the place
     skipped_id, skipped_headers = entries["skipped"]
     hall_b = await make_hall(department_code="GA", prefix="B", weekday_periods=ONE_PLACE)
-    await hall_b.group.items.add(hall.item)  # group B serves the same item
+    # the admin lets group B serve the same item (over the API: the listings see it at once)
+    admin = await staff(appt_settings, "admin", "admin", None)
+    group_b = {"name": "B区窗口", "prefix": "B", "department_code": "GA"}
+    group_b["item_codes"] = [hall_b.item.code, code]
+    put = await appt_client.put(f"/api/v1/staff/window-groups/{hall_b.group.id}", json=group_b, headers=admin)
+    assert put.status_code == 200, put.text
     slot_b = next(s for s in await slots_on(appt_client, code, TUESDAY) if s["id"] != slot["id"])
     assert (await book(appt_client, skipped_headers, slot_b["id"], code)).status_code == 201
 

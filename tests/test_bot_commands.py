@@ -100,10 +100,10 @@ async def test_guide_lists_top_matches_with_links(tmp_path, seeded_url, wechat_s
 async def test_appointments_of_a_linked_follower(client, api, wechat_sim):
     clock.set_now(MONDAY_BEFORE_NATIONAL_DAY)
     hall = await make_hall()
-    login = await api.login_citizen("alice")  # the mini-program login carries alice's unionid
-    headers = {"Authorization": f"Bearer {login['access_token']}"}
+    # the mini-program login carries alice's unionid; booking needs her real-name profile
+    alice = await cases.citizen(api, client, "alice")
     slots = await slots_on(client, hall.item.code, TUESDAY)
-    assert (await book(client, headers, slots[2]["id"], hall.item.code)).status_code == 201
+    assert (await book(client, alice.headers, slots[2]["id"], hall.item.code)).status_code == 201
     wechat = WeChatPush(client)
 
     # alice follows the account: subscribing links her (unionid fetched from WeChat)
