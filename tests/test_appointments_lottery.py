@@ -12,7 +12,15 @@ from citizen_api.appointments.models import Appointment, LotteryDraw, LotteryEnt
 from citizen_api.appointments.repository import lottery as lottery_repo
 from citizen_api.appointments.transitions import LOTTERY_DRAWS, LOTTERY_ENTRIES
 from notifications.models import Notification
-from tests.appointments_fixtures import MONDAY_BEFORE_NATIONAL_DAY, book, citizen, make_hall, slots_on, staff
+from tests.appointments_fixtures import (
+    MONDAY_BEFORE_NATIONAL_DAY,
+    book,
+    citizen,
+    make_hall,
+    make_item,
+    slots_on,
+    staff,
+)
 from tests.conftest import assert_error
 from tests.lottery_fixtures import (
     CLOSES,
@@ -227,3 +235,29 @@ async def test_the_lottery_tables_allow_their_transitions_and_no_other(appt_clie
             assert moved == LOTTERY_ENTRIES.allows(status, action), (status, action)
             expected = LOTTERY_ENTRIES.target(action) if moved else status
             assert (await LotteryEntry.get(id=entry.id)).status == expected
+
+
+async def test_a_draw_of_one_item_leaves_the_groups_other_items_first_come(appt_client, appt_settings):
+    """A group serves two items; the admin's draw is for one of them only: its Tuesday is a lottery
+    day, the other item's Tuesday at the same windows stays first come (listed and bookable)."""
+    client, settings = appt_client, appt_settings
+    clock.set_now(MONDAY_BEFORE_NATIONAL_DAY)
+    hall = await make_hall(weekday_periods=TWO_SLOTS_OF_TWO)
+    other = await make_item(hall.department, code="GA-OTHER")
+    await hall.group.items.add(other)  # before any listing: no cache to forget
+    admin = await staff(settings, "admin", "admin", None)
+    created = await create_draw(client, admin, hall.group.code, item_code=hall.item.code)
+    assert created.status_code == 201, created.text
+    assert created.json()["item_code"] == hall.item.code
+
+    def allocations(item_code: str):
+        params = {"item_code": item_code, "from": "2026-09-29", "to": "2026-09-30"}
+        return client.get("/api/v1/appointments/days", params=params)
+
+    assert [d["allocation"] for d in (await allocations(hall.item.code)).json()] == ["lottery", "first_come"]
+    assert [d["allocation"] for d in (await allocations(other.code)).json()] == ["first_come", "first_come"]
+    _, walker = await citizen(settings, "walker")
+    (lottery_slot, _) = await slots_on(client, hall.item.code, TUESDAY)
+    assert_error(await book(client, walker, lottery_slot["id"], hall.item.code), 409, "LOTTERY_DAY")
+    (slot, _) = await slots_on(client, other.code, TUESDAY)
+    assert (await book(client, walker, slot["id"], other.code)).status_code == 201

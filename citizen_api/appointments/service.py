@@ -93,7 +93,7 @@ async def list_days(query: DaysQuery, state) -> list[DayOut]:
                 available=reason is None,
                 reason=reason,
                 opens_at=to_local(opens_at) if opens_at is not None else None,
-                allocation=await allocation_of(group_ids, mode.date),
+                allocation=await allocation_of(group_ids, mode.date, item_id=item.id),
                 name=mode.name,
             )
         )
