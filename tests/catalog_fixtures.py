@@ -53,9 +53,8 @@ def seeded_url(request, tmp_path, seeded_sqlite_template) -> str:
     """A database holding the demo catalog (213 items, 17 departments), on SQLite and PostgreSQL."""
     if request.param == "sqlite":
         return databases.fresh_sqlite(seeded_sqlite_template, tmp_path)
-    url = request.getfixturevalue("postgres_url")
-    asyncio.run(seed_demo_catalog(url))
-    return url
+    request.getfixturevalue("postgres_url")  # skips with its reason when PostgreSQL is absent
+    return databases.pg_with("demo-catalog", seed_demo_catalog)
 
 
 async def admin_headers(api, username: str = "catalog-admin") -> dict[str, str]:

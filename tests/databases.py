@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import io
 import os
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -61,15 +63,87 @@ def reset_pg() -> str:
     return _pg_ready
 
 
+_clear_sql: dict[str, str] = {}
+
+
 async def truncate_pg(database: str) -> None:
-    """Empty every table but the migration records (faster than a new database per test)."""
+    """Empty every table but the migration records and restart every sequence.
+
+    DELETE with foreign-key triggers off (session_replication_role), in one round trip: 0.03 s,
+    where TRUNCATE … RESTART IDENTITY CASCADE of the same ~50 small tables took 0.35 s per test
+    (it makes new files for every table). The statement is built once per database and process:
+    the tables only change with a migration, which makes a new session."""
     conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=database)
     try:
-        tables = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
-        )
-        names = ", ".join(f'"{t["tablename"]}"' for t in tables)
-        if names:
-            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        sql = _clear_sql.get(database)
+        if sql is None:
+            tables = await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
+            )
+            sequences = await conn.fetch(
+                "SELECT sequencename FROM pg_sequences"
+                " WHERE schemaname='public' AND sequencename NOT LIKE 'tortoise%'"
+            )
+            sql = "".join(f'DELETE FROM "{t["tablename"]}";' for t in tables)
+            sql += "".join(f"SELECT setval('\"{s['sequencename']}\"', 1, false);" for s in sequences)
+            sql = f"SET session_replication_role = replica;{sql}RESET session_replication_role;"
+            _clear_sql[database] = sql
+        await conn.execute(sql)
     finally:
         await conn.close()
+
+
+# the rows a fixture wrote once (the demo catalog), kept per process as COPY binary data and
+# written back into the emptied database: 0.05 s instead of seeding again through the ORM
+_snapshots: dict[tuple[str, str], tuple[list[tuple[str, bytes]], list[tuple[str, int, bool]]]] = {}
+
+
+async def _dump(database: str) -> tuple[list[tuple[str, bytes]], list[tuple[str, int, bool]]]:
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=database)
+    try:
+        rows: list[tuple[str, bytes]] = []
+        for t in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
+        ):
+            name = t["tablename"]
+            if await conn.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{name}")'):
+                buffer = io.BytesIO()
+                await conn.copy_from_table(name, output=buffer, format="binary")
+                rows.append((name, buffer.getvalue()))
+        sequences = [
+            (s["sequencename"], s["last_value"], True)
+            for s in await conn.fetch(
+                "SELECT sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname='public' AND last_value IS NOT NULL"
+            )
+        ]
+        return rows, sequences
+    finally:
+        await conn.close()
+
+
+async def _load(database: str, rows, sequences) -> None:
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=database)
+    try:
+        async with conn.transaction():
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            for name, data in rows:
+                await conn.copy_to_table(name, source=io.BytesIO(data), format="binary")
+            for name, value, called in sequences:
+                await conn.execute("SELECT setval($1, $2, $3)", f'"{name}"', value, called)
+    finally:
+        await conn.close()
+
+
+def pg_with(key: str, seed: Callable[[str], Awaitable[None]]) -> str:
+    """This worker's emptied test database holding what ``seed(url)`` writes, seeded through the
+    code once per process and copied back in for every later test."""
+    url = reset_pg()
+    name = pg_database_name()
+    snapshot = _snapshots.get((name, key))
+    if snapshot is None:
+        asyncio.run(seed(url))
+        _snapshots[(name, key)] = asyncio.run(_dump(name))
+    else:
+        asyncio.run(_load(name, *snapshot))
+    return url
