@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # how long a process reuses a published item, a slot's fixed fields, a day's mode and the release
     # rules on the booking path (an admin's change shows within this); full slots: appointments.full_cache
     booking_cache_seconds: float = Field(5.0, ge=0, le=300)
+    # GET /appointments/days and /slots answers shared per process for this long (0: off); this
+    # process's own bookings show at once, other processes' within it
+    listing_cache_seconds: float = Field(1.0, ge=0, le=10)
     no_show_limit: int = Field(2, ge=1, le=100)  # this many no-shows …
     no_show_window_days: int = Field(90, ge=1, le=3650)  # … within this many days …
     no_show_suspension_days: int = Field(90, ge=1, le=3650)  # … suspend booking for this long

@@ -7,6 +7,12 @@ decides) are reused for ``booking_cache_seconds`` (monotonic time, not the servi
 found items and slots are kept. Concurrent misses of one key share one query (a cold start under a
 rush asks once, not once per request). An admin's change of groups or schedules forgets them in
 its process (``forget``). The day's mode has its own cache (``workdays.cache``).
+
+The listings' answers (GET /days, /slots: what thousands of phones poll before a release) are
+shared for ``listing_cache_seconds`` (1 s) of the service clock: one computation per second and
+query instead of one per phone. A booking, cancellation or waiting-list change committed in this
+process starts a new generation (``changed``), so its own next listing is fresh; another
+process's change shows within the second.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import Any
 
+from citizen_api import clock
 from citizen_api.appointments.models import Slot
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.rules import bookable_item
@@ -24,6 +31,7 @@ from citizen_api.appointments.schedule import ensure_slots
 
 _KEY = "appointments.hot"
 _MADE = "appointments.slots_made"
+_GENERATION = "appointments.generation"
 _MAX = 20_000
 
 
@@ -31,8 +39,9 @@ def _table(state) -> dict[Any, tuple[float, Any]]:
     return state.extras.setdefault(_KEY, {})
 
 
-async def cached(state, key, load: Callable[[], Awaitable[Any]]) -> Any:
-    """The value of ``key``, loading it once for every concurrent caller when missing or stale."""
+async def cached(state, key, load: Callable[[], Awaitable[Any]], seconds: float | None = None) -> Any:
+    """The value of ``key``, loading it once for every concurrent caller when missing or stale;
+    kept ``seconds`` (default ``booking_cache_seconds``)."""
     table = _table(state)
     found = table.get(key)
     now = time.monotonic()
@@ -54,7 +63,8 @@ async def cached(state, key, load: Callable[[], Awaitable[Any]]) -> Any:
     if value is None:
         table.pop(key, None)  # not found: asked again next time
     else:
-        table[key] = (now + state.settings.booking_cache_seconds, value)
+        keep = state.settings.booking_cache_seconds if seconds is None else seconds
+        table[key] = (now + keep, value)
     return value
 
 
@@ -83,6 +93,22 @@ async def ensure_day_slots(state, groups: Iterable[int], day: date, mode: str) -
     if len(made) >= _MAX:
         made.clear()
     made.add(key)
+
+
+async def listing(state, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
+    """A listing's answer for ``key`` (the endpoint and its query), shared within one
+    ``listing_cache_seconds`` step of the service clock and this process's generation."""
+    seconds = state.settings.listing_cache_seconds
+    if seconds <= 0:
+        return await load()
+    step = int(clock.now().timestamp() // seconds)
+    generation = state.extras.get(_GENERATION, 0)
+    return await cached(state, ("listing", key, step, generation), load, seconds=seconds)
+
+
+def changed(state) -> None:
+    """Places changed by this process (committed): its listings are read again."""
+    state.extras[_GENERATION] = state.extras.get(_GENERATION, 0) + 1
 
 
 def drop(state, key) -> None:

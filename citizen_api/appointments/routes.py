@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import inspect
 
-from citizen_api.appointments import booking, cancellation, full_cache, hall_feed, service, throttle, waitlist
+from citizen_api.appointments import (
+    booking,
+    cancellation,
+    full_cache,
+    hall_feed,
+    hot,
+    service,
+    throttle,
+    waitlist,
+)
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
 from citizen_api.appointments.routes_lottery import LOTTERY_ENDPOINTS
@@ -53,6 +62,7 @@ async def book(ctx: Ctx) -> AppointmentOut:
     if full_cache.known_full_here(ctx.state, ctx.body.slot_id):
         raise slot_full()  # most of a rush: this process's copy of the mark, no I/O at all
     await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await booking.book(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
@@ -68,12 +78,14 @@ async def my_appointment(ctx: Ctx) -> AppointmentOut:
 
 async def cancel(ctx: Ctx) -> AppointmentOut:
     """取消预约（开始前 2 小时截止）；名额自动转给第一位候补"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await cancellation.cancel(ctx.user, ctx.path["id"], ctx.state, ctx.atomic)
 
 
 async def join_waitlist(ctx: Ctx) -> WaitlistOut:
     """约满的时段加入候补：有人取消时自动转为预约"""
     await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await waitlist.join(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 
@@ -84,6 +96,7 @@ async def my_waits(ctx: Ctx) -> list[WaitlistOut]:
 
 async def leave_waitlist(ctx: Ctx) -> WaitlistOut:
     """退出候补"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await waitlist.leave(ctx.user, ctx.path["id"])
 
 

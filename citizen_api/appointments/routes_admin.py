@@ -70,11 +70,13 @@ async def list_release_rules(ctx: Ctx) -> list[ReleaseRuleOut]:
 
 async def put_release_rule(ctx: Ctx) -> list[ReleaseRuleOut]:
     """设置放号规则：某日的名额提前 days_before 天的 at 时刻放出（item_code 为空则为整个窗口组）"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await release_admin.put_rule(ctx.user, ctx.path["id"], ctx.body, ctx.state)
 
 
 async def delete_release_rule(ctx: Ctx) -> list[ReleaseRuleOut]:
     """删除放号规则（item_code 为空则删除窗口组的规则）"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await release_admin.delete_rule(ctx.user, ctx.path["id"], ctx.query.item_code, ctx.state)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citizen_api.appointments import lottery, lottery_verify, throttle
+from citizen_api.appointments import hot, lottery, lottery_verify, throttle
 from citizen_api.appointments.schemas_lottery import (
     DrawAdminOut,
     DrawEntriesOut,
@@ -47,6 +47,7 @@ async def draw_entries(ctx: Ctx) -> DrawEntriesOut:
 
 async def create_draw(ctx: Ctx) -> DrawAdminOut:
     """设置某日为摇号分配：登记时间段与开奖时间（创建时生成种子，只公布其哈希）"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await lottery.create_draw(ctx.user, ctx.body)
 
 

@@ -3,7 +3,7 @@ queue of a window group and what a window does with its tickets."""
 
 from __future__ import annotations
 
-from citizen_api.appointments import desks, hall, lookup, queue, staff_booking
+from citizen_api.appointments import desks, hall, hot, lookup, queue, staff_booking
 from citizen_api.appointments.hall_feed import call_event
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.models import QueueTicket
@@ -43,6 +43,7 @@ async def list_bookings(ctx: Ctx) -> Page[HallBooking]:
 
 async def book_for_citizen(ctx: Ctx) -> AppointmentOut:
     """代约：工作人员为电话或到厅的群众预约（按姓名、身份证号、手机号实名；可用保留名额）"""
+    ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
     return await staff_booking.book_for_citizen(ctx.user, ctx.body, ctx.state, ctx.atomic)
 
 

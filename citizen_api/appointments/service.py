@@ -28,6 +28,7 @@ from citizen_api.appointments.views import appointment_out, slot_out
 from citizen_api.clock import to_local
 from citizen_api.http import Page
 from citizen_api.security.principal import Principal
+from citizen_api.workdays import service as workdays
 
 
 @dataclass
@@ -55,6 +56,16 @@ def _open_day_reason(day: date, first: date, last: date, slots: _DaySlots | None
 
 
 async def list_days(query: DaysQuery, state) -> list[DayOut]:
+    """The days of the query's range with why each is not bookable (shared for a second)."""
+    key = ("days", _key(query), await workdays.calendar_token())
+    return await hot.listing(state, key, lambda: _list_days(query, state))
+
+
+def _key(query) -> tuple:
+    return tuple(sorted(query.model_dump().items()))
+
+
+async def _list_days(query: DaysQuery, state) -> list[DayOut]:
     settings = state.settings
     item = await hot.item(state, query.item_code)
     first, last, earliest = booking_window(settings)
@@ -102,7 +113,12 @@ async def list_days(query: DaysQuery, state) -> list[DayOut]:
 
 async def list_slots(query: SlotsQuery, state) -> list[SlotOut]:
     """The day's slots still bookable in time (full ones too: a citizen may join their waiting list;
-    not yet released ones too, with their ``opens_at``)."""
+    not yet released ones too, with their ``opens_at``); shared for a second."""
+    key = ("slots", _key(query), await workdays.calendar_token())
+    return await hot.listing(state, key, lambda: _list_slots(query, state))
+
+
+async def _list_slots(query: SlotsQuery, state) -> list[SlotOut]:
     settings = state.settings
     item = await hot.item(state, query.item_code)
     first, last, earliest = booking_window(settings)

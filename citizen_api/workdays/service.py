@@ -39,6 +39,12 @@ __all__ = [
 MAX_SPAN_DAYS = 366 * 20  # deadline arithmetic further than this is a caller's bug
 
 
+async def calendar_token() -> str | None:
+    """Changes with every calendar write (an admin's day, an imported year): part of the key of any
+    answer derived from the days that is kept for a while (the appointment listings)."""
+    return (await cache.CALENDAR.snapshot()).token
+
+
 async def day_info(day: date) -> DayInfo:
     return (await cache.snapshot()).resolve(day)
 
