@@ -49,6 +49,16 @@ async def fits(page, size: tuple[int, int]) -> None:
     assert scroll[0] <= size[0], f"cut off at the right: {scroll}"
 
 
+async def fill_dialog(page, text: str) -> None:
+    """Type into the open dialog's text box once the dialog has opened, and see it kept (on a loaded
+    machine a fill during the dialog's opening was once sent empty: 422, the dialog stayed)."""
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_be_visible()
+    box = dialog.get_by_role("textbox")
+    await box.fill(text)
+    await expect(box).to_have_value(text)
+
+
 async def confirm(page):
     dialog = page.get_by_role("dialog")
     await dialog.get_by_role("button", name="确定").click()
@@ -159,7 +169,7 @@ async def test_the_hall_day_from_booking_to_the_mailed_result(web_server, open_p
     before = accepted["deadline"]
     await expect(approver.get_by_test_id("case-deadline")).to_have_text(before)
     await approver.get_by_role("button", name="暂停计时").click()
-    await approver.get_by_role("dialog").get_by_role("textbox").fill("需组织听证")
+    await fill_dialog(approver, "需组织听证")
     await confirm(approver)
     suspended = await seen_by_citizen(web_server, case_id)
     assert suspended["status"] == "suspended"
@@ -173,7 +183,7 @@ async def test_the_hall_day_from_booking_to_the_mailed_result(web_server, open_p
     assert resumed["status"] == "accepted" and resumed["deadline"] > before
     await expect(approver.get_by_test_id("case-deadline")).to_have_text(resumed["deadline"])
     await approver.get_by_role("button", name="准予").click()
-    await approver.get_by_role("dialog").get_by_role("textbox").fill("符合迁移条件")
+    await fill_dialog(approver, "符合迁移条件")
     await confirm(approver)
     approved = await seen_by_citizen(web_server, case_id)
     assert approved["status"] == "approved"
