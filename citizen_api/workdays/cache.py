@@ -25,10 +25,12 @@ class CalendarCache:
         self._snapshot = Snapshot()
         self._checked_at = float("-inf")
         self._loaded = False
+        self._expiries = 0
 
     def expire_check(self) -> None:
         """Make the next lookup compare tokens (after a write here, or when another process wrote)."""
         self._checked_at = float("-inf")
+        self._expiries += 1
 
     def reset(self) -> None:
         """Forget everything (start-up of an app against a possibly different database)."""
@@ -41,6 +43,11 @@ class CalendarCache:
         started = time.monotonic()
         if started - self._checked_at < CHECK_INTERVAL:
             return self._snapshot
+        if self._loaded:
+            # one check per interval however many ask at once (a rush asked hundreds of times a
+            # second): the others answer from the snapshot they had a moment ago meanwhile
+            self._checked_at = started
+        expiries = self._expiries
         try:
             token = await repo.current_token()
             if not self._loaded or token != self._snapshot.token:
@@ -49,7 +56,8 @@ class CalendarCache:
         except Exception as exc:  # an outage must not stop deadline arithmetic
             # keep the last snapshot: imported years then fall back to weekends-only (flagged uncertain)
             log.warning("calendar overrides unavailable", error=type(exc).__name__)
-        self._checked_at = started
+        if self._expiries == expiries:  # a write here meanwhile: the next lookup checks again
+            self._checked_at = started
         return self._snapshot
 
 
