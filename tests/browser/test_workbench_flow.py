@@ -50,13 +50,21 @@ async def fits(page, size: tuple[int, int]) -> None:
 
 
 async def fill_dialog(page, text: str) -> None:
-    """Type into the open dialog's text box once the dialog has opened, and see it kept (on a loaded
-    machine a fill during the dialog's opening was once sent empty: 422, the dialog stayed)."""
+    """Type into the open dialog's text box and see it kept before 确定.
+
+    Under a loaded two-worker run the text typed at once into a just-opened dialog was twice found
+    gone a moment later (the box empty, 422 on 确定); not reproduced alone or by hand, and a person
+    does not type within milliseconds of the dialog opening. Open question (noted on issue 14):
+    until it is understood the test types again once when the first text did not stay."""
     dialog = page.get_by_role("dialog")
     await expect(dialog).to_be_visible()
     box = dialog.get_by_role("textbox")
     await box.fill(text)
-    await expect(box).to_have_value(text)
+    try:
+        await expect(box).to_have_value(text, timeout=1500)
+    except AssertionError:
+        await box.fill(text)
+        await expect(box).to_have_value(text)
 
 
 async def confirm(page):
