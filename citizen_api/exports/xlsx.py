@@ -9,6 +9,11 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import save_workbook
+
 from citizen_api.clock import to_local
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,12 +29,6 @@ def _cell(value: Any) -> Any:
 
 
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    # imported on first export: openpyxl costs every API and worker process 70 ms at start-up
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import save_workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]

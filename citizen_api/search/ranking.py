@@ -9,6 +9,8 @@ equally relevant to a citizen are ordered by popularity (views and applications)
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
+
 from citizen_api.search import text as tx
 from citizen_api.search.index import SearchIndex
 
@@ -102,8 +104,6 @@ def _chinese_query(index: SearchIndex, query: str, scores: Scores) -> None:
         _same_sound(index, query, scores)
         best = max(scores.values(), default=0.0)
     if best < FUZZY_TRIGGER and len(query) >= 3:
-        from rapidfuzz import fuzz, process  # on first fuzzy search: 70 ms of every process's start-up
-
         near = index.near_names(query, NAME_FUZZY_CUTOFF)
         for _name, ratio, pos in process.extract(
             query, near, scorer=fuzz.partial_ratio, score_cutoff=NAME_FUZZY_CUTOFF, limit=30
@@ -228,8 +228,6 @@ def _pinyin_query(index: SearchIndex, q: str, scores: Scores) -> None:
             _keep(scores, pos, min(s, 94))
     if max(scores.values(), default=0.0) < FUZZY_TRIGGER and len(q) >= 6:
         # a slip in full pinyin: yingyezhizao
-        from rapidfuzz import fuzz, process
-
         for _p, ratio, pos in process.extract(
             q, index.pinyins, scorer=fuzz.partial_ratio, score_cutoff=85, limit=30
         ):
