@@ -66,6 +66,14 @@ def reset_pg() -> str:
 _clear_sql: dict[str, str] = {}
 
 
+async def _public_tables(conn) -> list[str]:
+    """The application's tables (not Tortoise's migration records)."""
+    rows = await conn.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
+    )
+    return [r["tablename"] for r in rows]
+
+
 async def truncate_pg(database: str) -> None:
     """Empty every table but the migration records and restart every sequence.
 
@@ -77,14 +85,12 @@ async def truncate_pg(database: str) -> None:
     try:
         sql = _clear_sql.get(database)
         if sql is None:
-            tables = await conn.fetch(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
-            )
+            tables = await _public_tables(conn)
             sequences = await conn.fetch(
                 "SELECT sequencename FROM pg_sequences"
                 " WHERE schemaname='public' AND sequencename NOT LIKE 'tortoise%'"
             )
-            sql = "".join(f'DELETE FROM "{t["tablename"]}";' for t in tables)
+            sql = "".join(f'DELETE FROM "{name}";' for name in tables)
             sql += "".join(f"SELECT setval('\"{s['sequencename']}\"', 1, false);" for s in sequences)
             sql = f"SET session_replication_role = replica;{sql}RESET session_replication_role;"
             _clear_sql[database] = sql
@@ -95,23 +101,20 @@ async def truncate_pg(database: str) -> None:
 
 # the rows a fixture wrote once (the demo catalog), kept per process as COPY binary data and
 # written back into the emptied database: 0.05 s instead of seeding again through the ORM
-_snapshots: dict[tuple[str, str], tuple[list[tuple[str, bytes]], list[tuple[str, int, bool]]]] = {}
+_snapshots: dict[tuple[str, str], tuple[list[tuple[str, bytes]], list[tuple[str, int]]]] = {}
 
 
-async def _dump(database: str) -> tuple[list[tuple[str, bytes]], list[tuple[str, int, bool]]]:
+async def _dump(database: str) -> tuple[list[tuple[str, bytes]], list[tuple[str, int]]]:
     conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=database)
     try:
         rows: list[tuple[str, bytes]] = []
-        for t in await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT LIKE 'tortoise%'"
-        ):
-            name = t["tablename"]
+        for name in await _public_tables(conn):
             if await conn.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{name}")'):
                 buffer = io.BytesIO()
                 await conn.copy_from_table(name, output=buffer, format="binary")
                 rows.append((name, buffer.getvalue()))
         sequences = [
-            (s["sequencename"], s["last_value"], True)
+            (s["sequencename"], s["last_value"])
             for s in await conn.fetch(
                 "SELECT sequencename, last_value FROM pg_sequences "
                 "WHERE schemaname='public' AND last_value IS NOT NULL"
@@ -129,8 +132,8 @@ async def _load(database: str, rows, sequences) -> None:
             await conn.execute("SET LOCAL session_replication_role = replica")
             for name, data in rows:
                 await conn.copy_to_table(name, source=io.BytesIO(data), format="binary")
-            for name, value, called in sequences:
-                await conn.execute("SELECT setval($1, $2, $3)", f'"{name}"', value, called)
+            for name, value in sequences:
+                await conn.execute("SELECT setval($1, $2)", f'"{name}"', value)
     finally:
         await conn.close()
 

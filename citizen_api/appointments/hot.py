@@ -35,36 +35,42 @@ _GENERATION = "appointments.generation"
 _MAX = 20_000
 
 
-def _table(state) -> dict[Any, tuple[float, Any]]:
+def _table(state) -> dict[Any, tuple[float, Any, Any]]:
     return state.extras.setdefault(_KEY, {})
 
 
-async def cached(state, key, load: Callable[[], Awaitable[Any]], seconds: float | None = None) -> Any:
-    """The value of ``key``, loading it once for every concurrent caller when missing or stale;
-    kept ``seconds`` (default ``booking_cache_seconds``)."""
+async def cached(
+    state, key, load: Callable[[], Awaitable[Any]], seconds: float | None = None, version: Any = None
+) -> Any:
+    """The value of ``key``, loading it once for every concurrent caller when missing, stale or of
+    another ``version``; kept ``seconds`` (default ``booking_cache_seconds``). A new version replaces
+    the entry in place: one entry per key, however often the version moves."""
     table = _table(state)
     found = table.get(key)
     now = time.monotonic()
-    if found is not None and found[0] > now:
-        value = found[1]
+    if found is not None and found[0] > now and found[1] == version:
+        value = found[2]
         return await value if isinstance(value, asyncio.Future) else value
     if len(table) >= _MAX:
         table.clear()
     pending = asyncio.get_running_loop().create_future()
-    table[key] = (float("inf"), pending)
+    table[key] = (float("inf"), version, pending)
     try:
         value = await load()
     except BaseException as exc:
-        table.pop(key, None)
+        if table.get(key, (0, None, None))[2] is pending:
+            table.pop(key, None)
         pending.set_exception(exc)
         pending.exception()  # retrieved: no "never retrieved" warning when nobody else waited
         raise
     pending.set_result(value)
+    if table.get(key, (0, None, None))[2] is not pending:
+        return value  # a caller of a newer version replaced the entry meanwhile: keep theirs
     if value is None:
         table.pop(key, None)  # not found: asked again next time
     else:
         keep = state.settings.booking_cache_seconds if seconds is None else seconds
-        table[key] = (now + keep, value)
+        table[key] = (now + keep, version, value)
     return value
 
 
@@ -102,8 +108,8 @@ async def listing(state, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
     if seconds <= 0:
         return await load()
     step = int(clock.now().timestamp() // seconds)
-    generation = state.extras.get(_GENERATION, 0)
-    return await cached(state, ("listing", key, step, generation), load, seconds=seconds)
+    version = (step, state.extras.get(_GENERATION, 0))
+    return await cached(state, ("listing", key), load, seconds=seconds, version=version)
 
 
 def changed(state) -> None:

@@ -42,7 +42,7 @@ MAX_SPAN_DAYS = 366 * 20  # deadline arithmetic further than this is a caller's 
 async def calendar_token() -> str | None:
     """Changes with every calendar write (an admin's day, an imported year): part of the key of any
     answer derived from the days that is kept for a while (the appointment listings)."""
-    return (await cache.CALENDAR.snapshot()).token
+    return (await cache.snapshot()).token
 
 
 async def day_info(day: date) -> DayInfo:
