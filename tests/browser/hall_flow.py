@@ -17,7 +17,7 @@ from tests.appointments_fixtures import Hall, make_hall
 from tests.cases_fixtures import Item, department, published_item
 from tests.conftest import create_staff
 from tests.delivery_fixtures import ADDRESS
-from tests.uploads_fixtures import pdf, png
+from tests.uploads_fixtures import png, readable_pdf
 
 PASSWORD = "correct-horse-9"
 # an ordinary week: Monday the booking, Tuesday the hall day
@@ -90,7 +90,11 @@ async def files_for(web_server, headers, item: Item, names: list[str]) -> dict[s
             upload_id = await upload(web_server, headers, "photo.png", png(position), "image/png")
         else:
             upload_id = await upload(
-                web_server, headers, f"scan-{position}.pdf", pdf(2000 + position), "application/pdf"
+                web_server,
+                headers,
+                f"scan-{position}.pdf",
+                readable_pdf(f"scan {position}"),
+                "application/pdf",
             )
         out[str(item.material(name).id)] = [upload_id]
     return out
