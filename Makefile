@@ -81,7 +81,7 @@ drills: install
 # Until the first release the schema is one initial migration, regenerated from the models (and split
 # into parts under 400 lines, applied in order).
 migrations: install
-	flock /tmp/onetrip-migrations.lock bash -c 'rm -f citizen_api/migrations/0*.py && \
+	flock /tmp/onetrip-migrations.lock bash -c 'rm -f citizen_api/migrations/0*_initial*.py && \
 	  ONETRIP_DATABASE_URL=sqlite://:memory: $(ONETRIP) makemigrations --name initial && \
 	  $(PY) -m citizen_api.cli.migration_split citizen_api/migrations/0001_initial.py'
 

@@ -205,6 +205,19 @@ async def main() -> int:
     try:
         run_cli(env, "migrate")
         token, decided = await seed(url)
+        # the COPY went through the rollup's triggers like any write; fold their deltas as the worker's
+        # compaction job does every minute, and check the rollup against the cases
+        for command in ("stats-compact", "stats-check"):
+            started = time.perf_counter()
+            out = run_cli(env, "cases", command)
+            took = time.perf_counter() - started
+            print(f"onetrip cases {command}: {out.strip().splitlines()[-1]} ({took:.1f}s)")
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
+        try:
+            await conn.execute("VACUUM ANALYZE case_stats_days")
+            print(f"rollup: {await conn.fetchval('SELECT COUNT(*) FROM case_stats_days'):,} rows")
+        finally:
+            await conn.close()
 
         def adds_up(board: dict) -> bool:
             finished = sum(point["value"] for point in board["series"]["finished"])

@@ -48,6 +48,7 @@ from citizen_api.auth import lifecycle as auth_lifecycle
 from citizen_api.cases import hooks as case_hooks
 from citizen_api.cases import service as cases_service
 from citizen_api.cases.reminders import run_supplement_reminders
+from citizen_api.cases.stats_rollup import run_compaction
 from citizen_api.cases.supervision import run_warnings
 from citizen_api.catalog import seed as catalog_seed
 from citizen_api.complaints import ports as complaints_ports
@@ -110,6 +111,7 @@ DOMAINS: list[Domain] = [
         jobs=[
             PeriodicJob("supervision_warnings", 300, run_warnings),  # 电子监察
             PeriodicJob("supplement_reminders", 900, run_supplement_reminders),  # 补正
+            PeriodicJob("case_stats_compact", 60, run_compaction),  # the statistics' rollup
         ],
     ),
     Domain(

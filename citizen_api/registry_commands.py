@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from citizen_api.appointments import commands as appointments_commands
+from citizen_api.cases import commands as cases_commands
 from citizen_api.catalog import commands as catalog_commands
 from citizen_api.uploads import commands as uploads_commands
 from citizen_api.workdays import commands as workdays_commands
@@ -19,5 +20,6 @@ COMMANDS: list[tuple[str, typer.Typer]] = [
     ("holidays", workdays_commands.app),
     ("uploads", uploads_commands.app),
     ("appointments", appointments_commands.app),
+    ("cases", cases_commands.app),
     ("outbox", notifications_commands.app),
 ]

@@ -77,11 +77,6 @@ class Application(Model):
             # the ids of a page come from these, then its rows by id (bench/inbox.py)
             ("department_code", "status", "deadline", "id"),
             ("department_code", "number", "id"),
-            # the 电子监察 series and dashboard (cases/repository/series.py), index-only scans of a
-            # year: filed, decided, and the warning intervals of accepted cases (bench/dashboard.py)
-            ("submitted_at", "department_code", "channel", "item_trips", "delivery_channel"),
-            ("decided_at", "department_code", "on_time", "working_days_used"),
-            ("accepted_on", "department_code", "deadline", "yellow_on", "decided_at"),
         )
 
 
@@ -149,3 +144,38 @@ class SupervisionWarning(Model):
     class Meta:
         table = "supervision_warnings"
         unique_together = (("application", "level"),)
+
+
+class CaseStatsDay(Model):
+    """电子监察's figures summed per (department, China-time day, key): the rollup the series and the
+    dashboard read instead of scanning every case (``cases/repository/rollup.py``).
+
+    Keys: ``submitted``/``online``/``zero_trip`` on the filing day; ``decided``/``on_time``/``days``/
+    ``timed`` on the decision's day; ``warnings_yellow``/``warnings_red`` cards on their day; ``ys``/``ye``/
+    ``rs``/``re`` a yellow or red interval starting or ending on that day. Written only by the
+    compaction job, from :class:`CaseStatsDelta` rows."""
+
+    id = fields.BigIntField(primary_key=True)
+    department_code = fields.CharField(max_length=32)
+    day = fields.DateField()
+    key = fields.CharField(max_length=16)
+    n = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "case_stats_days"
+        unique_together = (("department_code", "day", "key"),)
+
+
+class CaseStatsDelta(Model):
+    """A change of :class:`CaseStatsDay`'s figures, written by the database's triggers on
+    ``applications`` and ``supervision_warnings`` in the writing transaction (insert only: concurrent
+    cases never wait on each other's rollup row); folded into the days by the compaction job."""
+
+    id = fields.BigIntField(primary_key=True)
+    department_code = fields.CharField(max_length=32)
+    day = fields.DateField()
+    key = fields.CharField(max_length=16)
+    n = fields.BigIntField()
+
+    class Meta:
+        table = "case_stats_deltas"

@@ -19,7 +19,7 @@ import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from citizen_api import clock
 from citizen_api.cases.repository import series as repo
@@ -50,6 +50,20 @@ RATE_METRICS = (
 COUNT_METRICS = ("finished", "open_yellow", "open_red", "warnings_yellow", "warnings_red")
 METRICS = RATE_METRICS + COUNT_METRICS
 DASHBOARD_RATES = ("on_time_rate", "good_rate", "online_rate", "zero_trip_rate", "avg_working_days")
+
+
+# the rollup's figures of a period, as the raw counts the formulas read
+FIGURES = (
+    "submitted",
+    "online",
+    "zero_trip",
+    "decided",
+    "on_time",
+    "days",
+    "timed",
+    "warnings_yellow",
+    "warnings_red",
+)
 
 
 def value(metric: str, raw: Counter) -> float | int | None:
@@ -88,13 +102,6 @@ def periods(start: date, end: date, interval: str) -> list[date]:
         out.append(at)
         at = next_period(at, interval)
     return out
-
-
-def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time(0), tzinfo=clock.CST),
-        datetime.combine(end + timedelta(days=1), time(0), tzinfo=clock.CST),
-    )
 
 
 @dataclass
@@ -140,42 +147,27 @@ async def read_days(
     start: date, end: date, department: str | None, *, bucket: str = "all", warnings: bool = True
 ) -> Days:
     """Every family's rows for [start, end] (``department`` None: all departments), by ``bucket``."""
-    lower, upper = bounds(start, end)
     days = Days(start, end, bucket)
-    jobs = [
-        repo.filed(lower, upper, department, bucket),
-        repo.decided(lower, upper, department, bucket),
-        ratings.levels_by(start, end, department, bucket),
-    ]
-    if warnings:
-        jobs += [
-            repo.warnings(lower, upper, department, bucket),
-            repo.warning_intervals(start, end, department, bucket),
-        ]
     # independent reads: PostgreSQL runs them side by side on the pool's connections (a GET is in no
     # transaction); SQLite's one connection takes them in turn
-    filed, decided, rated, *warned = await asyncio.gather(*jobs)
-    counts = days.counts
-    # plain additions: Counter.update(**figures) is the slowest part of folding the rows
-    for row in filed:
-        figures = counts[row["department_code"], row["period"]]
-        figures["submitted"] += row["n"]
-        figures["online"] += int(row["online"] or 0)
-        figures["zero_trip"] += int(row["zero_trip"] or 0)
-    for row in decided:
-        figures = counts[row["department_code"], row["period"]]
-        figures["decided"] += row["n"]
-        figures["on_time"] += int(row["on_time"] or 0)
-        figures["days"] += int(row["days"] or 0)
-        figures["timed"] += int(row["timed"] or 0)
+    rows, rated = await asyncio.gather(
+        repo.figures(start, end, department, bucket, warnings=warnings),
+        ratings.levels_by(start, end, department, bucket),
+    )
+    counts, events = days.counts, days.events
+    for row in rows:
+        code, period = row["department_code"], row["period"]
+        if period != repo.ALL or bucket == "all":
+            figures = counts[code, period]
+            for key in FIGURES if warnings else FIGURES[:7]:
+                if row[key]:
+                    figures[key] += row[key]
+        if warnings:
+            for kind in ("ys", "ye", "rs", "re"):
+                if row[kind]:
+                    events[code].append((period, kind, row[kind]))
     for row in rated:
         counts[row["department_code"], row["period"]][f"r{row['level']}"] += row["n"]
-    if warned:
-        cards, intervals = warned
-        for row in cards:
-            counts[row["department_code"], row["period"]][f"warnings_{row['level']}"] += row["n"]
-        for row in intervals:
-            days.events[row["department_code"]].append((row["period"], row["kind"], row["n"]))
     return days
 
 

@@ -110,6 +110,30 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='CaseStatsDay',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('department_code', fields.CharField(max_length=32)),
+                ('day', fields.DateField()),
+                ('key', fields.CharField(max_length=16)),
+                ('n', fields.BigIntField(default=0)),
+            ],
+            options={'table': 'case_stats_days', 'app': 'models', 'unique_together': (('department_code', 'day', 'key'),), 'pk_attr': 'id', 'table_description': "电子监察's figures summed per (department, China-time day, key): the rollup the series and the"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CaseStatsDelta',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('department_code', fields.CharField(max_length=32)),
+                ('day', fields.DateField()),
+                ('key', fields.CharField(max_length=16)),
+                ('n', fields.BigIntField()),
+            ],
+            options={'table': 'case_stats_deltas', 'app': 'models', 'pk_attr': 'id', 'table_description': "A change of :class:`CaseStatsDay`'s figures, written by the database's triggers on"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='CatalogRevision',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -311,22 +335,6 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='Upload',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('owner_id', fields.IntField(db_index=True)),
-                ('filename', fields.CharField(max_length=255)),
-                ('storage_key', fields.CharField(unique=True, max_length=128)),
-                ('content_type', fields.CharField(max_length=100)),
-                ('size', fields.BigIntField()),
-                ('sha256', fields.CharField(db_index=True, max_length=64)),
-                ('attached', fields.BooleanField(default=False, db_index=True)),
-                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'uploads', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

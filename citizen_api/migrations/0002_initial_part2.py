@@ -12,6 +12,22 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Upload',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('owner_id', fields.IntField(db_index=True)),
+                ('filename', fields.CharField(max_length=255)),
+                ('storage_key', fields.CharField(unique=True, max_length=128)),
+                ('content_type', fields.CharField(max_length=100)),
+                ('size', fields.BigIntField()),
+                ('sha256', fields.CharField(db_index=True, max_length=64)),
+                ('attached', fields.BooleanField(default=False, db_index=True)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'uploads', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='User',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -85,7 +101,7 @@ class Migration(migrations.Migration):
                 ('delivery_waybill', fields.CharField(null=True, db_index=True, max_length=32)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id']), Index(fields=['submitted_at', 'department_code', 'channel', 'item_trips', 'delivery_channel']), Index(fields=['decided_at', 'department_code', 'on_time', 'working_days_used']), Index(fields=['accepted_on', 'department_code', 'deadline', 'yellow_on', 'decided_at'])], 'pk_attr': 'id'},
+            options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -314,32 +330,6 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'appt_window_groups', 'app': 'models', 'unique_together': (('office', 'prefix'),), 'pk_attr': 'id', 'table_description': 'Counters that serve the same items and share one queue (queue numbers A001, A002 …).'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='LotteryDraw',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='lottery_draws', on_delete=OnDelete.RESTRICT)),
-                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', null=True, db_constraint=True, to_field='id', related_name='lottery_draws', on_delete=OnDelete.RESTRICT)),
-                ('date', fields.DateField()),
-                ('scope_key', fields.CharField(unique=True, max_length=48)),
-                ('registration_opens_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('registration_closes_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('draw_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
-                ('status', fields.CharField(default='open', max_length=8)),
-                ('seed', fields.CharField(max_length=64)),
-                ('seed_hash', fields.CharField(max_length=64)),
-                ('entries_digest', fields.CharField(null=True, max_length=64)),
-                ('entries', fields.IntField(default=0)),
-                ('places', fields.IntField(null=True)),
-                ('winners', fields.IntField(default=0)),
-                ('drawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('losers_done', fields.IntField(default=0)),
-                ('created_by', fields.IntField(null=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'appt_lottery_draws', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A lottery day (摇号) of a window group, or of one item of it: its places go by a public draw.'},
             bases=['Model'],
         ),
     ]

@@ -12,6 +12,32 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='LotteryDraw',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='lottery_draws', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', null=True, db_constraint=True, to_field='id', related_name='lottery_draws', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField()),
+                ('scope_key', fields.CharField(unique=True, max_length=48)),
+                ('registration_opens_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('registration_closes_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('draw_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('status', fields.CharField(default='open', max_length=8)),
+                ('seed', fields.CharField(max_length=64)),
+                ('seed_hash', fields.CharField(max_length=64)),
+                ('entries_digest', fields.CharField(null=True, max_length=64)),
+                ('entries', fields.IntField(default=0)),
+                ('places', fields.IntField(null=True)),
+                ('winners', fields.IntField(default=0)),
+                ('drawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('losers_done', fields.IntField(default=0)),
+                ('created_by', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'appt_lottery_draws', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A lottery day (摇号) of a window group, or of one item of it: its places go by a public draw.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='LotteryEntry',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

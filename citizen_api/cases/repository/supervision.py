@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -91,12 +90,20 @@ async def open_counts(principal: Principal, department: str | None, today: date)
     if department:
         base = base.filter(department_code=department)
     running = base.filter(status__in=list(RUNNING))
-    total, yellow, red, uncertain = await asyncio.gather(
-        _grouped(running, n=Count("id")),
-        _grouped(running.filter(warning_filter("yellow", today)), n=Count("id")),
-        _grouped(running.filter(warning_filter("red", today)), n=Count("id")),
-        _grouped(running.filter(calendar_uncertain=True), n=Count("id")),
+    # one pass over the running cases, each count a filtered aggregate (four queries side by side
+    # read the same rows four times: 45 → ? ms over 24,000 running cases, bench/dashboard.py)
+    rows = await _grouped(
+        running,
+        n=Count("id"),
+        yellow=Count("id", _filter=warning_filter("yellow", today)),
+        red=Count("id", _filter=warning_filter("red", today)),
+        uncertain=Count("id", _filter=Q(calendar_uncertain=True)),
     )
+
+    def column(name: str) -> dict[str, dict]:
+        return {code: {"department_code": code, "n": int(row[name] or 0)} for code, row in rows.items()}
+
+    total, yellow, red, uncertain = column("n"), column("yellow"), column("red"), column("uncertain")
     calm = {
         code: {"department_code": code, "n": row["n"] - _n(yellow, code) - _n(red, code)}
         for code, row in total.items()
