@@ -142,8 +142,9 @@ def _redis_client(settings: Settings):
 
 def asgi_app() -> ASGIApp:
     """Entry for ``uvicorn --factory citizen_api.app:asgi_app`` (settings from the environment)."""
+    from citizen_api.heap import FreezeHeapAfterStartup
     from citizen_api.logging_setup import configure_logging
 
     settings = Settings()
     configure_logging(json_logs=settings.log_json)
-    return create_app(settings)
+    return FreezeHeapAfterStartup(create_app(settings))

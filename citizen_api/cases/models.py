@@ -77,6 +77,9 @@ class Application(Model):
             # the ids of a page come from these, then its rows by id (bench/inbox.py)
             ("department_code", "status", "deadline", "id"),
             ("department_code", "number", "id"),
+            # the open cases by warning per department (supervision.open_counts: the dashboard and the
+            # stats), index-only over the running cases: 36 → 12 ms of 24,000 (bench/dashboard.py)
+            ("status", "department_code", "deadline", "yellow_on", "warning", "calendar_uncertain", "id"),
         )
 
 

@@ -68,13 +68,11 @@ FIGURES = (
 
 def value(metric: str, raw: Counter) -> float | int | None:
     """The one formula of ``metric`` over a period's raw counts."""
-    levels = Counter({level: raw[f"r{level}"] for level in range(1, 6)})
     if metric == "on_time_rate":
         return percent(raw["on_time"], raw["decided"])
-    if metric == "good_rate":
-        return ratings.good_rate(levels)
-    if metric == "satisfaction":
-        return ratings.satisfaction(levels)
+    if metric in ("good_rate", "satisfaction"):
+        levels = Counter({level: raw[f"r{level}"] for level in range(1, 6)})
+        return ratings.good_rate(levels) if metric == "good_rate" else ratings.satisfaction(levels)
     if metric == "online_rate":
         return percent(raw["online"], raw["submitted"])
     if metric == "zero_trip_rate":
@@ -117,15 +115,6 @@ class Days:
 
     def departments(self) -> set[str]:
         return {code for code, _ in self.counts} | set(self.events)
-
-    def fold(self, codes: Iterable[str] | None = None) -> Counter:
-        """The sum over the periods of ``codes`` (None: every department)."""
-        wanted = None if codes is None else set(codes)
-        total: Counter = Counter()
-        for (code, _period), counts in self.counts.items():
-            if wanted is None or code in wanted:
-                total.update(counts)
-        return total
 
     def by_department(self) -> dict[str, Counter]:
         out: dict[str, Counter] = defaultdict(Counter)
@@ -226,7 +215,7 @@ async def _live_open(principal: Principal, department: str | None, today: date) 
     return out
 
 
-def _sum_open(live: dict[str, Counter]) -> Counter:
+def _total(live: dict[str, Counter]) -> Counter:
     total: Counter = Counter()
     for figures in live.values():
         total.update(figures)
@@ -240,7 +229,7 @@ async def series(principal: Principal, query: SeriesQuery) -> list[SeriesPoint]:
     open_metric = query.metric in ("open_yellow", "open_red")
     warnings = open_metric or query.metric.startswith("warnings_")
     days = await read_days(start, end, department, bucket=query.interval, warnings=warnings)
-    live = _sum_open(await _live_open(principal, query.department, today)) if open_metric else None
+    live = _total(await _live_open(principal, query.department, today)) if open_metric else None
     points = all_series(days, [query.metric], live)[query.metric]
     return [SeriesPoint(**point) for point in points]
 
@@ -284,11 +273,11 @@ async def dashboard(principal: Principal, query: DashboardQuery) -> Dashboard:
         )
         for code in codes
     ]
-    total_open = _sum_open(live)
+    total_open = _total(live)
     return Dashboard(
         period=DashboardPeriod(from_=start, to=end),
         interval=query.interval,
         departments=departments,
-        totals=DashboardFigures(**_figures(days.fold(), total_open)),
+        totals=DashboardFigures(**_figures(_total(folded), total_open)),  # the departments' sum
         series=all_series(days, METRICS, total_open),
     )

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('delivery_waybill', fields.CharField(null=True, db_index=True, max_length=32)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id']), Index(fields=['status', 'department_code', 'deadline', 'yellow_on', 'warning', 'calendar_uncertain', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
