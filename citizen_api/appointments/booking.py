@@ -3,14 +3,17 @@
 On release day most attempts are refusals of a slot that is already full, so the first check
 (after the throttle) asks ``full_cache`` — no transaction, no query. Then the checks that only
 read (item and slot from ``hot``, horizon, day, release time, profile, suspension, an existing
-booking) run outside the transaction. The transaction takes its locks in one order everywhere —
-slot row, then appointment rows, then quota rows — so that booking, cancelling and the waiting
-list never deadlock each other:
+booking) run outside the transaction, and before the per-slot gate. Cancelling and the waiting
+list take the slot row first; a booking takes it last, so the row every attempt queues on is held
+for the one round trip before the commit (the rare deadlock with a cancellation of the same person's
+booking that week is retried by the unit of work):
 
-1. ``UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity - reserved``;
-2. INSERT the appointment (its unique ``active_key`` — person, item, day — refuses a second one);
-3. the person's weekly quota, a conditional upsert;
-4. the outbox row. Any refusal raises and rolls the whole transaction back.
+1. INSERT the appointment (its unique ``active_key`` — person, item, day — refuses a second one);
+2. the person's weekly quota, a conditional upsert;
+3. the outbox row;
+4. ``UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity - reserved``,
+   last: the slot's row lock is held the shortest time (see :func:`give_place`).
+Any refusal raises and rolls the whole transaction back.
 
 "Person" is the real-name identity (the ID number's blind index), so two WeChat accounts of one
 person share the day's booking and the weekly limit.
@@ -103,10 +106,13 @@ async def check_may_book(user_id: int, person: str, item_id: int, day: date) -> 
 async def give_place(
     user_id: int, person: str, item, slot: Slot, settings, *, reserved_percent: int, source: str
 ) -> Appointment:
-    """Steps 1–4 inside the caller's unit of work; raises SLOT_FULL, ALREADY_BOOKED or the limit."""
-    booked = await counters.take_slot_place(slot.id, reserved_percent)
-    if booked is None:
-        raise slot_full()
+    """Steps 1–4 inside the caller's unit of work; raises SLOT_FULL, ALREADY_BOOKED or the limit.
+
+    The slot's conditional UPDATE comes last, just before the commit: its row lock, which every
+    attempt at the slot queues on, is held one round trip instead of four (the appointment row and
+    the outbox row are new rows, and the quota row is the person's own; the appointment's key on the
+    slot only shares its row). A deadlock with a cancellation of the same person's other booking that
+    week (slot, then quota) is retried by the unit of work."""
     try:
         appointment = await repo.create_appointment(user_id, item.id, slot, source, person=person)
     except IntegrityError:
@@ -115,8 +121,11 @@ async def give_place(
         person, user_id, week_of(slot.date), settings.booking_weekly_limit
     ):
         raise limit_reached(settings)
-    slot.booked = booked
     await outbox.enqueue(user_id, "appointment.booked", message_payload(appointment, slot, item.name))
+    booked = await counters.take_slot_place(slot.id, reserved_percent)
+    if booked is None:
+        raise slot_full()  # the unit of work rolls back the appointment, the quota and the message
+    slot.booked = booked
     return appointment
 
 
@@ -125,23 +134,28 @@ async def book(principal: Principal, body: BookBody, state, unit: Unit) -> Appoi
     settings = state.settings
     item = await hot.item(state, body.item_code)
     slot = await checked_slot(state, body.slot_id, item, settings)
+    if (await full_cache.seen(state, slot.id)).full:
+        raise slot_full()  # most of a rush: answered from the cache, nothing else is read
+    # the reads run before the gate, side by side with the other attempts': the gate holds only
+    # the transaction (a release's 100th place came after 2 s with every winner's reads queued
+    # behind the gate too, bench/booking.py)
+    person = await person_of(principal.user_id, settings)
+    if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
+        raise lottery_day()
+    await check_may_book(principal.user_id, person, item.id, slot.date)
     async with full_cache.gate(state, slot.id):  # a rush waits here instead of in the database
-        seen = await full_cache.seen(state, slot.id)
+        seen = await full_cache.seen(state, slot.id)  # again: the slot may have filled meanwhile
         if seen.full:
-            raise slot_full()  # most of a rush: answered from the cache, nothing else is read
-        appointment = await _book(principal, item, slot, state, unit, seen)
+            raise slot_full()
+        appointment = await _book(principal, person, item, slot, state, unit, seen)
     appointment.slot = slot
     return appointment_out(
         appointment, settings.booking_cancel_cutoff_minutes, item, settings.booking_staff_reserved_percent
     )
 
 
-async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
+async def _book(principal: Principal, person: str, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
     settings = state.settings
-    person = await person_of(principal.user_id, settings)
-    if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
-        raise lottery_day()
-    await check_may_book(principal.user_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
     places = citizen_places(slot.capacity, reserved)
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 import structlog
 
+from citizen_api import db
 from citizen_api.cases.repository import rollup
 from citizen_api.jobs import JobContext
 
@@ -28,7 +29,8 @@ async def compact() -> int:
 
 
 async def rebuild() -> int:
-    return await rollup.rebuild()
+    async with db.atomic():  # the old rollup is gone only if the new one is written
+        return await rollup.rebuild()
 
 
 async def check() -> list[tuple[str, str, str, int, int]]:

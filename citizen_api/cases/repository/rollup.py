@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from tortoise import connections
-from tortoise.transactions import in_transaction
 
 from citizen_api.cases.repository import sql_days as sql
 
@@ -161,9 +160,8 @@ def _every(sqlite: bool) -> str:
 
 async def rebuild() -> int:
     """Recompute the rollup from the cases and cards (after a restore that bypassed the triggers);
-    the number of rollup rows written."""
-    async with in_transaction() as tx:
-        return await rebuild_on(tx)
+    the number of rollup rows written. In the caller's unit of work (three statements, one result)."""
+    return await rebuild_on(connections.get("default"))
 
 
 async def rebuild_on(conn: Any) -> int:
