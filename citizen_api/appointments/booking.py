@@ -3,7 +3,7 @@
 On release day most attempts are refusals of a slot that is already full, so the first check
 (after the throttle) asks ``full_cache`` — no transaction, no query. Then the checks that only
 read (item and slot from ``hot``, horizon, day, release time, profile, suspension, an existing
-booking) run outside the transaction, and before the per-slot gate. Cancelling and the waiting
+booking) run outside the transaction, behind the per-slot gate. Cancelling and the waiting
 list take the slot row first; a booking takes it last, so the row every attempt queues on is held
 for the one round trip before the commit (the rare deadlock with a cancellation of the same person's
 booking that week is retried by the unit of work):
@@ -134,28 +134,26 @@ async def book(principal: Principal, body: BookBody, state, unit: Unit) -> Appoi
     settings = state.settings
     item = await hot.item(state, body.item_code)
     slot = await checked_slot(state, body.slot_id, item, settings)
-    if (await full_cache.seen(state, slot.id)).full:
-        raise slot_full()  # most of a rush: answered from the cache, nothing else is read
-    # the reads run before the gate, side by side with the other attempts': the gate holds only
-    # the transaction (a release's 100th place came after 2 s with every winner's reads queued
-    # behind the gate too, bench/booking.py)
-    person = await person_of(principal.user_id, settings)
-    if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
-        raise lottery_day()
-    await check_may_book(principal.user_id, person, item.id, slot.date)
+    # the reads as well as the transaction wait at the gate: reads let through by the thousand
+    # took every pooled connection, and the winners' transactions queued behind them (the 100th
+    # place came after 4.8 s instead of 2, bench/booking.py)
     async with full_cache.gate(state, slot.id):  # a rush waits here instead of in the database
-        seen = await full_cache.seen(state, slot.id)  # again: the slot may have filled meanwhile
+        seen = await full_cache.seen(state, slot.id)
         if seen.full:
-            raise slot_full()
-        appointment = await _book(principal, person, item, slot, state, unit, seen)
+            raise slot_full()  # most of a rush: answered from the cache, nothing else is read
+        appointment = await _book(principal, item, slot, state, unit, seen)
     appointment.slot = slot
     return appointment_out(
         appointment, settings.booking_cancel_cutoff_minutes, item, settings.booking_staff_reserved_percent
     )
 
 
-async def _book(principal: Principal, person: str, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
+async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
     settings = state.settings
+    person = await person_of(principal.user_id, settings)
+    if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
+        raise lottery_day()
+    await check_may_book(principal.user_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
     places = citizen_places(slot.capacity, reserved)
 
