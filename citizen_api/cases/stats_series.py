@@ -53,17 +53,8 @@ DASHBOARD_RATES = ("on_time_rate", "good_rate", "online_rate", "zero_trip_rate",
 
 
 # the rollup's figures of a period, as the raw counts the formulas read
-FIGURES = (
-    "submitted",
-    "online",
-    "zero_trip",
-    "decided",
-    "on_time",
-    "days",
-    "timed",
-    "warnings_yellow",
-    "warnings_red",
-)
+CASE_FIGURES = ("submitted", "online", "zero_trip", "decided", "on_time", "days", "timed")
+CARD_FIGURES = ("warnings_yellow", "warnings_red")
 
 
 def value(metric: str, raw: Counter) -> float | int | None:
@@ -146,9 +137,9 @@ async def read_days(
     counts, events = days.counts, days.events
     for row in rows:
         code, period = row["department_code"], row["period"]
-        if period != repo.ALL or bucket == "all":
+        if period != repo.ALL or bucket == "all":  # (ALL of a week or month: the events before start)
             figures = counts[code, period]
-            for key in FIGURES if warnings else FIGURES[:7]:
+            for key in CASE_FIGURES + CARD_FIGURES if warnings else CASE_FIGURES:
                 if row[key]:
                     figures[key] += row[key]
         if warnings:
