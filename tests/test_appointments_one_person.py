@@ -85,6 +85,15 @@ async def test_two_wechat_accounts_of_one_person_book_once(pg_client, pg_setting
 
 
 async def test_attempts_are_throttled_per_citizen_and_per_address(tmp_path, database_url):
+    await _throttled(tmp_path, database_url)
+
+
+async def test_attempts_are_throttled_in_redis_for_every_process(tmp_path, redis_dsn, postgres_url):
+    """The production path: both counters in one Redis script call, shared by every API process."""
+    await _throttled(tmp_path, postgres_url, redis_url=redis_dsn)
+
+
+async def _throttled(tmp_path, database_url, **overrides):
     settings = make_settings(
         tmp_path,
         database_url,
@@ -92,6 +101,7 @@ async def test_attempts_are_throttled_per_citizen_and_per_address(tmp_path, data
         access_token_ttl_seconds=LONG_TOKENS,
         booking_attempts_per_minute=2,
         booking_attempts_per_minute_per_address=5,
+        **overrides,
     )
     async with _client(settings) as client:
         clock.set_now(MONDAY_BEFORE_NATIONAL_DAY)
