@@ -10,7 +10,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from citizen_api import clock, db
+from citizen_api import clock, db, sql_days
 from citizen_api.clock import to_local
 from citizen_api.ratings import transitions as t
 from citizen_api.ratings.models import CASE, Appeal, Rating, Rectification, RectificationNote
@@ -237,17 +237,8 @@ async def citizen_case_ratings(lo: datetime, hi: datetime, department: str | Non
 
 
 def _period_sql(bucket: str, sqlite: bool) -> str:
-    """The first day of the China-time period (week from Monday, month, or ``all``) of ``service_at``
-    (the same expressions as ``cases/repository/series.py``)."""
-    if sqlite:
-        day = "date(service_at, '+8 hours')"
-        return {"week": f"date({day}, 'weekday 0', '-6 days')", "month": f"date({day}, 'start of month')",
-                "day": day}.get(bucket, "'1970-01-01'")  # fmt: skip
-    day = "(DATE '1970-01-01' + floor((date_part('epoch', service_at) + 28800) / 86400)::int)"
-    week = f"({day} - (({day} - DATE '1970-01-05') % 7))"
-    return {"week": week, "month": f"date_trunc('month', {day})::date", "day": day}.get(
-        bucket, "DATE '1970-01-01'"
-    )
+    """The first day of the China-time period (week from Monday, month, or ``all``) of ``service_at``."""
+    return sql_days.bucket(sql_days.local_day("service_at", sqlite), bucket, sqlite)
 
 
 async def levels_by(lo: datetime, hi: datetime, department: str | None, bucket: str) -> list[dict]:
@@ -257,7 +248,7 @@ async def levels_by(lo: datetime, hi: datetime, department: str | None, bucket: 
     sqlite = conn.capabilities.dialect == "sqlite"
     args: list = [lo, hi]
     if sqlite:
-        day = "date(service_at, '+8 hours')"
+        day = sql_days.local_day("service_at", True)
         where = f"{day} >= ? AND {day} < ?"
         args = [to_local(lo).date().isoformat(), to_local(hi).date().isoformat()]
     else:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tortoise import connections
 
-from citizen_api.cases.repository import sql_days as sql
+from citizen_api import sql_days as sql
 
 ALL_DAYS = (date(1970, 1, 1), date(9999, 12, 30))
 FILED = ("submitted", "online", "zero_trip")

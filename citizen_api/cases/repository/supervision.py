@@ -85,13 +85,13 @@ async def _grouped(query, **aggregates) -> dict[str, dict]:
 async def open_counts(principal: Principal, department: str | None, today: date) -> dict[str, dict]:
     """The running cases by the warning they show today, and those counted over an unknown year.
     The warnings' branches partition the running cases: calm = running − yellow − red (the calm
-    branches' OR would visit the table). The four counts run side by side on PostgreSQL."""
+    branches' OR would visit the table)."""
     base = scope_to_department(Application.all(), principal)
     if department:
         base = base.filter(department_code=department)
     running = base.filter(status__in=list(RUNNING))
-    # one pass over the running cases, each count a filtered aggregate (four queries side by side
-    # read the same rows four times: one pass, index-only, bench/dashboard.py)
+    # one pass over the running cases (an index-only scan), each count a filtered aggregate: four
+    # queries side by side read the same rows four times (bench/dashboard.py)
     rows = await _grouped(
         running,
         n=Count("id"),
@@ -103,13 +103,9 @@ async def open_counts(principal: Principal, department: str | None, today: date)
     def column(name: str) -> dict[str, dict]:
         return {code: {"department_code": code, "n": int(row[name] or 0)} for code, row in rows.items()}
 
-    total, yellow, red, uncertain = column("n"), column("yellow"), column("red"), column("uncertain")
+    yellow, red, uncertain = column("yellow"), column("red"), column("uncertain")
     calm = {
-        code: {"department_code": code, "n": row["n"] - _n(yellow, code) - _n(red, code)}
-        for code, row in total.items()
+        code: {"department_code": code, "n": int(row["n"] or 0) - yellow[code]["n"] - red[code]["n"]}
+        for code, row in rows.items()
     }
     return {"open_by_warning": {"none": calm, "yellow": yellow, "red": red}, "uncertain": uncertain}
-
-
-def _n(table: dict[str, dict], code: str) -> int:
-    return int((table.get(code) or {}).get("n") or 0)

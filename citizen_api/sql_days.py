@@ -1,4 +1,5 @@
-"""China-time days in SQL, for both dialects: the series' reads and the rollup's triggers build on these.
+"""China-time days in SQL, for both dialects: the 电子监察 rollup's triggers and reads and the ratings'
+statistics build on these.
 
 On PostgreSQL the local day is epoch arithmetic (+8 h, no time-zone lookup per row); on SQLite
 ``date(…, '+8 hours')`` and its modifiers. ``sqlite`` says which dialect a statement is for (the
