@@ -29,6 +29,18 @@ async def _wake_after_commit() -> None:
         await db.after_commit(lambda: _wake(state), key=_WAKE_KEY)
 
 
+def insert_select(*, source: str, user: str, event: str, payload: str, now: str) -> str:
+    """The SQL of :func:`enqueue` as a data-modifying ``WITH`` part (PostgreSQL), for a write that must be
+    one statement (a booking in a release rush: its slot's row lock is held for no round trip); call
+    :func:`wake_after_commit` once it has run."""
+    return repo.insert_select_sql(source=source, user=user, event=event, payload=payload, now=now)
+
+
+async def wake_after_commit() -> None:
+    """Wake the dispatcher once the current unit commits (now, outside any)."""
+    await _wake_after_commit()
+
+
 async def enqueue(
     user_id: int,
     event: str,

@@ -21,8 +21,23 @@ from citizen_api import db
 from notifications import transitions
 from notifications.models import Notification, PeriodicRun, SubscribeGrant
 
-
 # -- writing rows (notifications.outbox) ---------------------------------------------------------
+
+# the columns a row needs when written by SQL (Tortoise's defaults are applied in Python, not by the
+# table): see :func:`notifications.outbox.insert_select`
+_INSERT_SELECT = (
+    "INSERT INTO notifications (user_id, audience, event, payload, status, attempts, next_attempt_at, "
+    "created_at) SELECT {user}, 'citizen', {event}, {payload}, 'pending', 0, {now}, {now} FROM {source} "
+    "RETURNING id"
+)
+
+
+def insert_select_sql(*, source: str, user: str, event: str, payload: str, now: str) -> str:
+    """``INSERT … SELECT`` of one citizen message per row of ``source`` (PostgreSQL), each argument an
+    SQL expression over ``source``'s columns or a placeholder: for a caller's one-statement write."""
+    return _INSERT_SELECT.format(source=source, user=user, event=event, payload=payload, now=now)
+
+
 async def insert(**fields: Any) -> int:
     return (await Notification.create(**fields)).id
 

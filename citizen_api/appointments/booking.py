@@ -13,7 +13,9 @@ booking that week is retried by the unit of work):
 3. the outbox row;
 4. ``UPDATE appt_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity - reserved``,
    last: the slot's row lock is held the shortest time (see :func:`give_place`).
-Any refusal raises and rolls the whole transaction back.
+Any refusal raises and rolls the whole transaction back. On PostgreSQL the four steps are one
+statement on its own (``repository/one_statement.py``): the row lock is then held for no round trip
+through this process at all.
 
 "Person" is the real-name identity (the ID number's blind index), so two WeChat accounts of one
 person share the day's booking and the weekly limit.
@@ -21,6 +23,7 @@ person share the day's booking and the weekly limit.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from datetime import date
 
@@ -32,7 +35,7 @@ from citizen_api.appointments.allocation import allocation_of, lottery_day
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.models import Appointment, Slot
 from citizen_api.appointments.repository import bookings as repo
-from citizen_api.appointments.repository import counters
+from citizen_api.appointments.repository import counters, one_statement
 from citizen_api.appointments.retry import Unit, in_unit
 from citizen_api.appointments.rules import (
     already_booked,
@@ -91,15 +94,15 @@ async def checked_slot(state, slot_id: int, item, settings) -> Slot:
 
 
 async def check_may_book(user_id: int, person: str, item_id: int, day: date) -> None:
-    suspension = await repo.active_suspension(user_id, clock.today())
-    if suspension is not None:
+    until, booked = await repo.may_book_facts(user_id, person, item_id, day, clock.today())
+    if until is not None:
         raise ApiError(
             403,
             "BOOKING_SUSPENDED",
-            f"因多次预约未到，预约功能暂停至 {suspension.until.isoformat()}",
-            {"until": suspension.until.isoformat()},
+            f"因多次预约未到，预约功能暂停至 {until.isoformat()}",
+            {"until": until.isoformat()},
         )
-    if await repo.has_active_booking(person, item_id, day):
+    if booked:
         raise already_booked()
 
 
@@ -129,18 +132,22 @@ async def give_place(
     return appointment
 
 
-async def book(principal: Principal, body: BookBody, state, unit: Unit) -> AppointmentOut:
-    """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock)."""
+async def book(
+    principal: Principal, body: BookBody, state, unit: Unit, seen: full_cache.Seen
+) -> AppointmentOut:
+    """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock);
+    ``seen``: what the full-slot cache said of the slot as the attempt came in."""
     settings = state.settings
     item = await hot.item(state, body.item_code)
     slot = await checked_slot(state, body.slot_id, item, settings)
+    if seen.full:
+        raise slot_full()  # most of a rush: answered from the cache, nothing else is read
     # the reads as well as the transaction wait at the gate: reads let through by the thousand
     # took every pooled connection, and the winners' transactions queued behind them (the 100th
     # place came after 4.8 s instead of 2, bench/booking.py)
     async with full_cache.gate(state, slot.id):  # a rush waits here instead of in the database
-        seen = await full_cache.seen(state, slot.id)
-        if seen.full:
-            raise slot_full()  # most of a rush: answered from the cache, nothing else is read
+        if full_cache.known_full_here(state, slot.id):
+            raise slot_full()  # filled while this attempt waited: its process's mark, no I/O
         appointment = await _book(principal, item, slot, state, unit, seen)
     appointment.slot = slot
     return appointment_out(
@@ -156,6 +163,8 @@ async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen)
     await check_may_book(principal.user_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
     places = citizen_places(slot.capacity, reserved)
+    if one_statement.available():
+        return await _book_in_one_statement(principal.user_id, person, item, slot, state, seen)
 
     async def work() -> Appointment:
         try:
@@ -171,3 +180,37 @@ async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen)
         return appointment
 
     return await in_unit(unit, work)
+
+
+async def _book_in_one_statement(user_id: int, person: str, item, slot: Slot, state, seen) -> Appointment:
+    """Steps 1–4 of the module's docstring as one statement (PostgreSQL): the slot's row lock is held
+    for no round trip through this process (``repository/one_statement.py``)."""
+    settings = state.settings
+    reserved = settings.booking_staff_reserved_percent
+    outcome = await in_unit(
+        contextlib.nullcontext,
+        lambda: one_statement.book(  # a deadlock: again
+            user_id=user_id,
+            person=person,
+            item_id=item.id,
+            slot=slot,
+            week=week_of(slot.date),
+            weekly_limit=settings.booking_weekly_limit,
+            reserved_percent=reserved,
+            source="direct",
+            now=clock.now(),
+            payload=message_payload(Appointment(queue_number=None), slot, item.name),  # the id comes from SQL
+        ),
+    )
+    if outcome.refused == "SLOT_FULL":
+        await full_cache.mark_full(state, slot.id, seen.epoch)
+        raise slot_full()
+    if outcome.refused == "LIMIT_REACHED":
+        raise limit_reached(settings)
+    if outcome.refused or outcome.appointment is None:
+        raise already_booked()
+    slot.booked = outcome.booked
+    await outbox.wake_after_commit()  # committed already: wakes the dispatcher now
+    if slot.booked >= citizen_places(slot.capacity, reserved):  # later attempts: refused from the cache
+        await full_cache.mark_full(state, slot.id, seen.epoch)
+    return outcome.appointment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 
 from citizen_api.appointments import (
@@ -61,9 +62,13 @@ async def book(ctx: Ctx) -> AppointmentOut:
     """预约一个时段（需实名信息；放号前答 NOT_YET_OPEN）"""
     if full_cache.known_full_here(ctx.state, ctx.body.slot_id):
         raise slot_full()  # most of a rush: this process's copy of the mark, no I/O at all
-    await throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip)
+    # one turn of the event loop for both Redis calls: in a rush every turn of a busy process is long
+    _, seen = await asyncio.gather(
+        throttle.booking_attempt(ctx.state, ctx.user.user_id, ctx.client_ip),
+        full_cache.seen(ctx.state, ctx.body.slot_id),
+    )
     ctx.after_commit(lambda: hot.changed(ctx.state))  # this process's listings show it at once
-    return await booking.book(ctx.user, ctx.body, ctx.state, ctx.atomic)
+    return await booking.book(ctx.user, ctx.body, ctx.state, ctx.atomic, seen)
 
 
 async def my_appointments(ctx: Ctx) -> Page[AppointmentOut]:

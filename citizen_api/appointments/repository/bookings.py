@@ -7,6 +7,7 @@ from typing import Any
 
 from citizen_api.appointments.models import Appointment, BookingSuspension, Slot, WaitlistEntry, WindowGroup
 from citizen_api.appointments.repository.lifecycles import move
+from citizen_api.appointments.repository.sql import run
 from citizen_api.appointments.transitions import APPOINTMENTS, BOOKED, CANCELLED, NO_SHOW, WAITING, WAITLIST
 from citizen_api.errors import ApiError
 
@@ -180,6 +181,26 @@ async def appointment_id_by_code(code: str) -> int | None:
 
 
 # -- suspensions after no-shows ---------------------------------------------------------------------
+
+
+async def may_book_facts(
+    user_id: int, person: str, item_id: int, day: date, today: date
+) -> tuple[date | None, bool]:
+    """(the end of the account's suspension if one runs on ``today``, whether ``person`` holds a
+    booking of ``item_id`` on ``day``) in one round trip: a release rush's winners wait one loop
+    turn of a busy process per round trip."""
+    rows = await run(
+        "SELECT (SELECT until FROM appt_suspensions WHERE user_id = $1 AND until > $2 "
+        "ORDER BY until DESC LIMIT 1) AS until, "
+        "EXISTS (SELECT 1 FROM appt_appointments WHERE active_key = $3) AS booked",
+        user_id,
+        today,
+        active_key(person, item_id, day),
+    )
+    until = rows[0]["until"]
+    if isinstance(until, str):  # SQLite answers text
+        until = date.fromisoformat(until)
+    return until, bool(rows[0]["booked"])
 
 
 async def active_suspension(user_id: int, today: date) -> BookingSuspension | None:
