@@ -30,6 +30,7 @@ import citizen_api.catalog.routes
 import citizen_api.complaints.routes
 import citizen_api.delivery.routes
 import citizen_api.exports.routes
+import citizen_api.lockers.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
 import citizen_api.uploads.routes
@@ -59,6 +60,9 @@ from citizen_api.delivery.service import record_post
 from citizen_api.http import API_PREFIX
 from citizen_api.http.endpoint import Endpoint
 from citizen_api.jobs import PeriodicJob
+from citizen_api.lockers import seed as lockers_seed
+from citizen_api.lockers.jobs import run_locker_expiry
+from citizen_api.lockers.service import record_locker
 from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.registry_models import MODEL_MODULES
@@ -132,6 +136,12 @@ DOMAINS: list[Domain] = [
         jobs=[PeriodicJob("delivery_checks", 1800, run_delivery_checks)],
     ),
     Domain(
+        "lockers",  # 24-hour self-service pickup (自助取件)
+        citizen_api.lockers.routes.ENDPOINTS,
+        seed=lockers_seed.seed,
+        jobs=[PeriodicJob("locker_expiry", 600, run_locker_expiry)],
+    ),
+    Domain(
         "ratings",
         citizen_api.ratings.routes.ENDPOINTS,
         jobs=[PeriodicJob("rating_jobs", 3600, run_rating_jobs)],
@@ -171,6 +181,7 @@ __all__ = ["DOMAINS", "LIFESPANS", "MODEL_MODULES", "MOUNTED_ENDPOINTS", "PERIOD
 
 # Cross-domain hooks, wired here rather than by importing a module for its side effect.
 case_hooks.on_deliver(record_post)  # staff /deliver {channel: post} records the shipment (delivery)
+case_hooks.on_deliver(record_locker)  # staff /deliver {channel: locker} opens a compartment (lockers)
 # ratings and complaints sit below cases: they read what they need of a case through these ports
 ratings_ports.bind(cases_service.rating_port())
 complaints_ports.bind(cases_service.complaint_port())

@@ -18,6 +18,7 @@ import citizen_api.cases.models
 import citizen_api.catalog.models
 import citizen_api.complaints.models
 import citizen_api.delivery.models
+import citizen_api.lockers.models
 import citizen_api.ratings.models
 import citizen_api.uploads.models
 import citizen_api.users.models
@@ -37,6 +38,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.cases.models,
         citizen_api.appointments.models,
         citizen_api.delivery.models,
+        citizen_api.lockers.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         notifications.models,

@@ -151,6 +151,12 @@ class Settings(BaseSettings):
     kuaidi100_timeout_seconds: float = Field(5.0, gt=0)
     kuaidi100_silence_hours: float = Field(24.0, gt=0)  # no push for this long → poll once, warn staff
     kuaidi100_subscribe_attempts: int = Field(5, ge=1)  # then staff are warned to track by hand
+    # -- settings: 24-hour self-service pickup lockers (自助取件, issue 18) --
+    locker_api_base: str = "http://127.0.0.1:9103"  # the vendor API (infra/simulators/locker.py)
+    locker_secret: str = "dev-locker-secret"  # HMAC of the lockers' pickup calls, and of the codes
+    locker_pickup_hours: int = Field(72, ge=1)  # then the deposit expires and staff take it back
+    locker_timeout_seconds: float = Field(5.0, gt=0)
+    locker_pickup_attempts_per_minute: int = Field(30, ge=1)  # per locker: guessing codes is slow
     rating_window_days: int = Field(7, ge=1)  # natural days after the decision to rate (then 基本满意)
     rating_return_visit_days: int = Field(1, ge=0)  # working days to call back a 差评 (Liaoning: 1)
     rating_rectify_days: int = Field(15, ge=1)  # working days to rectify a 差评 (Liaoning, Sichuan: 15)

@@ -77,6 +77,8 @@ RULES: dict[str, Rule] = {
         when=lambda p: str(p.get("state", "")) in DELIVERY_STATES_TOLD,
         why_not="courier state not worth a message",
     ),
+    "locker.ready": _citizen(),  # 自助取件: the pickup code
+    "locker.expired": _citizen(),
     "rating.follow_up": _citizen(),
     "rating.rectified": _citizen(),
     "complaint.replied": _citizen(),

@@ -136,6 +136,7 @@ OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("POST", "/api/v1/applications/{id}/withdraw"): ("application", None),
     ("PUT", "/api/v1/applications/{id}/delivery"): ("decided", ADDRESS),
     ("GET", "/api/v1/applications/{id}/delivery"): ("decided", None),
+    ("GET", "/api/v1/applications/{id}/locker"): ("decided", None),
     ("POST", "/api/v1/applications/{id}/mail-in"): (
         "application",
         {"company": "ems", "waybill": "EA123456789CN"},

@@ -168,7 +168,13 @@ async def deliver(case: Application, body: Any, settings, actor: Any = None) -> 
         raise validation_error({"body.waybill": "邮寄送达须填写运单号"})
     if body.channel == "post" and case.delivery_channel == "post" and case.delivery_waybill:
         raise ApiError(409, "ALREADY_MAILED", "办理结果已交寄，签收后办件自动转为已送达")
+    if body.channel == "locker" and not body.locker:
+        raise validation_error({"body.locker": "存入自助柜须选择取件柜"})
     hooked = await hooks.run_deliver_hooks(case, body, actor)
+    if body.channel == "locker":
+        # the lockers' hook stored the deposit, the timeline entry and the pickup code's message; the
+        # case becomes delivered when the citizen opens the compartment with the code
+        return Effect(f"办理结果已存入自助取件柜（{body.locker}）", {}, stays=True)
     if body.channel == "post":
         # the delivery hook stored the shipment, the timeline entry and the citizen's message; the
         # case becomes delivered when kuaidi100 reports it signed (state 3), not when it leaves

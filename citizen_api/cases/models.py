@@ -59,7 +59,7 @@ class Application(Model):
     finished_at = fields.DatetimeField(null=True)  # delivered, withdrawn, not accepted
     # delivery of the result: the address is personal data (encrypted JSON); the rest is the outcome
     delivery_address_enc = fields.TextField(null=True)
-    delivery_channel = fields.CharField(max_length=16, null=True)  # window | post
+    delivery_channel = fields.CharField(max_length=16, null=True)  # window | post | locker
     delivery_company = fields.CharField(max_length=32, null=True)
     delivery_waybill = fields.CharField(max_length=32, null=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -132,7 +132,9 @@ class CaseDeliveryView(BaseModel):
 
     address: CaseAddressView | None = Field(None, description="邮寄地址（脱敏）")
     channel: str | None = Field(
-        None, validation_alias="delivery_channel", description="window 窗口领取 | post 邮寄"
+        None,
+        validation_alias="delivery_channel",
+        description="window 窗口领取 | post 邮寄 | locker 自助柜取件",
     )
     company: str | None = Field(None, validation_alias="delivery_company")
     waybill: str | None = Field(None, validation_alias="delivery_waybill")
@@ -212,8 +214,11 @@ class Note(BaseModel):
 class Deliver(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: Literal["window", "post"]
+    channel: Literal["window", "post", "locker"]
     company: str | None = Field(None, min_length=1, max_length=32, description="快递公司，如 ems")
+    locker: str | None = Field(
+        None, min_length=1, max_length=32, description="自助取件柜编码（channel 为 locker 时必填）"
+    )
     waybill: str | None = Field(None, min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
     note: str = Field("", max_length=500)
 

@@ -84,6 +84,18 @@ async def record_posted_result(case: Application, company: str, waybill: str) ->
     case.delivery_channel, case.delivery_company, case.delivery_waybill = "post", company, waybill
 
 
+async def record_locker_result(case: Application) -> None:
+    """The result waits in a pickup locker; the case stays decided until the citizen opens it."""
+    await repo.set_in_locker(case.id)
+    case.delivery_channel, case.delivery_company, case.delivery_waybill = "locker", None, None
+
+
+async def delivered_at_locker(case: Application, now: datetime) -> bool:
+    """The citizen opened the compartment with the pickup code: the table's ``deliver``, as the
+    courier's signature is. False when the case was not there any more."""
+    return await workflow.commit_by_system(case, "deliver", "办理结果已在自助取件柜取件", finished_at=now)
+
+
 async def delivered_by_courier(case: Application, now: datetime) -> bool:
     """The courier reports the posted result signed for: the table's ``deliver`` (approved | rejected →
     delivered), as one conditional UPDATE with its timeline entry. False when the case was not there

@@ -260,6 +260,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/locker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的办件在自助柜中的存件（待取件时含取件码） */
+        get: operations["get_lockers_my_deposit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/mail-in": {
         parameters: {
             query?: never;
@@ -671,6 +688,23 @@ export interface paths {
         put?: never;
         /** 快递100 物流轨迹推送（签名校验，重复推送幂等） */
         post: operations["post_delivery_kuaidi100_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/locker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 自助柜取件：柜机校验取件码（签名校验；正确则开柜并送达办件） */
+        post: operations["post_lockers_locker_pickup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1508,6 +1542,57 @@ export interface paths {
         };
         /** 导出预警清单（.xlsx；筛选条件同预警列表，导出全部匹配行；记入审计日志） */
         get: operations["get_exports_export_warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/locker-deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 自助柜存件（本部门；可按状态筛选逾期未取） */
+        get: operations["get_lockers_staff_deposits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/locker-deposits/{id}/retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取回自助柜中的办理结果（逾期未取或提前取回），改为窗口领取 */
+        post: operations["post_lockers_retrieve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/lockers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可用的自助取件柜（送达时选择） */
+        get: operations["get_lockers_list_lockers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2621,7 +2706,7 @@ export interface components {
             address: components["schemas"]["CaseAddressView"] | null;
             /**
              * Channel
-             * @description window 窗口领取 | post 邮寄
+             * @description window 窗口领取 | post 邮寄 | locker 自助柜取件
              * @default null
              */
             channel: string | null;
@@ -3202,13 +3287,19 @@ export interface components {
              * Channel
              * @enum {string}
              */
-            channel: "window" | "post";
+            channel: "window" | "post" | "locker";
             /**
              * Company
              * @description 快递公司，如 ems
              * @default null
              */
             company: string | null;
+            /**
+             * Locker
+             * @description 自助取件柜编码（channel 为 locker 时必填）
+             * @default null
+             */
+            locker: string | null;
             /**
              * Note
              * @default
@@ -3482,6 +3573,51 @@ export interface components {
              * @default 0
              */
             sort: number;
+        };
+        /** DepositOut */
+        DepositOut: {
+            /** Application Id */
+            application_id: number;
+            /**
+             * Compartment
+             * @description 格口号
+             */
+            compartment: string;
+            /**
+             * Deposited At
+             * Format: date-time
+             */
+            deposited_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description 取件截止时间，逾期退回窗口
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            locker: components["schemas"]["LockerOut"];
+            /**
+             * Number
+             * @description 办件编号
+             */
+            number: string;
+            /** Picked Up At */
+            picked_up_at: string | null;
+            /**
+             * Pickup Code
+             * @description 取件码：仅申请人本人、待取件时可见
+             */
+            pickup_code: string | null;
+            /** Retrieved At */
+            retrieved_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "deposited" | "picked_up" | "expired" | "retrieved";
+            /** Status Text */
+            status_text: string;
         };
         /** DeskBody */
         DeskBody: {
@@ -4219,6 +4355,28 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_LOCKER_NOT_FOUND */
+        Error_LOCKER_NOT_FOUND: {
+            error: {
+                /** @constant */
+                code: "LOCKER_NOT_FOUND";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LOCKER_UNAVAILABLE */
+        Error_LOCKER_UNAVAILABLE: {
+            error: {
+                /** @constant */
+                code: "LOCKER_UNAVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_LOTTERY_CLOSED */
         Error_LOTTERY_CLOSED: {
             error: {
@@ -4506,6 +4664,39 @@ export interface components {
             error: {
                 /** @constant */
                 code: "PASSWORD_INCORRECT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PICKUP_CODE_EXPIRED */
+        Error_PICKUP_CODE_EXPIRED: {
+            error: {
+                /** @constant */
+                code: "PICKUP_CODE_EXPIRED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PICKUP_CODE_INVALID */
+        Error_PICKUP_CODE_INVALID: {
+            error: {
+                /** @constant */
+                code: "PICKUP_CODE_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_PICKUP_CODE_USED */
+        Error_PICKUP_CODE_USED: {
+            error: {
+                /** @constant */
+                code: "PICKUP_CODE_USED";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -5703,6 +5894,17 @@ export interface components {
              */
             trips: number;
         };
+        /** LockerOut */
+        LockerOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Office Code */
+            office_code: string;
+            /** Place */
+            place: string;
+        };
         /** LogoutRequest */
         LogoutRequest: {
             /**
@@ -6152,6 +6354,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[DepositOut] */
+        Page_DepositOut_: {
+            /** Items */
+            items: components["schemas"]["DepositOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[HallBooking] */
         Page_HallBooking_: {
             /** Items */
@@ -6259,6 +6468,15 @@ export interface components {
              * @description 开始，如 09:00
              */
             start: string;
+        };
+        /** PickupAnswer */
+        PickupAnswer: {
+            /** Compartment */
+            compartment: string;
+            /** Number */
+            number: string;
+            /** Open */
+            open: boolean;
         };
         /** Profile */
         Profile: {
@@ -9497,6 +9715,73 @@ export interface operations {
             };
         };
     };
+    get_lockers_my_deposit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepositOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     post_delivery_post_mail_in: {
         parameters: {
             query?: never;
@@ -11606,6 +11891,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_lockers_locker_pickup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Code
+                     * @description 取件码
+                     */
+                    code: string;
+                    /**
+                     * Locker
+                     * @description 柜机编号（厂商侧 ID）
+                     */
+                    locker: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupAnswer"];
+                };
+            };
+            /** @description SIGNATURE_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_SIGNATURE_INVALID"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容）、LOCKER_NOT_FOUND、PICKUP_CODE_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_LOCKER_NOT_FOUND"] | components["schemas"]["Error_PICKUP_CODE_INVALID"];
+                };
+            };
+            /** @description PICKUP_CODE_USED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_PICKUP_CODE_USED"];
+                };
+            };
+            /** @description PICKUP_CODE_EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_PICKUP_CODE_EXPIRED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description RATE_LIMITED（操作过于频繁，请稍后再试） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_RATE_LIMITED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -15372,6 +15764,220 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_lockers_staff_deposits: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+                status?: ("deposited" | "picked_up" | "expired" | "retrieved") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DepositOut_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_lockers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepositOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_INVALID_TRANSITION"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试）、LOCKER_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"] | components["schemas"]["Error_LOCKER_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_lockers_list_lockers: {
+        parameters: {
+            query?: {
+                office_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockerOut"][];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
