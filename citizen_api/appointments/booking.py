@@ -27,7 +27,7 @@ from datetime import date
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
-from citizen_api.appointments import full_cache, hot, release
+from citizen_api.appointments import agency, full_cache, hot, release
 from citizen_api.appointments.allocation import allocation_of, lottery_day
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.models import Appointment, Slot
@@ -42,7 +42,7 @@ from citizen_api.appointments.rules import (
     slot_full,
     week_of,
 )
-from citizen_api.appointments.schemas import AppointmentOut, BookBody
+from citizen_api.appointments.schemas import AppointmentOut, BookingBody
 from citizen_api.appointments.views import appointment_out, message_payload
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
@@ -104,7 +104,15 @@ async def check_may_book(user_id: int, person: str, item_id: int, day: date) -> 
 
 
 async def give_place(
-    user_id: int, person: str, item, slot: Slot, settings, *, reserved_percent: int, source: str
+    user_id: int,
+    person: str,
+    item,
+    slot: Slot,
+    settings,
+    *,
+    reserved_percent: int,
+    source: str,
+    filing: dict | None = None,
 ) -> Appointment:
     """Steps 1–4 inside the caller's unit of work; raises SLOT_FULL, ALREADY_BOOKED or the limit.
 
@@ -114,7 +122,9 @@ async def give_place(
     slot only shares its row). A deadlock with a cancellation of the same person's other booking that
     week (slot, then quota) is retried by the unit of work."""
     try:
-        appointment = await repo.create_appointment(user_id, item.id, slot, source, person=person)
+        appointment = await repo.create_appointment(
+            user_id, item.id, slot, source, person=person, filing=filing
+        )
     except IntegrityError:
         raise already_booked() from None
     if not await counters.take_weekly_quota(
@@ -129,7 +139,7 @@ async def give_place(
     return appointment
 
 
-async def book(principal: Principal, body: BookBody, state, unit: Unit) -> AppointmentOut:
+async def book(principal: Principal, body: BookingBody, state, unit: Unit) -> AppointmentOut:
     """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock)."""
     settings = state.settings
     item = await hot.item(state, body.item_code)
@@ -141,31 +151,43 @@ async def book(principal: Principal, body: BookBody, state, unit: Unit) -> Appoi
         seen = await full_cache.seen(state, slot.id)
         if seen.full:
             raise slot_full()  # most of a rush: answered from the cache, nothing else is read
-        appointment = await _book(principal, item, slot, state, unit, seen)
+        appointment = await _book(principal, item, slot, state, unit, seen, body.on_behalf_of)
     appointment.slot = slot
     return appointment_out(
         appointment, settings.booking_cancel_cutoff_minutes, item, settings.booking_staff_reserved_percent
     )
 
 
-async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
+async def _book(
+    principal: Principal, item, slot: Slot, state, unit: Unit, seen, on_behalf_of: int | None = None
+) -> Appointment:
     settings = state.settings
-    person = await person_of(principal.user_id, settings)
+    # 代办: the booking is the principal's (their person key, limits and suspension; agency.py)
+    who = await agency.booker(principal, on_behalf_of, item.code, settings)
+    person = await person_of(who.owner_id, settings)
     if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
         raise lottery_day()
-    await check_may_book(principal.user_id, person, item.id, slot.date)
+    await check_may_book(who.owner_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
     places = citizen_places(slot.capacity, reserved)
 
     async def work() -> Appointment:
         try:
             appointment = await give_place(
-                principal.user_id, person, item, slot, settings, reserved_percent=reserved, source="direct"
+                who.owner_id,
+                person,
+                item,
+                slot,
+                settings,
+                reserved_percent=reserved,
+                source="direct",
+                filing=who.filing,
             )
         except ApiError as refusal:
             if refusal.code == "SLOT_FULL":
                 await full_cache.mark_full(state, slot.id, seen.epoch)
             raise
+        await agency.after_booking(who, principal, appointment, slot, item.name, settings)
         if slot.booked >= places:  # the last place: later attempts are refused from the cache
             await db.after_commit(lambda: full_cache.mark_full(state, slot.id, seen.epoch))
         return appointment

@@ -28,6 +28,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Authorisation',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('principal_id', fields.IntField(db_index=True)),
+                ('agent_name_enc', fields.TextField(unique=False)),
+                ('agent_id_number_enc', fields.TextField(unique=False)),
+                ('agent_phone_enc', fields.TextField(unique=False)),
+                ('agent_person_key', fields.CharField(db_index=True, max_length=64)),
+                ('items', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('until', fields.DateField()),
+                ('status', fields.CharField(default='active', max_length=12)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'agent_authorisations', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='BookingSuspension',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -324,17 +342,6 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'subscribe_grants', 'app': 'models', 'unique_together': (('user_id', 'template_id'),), 'pk_attr': 'id', 'table_description': 'One-time subscribe-message grants a citizen gave in the mini-program, counted per template.'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='Synonym',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('term', fields.CharField(db_index=True, max_length=32)),
-                ('canonical', fields.CharField(max_length=64)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
             bases=['Model'],
         ),
     ]

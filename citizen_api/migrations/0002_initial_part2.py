@@ -12,6 +12,17 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Synonym',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('term', fields.CharField(db_index=True, max_length=32)),
+                ('canonical', fields.CharField(max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Upload',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -99,6 +110,10 @@ class Migration(migrations.Migration):
                 ('delivery_channel', fields.CharField(null=True, max_length=16)),
                 ('delivery_company', fields.CharField(null=True, max_length=32)),
                 ('delivery_waybill', fields.CharField(null=True, db_index=True, max_length=32)),
+                ('filed_by', fields.CharField(default='self', max_length=16)),
+                ('actor_id', fields.IntField(null=True, db_index=True)),
+                ('actor_name_enc', fields.TextField(null=True, unique=False)),
+                ('authorisation_id', fields.IntField(null=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id']), Index(fields=['status', 'department_code', 'deadline', 'yellow_on', 'warning', 'calendar_uncertain', 'id'])], 'pk_attr': 'id'},
