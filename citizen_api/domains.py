@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import bots.routes
+import citizen_api.agents.routes
 import citizen_api.appointments.routes
 import citizen_api.audit.routes
 import citizen_api.auth.routes
@@ -109,6 +110,8 @@ DOMAINS: list[Domain] = [
         in_worker=True,
         jobs=[PeriodicJob("upload_orphans", 3600, clean_orphans)],
     ),
+    # 代办授权: below cases and appointments, which ask it before filing or booking for another
+    Domain("agents", citizen_api.agents.routes.ENDPOINTS),
     Domain(
         "cases",
         citizen_api.cases.routes.ENDPOINTS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import bots.models
+import citizen_api.agents.models
 import citizen_api.appointments.models
 import citizen_api.audit.models
 import citizen_api.auth.models
@@ -35,6 +36,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.catalog.models,
         citizen_api.workdays.models,
         citizen_api.uploads.models,
+        citizen_api.agents.models,
         citizen_api.cases.models,
         citizen_api.appointments.models,
         citizen_api.delivery.models,

@@ -116,7 +116,15 @@ async def bobs_objects(client, api, settings) -> dict[str, int]:
     lottery = {"item_code": hall.item.code, "date": day.isoformat()}
     registered = await client.post("/api/v1/appointments/lottery", json=lottery, headers=bob.headers)
     assert registered.status_code == 201, registered.text
+    # and an authorisation (代办) Bob gave someone
+    agent = {"name": "李建国", "id_number": "440308198801010010", "phone": "13700002222", "items": None}
+    until = (clock.today() + timedelta(days=30)).isoformat()
+    authorised = await client.post(
+        "/api/v1/me/authorisations", json={**agent, "until": until}, headers=bob.headers
+    )
+    assert authorised.status_code == 201, authorised.text
     return {
+        "authorisation": authorised.json()["id"],
         "lottery": registered.json()["id"],
         "upload": bob.uploads[0].id,
         "application": case["id"],
@@ -150,6 +158,7 @@ OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("POST", "/api/v1/appointments/waitlist/{id}/leave"): ("waitlist", None),
     ("GET", "/api/v1/appointments/lottery/{id}"): ("lottery", None),
     ("POST", "/api/v1/ratings/{id}/rectification/verdict"): ("rating", {"verdict": "satisfied"}),
+    ("POST", "/api/v1/me/authorisations/{id}/revoke"): ("authorisation", None),
 }
 
 
@@ -182,6 +191,8 @@ async def test_another_citizens_objects_are_404(client, api, settings):
         "/api/v1/appointments",
         "/api/v1/appointments/waitlist",
         "/api/v1/appointments/lottery",
+        "/api/v1/me/authorisations",
+        "/api/v1/me/principals",
     ):
         listed = (await client.get(url, headers=alice)).json()
         items = listed["items"] if isinstance(listed, dict) else listed

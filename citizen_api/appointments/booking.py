@@ -30,7 +30,7 @@ from datetime import date
 from tortoise.exceptions import IntegrityError
 
 from citizen_api import clock, db
-from citizen_api.appointments import full_cache, hot, release
+from citizen_api.appointments import agency, full_cache, hot, release
 from citizen_api.appointments.allocation import allocation_of, lottery_day
 from citizen_api.appointments.calendar import day_mode
 from citizen_api.appointments.models import Appointment, Slot
@@ -45,7 +45,7 @@ from citizen_api.appointments.rules import (
     slot_full,
     week_of,
 )
-from citizen_api.appointments.schemas import AppointmentOut, BookBody
+from citizen_api.appointments.schemas import AppointmentOut, BookingBody
 from citizen_api.appointments.views import appointment_out, message_payload
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
@@ -107,7 +107,15 @@ async def check_may_book(user_id: int, person: str, item_id: int, day: date) -> 
 
 
 async def give_place(
-    user_id: int, person: str, item, slot: Slot, settings, *, reserved_percent: int, source: str
+    user_id: int,
+    person: str,
+    item,
+    slot: Slot,
+    settings,
+    *,
+    reserved_percent: int,
+    source: str,
+    filing: dict | None = None,
 ) -> Appointment:
     """Steps 1–4 inside the caller's unit of work; raises SLOT_FULL, ALREADY_BOOKED or the limit.
 
@@ -117,7 +125,9 @@ async def give_place(
     slot only shares its row). A deadlock with a cancellation of the same person's other booking that
     week (slot, then quota) is retried by the unit of work."""
     try:
-        appointment = await repo.create_appointment(user_id, item.id, slot, source, person=person)
+        appointment = await repo.create_appointment(
+            user_id, item.id, slot, source, person=person, filing=filing
+        )
     except IntegrityError:
         raise already_booked() from None
     if not await counters.take_weekly_quota(
@@ -133,7 +143,7 @@ async def give_place(
 
 
 async def book(
-    principal: Principal, body: BookBody, state, unit: Unit, seen: full_cache.Seen
+    principal: Principal, body: BookingBody, state, unit: Unit, seen: full_cache.Seen
 ) -> AppointmentOut:
     """Book ``body.slot_id`` in the request's unit of work (``unit``, retried on a deadlock);
     ``seen``: what the full-slot cache said of the slot as the attempt came in."""
@@ -148,33 +158,45 @@ async def book(
     async with full_cache.gate(state, slot.id):  # a rush waits here instead of in the database
         if full_cache.known_full_here(state, slot.id):
             raise slot_full()  # filled while this attempt waited: its process's mark, no I/O
-        appointment = await _book(principal, item, slot, state, unit, seen)
+        appointment = await _book(principal, item, slot, state, unit, seen, body.on_behalf_of)
     appointment.slot = slot
     return appointment_out(
         appointment, settings.booking_cancel_cutoff_minutes, item, settings.booking_staff_reserved_percent
     )
 
 
-async def _book(principal: Principal, item, slot: Slot, state, unit: Unit, seen) -> Appointment:
+async def _book(
+    principal: Principal, item, slot: Slot, state, unit: Unit, seen, on_behalf_of: int | None = None
+) -> Appointment:
     settings = state.settings
-    person = await person_of(principal.user_id, settings)
+    # 代办: the booking is the principal's (their person key, limits and suspension; agency.py)
+    who = await agency.booker(principal, on_behalf_of, item.code, settings)
+    person = await person_of(who.owner_id, settings)
     if await allocation_of([slot.group_id], slot.date, item.id) == "lottery":
         raise lottery_day()
-    await check_may_book(principal.user_id, person, item.id, slot.date)
+    await check_may_book(who.owner_id, person, item.id, slot.date)
     reserved = settings.booking_staff_reserved_percent
     places = citizen_places(slot.capacity, reserved)
-    if one_statement.available():
-        return await _book_in_one_statement(principal.user_id, person, item, slot, state, seen)
+    if one_statement.available() and who.grant is None:  # an agent's booking is audited: a transaction
+        return await _book_in_one_statement(who.owner_id, person, item, slot, state, seen)
 
     async def work() -> Appointment:
         try:
             appointment = await give_place(
-                principal.user_id, person, item, slot, settings, reserved_percent=reserved, source="direct"
+                who.owner_id,
+                person,
+                item,
+                slot,
+                settings,
+                reserved_percent=reserved,
+                source="direct",
+                filing=who.filing,
             )
         except ApiError as refusal:
             if refusal.code == "SLOT_FULL":
                 await full_cache.mark_full(state, slot.id, seen.epoch)
             raise
+        await agency.after_booking(who, principal, appointment, slot, item.name, settings)
         if slot.booked >= places:  # the last place: later attempts are refused from the cache
             await db.after_commit(lambda: full_cache.mark_full(state, slot.id, seen.epoch))
         return appointment

@@ -145,6 +145,11 @@ class Appointment(Model):
     checked_in_at = fields.DatetimeField(null=True)
     no_show_at = fields.DatetimeField(null=True)
     handled_by = fields.IntField(null=True)  # staff user who checked in or marked the no-show
+    # 代办 / 代约 (appointments/agency.py): who booked it when not the citizen — an agent under an
+    # authorisation (agents domain) or staff; ``user`` stays the citizen the booking counts for
+    filed_by = fields.CharField(max_length=16, default="self")  # self | agent | staff_assisted
+    actor_id = fields.IntField(null=True, db_index=True)
+    authorisation_id = fields.IntField(null=True)
 
     class Meta:
         table = "appt_appointments"

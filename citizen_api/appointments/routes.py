@@ -23,6 +23,7 @@ from citizen_api.appointments.rules import slot_full
 from citizen_api.appointments.schemas import (
     AppointmentOut,
     BookBody,
+    BookingBody,
     DayOut,
     DaysQuery,
     MyAppointmentsQuery,
@@ -150,12 +151,18 @@ ENDPOINTS = [
         "/appointments",
         book,
         auth="citizen",
-        body=BookBody,
+        body=BookingBody,
         response=AppointmentOut,
         status=201,
         atomic="manual",
         tags=TAGS,
-        errors=[*BOOKING_ERRORS, (409, "SLOT_FULL"), (409, "BOOKING_LIMIT_REACHED"), (409, "LOTTERY_DAY")],
+        errors=[
+            *BOOKING_ERRORS,
+            (409, "SLOT_FULL"),
+            (409, "BOOKING_LIMIT_REACHED"),
+            (409, "LOTTERY_DAY"),
+            (403, "AGENT_NOT_AUTHORISED"),  # on_behalf_of (代办): revoked, expired, item not covered
+        ],
     ),
     endpoint(
         "GET",

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from citizen_api.agents.schemas import FiledBy
 from citizen_api.appointments.transitions import APPOINTMENTS, TICKETS, WAITLIST
 from citizen_api.http import PageQuery
 from citizen_api.security.identity import IdNumber, MobileNumber
@@ -83,6 +84,17 @@ class BookBody(BaseModel):
     item_code: str = ItemCode
 
 
+class BookingBody(BookBody):
+    """``POST /appointments``: for oneself, or (代办) for the principal of an authorisation."""
+
+    on_behalf_of: int | None = Field(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description="代办：委托人给我的授权编号（GET /me/principals）；预约属于委托人，按委托人计一人一约",
+    )
+
+
 class StaffBookBody(BookBody):
     """代约: staff book for a citizen on the phone or at the hall, identified by their real name."""
 
@@ -111,6 +123,9 @@ class AppointmentOut(BaseModel):
     queue_number: str | None = None
     source: Literal["direct", "waitlist", "staff", "lottery"] = Field(
         description="direct 直接预约；waitlist 候补转正；staff 工作人员代约；lottery 摇号中签"
+    )
+    filed_by: FiledBy = Field(
+        "self", description="self 本人预约；agent 他人代办；staff_assisted 工作人员代约"
     )
     cancel_deadline: datetime = Field(description="此时间之前可取消")
     created_at: datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from citizen_api.appointments import hot, release
+from citizen_api.appointments import agency, hot, release
 from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
@@ -137,13 +137,14 @@ async def _list_slots(query: SlotsQuery, state) -> list[SlotOut]:
 
 
 async def my_appointments(principal: Principal, query: MyAppointmentsQuery, settings) -> Page[AppointmentOut]:
-    total, rows = await repo.my_appointments(principal.user_id, query.status, query.offset, query.size)
+    """Mine, and those I booked as an agent while the authorisation is in force (agency.py)."""
+    total, rows = await agency.my_appointments(principal, query.status, query.offset, query.size, settings)
     cutoff = settings.booking_cancel_cutoff_minutes
     return Page[AppointmentOut](total=total, items=[appointment_out(a, cutoff) for a in rows])
 
 
 async def my_appointment(principal: Principal, appointment_id: int, settings) -> AppointmentOut:
-    found = await repo.appointment_of(appointment_id, principal.user_id)
+    found = await agency.visible_appointment(principal, appointment_id, settings)
     return appointment_out(found, settings.booking_cancel_cutoff_minutes)
 
 

@@ -10,6 +10,7 @@ books only at the window groups of their scope.
 from __future__ import annotations
 
 from citizen_api.appointments import desks, hot
+from citizen_api.appointments.agency import staff_booker
 from citizen_api.appointments.booking import check_may_book, checked_slot, give_place, person_of
 from citizen_api.appointments.models import Appointment
 from citizen_api.appointments.retry import Unit, in_unit
@@ -35,7 +36,14 @@ async def book_for_citizen(principal: Principal, body: StaffBookBody, state, uni
         person = await person_of(user_id, settings)
         await check_may_book(user_id, person, item.id, slot.date)
         appointment = await give_place(
-            user_id, person, item, slot, settings, reserved_percent=0, source="staff"
+            user_id,
+            person,
+            item,
+            slot,
+            settings,
+            reserved_percent=0,
+            source="staff",
+            filing=staff_booker(principal, user_id).filing,  # 代约: staff_assisted, the clerk acted
         )
         details = {
             "slot_id": slot.id,

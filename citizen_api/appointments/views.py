@@ -49,6 +49,7 @@ def appointment_out(
         place=place_of(slot),
         queue_number=appointment.queue_number,
         source=appointment.source,
+        filed_by=appointment.filed_by,
         cancel_deadline=to_local(cancel_deadline(appointment, cancel_cutoff_minutes)),
         created_at=appointment.created_at,
     )

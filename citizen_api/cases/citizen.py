@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import materials, views, workflow
+from citizen_api.cases import agency, materials, views, workflow
 from citizen_api.cases.models import Application
 from citizen_api.cases.offers import SUPPLEMENT_WITHOUT_TRANSITION
 from citizen_api.cases.repository import cases as repo
@@ -36,12 +36,23 @@ async def _own(principal: Principal, case_id: int, *, lock: bool = False) -> App
 
 
 async def my_cases(principal: Principal, query: CaseListQuery, settings) -> Page:
-    total, items = await repo.citizen_cases(principal.user_id, query.status, query.offset, query.size)
-    return Page(total=total, items=await views.summaries(items, settings))
+    """My cases, and those I filed as an agent while the authorisation is in force (agency.py)."""
+    total, items = await agency.my_cases(principal, query, settings)
+    summaries = await views.summaries(items, settings)
+    for case, summary in zip(items, summaries, strict=True):
+        if case.applicant_id != principal.user_id:
+            summary.actions = []  # the agent reads; the applicant acts
+    return Page(total=total, items=summaries)
 
 
 async def my_case(principal: Principal, case_id: int, settings) -> CaseDetail:
-    return await views.detail(await _own(principal, case_id), settings)
+    case = await agency.visible_case(principal, case_id, settings)
+    if case is None:
+        raise not_found(_NOT_FOUND)
+    detail = await views.detail(case, settings)
+    if case.applicant_id != principal.user_id:
+        detail.actions = []  # the agent reads; the applicant acts
+    return detail
 
 
 async def withdraw(principal: Principal, case_id: int, settings, request_id: str = "") -> CaseDetail:

@@ -62,6 +62,12 @@ class Application(Model):
     delivery_channel = fields.CharField(max_length=16, null=True)  # window | post | locker
     delivery_company = fields.CharField(max_length=32, null=True)
     delivery_waybill = fields.CharField(max_length=32, null=True, db_index=True)
+    # 代办 / 帮办 (cases/agency.py): who filed it when not the applicant — an agent under an
+    # authorisation (agents domain) or a clerk at the hall; the applicant stays the applicant
+    filed_by = fields.CharField(max_length=16, default="self")  # self | agent | staff_assisted
+    actor_id = fields.IntField(null=True, db_index=True)  # the agent's or the clerk's account
+    actor_name_enc = fields.TextField(null=True)  # the agent's name as authorised (encrypted)
+    authorisation_id = fields.IntField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -89,6 +89,8 @@ ENDPOINTS = [
         errors=[
             (409, "PROFILE_INCOMPLETE"),
             (409, "DELIVERY_NOT_OFFERED"),
+            (403, "AGENT_NOT_AUTHORISED"),  # on_behalf_of (代办): revoked, expired, item not covered
+            (404, "NOT_FOUND"),
             (422, "MATERIALS_MISSING"),
             (422, "MATERIALS_TOO_LARGE"),
         ],

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from starlette.responses import StreamingResponse
 
-from citizen_api.cases import staff, stats, stats_series, supervision
-from citizen_api.cases.schemas import CaseTransitioned, Deliver, Note, Reason, RequestSupplement
+from citizen_api.cases import staff, staff_filing, stats, stats_series, supervision
+from citizen_api.cases.schemas import (
+    CaseCreated,
+    CaseTransitioned,
+    Deliver,
+    Note,
+    Reason,
+    RequestSupplement,
+)
 from citizen_api.cases.schemas_staff import (
     CaseRevealed,
     CaseRevealRequest,
     StaffCaseCounts,
     StaffCaseDetail,
+    StaffCaseFiling,
     StaffCaseQuery,
     StaffCaseSummary,
 )
@@ -32,6 +40,11 @@ from citizen_api.uploads.schemas import CONTENT_RESPONSE_DOC
 async def list_cases(ctx: Ctx) -> Page[StaffCaseSummary]:
     """办件列表与检索（编号、姓名、手机尾号；多状态、预警筛选；按期限排序；本部门，监察与管理员可看全部）"""
     return await staff.list_cases(ctx.user, ctx.query, ctx.settings)
+
+
+async def file_for_citizen(ctx: Ctx) -> CaseCreated:
+    """帮办：窗口工作人员为到场群众提交申请（按身份证号找到或开立其账号；记为帮办及经办人）"""
+    return await staff_filing.file_for_citizen(ctx.user, ctx.body, ctx.settings, ctx.request_id)
 
 
 async def case_counts(ctx: Ctx) -> StaffCaseCounts:
@@ -135,6 +148,23 @@ ENDPOINTS = [
         ),
         tags=_TAGS,
         errors=[(422, "VALIDATION_ERROR")],
+    ),
+    endpoint(
+        "POST",
+        "/staff/applications",
+        file_for_citizen,
+        auth={"window"},
+        body=StaffCaseFiling,
+        response=CaseCreated,
+        status=201,
+        tags=_TAGS,
+        errors=[
+            (403, "FORBIDDEN"),
+            (404, "NOT_FOUND"),
+            (409, "DELIVERY_NOT_OFFERED"),
+            (422, "MATERIALS_MISSING"),
+            (422, "MATERIALS_TOO_LARGE"),
+        ],
     ),
     endpoint(
         "GET",

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citizen_api.agents.schemas import FiledBy
 from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.deadlines import WARNING_LEVELS
 from citizen_api.cases.transitions import CITIZEN_ACTIONS, STAFF_ACTIONS, STATUSES
@@ -47,6 +48,12 @@ class CaseSubmit(BaseModel):
     materials: MaterialUploads = Field(default_factory=dict, description="材料编号 → 上传文件编号列表")
     tolerate_missing: bool = Field(False, description="容缺受理：容缺材料可后补")
     delivery: CaseDeliveryAddress | None = Field(None, description="办理结果邮寄地址（可选）")
+    on_behalf_of: int | None = Field(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description="代办：委托人给我的授权编号（GET /me/principals）；办件属于委托人，材料由我上传",
+    )
 
     @field_validator("materials")
     @classmethod
@@ -159,8 +166,22 @@ _ACTIONS_DOC = (
 )
 
 
+# -- 代办 / 帮办 (cases/agency.py): who filed a case that the applicant did not file themselves
+class CaseParty(BaseModel):
+    """A person of a case, masked: the applicant, or who filed it for them."""
+
+    kind: Literal["applicant", "agent", "staff"] = Field(
+        description="applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员"
+    )
+    name: str | None = Field(None, description="姓名（脱敏）；工作人员为其显示名")
+    id_number: str | None = Field(None, description="身份证号（脱敏）")
+    phone: str | None = Field(None, description="手机号（脱敏）")
+
+
 class CaseSummary(CaseBrief):
     actions: list[CitizenAction] = Field(description=_ACTIONS_DOC)
+    filed_by: FiledBy = Field("self", description="self 本人申请；agent 他人代办；staff_assisted 窗口帮办")
+    actor: CaseParty | None = Field(None, description="代办人或帮办的工作人员（本人申请为 null）")
 
 
 class CaseDetail(CaseSummary):
@@ -179,6 +200,7 @@ class CaseDetail(CaseSummary):
     rating: RatingView | None = Field(None, description="群众对本办件的评价（含差评整改情况），未评价为 null")
     decided_at: datetime | None
     finished_at: datetime | None
+    applicant: CaseParty | None = Field(None, description="申请人（脱敏）")
 
 
 class CaseListQuery(PageQuery):

@@ -11,13 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from citizen_api.cases.schemas import (
     CaseAddressView,
     CaseBrief,
+    CaseDeliveryAddress,
     CaseDetail,
     CaseTimelineEntry,
+    MaterialUploads,
     StaffAction,
     WarningLevel,
+    _check_material_uploads,
 )
 from citizen_api.cases.transitions import STATUS_TEXT, STATUSES
 from citizen_api.http import PageQuery
+from citizen_api.security.identity import IdNumber, MobileNumber
 
 _ROW = ConfigDict(from_attributes=True)
 
@@ -173,3 +177,33 @@ class CaseRevealed(BaseModel):
     id_number: str | None
     phone: str | None
     delivery_address: CaseAddressView | None = Field(None, description="邮寄地址（完整）")
+
+
+# -- 帮办: a window clerk files a case for a citizen at the hall (cases/staff_filing.py)
+class StaffFilingCitizen(BaseModel):
+    """The citizen at the counter, as their ID card shows (their account is found or opened)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(
+        min_length=2, max_length=30, pattern=r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$", description="姓名"
+    )
+    id_number: IdNumber = Field(min_length=18, max_length=18, description="居民身份证号码（18 位）")
+    phone: MobileNumber = Field(min_length=11, max_length=20, description="中国大陆手机号")
+
+
+class StaffCaseFiling(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    item_code: str = Field(min_length=1, max_length=64, description="事项实施编码（本部门的事项）")
+    citizen: StaffFilingCitizen = Field(description="申请人")
+    materials: MaterialUploads = Field(
+        default_factory=dict, description="材料编号 → 工作人员扫描上传的文件编号列表"
+    )
+    tolerate_missing: bool = Field(False, description="容缺受理：容缺材料可后补")
+    delivery: CaseDeliveryAddress | None = Field(None, description="办理结果邮寄地址（可选）")
+
+    @field_validator("materials")
+    @classmethod
+    def _materials(cls, value: MaterialUploads) -> MaterialUploads:
+        return _check_material_uploads(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from citizen_api import clock
-from citizen_api.cases import views
+from citizen_api.cases import agency, views
 from citizen_api.cases.models import Application, ApplicationMaterial
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas_staff import (
@@ -28,6 +28,7 @@ from citizen_api.users import service as users
 from citizen_api.workdays import service as workdays
 
 CITIZEN_NAME = "申请人"
+AGENT_NAME = "代办人"  # a citizen acting for the applicant under an authorisation (cases/agency.py)
 SYSTEM_NAME = "系统"
 
 
@@ -74,9 +75,10 @@ async def _actor_names(entries) -> dict[int, str]:
     return names
 
 
-def _actor(entry, names: dict[int, str]) -> StaffTimelineActor:
+def _actor(entry, names: dict[int, str], case: Application) -> StaffTimelineActor:
     if entry.actor_role == CITIZEN:
-        return StaffTimelineActor(role=CITIZEN, name=CITIZEN_NAME)
+        name = AGENT_NAME if agency.filed_for_applicant(case, entry.actor_id) else CITIZEN_NAME
+        return StaffTimelineActor(role=CITIZEN, name=name)
     if entry.actor_role in STAFF_ROLES:
         return StaffTimelineActor(role=entry.actor_role, name=names.get(entry.actor_id) or entry.actor_role)
     return StaffTimelineActor(role="system", name=SYSTEM_NAME)
@@ -90,7 +92,7 @@ async def timeline(case: Application) -> list[StaffTimelineEntry]:
             Overlay(
                 entry,
                 status_text=STATUS_TEXT.get(entry.to_status, entry.to_status),
-                actor=_actor(entry, names),
+                actor=_actor(entry, names, case),
             )
         )
         for entry in entries

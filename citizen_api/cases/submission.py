@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, deadlines, materials, search_keys
+from citizen_api.cases import actions, address, agency, deadlines, materials, search_keys
 from citizen_api.cases.numbers import next_number
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import CaseCreated, CaseSubmit
@@ -48,8 +48,17 @@ def _checked_delivery(body: CaseSubmit, version: CatalogVersion) -> dict | None:
     return address.checked(body.delivery, "body.delivery")
 
 
-async def submit(principal: Principal, body: CaseSubmit, settings, request_id: str = "") -> CaseCreated:
-    applicant = await applicant_profile(principal, settings)
+async def submit(
+    principal: Principal,
+    body: CaseSubmit,
+    settings,
+    request_id: str = "",
+    filing: agency.Filing | None = None,
+) -> CaseCreated:
+    """File a case: the caller's own, an agent's for the principal (``body.on_behalf_of``), or a
+    clerk's for a citizen at the hall (``filing``, from ``agency.staff_filing``)."""
+    filing = filing or await agency.citizen_filing(principal, body.on_behalf_of, body.item_code, settings)
+    applicant = await applicant_profile(filing.applicant, settings)
     item = await catalog.published_item(body.item_code)
     version = await catalog.version_info(item.published_version_id)
     table = await catalog.version_materials(version.id)
@@ -59,7 +68,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
     if blocking:
         raise materials.missing_error(blocking)
     pairs, size, upload_ids = await materials.check_uploads(
-        applicant.id, body.materials, 0, settings.case_max_total_upload_bytes
+        filing.uploads_owner, body.materials, 0, settings.case_max_total_upload_bytes
     )
     delivery = _checked_delivery(body, version)
 
@@ -85,7 +94,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         promised_days=version.promised_days,
         time_unit=version.time_unit or "working_day",
         item_trips=version.visits,
-        channel="online",
+        channel=filing.channel,
         applicant_name_enc=applicant.name_enc,
         applicant_id_number_enc=applicant.id_number_enc,
         applicant_phone_enc=applicant.phone_enc,
@@ -97,6 +106,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         **due_columns,
         total_upload_bytes=size,
         delivery_address_enc=address.store(delivery, settings),
+        **filing.columns,  # 代办 / 帮办: who filed it for the applicant
     )
     await repo.add_materials(case.id, pairs)
     if upload_ids:
@@ -117,4 +127,5 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         request_id=request_id,
     )
     await catalog.record_application(item.id)
+    await agency.after_filing(filing, principal, case, settings, request_id)
     return CaseCreated.model_validate(case)

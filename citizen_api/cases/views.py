@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from citizen_api import clock
-from citizen_api.cases import address, offers
+from citizen_api.cases import address, agency, offers
 from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
@@ -50,7 +50,12 @@ async def summaries(cases: list[Application], settings) -> list[CaseSummary]:
     today = clock.to_local(now).date()
     return [
         CaseSummary.model_validate(
-            Overlay(case, **brief(case, today), actions=offers.citizen_actions(case, facts, settings, now))
+            Overlay(
+                case,
+                **brief(case, today),
+                actor=agency.actor_of(case, settings),
+                actions=offers.citizen_actions(case, facts, settings, now),
+            )
         )
         for case in cases
     ]
@@ -104,8 +109,10 @@ async def detail_values(case: Application, settings) -> dict[str, Any]:
         "materials": await materials_of(case),
         "delivery": delivery_of(case, settings),
         "rating": await ratings.rating_of_case(case.id),
+        "actor": agency.actor_of(case, settings),  # who filed it for the applicant (代办 / 帮办)
     }
 
 
 async def detail(case: Application, settings) -> CaseDetail:
-    return CaseDetail.model_validate(Overlay(case, **await detail_values(case, settings)))
+    values = await detail_values(case, settings)
+    return CaseDetail.model_validate(Overlay(case, **values, applicant=agency.applicant_of(case, settings)))

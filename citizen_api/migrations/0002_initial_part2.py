@@ -12,6 +12,25 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Material',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('version', fields.ForeignKeyField('models.ItemVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE)),
+                ('position', fields.SmallIntField(default=0)),
+                ('name', fields.CharField(max_length=200)),
+                ('necessity', fields.CharField(default='required', max_length=16)),
+                ('kind', fields.CharField(default='', db_index=True, max_length=64)),
+                ('forms', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('copies', fields.SmallIntField(default=1)),
+                ('source', fields.CharField(default='申请人自备', max_length=200)),
+                ('blank_form_upload_id', fields.IntField(null=True)),
+                ('sample_upload_id', fields.IntField(null=True)),
+                ('notes', fields.TextField(default='', unique=False)),
+            ],
+            options={'table': 'item_materials', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='SubscribeGrant',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -123,6 +142,10 @@ class Migration(migrations.Migration):
                 ('delivery_channel', fields.CharField(null=True, max_length=16)),
                 ('delivery_company', fields.CharField(null=True, max_length=32)),
                 ('delivery_waybill', fields.CharField(null=True, db_index=True, max_length=32)),
+                ('filed_by', fields.CharField(default='self', max_length=16)),
+                ('actor_id', fields.IntField(null=True, db_index=True)),
+                ('actor_name_enc', fields.TextField(null=True, unique=False)),
+                ('authorisation_id', fields.IntField(null=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'applications', 'app': 'models', 'indexes': [Index(fields=['department_code', 'status', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'yellow_on', 'warning']), Index(fields=['status', 'deadline', 'yellow_on', 'warning']), Index(fields=['applicant_id', 'submitted_at']), Index(fields=['department_code', 'status', 'deadline', 'id']), Index(fields=['department_code', 'number', 'id']), Index(fields=['status', 'department_code', 'deadline', 'yellow_on', 'warning', 'calendar_uncertain', 'id'])], 'pk_attr': 'id'},
@@ -326,18 +349,6 @@ class Migration(migrations.Migration):
                 ('note', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'application_timeline', 'app': 'models', 'pk_attr': 'id'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='WeeklyQuota',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('person', fields.CharField(max_length=40)),
-                ('user_id', fields.IntField()),
-                ('week', fields.DateField()),
-                ('booked', fields.IntField(default=0)),
-            ],
-            options={'table': 'appt_weekly_quotas', 'app': 'models', 'unique_together': (('person', 'week'),), 'pk_attr': 'id', 'table_description': 'Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.'},
             bases=['Model'],
         ),
     ]

@@ -12,6 +12,18 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='WeeklyQuota',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('person', fields.CharField(max_length=40)),
+                ('user_id', fields.IntField()),
+                ('week', fields.DateField()),
+                ('booked', fields.IntField(default=0)),
+            ],
+            options={'table': 'appt_weekly_quotas', 'app': 'models', 'unique_together': (('person', 'week'),), 'pk_attr': 'id', 'table_description': 'Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='WindowGroup',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -149,6 +161,9 @@ class Migration(migrations.Migration):
                 ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('no_show_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('handled_by', fields.IntField(null=True)),
+                ('filed_by', fields.CharField(default='self', max_length=16)),
+                ('actor_id', fields.IntField(null=True, db_index=True)),
+                ('authorisation_id', fields.IntField(null=True)),
             ],
             options={'table': 'appt_appointments', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],

@@ -93,6 +93,12 @@ async def person_key(user_id: int) -> str | None:
     return user.id_number_index[:PERSON_KEY_CHARS]
 
 
+def person_key_of_id_number(id_number: str, settings) -> str:
+    """The person key (:func:`person_key`) an account with this ID number has: how a person named by
+    someone else (an agent named in an authorisation) is recognised once they log in."""
+    return cipher_for(settings).blind_index(id_number)[:PERSON_KEY_CHARS]
+
+
 async def citizen_for_identity(name: str, id_number: str, phone: str, settings) -> int:
     """The citizen account of a real person identified at the hall or on the phone (代约): the
     first account with that ID number, else a new account without WeChat (profile stored encrypted)."""

@@ -63,11 +63,19 @@ async def has_active_booking(person: str, item_id: int, day: date) -> bool:
 
 
 async def create_appointment(
-    user_id: int, item_id: int, slot: Slot, source: str, *, person: str | None = None
+    user_id: int,
+    item_id: int,
+    slot: Slot,
+    source: str,
+    *,
+    person: str | None = None,
+    filing: dict[str, Any] | None = None,
 ) -> Appointment:
     """INSERT; the unique active_key raises IntegrityError for a second booking of that item and day
-    by the same person (``person``; the account itself when None)."""
+    by the same person (``person``; the account itself when None). ``filing``: who booked it for
+    the citizen (``filed_by``, ``actor_id``, ``authorisation_id``; appointments/agency.py)."""
     return await Appointment.create(
+        **(filing or {}),
         user_id=user_id,
         item_id=item_id,
         slot_id=slot.id,

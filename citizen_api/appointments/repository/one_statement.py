@@ -40,8 +40,9 @@ WITH place AS (
   WHERE appt_weekly_quotas.booked < $6 RETURNING booked
 ), appt AS (
   INSERT INTO appt_appointments
-    (user_id, item_id, slot_id, date, starts_at, status, active_key, source, check_in_code, created_at)
-  SELECT $4, $7, $1, $8, $9, $10, $11, $12, $13, $14 FROM quota
+    (user_id, item_id, slot_id, date, starts_at, status, active_key, source, check_in_code, created_at,
+     filed_by)
+  SELECT $4, $7, $1, $8, $9, $10, $11, $12, $13, $14, 'self' FROM quota
   ON CONFLICT (active_key) DO NOTHING RETURNING id
 ), message AS (
   {message}
@@ -115,7 +116,7 @@ async def book(
     appointment = Appointment(
         id=row["appointment_id"], user_id=user_id, item_id=item_id, slot_id=slot.id, date=slot.date,
         starts_at=slot.starts_at, status=BOOKED, active_key=key, source=source, check_in_code=code,
-        created_at=now,
+        created_at=now, filed_by="self",
     )  # fmt: skip
     appointment._saved_in_db = True
     return Outcome(appointment=appointment, booked=int(row["booked"]))

@@ -929,6 +929,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/authorisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我给出的代办授权（代办人信息脱敏） */
+        get: operations["get_agents_my_authorisations"];
+        put?: never;
+        /** 授权他人代办（姓名、身份证号、手机号；指定事项或全部事项；有效期至某日，最长一年） */
+        post: operations["post_agents_authorise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/authorisations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销代办授权（立即生效：代办人不能再以本授权办理，也不再看到经其代办的办件和预约） */
+        post: operations["post_agents_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/principals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 授权我代办的委托人（按本人实名信息匹配：身份证号与姓名一致） */
+        get: operations["get_agents_my_principals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/profile": {
         parameters: {
             query?: never;
@@ -1061,7 +1113,8 @@ export interface paths {
          */
         get: operations["get_cases_list_cases"];
         put?: never;
-        post?: never;
+        /** 帮办：窗口工作人员为到场群众提交申请（按身份证号找到或开立其账号；记为帮办及经办人） */
+        post: operations["post_cases_file_for_citizen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2321,6 +2374,49 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["VersionInfo"][];
         };
+        /** AgentNotAuthorisedDetails */
+        AgentNotAuthorisedDetails: {
+            /**
+             * Item Code
+             * @default null
+             */
+            item_code: string | null;
+            /**
+             * Reason
+             * @description revoked 已撤销；expired 已过期；item_not_covered 未授权该事项；not_agent 本人的授权不能用于代办自己；identity_mismatch 实名信息与授权的代办人不符
+             * @enum {string}
+             */
+            reason: "revoked" | "expired" | "item_not_covered" | "not_agent" | "identity_mismatch";
+            /**
+             * Until
+             * @default null
+             */
+            until: string | null;
+        };
+        /**
+         * AgentPerson
+         * @description A person of an authorisation, masked.
+         */
+        AgentPerson: {
+            /**
+             * Id Number
+             * @description 身份证号（脱敏）
+             * @default null
+             */
+            id_number: string | null;
+            /**
+             * Name
+             * @description 姓名（脱敏）
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Phone
+             * @description 手机号（脱敏）
+             * @default null
+             */
+            phone: string | null;
+        };
         /** AppealDecisionIn */
         AppealDecisionIn: {
             /** Reason */
@@ -2392,6 +2488,13 @@ export interface components {
              * Format: date
              */
             date: string;
+            /**
+             * Filed By
+             * @description self 本人预约；agent 他人代办；staff_assisted 工作人员代约
+             * @default self
+             * @enum {string}
+             */
+            filed_by: "self" | "agent" | "staff_assisted";
             /** Id */
             id: number;
             /** Item Code */
@@ -2465,6 +2568,70 @@ export interface components {
             /** Object Type */
             object_type: string;
         };
+        /** AuthorisationIn */
+        AuthorisationIn: {
+            /**
+             * Id Number
+             * @description 代办人居民身份证号码（18 位，GB 11643 校验）
+             */
+            id_number: string;
+            /**
+             * Items
+             * @description 授权代办的事项编码；null 表示全部事项
+             * @default null
+             */
+            items: string[] | null;
+            /**
+             * Name
+             * @description 代办人真实姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 代办人手机号
+             */
+            phone: string;
+            /**
+             * Until
+             * Format: date
+             * @description 授权有效期至（含当日），须晚于今天且不超过 366 天
+             */
+            until: string;
+        };
+        /** AuthorisationView */
+        AuthorisationView: {
+            /** @description 代办人（脱敏） */
+            agent: components["schemas"]["AgentPerson"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Items
+             * @description 授权的事项编码；null 表示全部事项
+             */
+            items: string[] | null;
+            /**
+             * Revoked At
+             * @default null
+             */
+            revoked_at: string | null;
+            /**
+             * Status
+             * @description active 有效；expired 已过期；revoked 已撤销
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            /**
+             * Until
+             * Format: date
+             * @description 有效期至（含当日）
+             */
+            until: string;
+        };
         /** BadXmlDetails */
         BadXmlDetails: {
             /** Reason */
@@ -2477,6 +2644,25 @@ export interface components {
              * @description 事项实施编码
              */
             item_code: string;
+            /** Slot Id */
+            slot_id: number;
+        };
+        /**
+         * BookingBody
+         * @description ``POST /appointments``: for oneself, or (代办) for the principal of an authorisation.
+         */
+        BookingBody: {
+            /**
+             * Item Code
+             * @description 事项实施编码
+             */
+            item_code: string;
+            /**
+             * On Behalf Of
+             * @description 代办：委托人给我的授权编号（GET /me/principals）；预约属于委托人，按委托人计一人一约
+             * @default null
+             */
+            on_behalf_of: number | null;
             /** Slot Id */
             slot_id: number;
         };
@@ -2730,6 +2916,16 @@ export interface components {
              * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
              */
             actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /**
+             * @description 代办人或帮办的工作人员（本人申请为 null）
+             * @default null
+             */
+            actor: components["schemas"]["CaseParty"] | null;
+            /**
+             * @description 申请人（脱敏）
+             * @default null
+             */
+            applicant: components["schemas"]["CaseParty"] | null;
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
             /** Deadline */
@@ -2739,6 +2935,13 @@ export interface components {
             delivery: components["schemas"]["CaseDeliveryView"] | null;
             /** Department Code */
             department_code: string;
+            /**
+             * Filed By
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @default self
+             * @enum {string}
+             */
+            filed_by: "self" | "agent" | "staff_assisted";
             /** Finished At */
             finished_at: string | null;
             /** Id */
@@ -2828,6 +3031,36 @@ export interface components {
              */
             tolerable: boolean;
         };
+        /**
+         * CaseParty
+         * @description A person of a case, masked: the applicant, or who filed it for them.
+         */
+        CaseParty: {
+            /**
+             * Id Number
+             * @description 身份证号（脱敏）
+             * @default null
+             */
+            id_number: string | null;
+            /**
+             * Kind
+             * @description applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员
+             * @enum {string}
+             */
+            kind: "applicant" | "agent" | "staff";
+            /**
+             * Name
+             * @description 姓名（脱敏）；工作人员为其显示名
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Phone
+             * @description 手机号（脱敏）
+             * @default null
+             */
+            phone: string | null;
+        };
         /** CaseReusable */
         CaseReusable: {
             /** Item Code */
@@ -2914,6 +3147,12 @@ export interface components {
                 [key: string]: number[];
             };
             /**
+             * On Behalf Of
+             * @description 代办：委托人给我的授权编号（GET /me/principals）；办件属于委托人，材料由我上传
+             * @default null
+             */
+            on_behalf_of: number | null;
+            /**
              * Tolerate Missing
              * @description 容缺受理：容缺材料可后补
              * @default false
@@ -2927,8 +3166,20 @@ export interface components {
              * @description 市民当前可进行的操作：supplement 补正/补交材料，withdraw 撤回，rate 评价，set_delivery 填写或修改邮寄地址，complain 投诉
              */
             actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /**
+             * @description 代办人或帮办的工作人员（本人申请为 null）
+             * @default null
+             */
+            actor: components["schemas"]["CaseParty"] | null;
             /** Deadline */
             deadline: string | null;
+            /**
+             * Filed By
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @default self
+             * @enum {string}
+             */
+            filed_by: "self" | "agent" | "staff_assisted";
             /** Id */
             id: number;
             item: components["schemas"]["CaseItemRef"];
@@ -3960,6 +4211,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_AGENT_NOT_AUTHORISED */
+        Error_AGENT_NOT_AUTHORISED: {
+            error: {
+                /** @constant */
+                code: "AGENT_NOT_AUTHORISED";
+                details: components["schemas"]["AgentNotAuthorisedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_ALREADY_BOOKED */
         Error_ALREADY_BOOKED: {
             error: {
@@ -4086,6 +4347,17 @@ export interface components {
             error: {
                 /** @constant */
                 code: "APPEAL_SELF_DECISION";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_AUTHORISATION_REVOKED */
+        Error_AUTHORISATION_REVOKED: {
+            error: {
+                /** @constant */
+                code: "AUTHORISATION_REVOKED";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -4899,6 +5171,17 @@ export interface components {
             error: {
                 /** @constant */
                 code: "TOO_EARLY";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_TOO_MANY_AUTHORISATIONS */
+        Error_TOO_MANY_AUTHORISATIONS: {
+            error: {
+                /** @constant */
+                code: "TOO_MANY_AUTHORISATIONS";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -6333,6 +6616,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[AuthorisationView] */
+        Page_AuthorisationView_: {
+            /** Items */
+            items: components["schemas"]["AuthorisationView"][];
+            /** Total */
+            total: number;
+        };
         /** Page[CalendarDayOut] */
         Page_CalendarDayOut_: {
             /** Items */
@@ -6379,6 +6669,13 @@ export interface components {
         Page_OutboxRow_: {
             /** Items */
             items: components["schemas"]["OutboxRow"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[PrincipalView] */
+        Page_PrincipalView_: {
+            /** Items */
+            items: components["schemas"]["PrincipalView"][];
             /** Total */
             total: number;
         };
@@ -6477,6 +6774,39 @@ export interface components {
             number: string;
             /** Open */
             open: boolean;
+        };
+        /**
+         * PrincipalView
+         * @description An authorisation given to me: whom I may act for, for what, until when.
+         */
+        PrincipalView: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * @description 授权编号：代办时作为 on_behalf_of 提交
+             */
+            id: number;
+            /**
+             * Items
+             * @description 授权的事项编码；null 表示全部事项
+             */
+            items: string[] | null;
+            /** @description 委托人（脱敏） */
+            principal: components["schemas"]["AgentPerson"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
         };
         /** Profile */
         Profile: {
@@ -7188,6 +7518,11 @@ export interface components {
              */
             actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
             /**
+             * @description 代办人或帮办的工作人员（本人申请为 null）
+             * @default null
+             */
+            actor: components["schemas"]["CaseParty"] | null;
+            /**
              * Allowed Actions
              * @description 本工作人员当前可进行的办件操作（按办件状态与角色）
              */
@@ -7210,6 +7545,13 @@ export interface components {
             delivery_address: components["schemas"]["CaseAddressView"] | null;
             /** Department Code */
             department_code: string;
+            /**
+             * Filed By
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @default self
+             * @enum {string}
+             */
+            filed_by: "self" | "agent" | "staff_assisted";
             /** Finished At */
             finished_at: string | null;
             /** Id */
@@ -7276,6 +7618,34 @@ export interface components {
              * @enum {string}
              */
             warning: "none" | "yellow" | "red";
+        };
+        /** StaffCaseFiling */
+        StaffCaseFiling: {
+            /** @description 申请人 */
+            citizen: components["schemas"]["StaffFilingCitizen"];
+            /**
+             * @description 办理结果邮寄地址（可选）
+             * @default null
+             */
+            delivery: components["schemas"]["DeliveryAddress"] | null;
+            /**
+             * Item Code
+             * @description 事项实施编码（本部门的事项）
+             */
+            item_code: string;
+            /**
+             * Materials
+             * @description 材料编号 → 工作人员扫描上传的文件编号列表
+             */
+            materials?: {
+                [key: string]: number[];
+            };
+            /**
+             * Tolerate Missing
+             * @description 容缺受理：容缺材料可后补
+             * @default false
+             */
+            tolerate_missing: boolean;
         };
         /** StaffCaseSummary */
         StaffCaseSummary: {
@@ -7398,6 +7768,27 @@ export interface components {
              * @description 用户名：字母、数字、_ . -
              */
             username: string;
+        };
+        /**
+         * StaffFilingCitizen
+         * @description The citizen at the counter, as their ID card shows (their account is found or opened).
+         */
+        StaffFilingCitizen: {
+            /**
+             * Id Number
+             * @description 居民身份证号码（18 位）
+             */
+            id_number: string;
+            /**
+             * Name
+             * @description 姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             */
+            phone: string;
         };
         /** StaffLogin */
         StaffLogin: {
@@ -9436,13 +9827,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
-            /** @description FORBIDDEN（无权进行此操作） */
+            /** @description FORBIDDEN（无权进行此操作）、AGENT_NOT_AUTHORISED */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_AGENT_NOT_AUTHORISED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -10428,7 +10819,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BookBody"];
+                "application/json": components["schemas"]["BookingBody"];
             };
         };
         responses: {
@@ -10450,13 +10841,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
                 };
             };
-            /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED */
+            /** @description FORBIDDEN（无权进行此操作）、BOOKING_SUSPENDED、AGENT_NOT_AUTHORISED */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"];
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_BOOKING_SUSPENDED"] | components["schemas"]["Error_AGENT_NOT_AUTHORISED"];
                 };
             };
             /** @description NOT_FOUND（未找到相关内容） */
@@ -12778,6 +13169,309 @@ export interface operations {
             };
         };
     };
+    get_agents_my_authorisations: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuthorisationView_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_agents_authorise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorisationIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorisationView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description PROFILE_INCOMPLETE、TOO_MANY_AUTHORISATIONS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_TOO_MANY_AUTHORISATIONS"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_agents_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorisationView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description AUTHORISATION_REVOKED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_AUTHORISATION_REVOKED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_agents_my_principals: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PrincipalView_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     put_users_put_profile: {
         parameters: {
             query?: never;
@@ -13322,6 +14016,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_cases_file_for_citizen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffCaseFiling"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCreated"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description DELIVERY_NOT_OFFERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DELIVERY_NOT_OFFERED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、MATERIALS_MISSING、MATERIALS_TOO_LARGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_MATERIALS_MISSING"] | components["schemas"]["Error_MATERIALS_TOO_LARGE"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
