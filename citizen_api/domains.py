@@ -30,6 +30,7 @@ import citizen_api.catalog.routes
 import citizen_api.complaints.routes
 import citizen_api.delivery.routes
 import citizen_api.exports.routes
+import citizen_api.licences.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
 import citizen_api.uploads.routes
@@ -59,6 +60,7 @@ from citizen_api.delivery.service import record_post
 from citizen_api.http import API_PREFIX
 from citizen_api.http.endpoint import Endpoint
 from citizen_api.jobs import PeriodicJob
+from citizen_api.licences import service as licences_service
 from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.registry_models import MODEL_MODULES
@@ -141,6 +143,8 @@ DOMAINS: list[Domain] = [
         citizen_api.complaints.routes.ENDPOINTS,
         jobs=[PeriodicJob("complaint_overdue", 3600, run_complaint_jobs)],
     ),
+    # 电子证照 (issue 17): above cases, joined to its workflow by the hooks below
+    Domain("licences", citizen_api.licences.routes.ENDPOINTS),
     # the supervision lists and statistics as .xlsx (reads cases, ratings, complaints through their services)
     Domain("exports", citizen_api.exports.routes.ENDPOINTS),
     Domain("notifications", notifications.routes.ENDPOINTS, lifespan=_notifications_lifespan),
@@ -171,6 +175,11 @@ __all__ = ["DOMAINS", "LIFESPANS", "MODEL_MODULES", "MOUNTED_ENDPOINTS", "PERIOD
 
 # Cross-domain hooks, wired here rather than by importing a module for its side effect.
 case_hooks.on_deliver(record_post)  # staff /deliver {channel: post} records the shipment (delivery)
+# 电子证照 and 表单预填 (issue 17): issued on approval, used with consent, the form kept as sent
+case_hooks.on_approve(licences_service.issue_licence)
+case_hooks.on_submit_check(licences_service.check_submission)
+case_hooks.on_submitted(licences_service.after_filing)
+case_hooks.on_material_sources(licences_service.materials_shown_to_staff)
 # ratings and complaints sit below cases: they read what they need of a case through these ports
 ratings_ports.bind(cases_service.rating_port())
 complaints_ports.bind(cases_service.complaint_port())

@@ -91,6 +91,8 @@ ENDPOINTS = [
             (409, "DELIVERY_NOT_OFFERED"),
             (422, "MATERIALS_MISSING"),
             (422, "MATERIALS_TOO_LARGE"),
+            (422, "LICENCE_NOT_USABLE"),  # issue 17: the licences domain's submission hook
+            (409, "LICENCE_NOT_USABLE"),
         ],
     ),
     endpoint(
