@@ -12,6 +12,50 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Material',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('version', fields.ForeignKeyField('models.ItemVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE)),
+                ('position', fields.SmallIntField(default=0)),
+                ('name', fields.CharField(max_length=200)),
+                ('necessity', fields.CharField(default='required', max_length=16)),
+                ('kind', fields.CharField(default='', db_index=True, max_length=64)),
+                ('forms', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('copies', fields.SmallIntField(default=1)),
+                ('source', fields.CharField(default='申请人自备', max_length=200)),
+                ('blank_form_upload_id', fields.IntField(null=True)),
+                ('sample_upload_id', fields.IntField(null=True)),
+                ('notes', fields.TextField(default='', unique=False)),
+                ('accepts_licence', fields.CharField(default='', max_length=32)),
+            ],
+            options={'table': 'item_materials', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SubscribeGrant',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.IntField(db_index=True)),
+                ('template_id', fields.CharField(max_length=64)),
+                ('available', fields.IntField(default=0)),
+                ('accepted_total', fields.IntField(default=0)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'subscribe_grants', 'app': 'models', 'unique_together': (('user_id', 'template_id'),), 'pk_attr': 'id', 'table_description': 'One-time subscribe-message grants a citizen gave in the mini-program, counted per template.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Synonym',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('term', fields.CharField(db_index=True, max_length=32)),
+                ('canonical', fields.CharField(max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Upload',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -302,34 +346,6 @@ class Migration(migrations.Migration):
                 ('note', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'application_timeline', 'app': 'models', 'pk_attr': 'id'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='WeeklyQuota',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('person', fields.CharField(max_length=40)),
-                ('user_id', fields.IntField()),
-                ('week', fields.DateField()),
-                ('booked', fields.IntField(default=0)),
-            ],
-            options={'table': 'appt_weekly_quotas', 'app': 'models', 'unique_together': (('person', 'week'),), 'pk_attr': 'id', 'table_description': 'Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='WindowGroup',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('office', fields.ForeignKeyField('models.Office', source_field='office_id', db_constraint=True, to_field='id', related_name='groups', on_delete=OnDelete.RESTRICT)),
-                ('code', fields.CharField(unique=True, max_length=32)),
-                ('name', fields.CharField(max_length=64)),
-                ('prefix', fields.CharField(max_length=4)),
-                ('department_code', fields.CharField(null=True, max_length=32)),
-                ('items', fields.ManyToManyField('models.ServiceItem', unique=True, db_constraint=True, through='appt_group_items', forward_key='serviceitem_id', backward_key='appt_window_groups_id', related_name='window_groups', on_delete=OnDelete.CASCADE)),
-                ('is_active', fields.BooleanField(default=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'appt_window_groups', 'app': 'models', 'unique_together': (('office', 'prefix'),), 'pk_attr': 'id', 'table_description': 'Counters that serve the same items and share one queue (queue numbers A001, A002 …).'},
             bases=['Model'],
         ),
     ]
