@@ -10,6 +10,15 @@ from pydantic import AliasPath, BaseModel, ConfigDict, Field, StringConstraints
 
 from citizen_api.catalog.schemas_index import IndexedItem as IndexedItem
 from citizen_api.catalog.schemas_index import SearchTerms as SearchTerms
+from citizen_api.catalog.schemas_licences import (
+    CatalogFormField as CatalogFormField,
+)
+from citizen_api.catalog.schemas_licences import (
+    CatalogLicenceType as CatalogLicenceType,
+)
+from citizen_api.catalog.schemas_licences import (
+    CatalogVersionForms as CatalogVersionForms,
+)
 from citizen_api.catalog.transitions import VERSION_STATUSES
 from citizen_api.catalog.vocabulary import FORM_FIELDS_DOC, LICENCE_DOC, FormFieldName, LicenceTypeCode
 from citizen_api.http.schemas import PageQuery
@@ -367,31 +376,3 @@ class CatalogMaterial(BaseModel):
     source: str
     notes: str
     accepts_licence: str = ""  # the licence type that satisfies it ("" none)
-
-
-class CatalogLicenceType(BaseModel):
-    """A licence type of the catalog's dictionary (``catalog.vocabulary``)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    code: str
-    name: str
-    prefix: str
-    validity_years: int | None  # None: 长期有效
-
-
-class CatalogFormField(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    code: str
-    label: str
-    personal: bool
-
-
-class CatalogVersionForms(BaseModel):
-    """What a version's guide says of its result licence and its application form (issue 17)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    issues_licence: str = ""
-    form_fields: list[str] = []
