@@ -31,6 +31,7 @@ import citizen_api.catalog.routes
 import citizen_api.complaints.routes
 import citizen_api.delivery.routes
 import citizen_api.exports.routes
+import citizen_api.licences.routes
 import citizen_api.lockers.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
@@ -61,6 +62,7 @@ from citizen_api.delivery.service import record_post
 from citizen_api.http import API_PREFIX
 from citizen_api.http.endpoint import Endpoint
 from citizen_api.jobs import PeriodicJob
+from citizen_api.licences import service as licences_service
 from citizen_api.lockers import seed as lockers_seed
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.service import record_locker
@@ -154,6 +156,8 @@ DOMAINS: list[Domain] = [
         citizen_api.complaints.routes.ENDPOINTS,
         jobs=[PeriodicJob("complaint_overdue", 3600, run_complaint_jobs)],
     ),
+    # 电子证照 (issue 17): above cases, joined to its workflow by the hooks below
+    Domain("licences", citizen_api.licences.routes.ENDPOINTS),
     # the supervision lists and statistics as .xlsx (reads cases, ratings, complaints through their services)
     Domain("exports", citizen_api.exports.routes.ENDPOINTS),
     Domain("notifications", notifications.routes.ENDPOINTS, lifespan=_notifications_lifespan),
@@ -185,6 +189,11 @@ __all__ = ["DOMAINS", "LIFESPANS", "MODEL_MODULES", "MOUNTED_ENDPOINTS", "PERIOD
 # Cross-domain hooks, wired here rather than by importing a module for its side effect.
 case_hooks.on_deliver(record_post)  # staff /deliver {channel: post} records the shipment (delivery)
 case_hooks.on_deliver(record_locker)  # staff /deliver {channel: locker} opens a compartment (lockers)
+# 电子证照 and 表单预填 (issue 17): issued on approval, used with consent, the form kept as sent
+case_hooks.on_approve(licences_service.issue_licence)
+case_hooks.on_submit_check(licences_service.check_submission)
+case_hooks.on_submitted(licences_service.after_filing)
+case_hooks.on_material_sources(licences_service.materials_shown_to_staff)
 # ratings and complaints sit below cases: they read what they need of a case through these ports
 ratings_ports.bind(cases_service.rating_port())
 complaints_ports.bind(cases_service.complaint_port())

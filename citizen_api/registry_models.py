@@ -19,6 +19,7 @@ import citizen_api.cases.models
 import citizen_api.catalog.models
 import citizen_api.complaints.models
 import citizen_api.delivery.models
+import citizen_api.licences.models
 import citizen_api.lockers.models
 import citizen_api.ratings.models
 import citizen_api.uploads.models
@@ -43,6 +44,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.lockers.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
+        citizen_api.licences.models,
         notifications.models,
         bots.models,
     )

@@ -172,6 +172,9 @@ class Settings(BaseSettings):
     workbench_idle_minutes: float = Field(30.0, gt=0, le=24 * 60)  # ONETRIP_WORKBENCH_IDLE_MINUTES
     # how long a signed file-preview link of the staff case detail works (ONETRIP_PREVIEW_LINK_SECONDS)
     preview_link_seconds: int = Field(300, ge=10, le=3600)
+    # -- settings: e-licences (issue 17) --
+    # how long a licence's verification code (亮证 QR) verifies (ONETRIP_LICENCE_CODE_SECONDS)
+    licence_code_seconds: int = Field(300, ge=30, le=3600)
     # True when a secret above was generated into var/ rather than configured.
     dev_secrets: list[str] = Field(default_factory=list, exclude=True)
 

@@ -156,7 +156,12 @@ async def approve(case: Application, body: Any, settings, actor: Any = None) -> 
             },
         )
     note = body.note if body is not None else ""
-    return Effect(note or "准予办理", await _decision(case, note), [lambda: repo.accept_materials(case.id)])
+    after = [
+        lambda: repo.accept_materials(case.id),
+        # issue 17: e.g. the licences domain issues the result's e-licence (same unit of work)
+        lambda: hooks.run_approve_hooks(case, actor, settings),
+    ]
+    return Effect(note or "准予办理", await _decision(case, note), after)
 
 
 async def reject(case: Application, body: Any, settings, actor: Any = None) -> Effect:

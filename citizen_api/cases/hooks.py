@@ -30,3 +30,71 @@ async def run_deliver_hooks(case, request, actor) -> dict[str, Any]:
     for hook in _deliver_hooks:
         extra.update(await hook(case, request, actor) or {})
     return extra
+
+
+# -- issue 17 (电子证照, 表单预填): the licences domain registers these ---------------------------------
+#
+#     case_hooks.on_approve(issue_licence)         # async def (case, actor, settings) -> None
+#     case_hooks.on_submit_check(licence_materials)  # async def (principal, body, materials, settings)
+#                                                    #   -> ids of materials satisfied without an upload
+#     case_hooks.on_submitted(record_consents)     # async def (case, body, principal, settings) -> None
+#     case_hooks.on_material_sources(shown)        # async def (case, settings) -> {material_id: {...}}
+#
+# on_approve runs right after the case became approved, in the same unit of work (a hook that
+# raises undoes the approval); the submit hooks run inside the filing's unit of work.
+
+ApproveHook = Callable[[Any, Any, Any], Awaitable[None]]
+SubmitCheckHook = Callable[[Any, Any, Any, Any], Awaitable[set[int]]]
+SubmittedHook = Callable[[Any, Any, Any, Any], Awaitable[None]]
+MaterialSourceHook = Callable[[Any, Any], Awaitable[dict[int, dict[str, Any]]]]
+
+_approve_hooks: list[ApproveHook] = []
+_submit_checks: list[SubmitCheckHook] = []
+_submitted_hooks: list[SubmittedHook] = []
+_material_sources: list[MaterialSourceHook] = []
+
+
+def _add(hooks: list, hook):
+    if hook not in hooks:
+        hooks.append(hook)
+    return hook
+
+
+def on_approve(hook: ApproveHook) -> ApproveHook:
+    return _add(_approve_hooks, hook)
+
+
+def on_submit_check(hook: SubmitCheckHook) -> SubmitCheckHook:
+    return _add(_submit_checks, hook)
+
+
+def on_submitted(hook: SubmittedHook) -> SubmittedHook:
+    return _add(_submitted_hooks, hook)
+
+
+def on_material_sources(hook: MaterialSourceHook) -> MaterialSourceHook:
+    return _add(_material_sources, hook)
+
+
+async def run_approve_hooks(case, actor, settings) -> None:
+    for hook in _approve_hooks:
+        await hook(case, actor, settings)
+
+
+async def run_submit_checks(principal, body, materials, settings) -> set[int]:
+    satisfied: set[int] = set()
+    for hook in _submit_checks:
+        satisfied |= await hook(principal, body, materials, settings)
+    return satisfied
+
+
+async def run_submitted_hooks(case, body, principal, settings) -> None:
+    for hook in _submitted_hooks:
+        await hook(case, body, principal, settings)
+
+
+async def material_sources(case, settings) -> dict[int, dict[str, Any]]:
+    shown: dict[int, dict[str, Any]] = {}
+    for hook in _material_sources:
+        shown.update(await hook(case, settings))
+    return shown

@@ -93,6 +93,8 @@ ENDPOINTS = [
             (404, "NOT_FOUND"),
             (422, "MATERIALS_MISSING"),
             (422, "MATERIALS_TOO_LARGE"),
+            (422, "LICENCE_NOT_USABLE"),  # issue 17: the licences domain's submission hook
+            (409, "LICENCE_NOT_USABLE"),
         ],
     ),
     endpoint(

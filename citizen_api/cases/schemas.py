@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from citizen_api.agents.schemas import FiledBy
 from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.deadlines import WARNING_LEVELS
 from citizen_api.cases.transitions import CITIZEN_ACTIONS, STAFF_ACTIONS, STATUSES
+from citizen_api.catalog.schemas import FormFieldName
 from citizen_api.http import PageQuery
 from citizen_api.ratings.schemas import RatingView
 
@@ -22,6 +23,12 @@ CitizenAction = Literal[CITIZEN_ACTIONS]  # type: ignore[valid-type]
 StaffAction = Literal[STAFF_ACTIONS]  # type: ignore[valid-type]
 # material id → the citizen's upload ids for it
 MaterialUploads = dict[int, list[int]]
+# material id → the citizen's e-licence id that satisfies it; form field → the value the citizen confirmed
+LicenceChoices = Annotated[dict[Annotated[int, Id], Annotated[int, Id]], Field(max_length=100)]
+FormValues = Annotated[
+    dict[FormFieldName, Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]],
+    Field(max_length=50),
+]
 
 
 def _check_material_uploads(value: MaterialUploads) -> MaterialUploads:
@@ -53,6 +60,15 @@ class CaseSubmit(BaseModel):
         ge=1,
         le=2_147_483_647,
         description="代办：委托人给我的授权编号（GET /me/principals）；办件属于委托人，材料由我上传",
+    )
+    # issue 17 (电子证照, 表单预填): checked and recorded by the licences domain's submission hooks
+    licences: LicenceChoices = Field(
+        default_factory=dict,
+        description="以电子证照代替材料（即授权本办件使用该证照）：材料编号 → 证照编号（GET /me/licences）",
+    )
+    form: FormValues = Field(
+        default_factory=dict,
+        description="申请表：字段 → 申请人确认后的值（原样保存；可先调用 GET /items/{code}/prefill 预填）",
     )
 
     @field_validator("materials")

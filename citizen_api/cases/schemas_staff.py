@@ -121,6 +121,21 @@ class StaffMaterialFile(BaseModel):
     preview_expires_at: datetime
 
 
+class StaffMaterialLicence(BaseModel):
+    """An e-licence the applicant consented to use for a material (issue 17): shown instead of files;
+    once the consent is revoked only the status remains (授权已撤回), never the licence's content."""
+
+    status: Literal["granted", "revoked"]
+    status_text: str = Field(description="已授权使用电子证照 | 授权已撤回")
+    licence_type: str | None = Field(None, description="证照类型名称，如 营业执照")
+    number: str | None = Field(None, description="证照编号")
+    issuer: str | None = Field(None, description="发证机关")
+    valid_from: date | None = None
+    valid_until: date | None = Field(None, description="有效期至（null = 长期）")
+    consented_at: datetime
+    revoked_at: datetime | None = None
+
+
 class StaffMaterialRow(BaseModel):
     material_id: int
     name: str
@@ -133,6 +148,9 @@ class StaffMaterialRow(BaseModel):
     missing: bool = Field(description="尚未提交（容缺或要求补正）")
     due: date | None = Field(description="容缺/补正材料的截止日期（未欠交为 null）")
     files: list[StaffMaterialFile]
+    licence: StaffMaterialLicence | None = Field(
+        None, description="以电子证照代替提交时的证照（授权撤回后仅显示状态）"
+    )
 
 
 class CaseItemVersionRef(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from citizen_api import clock
-from citizen_api.cases import agency, views
+from citizen_api.cases import agency, hooks, views
 from citizen_api.cases.models import Application, ApplicationMaterial
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas_staff import (
@@ -127,6 +127,7 @@ async def materials_table(case: Application, settings) -> tuple[list[StaffMateri
     links = uploads.preview_links(upload_ids, settings)
     owed = set(case.missing or [])
     due = case.missing_due if case.status in OPEN else None
+    by_licence = await hooks.material_sources(case, settings)  # issue 17: e-licences used instead
     rows = [
         StaffMaterialRow(
             material_id=m.id,
@@ -138,6 +139,7 @@ async def materials_table(case: Application, settings) -> tuple[list[StaffMateri
             missing=m.id in owed,
             due=due if m.id in owed else None,
             files=_files(handed_in.get(m.id, []), links),
+            licence=by_licence.get(m.id),
         )
         for m in table
     ]

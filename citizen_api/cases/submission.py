@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, agency, deadlines, materials, search_keys
+from citizen_api.cases import actions, address, agency, deadlines, hooks, materials, search_keys
 from citizen_api.cases.numbers import next_number
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.schemas import CaseCreated, CaseSubmit
@@ -64,6 +64,8 @@ async def submit(
     table = await catalog.version_materials(version.id)
     materials.unknown_materials(body.materials, table)
     provided = {material_id for material_id, ids in body.materials.items() if ids}
+    # issue 17: materials satisfied otherwise (an e-licence the citizen consents to use)
+    provided |= await hooks.run_submit_checks(principal, body, table, settings)
     blocking, tolerated = materials.split_missing(table, provided, body.tolerate_missing)
     if blocking:
         raise materials.missing_error(blocking)
@@ -117,6 +119,7 @@ async def submit(
         if case.missing_due_uncertain:
             note += "（跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）"
     await repo.add_timeline(case.id, principal, None, INITIAL, note)
+    await hooks.run_submitted_hooks(case, body, principal, settings)  # issue 17: consents, the form
     await notify_citizen(case, "case.submitted", note)
     await audit.record(
         principal,

@@ -41,7 +41,11 @@ GUIDE_FIELDS = (
     "faqs",
     "keywords",
     "online_url",
+    "issues_licence",  # issue 17: the result's e-licence type and the application form's fields
+    "form_fields",
 )
+# added after versions were stored: left out of the hash while unset, so old hashes still match
+_NEW_GUIDE_DEFAULTS = {"issues_licence": "", "form_fields": []}
 # ServiceItem keeps a copy of the published version's summary (lists never join versions)
 SUMMARY_FIELDS = (
     "name",
@@ -56,7 +60,14 @@ SUMMARY_FIELDS = (
 
 
 def content_hash(content: ItemContent) -> str:
-    canonical = json.dumps(content.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    data = content.model_dump(mode="json")
+    for name, default in _NEW_GUIDE_DEFAULTS.items():
+        if data.get(name) == default:
+            data.pop(name, None)
+    for material in data.get("materials", []):
+        if not material.get("accepts_licence"):
+            material.pop("accepts_licence", None)
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -93,6 +104,7 @@ def content_of(version: ItemVersion, materials: list[Material]) -> ItemContent:
             blank_form_upload_id=m.blank_form_upload_id,
             sample_upload_id=m.sample_upload_id,
             notes=m.notes,
+            accepts_licence=m.accepts_licence,
         )
         for m in materials
     ]

@@ -106,6 +106,8 @@ class Material(Model):
     blank_form_upload_id = fields.IntField(null=True)
     sample_upload_id = fields.IntField(null=True)
     notes = fields.TextField(default="")
+    # 电子证照: the licence type (catalog.vocabulary) that satisfies it with the citizen's consent
+    accepts_licence = fields.CharField(max_length=32, default="")
 
     class Meta:
         table = "item_materials"

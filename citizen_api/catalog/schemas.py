@@ -3,13 +3,24 @@ its service hands to other domains (``CatalogItem`` …) and to the search index
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, StringConstraints
 
+from citizen_api.catalog.schemas_index import IndexedItem as IndexedItem
+from citizen_api.catalog.schemas_index import SearchTerms as SearchTerms
+from citizen_api.catalog.schemas_licences import (
+    CatalogFormField as CatalogFormField,
+)
+from citizen_api.catalog.schemas_licences import (
+    CatalogLicenceType as CatalogLicenceType,
+)
+from citizen_api.catalog.schemas_licences import (
+    CatalogVersionForms as CatalogVersionForms,
+)
 from citizen_api.catalog.transitions import VERSION_STATUSES
+from citizen_api.catalog.vocabulary import FORM_FIELDS_DOC, LICENCE_DOC, FormFieldName, LicenceTypeCode
 from citizen_api.http.schemas import PageQuery
 
 ItemType = Literal[
@@ -108,6 +119,7 @@ class MaterialIn(_In):
     blank_form_upload_id: int | None = UPLOAD_ID
     sample_upload_id: int | None = UPLOAD_ID
     notes: str = Field("", max_length=2000, description="填报须知")
+    accepts_licence: LicenceTypeCode = Field("", description="可用该类电子证照代替提交；" + LICENCE_DOC)
 
 
 class ItemContent(_In):
@@ -146,6 +158,8 @@ class ItemContent(_In):
         None, ge=date(2000, 1, 1), le=date(2100, 1, 1), description="生效日期；空则发布当日生效"
     )
     materials: list[MaterialIn] = Field(default_factory=list, max_length=60, description="申请材料")
+    issues_licence: LicenceTypeCode = Field("", description="办结（准予）后核发的电子证照；" + LICENCE_DOC)
+    form_fields: list[FormFieldName] = Field(default_factory=list, max_length=30, description=FORM_FIELDS_DOC)
 
 
 class ItemCreate(ItemContent):
@@ -205,6 +219,7 @@ class MaterialOut(BaseModel):
     position: int
     blank_form: MaterialFile | None = Field(None, description="空白表格（可下载）")
     sample: MaterialFile | None = Field(None, description="示例样表（可下载）")
+    accepts_licence: str = Field("", description="可用该类电子证照代替提交（空 = 不可）")
 
 
 class ItemDetail(ItemSummary):
@@ -239,6 +254,8 @@ class ItemDetail(ItemSummary):
     department_phone: str
     department_address: str
     materials: list[MaterialOut]
+    issues_licence: str = Field("", description="办结（准予）后核发的电子证照类型（空 = 无）")
+    form_fields: list[str] = Field(default_factory=list, description="申请表字段（可调用预填接口）")
     views: int
     applications: int
 
@@ -358,36 +375,4 @@ class CatalogMaterial(BaseModel):
     copies: int
     source: str
     notes: str
-
-
-# ---- for the search index (plain rows: thousands are read per build) ----------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedItem:
-    """A published item's summary columns with its department, as the search index reads them."""
-
-    item_id: int
-    version_id: int
-    code: str
-    name: str
-    department: str
-    department_name: str
-    audience: str
-    item_type: str
-    trips: int
-    online: bool
-    deliverable: bool
-    bookable: bool
-    promised_days: int
-    statutory_days: int
-    views: int
-    applications: int
-
-
-@dataclass(frozen=True, slots=True)
-class SearchTerms:
-    """What a published version adds to its item's searchable text (a version never changes)."""
-
-    keywords: tuple[str, ...] = ()
-    result_name: str = ""
+    accepts_licence: str = ""  # the licence type that satisfies it ("" none)

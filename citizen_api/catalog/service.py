@@ -19,15 +19,19 @@ from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
 from citizen_api.catalog.repository import index as index_repo
 from citizen_api.catalog.repository import items as repo
 from citizen_api.catalog.schemas import (
+    CatalogFormField,
     CatalogItem,
+    CatalogLicenceType,
     CatalogMaterial,
     CatalogVersion,
+    CatalogVersionForms,
     DepartmentOut,
     IndexedItem,
     ItemDetail,
     SearchTerms,
     SynonymOut,
 )
+from citizen_api.catalog.vocabulary import FORM_FIELDS, LICENCE_TYPES
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
 from citizen_api.uploads import service as uploads
@@ -139,6 +143,25 @@ async def materials_by_id(ids: Iterable[int]) -> dict[int, CatalogMaterial]:
 async def record_application(item_id: int) -> None:
     """Count one application for ranking (call inside the transaction that files it)."""
     await repo.record_application(item_id)
+
+
+async def version_forms(version_id: int) -> CatalogVersionForms:
+    """The result's e-licence type and the application form's fields of one version (电子证照、预填)."""
+    version = await repo.version_by_id(version_id)
+    guide = (version.guide or {}) if version else {}
+    return CatalogVersionForms(
+        issues_licence=guide.get("issues_licence", ""), form_fields=guide.get("form_fields", [])
+    )
+
+
+def licence_type(code: str) -> CatalogLicenceType | None:
+    found = LICENCE_TYPES.get(code)
+    return CatalogLicenceType(**vars(found)) if found else None
+
+
+def form_fields() -> dict[str, CatalogFormField]:
+    """The field dictionary of application forms (表单预填), in its order."""
+    return {code: CatalogFormField(**vars(f)) for code, f in FORM_FIELDS.items()}
 
 
 async def department_names() -> dict[str, str]:

@@ -65,6 +65,7 @@ def material_out(
         position=m.position,
         blank_form=material_file(item_code, m, "blank-form", files, public),
         sample=material_file(item_code, m, "sample", files, public),
+        accepts_licence=m.accepts_licence,
     )
 
 
@@ -131,6 +132,8 @@ def detail_of(
         keywords=guide.get("keywords", []),
         online_url=guide.get("online_url", ""),
         materials=[material_out(m, item.code, files, public) for m in materials],
+        issues_licence=guide.get("issues_licence", ""),
+        form_fields=guide.get("form_fields", []),
         views=item.views,
         applications=item.applications,
     )

@@ -27,6 +27,8 @@ TYPES = {
 }
 AUDIENCES = {"P": "personal", "B": "business", "PB": "both"}
 EFFECTIVE_FROM = "2026-01-01"
+# the e-licence that satisfies a material of this kind (电子证照免提交)
+LICENCE_OF_KIND = {"business_license": "business_licence", "marriage_cert": "marriage_certificate"}
 DEFAULT_REASONS = {1: "需到窗口现场核验申请人身份及材料原件", 2: "需现场提交申请，并现场领取办理结果"}
 
 
@@ -46,6 +48,8 @@ class Spec:
     reason: str = ""
     result: tuple[str, str] = ("", "")
     conditions: tuple[str, ...] = field(default_factory=tuple)
+    licence: str = ""  # the e-licence type its approval issues (catalog.vocabulary)
+    form: str = ""  # the application form's fields, space-separated (表单预填)
 
 
 def it(
@@ -89,6 +93,7 @@ def _materials(spec: Spec) -> list[dict[str, Any]]:
                 "copies": copies,
                 "source": source,
                 "notes": notes,
+                "accepts_licence": LICENCE_OF_KIND.get(token, ""),
             }
         )
     return out
@@ -183,4 +188,6 @@ def build_item(dept: Dept, spec: Spec, index: int) -> dict[str, Any]:
         "online_url": f"/pages/item/apply?code={code}" if online else "",
         "effective_from": EFFECTIVE_FROM,
         "materials": materials,
+        "issues_licence": spec.licence,
+        "form_fields": spec.form.split(),
     }

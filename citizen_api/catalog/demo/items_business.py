@@ -18,6 +18,8 @@ SCJG = [
         "id_card residence_proof form:个体工商户登记（备案）申请书",
         kw="办营业执照 个体户执照 开店执照 个体户注册 开店办执照",
         result=LICENSE,
+        licence="business_licence",
+        form="name id_number phone address company_name business_address business_scope",
     ),
     it(
         "个体工商户变更登记",
@@ -50,6 +52,8 @@ SCJG = [
         "legal_rep_id articles residence_proof resolution form:公司登记（备案）申请书",
         kw="成立公司 有限公司注册 公司营业执照 办公司执照",
         result=LICENSE,
+        licence="business_licence",
+        form="company_name legal_representative phone business_address business_scope",
     ),
     it(
         "公司变更登记",
@@ -104,6 +108,8 @@ SCJG = [
         "business_license legal_rep_id site_layout food_safety_rules health_certs~ form:食品经营许可申请书",
         kw="开饭店 餐饮许可 卖食品 食品经营许可证 开奶茶店 餐饮服务许可",
         result=FOOD,
+        licence="food_business_licence",
+        form="company_name credit_code legal_representative phone business_address",
     ),
     it(
         "食品经营许可变更",
@@ -242,6 +248,7 @@ SW = [
         4,
         "business_license legal_rep_id",
         kw="税务登记 新办企业税务 税务报到 登记信息确认",
+        form="company_name credit_code legal_representative phone",
     ),
     it(
         "增值税一般纳税人登记",

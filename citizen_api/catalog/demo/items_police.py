@@ -190,6 +190,7 @@ GA = [
         4,
         "business_license legal_rep_id authorization?",
         kw="刻章 公章备案 刻公章 印章刻制",
+        form="company_name credit_code legal_representative phone",
     ),
     it(
         "大型群众性活动安全许可",

@@ -17,6 +17,8 @@ MZ = [
         reason="法律规定须双方亲自到场签字并声明",
         kw="领结婚证 登记结婚 办结婚证 领证",
         result=("结婚证", "证照"),
+        licence="marriage_certificate",
+        form="name id_number phone address spouse_name",
     ),
     it(
         "内地居民离婚登记",

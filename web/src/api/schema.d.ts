@@ -260,6 +260,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我提交的申请表 */
+        get: operations["get_licences_my_case_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/locker": {
         parameters: {
             query?: never;
@@ -878,6 +895,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/items/{code}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 申请表预填：该事项申请表的字段及本人数据中的预填值（标明来源），确认后随申请提交 */
+        get: operations["get_licences_prefill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items/{code}/versions/{version}": {
         parameters: {
             query?: never;
@@ -964,6 +998,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/licence-consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的电子证照用证授权 */
+        get: operations["get_licences_my_consents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/licence-consents/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回用证授权（工作人员此后只能看到“授权已撤回”） */
+        post: operations["post_licences_revoke_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/licences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的电子证照（证照夹） */
+        get: operations["get_licences_my_licences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/licences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 电子证照详情 */
+        get: operations["get_licences_my_licence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/licences/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成亮证核验码（短时有效，小程序显示为二维码） */
+        post: operations["post_licences_verification_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/principals": {
         parameters: {
             query?: never;
@@ -1041,6 +1160,23 @@ export interface paths {
         };
         /** 办件进度查询（办件编号 + 手机号后四位，无需登录） */
         get: operations["get_cases_progress_query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/licences/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 核验电子证照（扫码，无需登录）：只返回证照类型、编号、脱敏持证人、发证机关和有效期 */
+        get: operations["get_licences_verify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1183,6 +1319,23 @@ export interface paths {
         put?: never;
         /** 送达办理结果（窗口领取即送达；邮寄在签收后转为已送达） */
         post: operations["post_cases_deliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/applications/{id}/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件的申请表（个人信息脱敏；查看记入审计） */
+        get: operations["get_licences_staff_case_form"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2993,6 +3146,18 @@ export interface components {
              */
             warning: "none" | "yellow" | "red";
         };
+        /** CaseFormView */
+        CaseFormView: {
+            /** Application Id */
+            application_id: number;
+            /**
+             * Fields
+             * @description 申请人提交的申请表（原样）
+             */
+            fields: components["schemas"]["FormValueView"][];
+            /** Item Code */
+            item_code: string;
+        };
         /** CaseItemRef */
         CaseItemRef: {
             /** Code */
@@ -3135,10 +3300,24 @@ export interface components {
              */
             delivery: components["schemas"]["DeliveryAddress"] | null;
             /**
+             * Form
+             * @description 申请表：字段 → 申请人确认后的值（原样保存；可先调用 GET /items/{code}/prefill 预填）
+             */
+            form?: {
+                [key: string]: string;
+            };
+            /**
              * Item Code
              * @description 事项实施编码
              */
             item_code: string;
+            /**
+             * Licences
+             * @description 以电子证照代替材料（即授权本办件使用该证照）：材料编号 → 证照编号（GET /me/licences）
+             */
+            licences?: {
+                [key: string]: number;
+            };
             /**
              * Materials
              * @description 材料编号 → 上传文件编号列表
@@ -3346,6 +3525,45 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "replied";
+        };
+        /** ConsentView */
+        ConsentView: {
+            /** Application Id */
+            application_id: number;
+            /** Case Number */
+            case_number: string;
+            /**
+             * Granted At
+             * Format: date-time
+             */
+            granted_at: string;
+            /** Id */
+            id: number;
+            /** Licence Id */
+            licence_id: number;
+            /** Licence Number */
+            licence_number: string;
+            /**
+             * Licence Type
+             * @description 证照名称
+             */
+            licence_type: string;
+            /** Material Id */
+            material_id: number;
+            /** Material Name */
+            material_name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "granted" | "revoked";
+            /**
+             * Status Text
+             * @description 已授权 | 授权已撤回
+             */
+            status_text: string;
         };
         /** CurrentStatusDetails */
         CurrentStatusDetails: {
@@ -4496,6 +4714,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_CONSENT_ALREADY_REVOKED */
+        Error_CONSENT_ALREADY_REVOKED: {
+            error: {
+                /** @constant */
+                code: "CONSENT_ALREADY_REVOKED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_DAY_CLOSED */
         Error_DAY_CLOSED: {
             error: {
@@ -4623,6 +4852,38 @@ export interface components {
                 /** @constant */
                 code: "ITEM_EXISTS";
                 details: components["schemas"]["ExistingCodeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LICENCE_CODE_EXPIRED */
+        Error_LICENCE_CODE_EXPIRED: {
+            error: {
+                /** @constant */
+                code: "LICENCE_CODE_EXPIRED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LICENCE_CODE_INVALID */
+        Error_LICENCE_CODE_INVALID: {
+            error: {
+                /** @constant */
+                code: "LICENCE_CODE_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LICENCE_NOT_USABLE */
+        Error_LICENCE_NOT_USABLE: {
+            error: {
+                /** @constant */
+                code: "LICENCE_NOT_USABLE";
+                details: components["schemas"]["LicenceNotUsableDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -5471,6 +5732,15 @@ export interface components {
              */
             role: string | null;
         };
+        /** FormValueView */
+        FormValueView: {
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
         /** GroupBody */
         GroupBody: {
             /**
@@ -5763,11 +6033,23 @@ export interface components {
             /** Fees */
             fees?: components["schemas"]["FeeIn"][];
             /**
+             * Form Fields
+             * @description 申请表字段：name 姓名、id_number 身份证号、phone 手机号、address 住址、company_name 企业（个体户）名称、credit_code 统一社会信用代码、legal_representative 法定代表人（经营者）、business_address 经营场所、business_scope 经营范围、spouse_name 配偶姓名、email 电子邮箱
+             */
+            form_fields?: ("name" | "id_number" | "phone" | "address" | "company_name" | "credit_code" | "legal_representative" | "business_address" | "business_scope" | "spouse_name" | "email")[];
+            /**
              * Hours
              * @description 办理时间
              * @default
              */
             hours: string;
+            /**
+             * Issues Licence
+             * @description 办结（准予）后核发的电子证照；电子证照类型（空 = 无）：business_licence 营业执照、food_business_licence 食品经营许可证、marriage_certificate 结婚证、divorce_certificate 离婚证、special_trade_licence 特种行业许可证、real_estate_certificate 不动产权证书
+             * @default
+             * @enum {string}
+             */
+            issues_licence: "" | "business_licence" | "food_business_licence" | "marriage_certificate" | "divorce_certificate" | "special_trade_licence" | "real_estate_certificate";
             /**
              * Item Type
              * @description 事项类型
@@ -5936,11 +6218,23 @@ export interface components {
             /** Fees */
             fees?: components["schemas"]["FeeIn"][];
             /**
+             * Form Fields
+             * @description 申请表字段：name 姓名、id_number 身份证号、phone 手机号、address 住址、company_name 企业（个体户）名称、credit_code 统一社会信用代码、legal_representative 法定代表人（经营者）、business_address 经营场所、business_scope 经营范围、spouse_name 配偶姓名、email 电子邮箱
+             */
+            form_fields?: ("name" | "id_number" | "phone" | "address" | "company_name" | "credit_code" | "legal_representative" | "business_address" | "business_scope" | "spouse_name" | "email")[];
+            /**
              * Hours
              * @description 办理时间
              * @default
              */
             hours: string;
+            /**
+             * Issues Licence
+             * @description 办结（准予）后核发的电子证照；电子证照类型（空 = 无）：business_licence 营业执照、food_business_licence 食品经营许可证、marriage_certificate 结婚证、divorce_certificate 离婚证、special_trade_licence 特种行业许可证、real_estate_certificate 不动产权证书
+             * @default
+             * @enum {string}
+             */
+            issues_licence: "" | "business_licence" | "food_business_licence" | "marriage_certificate" | "divorce_certificate" | "special_trade_licence" | "real_estate_certificate";
             /**
              * Item Type
              * @description 事项类型
@@ -6070,6 +6364,11 @@ export interface components {
             fee_exemptions: string;
             /** Fees */
             fees: components["schemas"]["FeeIn"][];
+            /**
+             * Form Fields
+             * @description 申请表字段（可调用预填接口）
+             */
+            form_fields?: string[];
             /** Hours */
             hours: string;
             /**
@@ -6077,6 +6376,12 @@ export interface components {
              * @description 即办件
              */
             instant: boolean;
+            /**
+             * Issues Licence
+             * @description 办结（准予）后核发的电子证照类型（空 = 无）
+             * @default
+             */
+            issues_licence: string;
             /** Item Type */
             item_type: string;
             /** Keywords */
@@ -6177,6 +6482,125 @@ export interface components {
              */
             trips: number;
         };
+        /** LicenceCode */
+        LicenceCode: {
+            /**
+             * Code
+             * @description 核验码（短时有效的签名令牌，小程序显示为二维码）
+             */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** LicenceNotUsableDetails */
+        LicenceNotUsableDetails: {
+            /** Problems */
+            problems: components["schemas"]["LicenceProblem"][];
+        };
+        /** LicenceProblem */
+        LicenceProblem: {
+            /**
+             * Licence Id
+             * @default null
+             */
+            licence_id: number | null;
+            /** Material Id */
+            material_id: number;
+            /**
+             * Reason
+             * @description not_accepted 该材料不能以证照代替；not_found 不是您的证照；wrong_type 证照类型不符；expired 证照已过期
+             * @enum {string}
+             */
+            reason: "not_accepted" | "not_found" | "wrong_type" | "expired";
+        };
+        /** LicenceView */
+        LicenceView: {
+            /**
+             * Case Number
+             * @description 核发该证照的办件编号
+             */
+            case_number: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码（营业执照）
+             * @default null
+             */
+            credit_code: string | null;
+            /**
+             * Holder
+             * @description 持证人（脱敏姓名）
+             */
+            holder: string;
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /**
+             * Issuer
+             * @description 发证机关
+             */
+            issuer: string;
+            /**
+             * Issuer Code
+             * @description 发证部门代码
+             */
+            issuer_code: string;
+            /** Item Code */
+            item_code: string;
+            /**
+             * Licence Type
+             * @description 证照类型代码，如 business_licence
+             */
+            licence_type: string;
+            /**
+             * Number
+             * @description 证照编号
+             */
+            number: string;
+            /**
+             * Result Upload Id
+             * @description 办理结果文件（如有）
+             * @default null
+             */
+            result_upload_id: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "valid" | "expired";
+            /**
+             * Status Text
+             * @description 有效 | 已过期
+             */
+            status_text: string;
+            /**
+             * Subject Name
+             * @description 证照上的主体名称（如 企业名称）
+             * @default null
+             */
+            subject_name: string | null;
+            /**
+             * Type Name
+             * @description 证照名称，如 营业执照
+             */
+            type_name: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * @description 有效期至（null = 长期有效）
+             */
+            valid_until: string | null;
+        };
         /** LockerOut */
         LockerOut: {
             /** Code */
@@ -6252,6 +6676,13 @@ export interface components {
         /** MaterialIn */
         MaterialIn: {
             /**
+             * Accepts Licence
+             * @description 可用该类电子证照代替提交；电子证照类型（空 = 无）：business_licence 营业执照、food_business_licence 食品经营许可证、marriage_certificate 结婚证、divorce_certificate 离婚证、special_trade_licence 特种行业许可证、real_estate_certificate 不动产权证书
+             * @default
+             * @enum {string}
+             */
+            accepts_licence: "" | "business_licence" | "food_business_licence" | "marriage_certificate" | "divorce_certificate" | "special_trade_licence" | "real_estate_certificate";
+            /**
              * Blank Form Upload Id
              * @default null
              */
@@ -6305,6 +6736,12 @@ export interface components {
         };
         /** MaterialOut */
         MaterialOut: {
+            /**
+             * Accepts Licence
+             * @description 可用该类电子证照代替提交（空 = 不可）
+             * @default
+             */
+            accepts_licence: string;
             /**
              * @description 空白表格（可下载）
              * @default null
@@ -6644,6 +7081,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ConsentView] */
+        Page_ConsentView_: {
+            /** Items */
+            items: components["schemas"]["ConsentView"][];
+            /** Total */
+            total: number;
+        };
         /** Page[DepositOut] */
         Page_DepositOut_: {
             /** Items */
@@ -6662,6 +7106,13 @@ export interface components {
         Page_ItemSummary_: {
             /** Items */
             items: components["schemas"]["ItemSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[LicenceView] */
+        Page_LicenceView_: {
+            /** Items */
+            items: components["schemas"]["LicenceView"][];
             /** Total */
             total: number;
         };
@@ -6774,6 +7225,43 @@ export interface components {
             number: string;
             /** Open */
             open: boolean;
+        };
+        /** PrefillField */
+        PrefillField: {
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+            source: components["schemas"]["PrefillSource"] | null;
+            /**
+             * Value
+             * @description 预填值（无可用数据为 null，由申请人填写）
+             */
+            value: string | null;
+        };
+        /** PrefillSource */
+        PrefillSource: {
+            /**
+             * Kind
+             * @description profile 实名信息 | licence 电子证照 | case 以往办件
+             * @enum {string}
+             */
+            kind: "profile" | "licence" | "case";
+            /**
+             * Label
+             * @description 来源说明，如 营业执照 YYZZ…、办件 SC…
+             */
+            label: string;
+        };
+        /** PrefillView */
+        PrefillView: {
+            /**
+             * Fields
+             * @description 该事项申请表的字段及预填值；申请人确认（可修改）后以 form 提交，服务器不代填
+             */
+            fields: components["schemas"]["PrefillField"][];
+            /** Item Code */
+            item_code: string;
         };
         /**
          * PrincipalView
@@ -7828,6 +8316,62 @@ export interface components {
              */
             uploaded_at: string;
         };
+        /**
+         * StaffMaterialLicence
+         * @description An e-licence the applicant consented to use for a material (issue 17): shown instead of files;
+         *     once the consent is revoked only the status remains (授权已撤回), never the licence's content.
+         */
+        StaffMaterialLicence: {
+            /**
+             * Consented At
+             * Format: date-time
+             */
+            consented_at: string;
+            /**
+             * Issuer
+             * @description 发证机关
+             * @default null
+             */
+            issuer: string | null;
+            /**
+             * Licence Type
+             * @description 证照类型名称，如 营业执照
+             * @default null
+             */
+            licence_type: string | null;
+            /**
+             * Number
+             * @description 证照编号
+             * @default null
+             */
+            number: string | null;
+            /**
+             * Revoked At
+             * @default null
+             */
+            revoked_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "granted" | "revoked";
+            /**
+             * Status Text
+             * @description 已授权使用电子证照 | 授权已撤回
+             */
+            status_text: string;
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @description 有效期至（null = 长期）
+             * @default null
+             */
+            valid_until: string | null;
+        };
         /** StaffMaterialRow */
         StaffMaterialRow: {
             /** Copies */
@@ -7844,6 +8388,11 @@ export interface components {
              * @description 材料形式，如 原件、复印件
              */
             form: string;
+            /**
+             * @description 以电子证照代替提交时的证照（授权撤回后仅显示状态）
+             * @default null
+             */
+            licence: components["schemas"]["StaffMaterialLicence"] | null;
             /** Material Id */
             material_id: number;
             /**
@@ -8406,6 +8955,38 @@ export interface components {
              * @enum {string}
              */
             verdict: "satisfied" | "basically_satisfied" | "unsatisfied";
+        };
+        /**
+         * VerifyResult
+         * @description What anyone who scans the code learns, and nothing else.
+         */
+        VerifyResult: {
+            /**
+             * Holder
+             * @description 持证人（脱敏姓名）
+             */
+            holder: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Licence Type
+             * @description 证照名称
+             */
+            licence_type: string;
+            /** Number */
+            number: string;
+            /**
+             * Valid
+             * @description 证照当前在有效期内
+             */
+            valid: boolean;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
         };
         /** VersionInfo */
         VersionInfo: {
@@ -9845,13 +10426,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description PROFILE_INCOMPLETE、DELIVERY_NOT_OFFERED */
+            /** @description PROFILE_INCOMPLETE、DELIVERY_NOT_OFFERED、LICENCE_NOT_USABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_DELIVERY_NOT_OFFERED"];
+                    "application/json": components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_DELIVERY_NOT_OFFERED"] | components["schemas"]["Error_LICENCE_NOT_USABLE"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -9863,13 +10444,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误）、MATERIALS_MISSING、MATERIALS_TOO_LARGE */
+            /** @description VALIDATION_ERROR（请求参数有误）、MATERIALS_MISSING、MATERIALS_TOO_LARGE、LICENCE_NOT_USABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_MATERIALS_MISSING"] | components["schemas"]["Error_MATERIALS_TOO_LARGE"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_MATERIALS_MISSING"] | components["schemas"]["Error_MATERIALS_TOO_LARGE"] | components["schemas"]["Error_LICENCE_NOT_USABLE"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -10084,6 +10665,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_licences_my_case_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFormView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -13003,6 +13651,73 @@ export interface operations {
             };
         };
     };
+    get_licences_prefill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefillView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_catalog_get_item_version: {
         parameters: {
             query?: never;
@@ -13402,6 +14117,356 @@ export interface operations {
             };
         };
     };
+    get_licences_my_consents: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConsentView_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_licences_revoke_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description CONSENT_ALREADY_REVOKED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_CONSENT_ALREADY_REVOKED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_licences_my_licences: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LicenceView_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_licences_my_licence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_licences_verification_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceCode"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_agents_my_principals: {
         parameters: {
             query?: {
@@ -13741,6 +14806,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_licences_verify: {
+        parameters: {
+            query: {
+                /** @description 核验码 */
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResult"];
+                };
+            };
+            /** @description LICENCE_CODE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_LICENCE_CODE_INVALID"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description LICENCE_CODE_EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_LICENCE_CODE_EXPIRED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -14437,6 +15570,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_WAYBILL_INVALID"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_licences_staff_case_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFormView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
