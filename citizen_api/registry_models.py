@@ -14,6 +14,7 @@ import bots.models
 import citizen_api.appointments.models
 import citizen_api.audit.models
 import citizen_api.auth.models
+import citizen_api.bundles.models
 import citizen_api.cases.models
 import citizen_api.catalog.models
 import citizen_api.complaints.models
@@ -39,6 +40,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.delivery.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
+        citizen_api.bundles.models,
         notifications.models,
         bots.models,
     )

@@ -48,7 +48,10 @@ def _checked_delivery(body: CaseSubmit, version: CatalogVersion) -> dict | None:
     return address.checked(body.delivery, "body.delivery")
 
 
-async def submit(principal: Principal, body: CaseSubmit, settings, request_id: str = "") -> CaseCreated:
+async def submit(
+    principal: Principal, body: CaseSubmit, settings, request_id: str = "", *, bundle_id: int | None = None
+) -> CaseCreated:
+    """File one case; with ``bundle_id`` as a child of that bundle application (citizen_api.bundles)."""
     applicant = await applicant_profile(principal, settings)
     item = await catalog.published_item(body.item_code)
     version = await catalog.version_info(item.published_version_id)
@@ -97,6 +100,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
         **due_columns,
         total_upload_bytes=size,
         delivery_address_enc=address.store(delivery, settings),
+        bundle_id=bundle_id,
     )
     await repo.add_materials(case.id, pairs)
     if upload_ids:

@@ -61,6 +61,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Bundle',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=64)),
+                ('name', fields.CharField(max_length=100)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('form_name', fields.CharField(default='', max_length=100)),
+                ('item_codes', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharField(default='draft', db_index=True, max_length=16)),
+                ('sort', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'bundles', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='CalendarDay',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -324,17 +342,6 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'subscribe_grants', 'app': 'models', 'unique_together': (('user_id', 'template_id'),), 'pk_attr': 'id', 'table_description': 'One-time subscribe-message grants a citizen gave in the mini-program, counted per template.'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='Synonym',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('term', fields.CharField(db_index=True, max_length=32)),
-                ('canonical', fields.CharField(max_length=64)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
             bases=['Model'],
         ),
     ]

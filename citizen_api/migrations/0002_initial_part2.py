@@ -12,6 +12,17 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Synonym',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('term', fields.CharField(db_index=True, max_length=32)),
+                ('canonical', fields.CharField(max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'search_synonyms', 'app': 'models', 'unique_together': (('term', 'canonical'),), 'pk_attr': 'id', 'table_description': "A colloquial or short name and the catalog's word for it: 驾照 → 机动车驾驶证."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Upload',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -69,6 +80,7 @@ class Migration(migrations.Migration):
                 ('time_unit', fields.CharField(default='working_day', max_length=16)),
                 ('item_trips', fields.SmallIntField(default=1)),
                 ('channel', fields.CharField(default='online', max_length=16)),
+                ('bundle_id', fields.IntField(null=True, db_index=True)),
                 ('applicant_name_enc', fields.TextField(null=True, unique=False)),
                 ('applicant_id_number_enc', fields.TextField(null=True, unique=False)),
                 ('applicant_phone_enc', fields.TextField(null=True, unique=False)),
@@ -116,6 +128,23 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'application_materials', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='BundleApplication',
+            fields=[
+                ('id', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('number', fields.CharField(unique=True, max_length=32)),
+                ('applicant', fields.ForeignKeyField('models.User', source_field='applicant_id', db_constraint=True, to_field='id', related_name='bundle_applications', on_delete=OnDelete.RESTRICT)),
+                ('bundle', fields.ForeignKeyField('models.Bundle', source_field='bundle_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('bundle_code', fields.CharField(max_length=64)),
+                ('bundle_name', fields.CharField(max_length=100)),
+                ('status', fields.CharField(default='submitted', db_index=True, max_length=24)),
+                ('done_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'bundle_applications', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'submitted_at'])], 'pk_attr': 'id', 'table_description': "One filing of a bundle. Its id is taken from the cases' id sequence (``cases.service."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -314,22 +343,6 @@ class Migration(migrations.Migration):
                 ('booked', fields.IntField(default=0)),
             ],
             options={'table': 'appt_weekly_quotas', 'app': 'models', 'unique_together': (('person', 'week'),), 'pk_attr': 'id', 'table_description': 'Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='WindowGroup',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('office', fields.ForeignKeyField('models.Office', source_field='office_id', db_constraint=True, to_field='id', related_name='groups', on_delete=OnDelete.RESTRICT)),
-                ('code', fields.CharField(unique=True, max_length=32)),
-                ('name', fields.CharField(max_length=64)),
-                ('prefix', fields.CharField(max_length=4)),
-                ('department_code', fields.CharField(null=True, max_length=32)),
-                ('items', fields.ManyToManyField('models.ServiceItem', unique=True, db_constraint=True, through='appt_group_items', forward_key='serviceitem_id', backward_key='appt_window_groups_id', related_name='window_groups', on_delete=OnDelete.CASCADE)),
-                ('is_active', fields.BooleanField(default=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'appt_window_groups', 'app': 'models', 'unique_together': (('office', 'prefix'),), 'pk_attr': 'id', 'table_description': 'Counters that serve the same items and share one queue (queue numbers A001, A002 …).'},
             bases=['Model'],
         ),
     ]
