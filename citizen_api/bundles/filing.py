@@ -86,7 +86,7 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
     bundle_id = await cases.reserve_application_id()
     now = clock.now()
     application = await repo.create_application(
-        id=bundle_id,
+        application_id=bundle_id,
         number=await cases.new_number(NUMBER_PREFIX, clock.to_local(now).date()),
         applicant_id=principal.user_id,
         bundle_id=bundle.id,

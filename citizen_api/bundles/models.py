@@ -32,10 +32,12 @@ class Bundle(Model):
 
 
 class BundleApplication(Model):
-    """One filing of a bundle. Its id is taken from the cases' id sequence (``cases.service.
-    reserve_application_id``): it is addressed at ``/applications/{id}`` beside the citizen's cases."""
+    """One filing of a bundle, addressed at ``/applications/{application_id}`` beside the citizen's cases:
+    that id is taken from the cases' own id sequence (``cases.service.reserve_application_id``), so a
+    bundle and a case never share one. Children point at it (``Application.bundle_id``)."""
 
-    id = fields.IntField(primary_key=True, generated=False)
+    id = fields.IntField(primary_key=True)
+    application_id = fields.IntField(unique=True)
     number = fields.CharField(max_length=32, unique=True)
     applicant = fields.ForeignKeyField(
         "models.User", related_name="bundle_applications", on_delete=fields.RESTRICT

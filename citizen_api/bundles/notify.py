@@ -39,5 +39,5 @@ async def tell(
             "children": len(children),
         },
         audience="citizen",
-        dedupe_key=f"bundle:{application.id}:{event}" if once else None,
+        dedupe_key=f"bundle:{application.application_id}:{event}" if once else None,
     )

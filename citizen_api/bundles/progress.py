@@ -45,7 +45,7 @@ def _common(application: BundleApplication, children: Sequence[Any], child_views
     done = status.is_done(statuses)
     deadlines = [v.deadline for v in child_views if v.deadline is not None]
     return {
-        "id": application.id,
+        "id": application.application_id,
         "number": application.number,
         "bundle_code": application.bundle_code,
         "item": CaseItemRef(code=application.bundle_code, name=application.bundle_name),
@@ -63,11 +63,11 @@ async def summaries(principal: Principal, wanted_status: str | None, settings) -
     applications = await repo.citizen_applications(principal.user_id, wanted_status, LIST_LIMIT)
     if not applications:
         return []
-    children = await cases.bundle_children([a.id for a in applications])
+    children = await cases.bundle_children([a.application_id for a in applications])
     views = dict(zip([c.id for c in children], await cases.child_summaries(children, settings), strict=True))
     out = []
     for application in applications:
-        mine = [c for c in children if c.bundle_id == application.id]
+        mine = [c for c in children if c.bundle_id == application.application_id]
         mine_views = [views[c.id] for c in mine]
         out.append(
             BundleSummary(
@@ -99,7 +99,7 @@ async def merged_of(application: BundleApplication, children: Sequence[Any]) -> 
 
 
 async def detail_of(application: BundleApplication, settings) -> BundleDetail:
-    children = await cases.bundle_children([application.id])
+    children = await cases.bundle_children([application.application_id])
     details = await cases.child_details(children, settings)
     by_member = merge.member_map(await merged_of(application, children))
     timeline = sorted(
@@ -150,7 +150,7 @@ async def child_changed(case: Any, event: str, note: str) -> None:
     application = await repo.application_by_id(case.bundle_id, lock=True)
     if application is None:
         return
-    children = await cases.bundle_children([application.id])
+    children = await cases.bundle_children([application.application_id])
     statuses = [c.status for c in children]
     derived, done = status.derive(statuses), status.is_done(statuses)
     changes: dict[str, Any] = {}
@@ -160,7 +160,7 @@ async def child_changed(case: Any, event: str, note: str) -> None:
     if newly_done:
         changes["done_at"] = application.done_at = clock.now()
     if changes:
-        await repo.set_status(application.id, **changes)
+        await repo.set_status(application.application_id, **changes)
     if event == "case.supplement_required":
         await notify.tell(application, "bundle.supplement_required", f"{case.item_name}：{note}", children)
     elif derived in ("accepted", "suspended") and not done:
@@ -183,7 +183,7 @@ async def supplement(
     application = await repo.application_of_citizen(application_id, principal.user_id)
     if application is None:
         return None
-    children = await cases.bundle_children([application.id])
+    children = await cases.bundle_children([application.application_id])
     merged = await merged_of(application, children)
     by_member = merge.member_map(merged)
     unknown = sorted(set(body.materials) - set(by_member))
@@ -230,7 +230,7 @@ async def withdraw(
     application = await repo.application_of_citizen(application_id, principal.user_id)
     if application is None:
         return None
-    children = await cases.bundle_children([application.id])
+    children = await cases.bundle_children([application.application_id])
     if any(c.status not in ("submitted", "supplement_required") for c in children):
         raise ApiError(
             409,

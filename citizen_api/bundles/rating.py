@@ -21,7 +21,7 @@ async def rate(principal: Principal, application_id: int, body: RatingIn, settin
     application = await repo.application_of_citizen(application_id, principal.user_id)
     if application is None:
         return None
-    children = await cases.bundle_children([application.id])
+    children = await cases.bundle_children([application.application_id])
     statuses = [c.status for c in children]
     if not status.is_done(statuses):
         raise ApiError(

@@ -44,11 +44,11 @@ async def create_application(**values: Any) -> BundleApplication:
 
 
 async def application_of_citizen(application_id: int, user_id: int) -> BundleApplication | None:
-    return await BundleApplication.get_or_none(id=application_id, applicant_id=user_id)
+    return await BundleApplication.get_or_none(application_id=application_id, applicant_id=user_id)
 
 
 async def application_by_id(application_id: int, *, lock: bool = False) -> BundleApplication | None:
-    query = BundleApplication.filter(id=application_id)
+    query = BundleApplication.filter(application_id=application_id)
     if lock:
         query = query.select_for_update()
     return await query.first()
@@ -62,7 +62,7 @@ async def citizen_applications(user_id: int, status: str | None, limit: int) -> 
 
 
 async def set_status(application_id: int, **values: Any) -> None:
-    await BundleApplication.filter(id=application_id).update(**values)
+    await BundleApplication.filter(application_id=application_id).update(**values)
 
 
 async def application_counts(lo, hi) -> tuple[int, int]:
@@ -73,7 +73,8 @@ async def application_counts(lo, hi) -> tuple[int, int]:
 
 async def applications_by_id(ids: Iterable[int]) -> dict[int, BundleApplication]:
     ids = list(set(ids))
-    return {a.id: a for a in await BundleApplication.filter(id__in=ids)} if ids else {}
+    found = await BundleApplication.filter(application_id__in=ids) if ids else []
+    return {a.application_id: a for a in found}
 
 
 async def bundle_by_id(bundle_id: int) -> Bundle | None:

@@ -133,7 +133,8 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='BundleApplication',
             fields=[
-                ('id', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application_id', fields.IntField(unique=True)),
                 ('number', fields.CharField(unique=True, max_length=32)),
                 ('applicant', fields.ForeignKeyField('models.User', source_field='applicant_id', db_constraint=True, to_field='id', related_name='bundle_applications', on_delete=OnDelete.RESTRICT)),
                 ('bundle', fields.ForeignKeyField('models.Bundle', source_field='bundle_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
@@ -144,7 +145,7 @@ class Migration(migrations.Migration):
                 ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'bundle_applications', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'submitted_at'])], 'pk_attr': 'id', 'table_description': "One filing of a bundle. Its id is taken from the cases' id sequence (``cases.service."},
+            options={'table': 'bundle_applications', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'submitted_at'])], 'pk_attr': 'id', 'table_description': "One filing of a bundle, addressed at ``/applications/{application_id}`` beside the citizen's cases:"},
             bases=['Model'],
         ),
         ops.CreateModel(
