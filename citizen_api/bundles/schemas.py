@@ -103,7 +103,10 @@ class BundleUpdate(BaseModel):
     items: list[str] | None = Field(None, min_length=2, max_length=20)
     sort: int | None = Field(None, ge=0, le=10_000)
 
-    _items = field_validator("items")(BundleIn._items.__func__)  # type: ignore[attr-defined]
+    @field_validator("items")
+    @classmethod
+    def _items(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else BundleIn._items(value)
 
 
 class BundleStats(BaseModel):
