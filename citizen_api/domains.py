@@ -26,6 +26,7 @@ import citizen_api.agents.routes
 import citizen_api.appointments.routes
 import citizen_api.audit.routes
 import citizen_api.auth.routes
+import citizen_api.bundles.routes
 import citizen_api.cases.routes
 import citizen_api.catalog.routes
 import citizen_api.complaints.routes
@@ -48,6 +49,9 @@ from citizen_api.appointments import seed as appointments_seed
 from citizen_api.appointments.lottery_draw import run_lottery_draws
 from citizen_api.appointments.reminders import run_reminders
 from citizen_api.auth import lifecycle as auth_lifecycle
+from citizen_api.bundles import seed as bundles_seed
+from citizen_api.bundles import service as bundles_service
+from citizen_api.cases import bundle_port as case_bundle_port
 from citizen_api.cases import hooks as case_hooks
 from citizen_api.cases import service as cases_service
 from citizen_api.cases.reminders import run_supplement_reminders
@@ -158,6 +162,8 @@ DOMAINS: list[Domain] = [
     ),
     # 电子证照 (issue 17): above cases, joined to its workflow by the hooks below
     Domain("licences", citizen_api.licences.routes.ENDPOINTS),
+    # 一件事一次办: bundles of items filed at once, each item a case of its own department (above cases)
+    Domain("bundles", citizen_api.bundles.routes.ENDPOINTS, seed=bundles_seed.seed),
     # the supervision lists and statistics as .xlsx (reads cases, ratings, complaints through their services)
     Domain("exports", citizen_api.exports.routes.ENDPOINTS),
     Domain("notifications", notifications.routes.ENDPOINTS, lifespan=_notifications_lifespan),
@@ -197,6 +203,9 @@ case_hooks.on_material_sources(licences_service.materials_shown_to_staff)
 # ratings and complaints sit below cases: they read what they need of a case through these ports
 ratings_ports.bind(cases_service.rating_port())
 complaints_ports.bind(cases_service.complaint_port())
+# bundles sit above cases and ratings: the /applications paths and the rating reach a bundle through these
+case_bundle_port.bind(bundles_service.cases_port())
+ratings_ports.bind_bundle_rater(bundles_service.rate_bundle)
 
 _names = [job.name for job in PERIODIC_JOBS]
 if len(set(_names)) != len(_names):

@@ -15,6 +15,7 @@ import citizen_api.agents.models
 import citizen_api.appointments.models
 import citizen_api.audit.models
 import citizen_api.auth.models
+import citizen_api.bundles.models
 import citizen_api.cases.models
 import citizen_api.catalog.models
 import citizen_api.complaints.models
@@ -45,6 +46,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         citizen_api.licences.models,
+        citizen_api.bundles.models,
         notifications.models,
         bots.models,
     )

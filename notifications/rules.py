@@ -35,9 +35,18 @@ def _citizen(**kwargs: Any) -> Rule:
     return Rule(audiences=frozenset({"citizen"}), **kwargs)
 
 
+def _not_a_bundle_child(payload: dict[str, Any]) -> bool:
+    """一件事一次办: a child case's own steps are told by its bundle's messages (``bundle.*``), once for
+    the whole bundle, not once per department (citizen_api.bundles)."""
+    return not payload.get("bundle_id")
+
+
+_BUNDLE_CHILD = "a bundle child: the bundle's message tells the citizen"
+
+
 RULES: dict[str, Rule] = {
     **{
-        f"case.{status}": _citizen()
+        f"case.{status}": _citizen(when=_not_a_bundle_child, why_not=_BUNDLE_CHILD)
         for status in (
             "submitted",
             "accepted",
@@ -53,6 +62,11 @@ RULES: dict[str, Rule] = {
     },
     # the reminder before a 补正/容缺 due date (citizen_api.cases.reminders)
     "case.supplement_due": _citizen(),
+    # 一件事一次办: the steps of a bundle that matter, one message each (citizen_api.bundles)
+    **{
+        f"bundle.{step}": _citizen()
+        for step in ("submitted", "accepted", "supplement_required", "done", "withdrawn")
+    },
     # 电子监察: yellow and red cards go to the responsible staff, by official-account template only
     "case.warning": Rule(
         audiences=frozenset({"staff"}),

@@ -102,12 +102,25 @@ async def after_filing(
 # -- who sees a case
 
 
-async def my_cases(principal: Principal, query: CaseListQuery, settings) -> tuple[int, list[Application]]:
-    """My cases and, while their authorisations are in force, those I filed as an agent."""
+async def my_cases(
+    principal: Principal,
+    query: CaseListQuery,
+    settings,
+    *,
+    window: tuple[int, int] | None = None,
+    standalone: bool = False,
+) -> tuple[int, list[Application]]:
+    """My cases and, while their authorisations are in force, those I filed as an agent; ``window``
+    (offset, limit) instead of the query's page; ``standalone``: without bundle children."""
+    offset, limit = window or (query.offset, query.size)
     ids = await agents.live_authorisation_ids(principal, settings)
     if not ids:
-        return await case_repo.citizen_cases(principal.user_id, query.status, query.offset, query.size)
-    return await repo.citizen_and_agent_cases(principal.user_id, ids, query.status, query.offset, query.size)
+        return await case_repo.citizen_cases(
+            principal.user_id, query.status, offset, limit, standalone=standalone
+        )
+    return await repo.citizen_and_agent_cases(
+        principal.user_id, ids, query.status, offset, limit, standalone=standalone
+    )
 
 
 async def visible_case(principal: Principal, case_id: int, settings) -> Application | None:

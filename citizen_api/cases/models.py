@@ -23,6 +23,9 @@ class Application(Model):
     time_unit = fields.CharField(max_length=16, default="working_day")  # working_day | natural_day
     item_trips = fields.SmallIntField(default=1)  # 到办事现场次数 of the item (zero-trip statistics)
     channel = fields.CharField(max_length=16, default="online")  # online (mini-program) | window
+    # 一件事一次办: the bundle application this case is a child of (citizen_api.bundles, above cases);
+    # a plain id like ``published_version_id``, so the case models never depend on the bundles' models
+    bundle_id = fields.IntField(null=True, db_index=True)
     # the applicant as identified at submission, encrypted (staff detail shows it, audited)
     applicant_name_enc = fields.TextField(null=True)
     applicant_id_number_enc = fields.TextField(null=True)

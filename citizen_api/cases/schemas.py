@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from citizen_api.agents.schemas import FiledBy
 from citizen_api.cases.address import DeliveryAddress
@@ -51,7 +51,11 @@ CaseDeliveryAddress = DeliveryAddress
 class CaseSubmit(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    item_code: str = Field(min_length=1, max_length=64, description="事项实施编码")
+    item_code: str | None = Field(None, min_length=1, max_length=64, description="事项实施编码")
+    # 一件事一次办 (citizen_api.bundles): instead of item_code; materials keyed by the bundle's merged list
+    bundle_code: str | None = Field(
+        None, min_length=1, max_length=64, description="一件事编码（与 item_code 二选一）"
+    )
     materials: MaterialUploads = Field(default_factory=dict, description="材料编号 → 上传文件编号列表")
     tolerate_missing: bool = Field(False, description="容缺受理：容缺材料可后补")
     delivery: CaseDeliveryAddress | None = Field(None, description="办理结果邮寄地址（可选）")
@@ -76,6 +80,12 @@ class CaseSubmit(BaseModel):
     def _materials(cls, value: MaterialUploads) -> MaterialUploads:
         return _check_material_uploads(value)
 
+    @model_validator(mode="after")
+    def _one_of_item_or_bundle(self) -> CaseSubmit:
+        if (self.item_code is None) == (self.bundle_code is None):
+            raise ValueError("请填写 item_code（单个事项）或 bundle_code（一件事），二者选一")
+        return self
+
 
 class CaseSupplement(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -98,6 +108,7 @@ class CaseCreated(BaseModel):
     id: int
     number: str
     status: StatusName
+    kind: Literal["case"] = "case"
 
 
 class CaseMissing(BaseModel):
@@ -198,6 +209,8 @@ class CaseSummary(CaseBrief):
     actions: list[CitizenAction] = Field(description=_ACTIONS_DOC)
     filed_by: FiledBy = Field("self", description="self 本人申请；agent 他人代办；staff_assisted 窗口帮办")
     actor: CaseParty | None = Field(None, description="代办人或帮办的工作人员（本人申请为 null）")
+    kind: Literal["case"] = "case"
+    bundle_id: int | None = Field(None, description="一件事联办：所属一件事申请的编号（单独办件为 null）")
 
 
 class CaseDetail(CaseSummary):

@@ -19,7 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from citizen_api.cases import address, offers, progress, stats, supervision, transitions, workflow
+from citizen_api.cases import (
+    address,
+    citizen,
+    numbers,
+    offers,
+    progress,
+    stats,
+    submission,
+    supervision,
+    transitions,
+    views,
+    workflow,
+)
 from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
@@ -170,3 +182,48 @@ def rating_port() -> RatingCases:
 
 def complaint_port() -> ComplaintCases:
     return ComplaintCases(own_case=facts_of_citizen_case, numbers=case_numbers)
+
+
+# -- for the bundles domain (一件事一次办, above cases): each child is a case of its own department ------
+
+STATUS_TEXT = transitions.STATUS_TEXT
+OPEN = transitions.OPEN  # a child still being handled (the bundle is not done)
+
+
+async def reserve_application_id() -> int:
+    """An id of the cases' sequence no case will take (a bundle application's id at /applications/{id})."""
+    return await repo.reserve_application_id()
+
+
+async def new_number(prefix: str, day) -> str:
+    """A readable unique number of ``prefix`` (a department code, or the bundles' own) and day."""
+    return await numbers.next_number(prefix, day)
+
+
+async def file_child(principal: Principal, body, settings, request_id: str, bundle_id: int):
+    """File one child case of a bundle application through the ordinary submission (its checks, number,
+    deadline rules, timeline, audit); returns its ``CaseCreated``."""
+    return await submission.submit(principal, body, settings, request_id, bundle_id=bundle_id)
+
+
+async def bundle_children(bundle_ids: Iterable[int]) -> list[Application]:
+    """The child cases of bundle applications (rows, for reading), in filing order."""
+    return await repo.bundle_children(bundle_ids)
+
+
+async def child_details(children: list[Application], settings) -> list:
+    """Each child's full citizen detail (``CaseDetail``), as ``GET /applications/{child id}`` shows it."""
+    return [await views.detail(case, settings) for case in children]
+
+
+async def child_summaries(children: list[Application], settings) -> list:
+    """Each child as the citizen's list shows a case (``CaseSummary``: status text, warning, actions)."""
+    return await views.summaries(children, settings)
+
+
+async def supplement_child(principal: Principal, case_id: int, body, settings, request_id: str = ""):
+    return await citizen.supplement(principal, case_id, body, settings, request_id)
+
+
+async def withdraw_child(principal: Principal, case_id: int, settings, request_id: str = ""):
+    return await citizen.withdraw(principal, case_id, settings, request_id)

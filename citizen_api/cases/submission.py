@@ -54,9 +54,12 @@ async def submit(
     settings,
     request_id: str = "",
     filing: agency.Filing | None = None,
+    *,
+    bundle_id: int | None = None,
 ) -> CaseCreated:
     """File a case: the caller's own, an agent's for the principal (``body.on_behalf_of``), or a
-    clerk's for a citizen at the hall (``filing``, from ``agency.staff_filing``)."""
+    clerk's for a citizen at the hall (``filing``, from ``agency.staff_filing``); with ``bundle_id``
+    as a child of that bundle application (citizen_api.bundles)."""
     filing = filing or await agency.citizen_filing(principal, body.on_behalf_of, body.item_code, settings)
     applicant = await applicant_profile(filing.applicant, settings)
     item = await catalog.published_item(body.item_code)
@@ -109,6 +112,7 @@ async def submit(
         total_upload_bytes=size,
         delivery_address_enc=address.store(delivery, settings),
         **filing.columns,  # 代办 / 帮办: who filed it for the applicant
+        bundle_id=bundle_id,
     )
     await repo.add_materials(case.id, pairs)
     if upload_ids:

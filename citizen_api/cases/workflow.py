@@ -12,6 +12,7 @@ from typing import Any
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
+from citizen_api.cases import bundle_port
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
 from citizen_api.cases.transitions import (
@@ -124,6 +125,9 @@ async def notify_citizen(case: Application, event: str, note: str) -> None:
             "deadline": case.deadline.isoformat() if case.deadline else None,
             "missing": [m.name for m in missing.values()],
             "missing_due": case.missing_due.isoformat() if case.missing and case.missing_due else None,
+            # a bundle's child: the rules hold this message back, the bundle tells the citizen once
+            **({"bundle_id": case.bundle_id} if case.bundle_id is not None else {}),
         },
         audience="citizen",
     )
+    await bundle_port.child_changed(case, event, note)

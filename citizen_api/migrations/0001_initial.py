@@ -79,6 +79,24 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Bundle',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=64)),
+                ('name', fields.CharField(max_length=100)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('form_name', fields.CharField(default='', max_length=100)),
+                ('item_codes', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharField(default='draft', db_index=True, max_length=16)),
+                ('sort', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'bundles', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='CalendarDay',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -322,29 +340,6 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'appt_offices', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A service hall (政务服务大厅).'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='PeriodicRun',
-            fields=[
-                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
-                ('next_run_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('last_started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('last_result', fields.CharField(null=True, max_length=200)),
-            ],
-            options={'table': 'periodic_runs', 'app': 'models', 'pk_attr': 'name', 'table_description': 'When each periodic job may run next; the claim is a conditional UPDATE so that several'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='QueueCounter',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('group_id', fields.IntField()),
-                ('date', fields.DateField()),
-                ('kind', fields.CharField(max_length=8)),
-                ('value', fields.IntField(default=0)),
-            ],
-            options={'table': 'appt_queue_counters', 'app': 'models', 'unique_together': (('group_id', 'date', 'kind'),), 'pk_attr': 'id', 'table_description': 'Last queue number given per group, day and kind; incremented by an atomic upsert.'},
             bases=['Model'],
         ),
     ]

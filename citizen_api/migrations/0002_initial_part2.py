@@ -12,6 +12,29 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='PeriodicRun',
+            fields=[
+                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('next_run_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('last_started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_result', fields.CharField(null=True, max_length=200)),
+            ],
+            options={'table': 'periodic_runs', 'app': 'models', 'pk_attr': 'name', 'table_description': 'When each periodic job may run next; the claim is a conditional UPDATE so that several'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='QueueCounter',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group_id', fields.IntField()),
+                ('date', fields.DateField()),
+                ('kind', fields.CharField(max_length=8)),
+                ('value', fields.IntField(default=0)),
+            ],
+            options={'table': 'appt_queue_counters', 'app': 'models', 'unique_together': (('group_id', 'date', 'kind'),), 'pk_attr': 'id', 'table_description': 'Last queue number given per group, day and kind; incremented by an atomic upsert.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='ServiceItem',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -170,6 +193,7 @@ class Migration(migrations.Migration):
                 ('time_unit', fields.CharField(default='working_day', max_length=16)),
                 ('item_trips', fields.SmallIntField(default=1)),
                 ('channel', fields.CharField(default='online', max_length=16)),
+                ('bundle_id', fields.IntField(null=True, db_index=True)),
                 ('applicant_name_enc', fields.TextField(null=True, unique=False)),
                 ('applicant_id_number_enc', fields.TextField(null=True, unique=False)),
                 ('applicant_phone_enc', fields.TextField(null=True, unique=False)),
@@ -221,6 +245,24 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'application_materials', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='BundleApplication',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application_id', fields.IntField(unique=True)),
+                ('number', fields.CharField(unique=True, max_length=32)),
+                ('applicant', fields.ForeignKeyField('models.User', source_field='applicant_id', db_constraint=True, to_field='id', related_name='bundle_applications', on_delete=OnDelete.RESTRICT)),
+                ('bundle', fields.ForeignKeyField('models.Bundle', source_field='bundle_id', db_constraint=True, to_field='id', related_name='applications', on_delete=OnDelete.RESTRICT)),
+                ('bundle_code', fields.CharField(max_length=64)),
+                ('bundle_name', fields.CharField(max_length=100)),
+                ('status', fields.CharField(default='submitted', db_index=True, max_length=24)),
+                ('done_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'bundle_applications', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'submitted_at'])], 'pk_attr': 'id', 'table_description': "One filing of a bundle, addressed at ``/applications/{application_id}`` beside the citizen's cases:"},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -306,36 +348,6 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'rating_rectifications', 'app': 'models', 'indexes': [Index(fields=['status', 'rectify_due'])], 'pk_attr': 'id', 'table_description': "A 差评's follow-up by the handling department: return visit, rectification, the citizen's verdict."},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='RectificationNote',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('rectification', fields.ForeignKeyField('models.Rectification', source_field='rectification_id', db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.CASCADE)),
-                ('at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('actor_id', fields.IntField(null=True)),
-                ('actor_role', fields.CharField(max_length=16)),
-                ('from_status', fields.CharField(max_length=12)),
-                ('to_status', fields.CharField(max_length=12)),
-                ('note', fields.TextField(default='', unique=False)),
-            ],
-            options={'table': 'rating_rectification_notes', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Every step of a rectification, by whom, with what note (append-only).'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='RefreshToken',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='refresh_tokens', on_delete=OnDelete.CASCADE)),
-                ('family', fields.CharField(db_index=True, max_length=32)),
-                ('token_hash', fields.CharField(unique=True, max_length=64)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-            ],
-            options={'table': 'refresh_tokens', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -12,6 +12,36 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='RectificationNote',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('rectification', fields.ForeignKeyField('models.Rectification', source_field='rectification_id', db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.CASCADE)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('actor_id', fields.IntField(null=True)),
+                ('actor_role', fields.CharField(max_length=16)),
+                ('from_status', fields.CharField(max_length=12)),
+                ('to_status', fields.CharField(max_length=12)),
+                ('note', fields.TextField(default='', unique=False)),
+            ],
+            options={'table': 'rating_rectification_notes', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Every step of a rectification, by whom, with what note (append-only).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RefreshToken',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='refresh_tokens', on_delete=OnDelete.CASCADE)),
+                ('family', fields.CharField(db_index=True, max_length=32)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'refresh_tokens', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Shipment',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

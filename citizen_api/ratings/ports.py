@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class RatedCase(Protocol):
@@ -52,3 +52,20 @@ def cases() -> CasesPort:
     if not _bound:
         raise RuntimeError("ratings: the cases port is not bound (citizen_api.domains binds it at import)")
     return _bound[0]
+
+
+# 一件事一次办 (citizen_api.bundles, above cases): ``POST /applications/{bundle id}/rating`` rates the
+# bundle once, which rates each of its children (every child's rating exists exactly once, by the
+# rules of :func:`ratings.service.rate_case`). (principal, id, RatingIn, settings) → RatingView, or None
+# when the id is no bundle of this citizen.
+BundleRater = Callable[[Any, int, Any, Any], Awaitable[Any | None]]
+
+_bundle_rater: list[BundleRater] = []
+
+
+def bind_bundle_rater(rater: BundleRater) -> None:
+    _bundle_rater[:] = [rater]
+
+
+def bundle_rater() -> BundleRater | None:
+    return _bundle_rater[0] if _bundle_rater else None

@@ -70,6 +70,10 @@ def _window_closed(settings, what: str) -> ApiError:
 async def rate_case(principal: Principal, application_id: int, body: RatingIn, settings) -> RatingView:
     case = await ports.cases().own_case(application_id, principal.user_id)
     if case is None:
+        rater = ports.bundle_rater()  # not a case: perhaps the citizen's bundle application (一件事)
+        rated = await rater(principal, application_id, body, settings) if rater else None
+        if rated is not None:
+            return rated
         raise ApiError(404, "NOT_FOUND", "未找到该办件")
     if case.done_at is None:
         raise ApiError(409, "NOT_FINISHED", "办件尚未办结，办结后再来评价吧", {"status": case.status})

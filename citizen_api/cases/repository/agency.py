@@ -15,10 +15,19 @@ def _as_agent(user_id: int, authorisation_ids: Iterable[int]) -> Q:
 
 
 async def citizen_and_agent_cases(
-    user_id: int, authorisation_ids: list[int], status: str | None, offset: int, limit: int
+    user_id: int,
+    authorisation_ids: list[int],
+    status: str | None,
+    offset: int,
+    limit: int,
+    *,
+    standalone: bool = False,
 ) -> tuple[int, list[Application]]:
-    """My cases, and the cases I filed for others under ``authorisation_ids`` (newest first)."""
+    """My cases, and the cases I filed for others under ``authorisation_ids`` (newest first);
+    ``standalone``: without bundle children (listed in their bundle)."""
     query = Application.filter(Q(applicant_id=user_id) | _as_agent(user_id, authorisation_ids))
+    if standalone:
+        query = query.filter(bundle_id__isnull=True)
     if status:
         query = query.filter(status=status)
     total = await query.count()

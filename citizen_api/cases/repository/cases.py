@@ -57,8 +57,13 @@ async def case_numbers(case_ids: Iterable[int]) -> dict[int, str]:
     return dict(await Application.filter(id__in=ids).values_list("id", "number"))
 
 
-async def citizen_cases(user_id: int, status: str | None, offset: int, limit: int):
+async def citizen_cases(
+    user_id: int, status: str | None, offset: int, limit: int, *, standalone: bool = False
+):
+    """The citizen's cases, newest first; ``standalone``: without bundle children (listed in their bundle)."""
     query = Application.filter(applicant_id=user_id)
+    if standalone:
+        query = query.filter(bundle_id__isnull=True)
     if status:
         query = query.filter(status=status)
     total = await query.count()
@@ -67,6 +72,33 @@ async def citizen_cases(user_id: int, status: str | None, offset: int, limit: in
 
 
 # -- filing and changing a case
+
+
+async def reserve_application_id() -> int:
+    """An id of the cases' sequence that no case will ever take: a bundle application (citizen_api.bundles)
+    is addressed at ``/applications/{id}`` beside cases, so it takes its id from the same sequence."""
+    conn = connections.get("default")
+    if getattr(conn.capabilities, "dialect", "") == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT nextval(pg_get_serial_sequence('applications', 'id')) AS id"
+        )
+        return int(rows[0]["id"])
+    # SQLite: the table is AUTOINCREMENT, so ids come from sqlite_sequence and are never reused
+    await conn.execute_query(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'applications', "
+        "(SELECT COALESCE(MAX(id), 0) FROM applications) "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'applications')"
+    )
+    rows = await conn.execute_query_dict(
+        "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'applications' RETURNING seq"
+    )
+    return int(rows[0]["seq"])
+
+
+async def bundle_children(bundle_ids: Iterable[int]) -> list[Application]:
+    """The child cases of bundle applications, in filing order."""
+    ids = list(set(bundle_ids))
+    return await Application.filter(bundle_id__in=ids).order_by("id") if ids else []
 
 
 _UPSERT = (

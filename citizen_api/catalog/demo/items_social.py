@@ -64,6 +64,18 @@ RS = [
         kw="办退休 退休手续 领养老金 退休金 退休审批",
         result=("养老保险待遇核定表", "其他"),
     ),
+    # 身故一件事 (the demo bundles of citizen_api.bundles): funeral grant and survivors' pension
+    it(
+        "参保人员死亡丧葬补助金、抚恤金申领",
+        "给付",
+        "P",
+        (20, 10),
+        0,
+        4,
+        "death_cert id_card household_register bank_account",
+        kw="丧葬补助金 抚恤金 死亡待遇 遗属待遇 去世领丧葬费",
+        result=("丧葬补助金、抚恤金核定结果", "其他"),
+    ),
     it(
         "灵活就业人员社会保险参保登记",
         "服务",

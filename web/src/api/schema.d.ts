@@ -214,10 +214,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的办件 */
+        /** 我的办件（一件事只列一次，子办件在其 children 中） */
         get: operations["get_cases_my_cases"];
         put?: never;
-        /** 提交申请（材料不齐时一次性告知全部缺少的材料；支持容缺受理） */
+        /** 提交申请（材料不齐时一次性告知全部缺少的材料；支持容缺受理；bundle_code：一件事一次办） */
         post: operations["post_cases_submit"];
         delete?: never;
         options?: never;
@@ -232,7 +232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件详情：状态、时间线、期限、预警、待补材料及截止日期、评价、可进行的操作 */
+        /** 办件详情：状态、时间线、期限、预警、待补材料及截止日期、评价、可进行的操作（一件事：各子办件） */
         get: operations["get_cases_my_case"];
         put?: never;
         post?: never;
@@ -339,7 +339,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 补正材料（回到待受理），或补交容缺材料 */
+        /** 补正材料（回到待受理），或补交容缺材料（一件事：材料交给提出补正的部门的子办件） */
         post: operations["post_cases_supplement"];
         delete?: never;
         options?: never;
@@ -356,7 +356,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 撤回申请（受理前） */
+        /** 撤回申请（受理前；一件事：撤回全部子办件） */
         post: operations["post_cases_withdraw"];
         delete?: never;
         options?: never;
@@ -688,6 +688,40 @@ export interface paths {
         put?: never;
         /** 小程序登录：用 wx.login 的 code 换取令牌 */
         post: operations["post_auth_login_wechat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一件事一次办：可申请的一件事 */
+        get: operations["get_bundles_list_bundles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bundles/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一件事办事指南：所含事项、合并去重的材料清单、承诺时限 */
+        get: operations["get_bundles_bundle_guide"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1594,6 +1628,92 @@ export interface paths {
         };
         /** 审计日志：谁在何时做了什么（查看个人信息、办件流转等），最新的在前；仅监察、管理员 */
         get: operations["get_audit_audit_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一件事列表（管理，含草稿） */
+        get: operations["get_bundles_admin_bundles"];
+        put?: never;
+        /** 新建一件事（草稿） */
+        post: operations["post_bundles_create_bundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/bundles/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改一件事 */
+        put: operations["put_bundles_update_bundle"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/bundles/{code}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布一件事（所含事项须均已发布） */
+        post: operations["post_bundles_publish_bundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/bundles/{code}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 下线一件事（回到草稿） */
+        post: operations["post_bundles_unpublish_bundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/bundles/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一件事统计：期间提交与全部办结的一件事申请数（子办件已计入各部门统计） */
+        get: operations["get_bundles_bundle_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2836,6 +2956,500 @@ export interface components {
              */
             until: string;
         };
+        /** BundleAdminView */
+        BundleAdminView: {
+            /** Code */
+            code: string;
+            /** Description */
+            description: string;
+            /** Form Name */
+            form_name: string;
+            /** Id */
+            id: number;
+            /** Items */
+            items: string[];
+            /** Name */
+            name: string;
+            /** Published At */
+            published_at: string | null;
+            /** Sort */
+            sort: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** BundleChildBrief */
+        BundleChildBrief: {
+            /** Deadline */
+            deadline: string | null;
+            /** Department */
+            department: string;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /** Number */
+            number: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
+            /**
+             * Warning
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
+        };
+        /**
+         * BundleChildCreated
+         * @description A child case as ``POST /applications {bundle_code}`` answers it.
+         */
+        BundleChildCreated: {
+            /**
+             * Department
+             * @description 承办部门代码
+             */
+            department: string;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Number */
+            number: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+        };
+        /** BundleCreated */
+        BundleCreated: {
+            /** Bundle Code */
+            bundle_code: string;
+            /**
+             * Children
+             * @description 各部门的子办件
+             */
+            children: components["schemas"]["BundleChildCreated"][];
+            /**
+             * Id
+             * @description 一件事申请编号（与办件编号同一序列，用于 /applications/{id}）
+             */
+            id: number;
+            /**
+             * Kind
+             * @default bundle
+             * @constant
+             */
+            kind: "bundle";
+            /** Number */
+            number: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+        };
+        /**
+         * BundleDetail
+         * @description One progress for the whole bundle: every child's full detail, one merged timeline, what is owed.
+         */
+        BundleDetail: {
+            /** Actions */
+            actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /** Bundle Code */
+            bundle_code: string;
+            /** Children */
+            children: components["schemas"]["CaseDetail"][];
+            /**
+             * Deadline
+             * @description 各子办件中最晚的办结期限
+             */
+            deadline: string | null;
+            /**
+             * Decided At
+             * @description 最后一个子办件办结的时间（全部办结后）
+             */
+            decided_at: string | null;
+            /**
+             * Done
+             * @description 所有子办件均已办结（准予或不予许可）或终止
+             */
+            done: boolean;
+            /** Id */
+            id: number;
+            /** @description 一件事的编码和名称（与单个办件同一字段，便于列表展示） */
+            item: components["schemas"]["CaseItemRef"];
+            /**
+             * Kind
+             * @default bundle
+             * @constant
+             */
+            kind: "bundle";
+            /**
+             * Missing
+             * @description 各部门要求补正或待补交的材料（合并编号）
+             */
+            missing: components["schemas"]["BundleMissing"][];
+            /** Number */
+            number: string;
+            /**
+             * @description 群众对本一件事的评价（各子办件各记一次）
+             * @default null
+             */
+            rating: components["schemas"]["RatingView"] | null;
+            /**
+             * Status
+             * @description 由各子办件推导：有子办件需补正为 supplement_required；尚有子办件待受理为 submitted；均已受理、仍在办理为 accepted（全部暂停为 suspended）；全部办结后为 approved（至少一件准予）、rejected、delivered（结果均已送达）、not_accepted 或 withdrawn
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Timeline
+             * @description 各子办件时间线合并（按时间）
+             */
+            timeline: components["schemas"]["BundleTimelineEntry"][];
+            /**
+             * Warning
+             * @description 各子办件中最严重的预警
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
+        };
+        /**
+         * BundleGuide
+         * @description The combined guide (一次性告知): every item, one deduplicated materials list, the promised days.
+         */
+        BundleGuide: {
+            /** Code */
+            code: string;
+            /**
+             * Departments
+             * @description 涉及的部门代码
+             */
+            departments: string[];
+            /** Description */
+            description: string;
+            /**
+             * Form Name
+             * @description 一表申请：合并后的申请表，替代各事项的申请表
+             */
+            form_name: string;
+            /**
+             * Guide Items
+             * @description 各事项的概要
+             */
+            guide_items: components["schemas"]["BundleItemOut"][];
+            /**
+             * Items
+             * @description 所含事项的实施编码（按办理顺序）
+             */
+            items: string[];
+            /**
+             * Materials
+             * @description 合并去重后的材料清单
+             */
+            materials: components["schemas"]["BundleMaterialOut"][];
+            /** Name */
+            name: string;
+            /**
+             * Promised Days
+             * @description 承诺办结时限：各事项并联办理，取最长者（工作日）
+             */
+            promised_days: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+        };
+        /** BundleIn */
+        BundleIn: {
+            /**
+             * Code
+             * @description 一件事编码
+             */
+            code: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Form Name
+             * @description 合并申请表名称（默认《一件事名称联办申请表》）
+             * @default
+             */
+            form_name: string;
+            /**
+             * Items
+             * @description 事项实施编码（至少 2 项）
+             */
+            items: string[];
+            /** Name */
+            name: string;
+            /**
+             * Sort
+             * @default 0
+             */
+            sort: number;
+        };
+        /** BundleItemOut */
+        BundleItemOut: {
+            /** Code */
+            code: string;
+            /** Deliverable */
+            deliverable: boolean;
+            /**
+             * Department
+             * @description 部门代码
+             */
+            department: string;
+            /** Department Name */
+            department_name: string;
+            /** Legal Days */
+            legal_days: number;
+            /** Name */
+            name: string;
+            /** Online */
+            online: boolean;
+            /** Promised Days */
+            promised_days: number;
+            /** Trips */
+            trips: number;
+        };
+        /** BundleMaterialOut */
+        BundleMaterialOut: {
+            /** Copies */
+            copies: number;
+            /** Form */
+            form: string;
+            /** Forms */
+            forms: string[];
+            /**
+             * Id
+             * @description 合并清单中的材料编号（提交 POST /applications {bundle_code} 时的键）
+             */
+            id: number;
+            /**
+             * Items
+             * @description 需要该材料的事项（实施编码）
+             */
+            items: string[];
+            /**
+             * Kind
+             * @description 材料复用键（如 id_card）：多个事项需要的同一材料只交一次
+             */
+            kind: string;
+            /** Name */
+            name: string;
+            /**
+             * Necessity
+             * @enum {string}
+             */
+            necessity: "required" | "tolerated" | "optional";
+            /** Note */
+            note: string;
+            /**
+             * Required
+             * @description 必须提交（容缺材料也为 true，可先受理后补交）
+             */
+            required: boolean;
+            /** Source */
+            source: string;
+            /** Tolerated */
+            tolerated: boolean;
+        };
+        /** BundleMissing */
+        BundleMissing: {
+            /**
+             * Child Id
+             * @description 要求补正（或待补交）的子办件
+             */
+            child_id: number;
+            /**
+             * Id
+             * @description 一件事合并材料清单中的材料编号（补正时按此编号提交）
+             */
+            id: number;
+            /** Item Name */
+            item_name: string;
+            /** Name */
+            name: string;
+            /** Tolerable */
+            tolerable: boolean;
+        };
+        /**
+         * BundleOut
+         * @description The contract's list entry: ``{code, name, items: [item_code, …]}``.
+         */
+        BundleOut: {
+            /** Code */
+            code: string;
+            /**
+             * Departments
+             * @description 涉及的部门代码
+             */
+            departments: string[];
+            /** Description */
+            description: string;
+            /**
+             * Items
+             * @description 所含事项的实施编码（按办理顺序）
+             */
+            items: string[];
+            /** Name */
+            name: string;
+            /**
+             * Promised Days
+             * @description 承诺办结时限：各事项并联办理，取最长者（工作日）
+             */
+            promised_days: number;
+        };
+        /** BundleStats */
+        BundleStats: {
+            /**
+             * Done
+             * @description 其中已全部办结的
+             */
+            done: number;
+            /**
+             * Filed
+             * @description 期间提交的一件事申请数（其子办件已计入各部门办件）
+             */
+            filed: number;
+            /**
+             * Published
+             * @description 已发布的一件事数
+             */
+            published: number;
+        };
+        /**
+         * BundleSummary
+         * @description A bundle application in the citizen's list: listed once, its children inside it.
+         */
+        BundleSummary: {
+            /** Actions */
+            actions: ("supplement" | "withdraw" | "rate" | "set_delivery" | "complain")[];
+            /** Bundle Code */
+            bundle_code: string;
+            /** Children */
+            children: components["schemas"]["BundleChildBrief"][];
+            /**
+             * Deadline
+             * @description 各子办件中最晚的办结期限
+             */
+            deadline: string | null;
+            /**
+             * Done
+             * @description 所有子办件均已办结（准予或不予许可）或终止
+             */
+            done: boolean;
+            /** Id */
+            id: number;
+            /** @description 一件事的编码和名称（与单个办件同一字段，便于列表展示） */
+            item: components["schemas"]["CaseItemRef"];
+            /**
+             * Kind
+             * @default bundle
+             * @constant
+             */
+            kind: "bundle";
+            /** Number */
+            number: string;
+            /**
+             * Status
+             * @description 由各子办件推导：有子办件需补正为 supplement_required；尚有子办件待受理为 submitted；均已受理、仍在办理为 accepted（全部暂停为 suspended）；全部办结后为 approved（至少一件准予）、rejected、delivered（结果均已送达）、not_accepted 或 withdrawn
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Warning
+             * @description 各子办件中最严重的预警
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
+        };
+        /** BundleTimelineEntry */
+        BundleTimelineEntry: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Child Id
+             * @description 该记录所属的子办件
+             */
+            child_id: number;
+            /** Item Name */
+            item_name: string;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
+        };
+        /** BundleUpdate */
+        BundleUpdate: {
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /**
+             * Form Name
+             * @default null
+             */
+            form_name: string | null;
+            /**
+             * Items
+             * @default null
+             */
+            items: string[] | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Sort
+             * @default null
+             */
+            sort: number | null;
+        };
         /** CalendarDayOut */
         CalendarDayOut: {
             /**
@@ -3028,6 +3642,12 @@ export interface components {
         CaseCreated: {
             /** Id */
             id: number;
+            /**
+             * Kind
+             * @default case
+             * @constant
+             */
+            kind: "case";
             /** Number */
             number: string;
             /**
@@ -3079,6 +3699,12 @@ export interface components {
              * @default null
              */
             applicant: components["schemas"]["CaseParty"] | null;
+            /**
+             * Bundle Id
+             * @description 一件事联办：所属一件事申请的编号（单独办件为 null）
+             * @default null
+             */
+            bundle_id: number | null;
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
             /** Deadline */
@@ -3100,6 +3726,12 @@ export interface components {
             /** Id */
             id: number;
             item: components["schemas"]["CaseItemRef"];
+            /**
+             * Kind
+             * @default case
+             * @constant
+             */
+            kind: "case";
             /** Materials */
             materials: components["schemas"]["CaseMaterialView"][];
             /** Missing */
@@ -3295,6 +3927,12 @@ export interface components {
         /** CaseSubmit */
         CaseSubmit: {
             /**
+             * Bundle Code
+             * @description 一件事编码（与 item_code 二选一）
+             * @default null
+             */
+            bundle_code: string | null;
+            /**
              * @description 办理结果邮寄地址（可选）
              * @default null
              */
@@ -3309,8 +3947,9 @@ export interface components {
             /**
              * Item Code
              * @description 事项实施编码
+             * @default null
              */
-            item_code: string;
+            item_code: string | null;
             /**
              * Licences
              * @description 以电子证照代替材料（即授权本办件使用该证照）：材料编号 → 证照编号（GET /me/licences）
@@ -3350,6 +3989,12 @@ export interface components {
              * @default null
              */
             actor: components["schemas"]["CaseParty"] | null;
+            /**
+             * Bundle Id
+             * @description 一件事联办：所属一件事申请的编号（单独办件为 null）
+             * @default null
+             */
+            bundle_id: number | null;
             /** Deadline */
             deadline: string | null;
             /**
@@ -3362,6 +4007,12 @@ export interface components {
             /** Id */
             id: number;
             item: components["schemas"]["CaseItemRef"];
+            /**
+             * Kind
+             * @default case
+             * @constant
+             */
+            kind: "case";
             /** Number */
             number: string;
             /**
@@ -4658,6 +5309,28 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_BUNDLE_EXISTS */
+        Error_BUNDLE_EXISTS: {
+            error: {
+                /** @constant */
+                code: "BUNDLE_EXISTS";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BUNDLE_NOT_AVAILABLE */
+        Error_BUNDLE_NOT_AVAILABLE: {
+            error: {
+                /** @constant */
+                code: "BUNDLE_NOT_AVAILABLE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_CANCEL_TOO_LATE */
         Error_CANCEL_TOO_LATE: {
             error: {
@@ -4852,6 +5525,17 @@ export interface components {
                 /** @constant */
                 code: "ITEM_EXISTS";
                 details: components["schemas"]["ExistingCodeDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_ITEMS_NOT_PUBLISHED */
+        Error_ITEMS_NOT_PUBLISHED: {
+            error: {
+                /** @constant */
+                code: "ITEMS_NOT_PUBLISHED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -7067,13 +7751,6 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[CaseSummary] */
-        Page_CaseSummary_: {
-            /** Items */
-            items: components["schemas"]["CaseSummary"][];
-            /** Total */
-            total: number;
-        };
         /** Page[ComplaintView] */
         Page_ComplaintView_: {
             /** Items */
@@ -7162,6 +7839,13 @@ export interface components {
         Page_StaffSummary_: {
             /** Items */
             items: components["schemas"]["StaffSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[Union[CaseSummary, BundleSummary]] */
+        Page_Union_CaseSummary__BundleSummary__: {
+            /** Items */
+            items: (components["schemas"]["CaseSummary"] | components["schemas"]["BundleSummary"])[];
             /** Total */
             total: number;
         };
@@ -8017,6 +8701,12 @@ export interface components {
             allowed_actions: ("accept" | "request_supplement" | "not_accept" | "approve" | "reject" | "suspend" | "resume" | "deliver")[];
             /** @description 申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志） */
             applicant: components["schemas"]["CaseApplicantView"];
+            /**
+             * Bundle Id
+             * @description 一件事联办：所属一件事申请的编号（单独办件为 null）
+             * @default null
+             */
+            bundle_id: number | null;
             /** Calendar Uncertain */
             calendar_uncertain: boolean;
             /** Deadline */
@@ -8046,6 +8736,12 @@ export interface components {
             id: number;
             item: components["schemas"]["CaseItemRef"];
             item_version: components["schemas"]["CaseItemVersionRef"];
+            /**
+             * Kind
+             * @default case
+             * @constant
+             */
+            kind: "case";
             /**
              * Materials
              * @description 申请时所依据版本的材料清单，逐项列出已提交的文件
@@ -10327,7 +11023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CaseSummary_"];
+                    "application/json": components["schemas"]["Page_Union_CaseSummary__BundleSummary__"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
@@ -10396,7 +11092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseCreated"];
+                    "application/json": components["schemas"]["CaseCreated"] | components["schemas"]["BundleCreated"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
@@ -10426,13 +11122,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description PROFILE_INCOMPLETE、DELIVERY_NOT_OFFERED、LICENCE_NOT_USABLE */
+            /** @description BUNDLE_NOT_AVAILABLE、PROFILE_INCOMPLETE、DELIVERY_NOT_OFFERED、LICENCE_NOT_USABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_DELIVERY_NOT_OFFERED"] | components["schemas"]["Error_LICENCE_NOT_USABLE"];
+                    "application/json": components["schemas"]["Error_BUNDLE_NOT_AVAILABLE"] | components["schemas"]["Error_PROFILE_INCOMPLETE"] | components["schemas"]["Error_DELIVERY_NOT_OFFERED"] | components["schemas"]["Error_LICENCE_NOT_USABLE"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -10481,7 +11177,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetail"] | components["schemas"]["BundleDetail"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
@@ -11176,7 +11872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetail"] | components["schemas"]["BundleDetail"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
@@ -11261,7 +11957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetail"] | components["schemas"]["BundleDetail"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
@@ -12865,6 +13561,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_DB_UNAVAILABLE"] | components["schemas"]["Error_WECHAT_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_bundles_list_bundles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleOut"][];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_bundles_bundle_guide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleGuide"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BUNDLE_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BUNDLE_NOT_AVAILABLE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
                 };
             };
         };
@@ -16957,6 +17758,460 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_bundles_admin_bundles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleAdminView"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_bundles_create_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BundleIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleAdminView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BUNDLE_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BUNDLE_EXISTS"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_bundles_update_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BundleUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleAdminView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description ITEMS_NOT_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_ITEMS_NOT_PUBLISHED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_bundles_publish_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleAdminView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description ITEMS_NOT_PUBLISHED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_ITEMS_NOT_PUBLISHED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_bundles_unpublish_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleAdminView"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_bundles_bundle_stats: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
+                from?: string | null;
+                /** @description 截止日期（含），默认今天 */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleStats"];
                 };
             };
             /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
