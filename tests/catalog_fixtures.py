@@ -50,7 +50,7 @@ def seeded_sqlite_template(sqlite_template, tmp_path_factory) -> Path:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def seeded_url(request, tmp_path, seeded_sqlite_template) -> str:
-    """A database holding the demo catalog (213 items, 17 departments), on SQLite and PostgreSQL."""
+    """A database holding the demo catalog (214 items, 17 departments), on SQLite and PostgreSQL."""
     if request.param == "sqlite":
         return databases.fresh_sqlite(seeded_sqlite_template, tmp_path)
     request.getfixturevalue("postgres_url")  # skips with its reason when PostgreSQL is absent

@@ -17,7 +17,16 @@ def resolve(spec: dict, schema: dict) -> dict:
             found = [resolve(spec, s) for s in schema[key] if s.get("type") != "null"]
             if len(found) == 1:
                 return found[0]
+            # a case or a bundle (一件事) answer: the case's schema is the one checked here
+            cases = [f for f in found if _kind(spec, f) == "case"]
+            if len(cases) == 1:
+                return cases[0]
     return schema
+
+
+def _kind(spec: dict, schema: dict) -> str | None:
+    kind = schema.get("properties", {}).get("kind", {})
+    return kind.get("const") or (kind.get("enum") or [None])[0] or kind.get("default")
 
 
 def answer(spec: dict, path: str, method: str = "get", status: str = "200") -> dict:

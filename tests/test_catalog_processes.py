@@ -126,16 +126,16 @@ def test_catalog_export_and_import_round_trip(tmp_path, seeded_sqlite_template, 
 
     exported = _cli(source, "catalog", "export", str(tmp_path / "one.json"))
     assert exported.returncode == 0, exported.stderr
-    assert "exported 213 items, 17 departments" in exported.stdout
+    assert "exported 214 items, 17 departments" in exported.stdout
     first = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
-    assert first["format"] == "onetrip-catalog/1" and len(first["items"]) == 213 and first["synonyms"]
+    assert first["format"] == "onetrip-catalog/1" and len(first["items"]) == 214 and first["synonyms"]
 
     imported = _cli(target, "catalog", "import", str(tmp_path / "one.json"))
     assert imported.returncode == 0, imported.stderr
-    assert "213 items created, 0 updated, 0 unchanged" in imported.stdout
+    assert "214 items created, 0 updated, 0 unchanged" in imported.stdout
     assert "导入事项" in imported.stdout  # the progress bar
     again = _cli(target, "catalog", "import", str(tmp_path / "one.json"))  # idempotent
-    assert again.returncode == 0 and "0 items created, 0 updated, 213 unchanged" in again.stdout
+    assert again.returncode == 0 and "0 items created, 0 updated, 214 unchanged" in again.stdout
 
     assert _cli(target, "catalog", "export", str(tmp_path / "two.json")).returncode == 0
     second = json.loads((tmp_path / "two.json").read_text(encoding="utf-8"))
@@ -145,7 +145,7 @@ def test_catalog_export_and_import_round_trip(tmp_path, seeded_sqlite_template, 
     first["items"][0]["name"] = "改过名字的事项"
     (tmp_path / "edit.json").write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
     edited = _cli(target, "catalog", "import", str(tmp_path / "edit.json"))
-    assert edited.returncode == 0 and "0 items created, 1 updated, 212 unchanged" in edited.stdout
+    assert edited.returncode == 0 and "0 items created, 1 updated, 213 unchanged" in edited.stdout
     first["items"][1]["promised_days"] = first["items"][1]["statutory_days"] + 1
     first["items"][2]["audience"] = "alien"
     (tmp_path / "bad.json").write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")

@@ -20,6 +20,8 @@ from citizen_api.appointments.models import LotteryDraw, Slot
 from tests import cases_fixtures
 from tests.appointments_fixtures import make_hall
 from tests.conftest import assert_error
+from tests.licences_fixtures import approved as approved_case
+from tests.licences_fixtures import desk, licence_item, wallet
 from tests.test_degradation import first_open_slot
 
 PLACEHOLDERS = {"id": "1", "upload_id": "1", "code": "GA-HJ-001", "version": "1", "date": "2026-12-01"}
@@ -123,7 +125,20 @@ async def bobs_objects(client, api, settings) -> dict[str, int]:
         "/api/v1/me/authorisations", json={**agent, "until": until}, headers=bob.headers
     )
     assert authorised.status_code == 201, authorised.text
+    # and an e-licence (电子证照) issued to Bob, used with his consent in a later case
+    issuing = await licence_item("SC-GT-009", "个体工商户设立登记", issues="business_licence")
+    seal = await licence_item(
+        "SC-GZ-009", "公章刻制备案", materials=[("营业执照", "required", "business_licence")]
+    )
+    await approved_case(client, bob, issuing, await desk(settings))
+    (licence,) = (await wallet(client, bob))["items"]
+    by_licence = {str(seal.materials[0].id): licence["id"]}
+    used = await cases_fixtures.submit(client, bob, seal, materials={}, licences=by_licence)
+    consents = (await client.get("/api/v1/me/licence-consents", headers=bob.headers)).json()
     return {
+        "licence": licence["id"],
+        "consent": consents["items"][0]["id"],
+        "filed_form": used["id"],
         "authorisation": authorised.json()["id"],
         "lottery": registered.json()["id"],
         "upload": bob.uploads[0].id,
@@ -145,6 +160,10 @@ OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("PUT", "/api/v1/applications/{id}/delivery"): ("decided", ADDRESS),
     ("GET", "/api/v1/applications/{id}/delivery"): ("decided", None),
     ("GET", "/api/v1/applications/{id}/locker"): ("decided", None),
+    ("GET", "/api/v1/applications/{id}/form"): ("filed_form", None),
+    ("GET", "/api/v1/me/licences/{id}"): ("licence", None),
+    ("POST", "/api/v1/me/licences/{id}/verification"): ("licence", None),
+    ("POST", "/api/v1/me/licence-consents/{id}/revoke"): ("consent", None),
     ("POST", "/api/v1/applications/{id}/mail-in"): (
         "application",
         {"company": "ems", "waybill": "EA123456789CN"},

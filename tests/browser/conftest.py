@@ -23,6 +23,7 @@ import uvicorn
 
 from citizen_api.app import create_app
 from citizen_api.settings import Settings
+from infra.simulators.locker import LockerSimulator
 from tests import databases
 from tests.conftest import Api, make_settings
 from tests.services import IN_CI
@@ -97,7 +98,15 @@ class WebServer:
 
 
 @pytest.fixture
-async def web_server(tmp_path, sqlite_template, web_dist, wechat_sim) -> AsyncIterator[WebServer]:
+async def locker_sim() -> AsyncIterator[LockerSimulator]:
+    sim = LockerSimulator(secret="browser-locker-secret", size=4)
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+async def web_server(tmp_path, sqlite_template, web_dist, wechat_sim, locker_sim) -> AsyncIterator[WebServer]:
     """The whole app (API + workbench) under uvicorn on a loopback port, on SQLite; citizens log in
     through the WeChat simulator (``web_server.api.login_citizen``); kuaidi100 is unreachable (its
     subscription is retried later, as in production when the courier is down)."""
@@ -111,8 +120,11 @@ async def web_server(tmp_path, sqlite_template, web_dist, wechat_sim) -> AsyncIt
         public_base_url=base,
         kuaidi100_api_base="http://127.0.0.1:9",
         kuaidi100_timeout_seconds=1.0,
+        locker_api_base=locker_sim.base_url,
+        locker_secret=locker_sim.secret,
         web_dist_dir=web_dist,
     )
+    locker_sim.callback_url = f"{base}/api/v1/callbacks/locker"
     server = uvicorn.Server(uvicorn.Config(create_app(settings), lifespan="on", log_level="warning"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     for _ in range(6000):

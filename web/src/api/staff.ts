@@ -95,6 +95,31 @@ export interface CaseMaterial {
   missing: boolean
   due: string | null
   files: CaseFile[]
+  /** an e-licence the applicant consented to use instead of an upload (电子证照); after a revoked
+   * consent only its status text remains */
+  licence: MaterialLicence | null
+}
+
+export interface MaterialLicence {
+  revoked: boolean
+  statusText: string
+  licenceType: string
+  number: string
+  issuer: string
+  validUntil: string | null
+}
+
+function materialLicence(raw: unknown): MaterialLicence | null {
+  const l = obj(raw)
+  if (!l.status) return null
+  return {
+    revoked: l.status === 'revoked',
+    statusText: str(l.status_text),
+    licenceType: str(l.licence_type),
+    number: str(l.number),
+    issuer: str(l.issuer),
+    validUntil: strOrNull(l.valid_until),
+  }
 }
 
 export interface TimelineEntry {
@@ -174,6 +199,7 @@ export function caseDetail(raw: unknown): CaseDetail {
       missing: m.missing === true,
       due: strOrNull(m.due),
       files: list(m.files ?? m.uploads).map(caseFile),
+      licence: materialLicence(m.licence),
     })),
     missing: list(r.missing).map((m) => ({ id: num(m.id) ?? 0, name: str(m.name) })),
     missingDue: strOrNull(r.missing_due),

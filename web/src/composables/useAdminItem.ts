@@ -44,6 +44,7 @@ export function emptyMaterial(): MaterialRow {
     name: '',
     necessity: 'required',
     kind: '',
+    accepts_licence: '',
     forms: ['原件'],
     copies: 1,
     source: '申请人自备',
@@ -60,6 +61,8 @@ function materialRow(m: MaterialOut): MaterialRow {
     name: m.name,
     necessity: m.necessity,
     kind: m.kind,
+    // 电子证照: the licence type that may stand in for this material (kept as the API gave it)
+    accepts_licence: (m.accepts_licence ?? '') as MaterialIn['accepts_licence'],
     forms: (m.forms?.length ? m.forms : ['原件']) as MaterialIn['forms'],
     copies: m.copies,
     source: m.source,
@@ -102,6 +105,9 @@ export function guideForm(v: ItemDetail): GuideForm {
     keywords: [...(v.keywords ?? [])],
     online_url: v.online_url,
     effective_from: v.effective_from ?? null,
+    // 电子证照 and 表单预填: what the result issues and the form's fields, kept through an edit
+    issues_licence: (v.issues_licence ?? '') as ItemContent['issues_licence'],
+    form_fields: [...(v.form_fields ?? [])] as Required<ItemContent>['form_fields'],
     materials: (v.materials ?? []).map(materialRow),
   }
 }
@@ -120,6 +126,7 @@ export function draftBody(form: GuideForm): ItemContent {
         name: m.name,
         necessity: m.necessity,
         kind: m.kind,
+        accepts_licence: m.accepts_licence,
         forms: m.forms,
         copies: m.copies,
         source: m.source,

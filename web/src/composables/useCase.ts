@@ -10,6 +10,9 @@ import { useApiErrors } from './useApiErrors'
 import { noteCallResult } from './useNetwork'
 
 export const CONFLICT_MESSAGE = '该办件已被他人更新，已为您重新载入最新情况'
+// 409s that answer what was typed in the dialog (another locker or waybill may do), not a case that
+// moved meanwhile: the dialog stays open with the message
+const STAYS_IN_DIALOG = new Set(['LOCKER_FULL', 'WAYBILL_IN_USE'])
 
 export interface Revealed {
   name: string
@@ -51,7 +54,7 @@ export function useCase(caseId: () => number, api = useApi()) {
       return true
     } catch (error) {
       noteCallResult(error)
-      if (isApiError(error) && error.status === 409) {
+      if (isApiError(error) && error.status === 409 && !STAYS_IN_DIALOG.has(error.code)) {
         state.notice = `${CONFLICT_MESSAGE}（${error.message}）`
         await load()
         return true // the dialog closes: what it was for may no longer apply
