@@ -12,6 +12,8 @@ const VERSION = {
   name: '犬只免疫证明核发',
   department: 'GA',
   department_name: '公安局',
+  issues_licence: 'business_licence',
+  form_fields: ['company_name'],
   audience: 'personal',
   item_type: '行政确认',
   trips: 1,
@@ -62,6 +64,7 @@ const VERSION = {
       necessity: 'required',
       tolerated: false,
       kind: 'id_card',
+      accepts_licence: '',
       forms: ['原件'],
       source: '公安机关',
       blank_form_upload_id: 7,
@@ -87,8 +90,10 @@ describe('the guide editor', () => {
     form.basis.push('  ', '《办法》第三条 ')
     const body = draftBody(form)
     expect(body.basis).toEqual(['《条例》第十条', '《办法》第三条'])
+    // what the editor shows no field for yet is sent back as it was (an edit never drops it)
+    expect([body.issues_licence, body.form_fields]).toEqual(['business_licence', ['company_name']])
     expect(Object.keys(body.materials![0]!).sort()).toEqual(
-      ['blank_form_upload_id', 'copies', 'forms', 'kind', 'name', 'necessity', 'notes', 'sample_upload_id', 'source'],
+      ['accepts_licence', 'blank_form_upload_id', 'copies', 'forms', 'kind', 'name', 'necessity', 'notes', 'sample_upload_id', 'source'],
     )
   })
 
