@@ -34,6 +34,7 @@ import citizen_api.delivery.routes
 import citizen_api.exports.routes
 import citizen_api.licences.routes
 import citizen_api.lockers.routes
+import citizen_api.publicity.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
 import citizen_api.uploads.routes
@@ -70,6 +71,7 @@ from citizen_api.licences import service as licences_service
 from citizen_api.lockers import seed as lockers_seed
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.service import record_locker
+from citizen_api.publicity import service as publicity_service
 from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.registry_models import MODEL_MODULES
@@ -150,6 +152,7 @@ DOMAINS: list[Domain] = [
         seed=lockers_seed.seed,
         jobs=[PeriodicJob("locker_expiry", 600, run_locker_expiry)],
     ),
+    Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)
     Domain(
         "ratings",
         citizen_api.ratings.routes.ENDPOINTS,
@@ -200,6 +203,9 @@ case_hooks.on_approve(licences_service.issue_licence)
 case_hooks.on_submit_check(licences_service.check_submission)
 case_hooks.on_submitted(licences_service.after_filing)
 case_hooks.on_material_sources(licences_service.materials_shown_to_staff)
+# 许可公示 (issue 18): after the licence is issued, so that its number is the decision's
+case_hooks.on_approve(publicity_service.publish_approval)
+case_hooks.on_reject(publicity_service.publish_rejection)
 # ratings and complaints sit below cases: they read what they need of a case through these ports
 ratings_ports.bind(cases_service.rating_port())
 complaints_ports.bind(cases_service.complaint_port())

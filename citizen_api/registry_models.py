@@ -22,6 +22,7 @@ import citizen_api.complaints.models
 import citizen_api.delivery.models
 import citizen_api.licences.models
 import citizen_api.lockers.models
+import citizen_api.publicity.models
 import citizen_api.ratings.models
 import citizen_api.uploads.models
 import citizen_api.users.models
@@ -43,6 +44,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.appointments.models,
         citizen_api.delivery.models,
         citizen_api.lockers.models,
+        citizen_api.publicity.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         citizen_api.licences.models,

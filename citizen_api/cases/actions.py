@@ -165,7 +165,9 @@ async def approve(case: Application, body: Any, settings, actor: Any = None) -> 
 
 
 async def reject(case: Application, body: Any, settings, actor: Any = None) -> Effect:
-    return Effect(f"不予许可：{body.reason}", await _decision(case, body.reason))
+    # e.g. 许可公示 publishes the refusal of a business item (same unit of work)
+    after = [lambda: hooks.run_reject_hooks(case, actor, settings)]
+    return Effect(f"不予许可：{body.reason}", await _decision(case, body.reason), after)
 
 
 async def deliver(case: Application, body: Any, settings, actor: Any = None) -> Effect:

@@ -49,6 +49,7 @@ SubmittedHook = Callable[[Any, Any, Any, Any], Awaitable[None]]
 MaterialSourceHook = Callable[[Any, Any], Awaitable[dict[int, dict[str, Any]]]]
 
 _approve_hooks: list[ApproveHook] = []
+_reject_hooks: list[ApproveHook] = []  # 许可公示: a refusal is a decision too
 _submit_checks: list[SubmitCheckHook] = []
 _submitted_hooks: list[SubmittedHook] = []
 _material_sources: list[MaterialSourceHook] = []
@@ -62,6 +63,11 @@ def _add(hooks: list, hook):
 
 def on_approve(hook: ApproveHook) -> ApproveHook:
     return _add(_approve_hooks, hook)
+
+
+def on_reject(hook: ApproveHook) -> ApproveHook:
+    """Right after the case became rejected, in the same unit of work (as ``on_approve``)."""
+    return _add(_reject_hooks, hook)
 
 
 def on_submit_check(hook: SubmitCheckHook) -> SubmitCheckHook:
@@ -78,6 +84,11 @@ def on_material_sources(hook: MaterialSourceHook) -> MaterialSourceHook:
 
 async def run_approve_hooks(case, actor, settings) -> None:
     for hook in _approve_hooks:
+        await hook(case, actor, settings)
+
+
+async def run_reject_hooks(case, actor, settings) -> None:
+    for hook in _reject_hooks:
         await hook(case, actor, settings)
 
 

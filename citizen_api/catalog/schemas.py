@@ -358,6 +358,7 @@ class CatalogVersion(BaseModel):
     promised_days: int
     time_unit: str
     visits: int  # 到办事现场次数 (a case copies it for the zero-trip statistics)
+    audience: str = "personal"  # personal | business | both (许可公示 publishes business decisions)
 
 
 class CatalogMaterial(BaseModel):

@@ -27,6 +27,21 @@ async def _subject_name(case, cipher) -> str | None:
     return values.get("company_name") or None
 
 
+async def case_subject(case, settings) -> dict[str, str]:
+    """The business a decided case was for, as the public may see it (许可公示): the company name and
+    credit code from the case's form, else from the licence it issued, and that licence's number.
+    Empty when the form named no company (a natural person's case: nothing of it is published)."""
+    cipher = cipher_for(settings)
+    form = await repo.form_of_case(case.id)
+    values = json.loads(cipher.decrypt(form.values_enc) or "{}") if form is not None else {}
+    licence = await repo.licence_of_case(case.id)
+    company = values.get("company_name") or (licence.subject_name if licence else None) or ""
+    if not company:
+        return {}
+    credit = values.get("credit_code") or (licence.credit_code if licence else None) or ""
+    return {"company": company, "credit_code": credit, "licence_number": licence.number if licence else ""}
+
+
 async def issue_licence(case, actor, settings) -> None:
     forms = await catalog.version_forms(case.item_version_id)
     kind = catalog.licence_type(forms.issues_licence) if forms.issues_licence else None

@@ -18,6 +18,7 @@ from citizen_api.licences.schemas import LicenceCode, LicenceView
 from citizen_api.security.principal import Principal
 
 issue_licence = issuing.issue_licence
+case_subject = issuing.case_subject  # 许可公示: the company a decided case was for
 check_submission = consents.licence_materials
 materials_shown_to_staff = consents.shown_to_staff
 my_consents = consents.my_consents

@@ -12,6 +12,28 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Rectification',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('rating', fields.OneToOneField('models.Rating', source_field='rating_id', db_constraint=True, to_field='id', related_name='rectification', on_delete=OnDelete.RESTRICT)),
+                ('department_code', fields.CharField(db_index=True, max_length=32)),
+                ('status', fields.CharField(default='open', db_index=True, max_length=12)),
+                ('visit_due', fields.DateField()),
+                ('rectify_due', fields.DateField()),
+                ('calendar_uncertain', fields.BooleanField(default=False)),
+                ('visited_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('visit_note', fields.TextField(default='', unique=False)),
+                ('rectified_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('rectify_note', fields.TextField(default='', unique=False)),
+                ('verdict', fields.CharField(null=True, max_length=20)),
+                ('verdict_comment', fields.TextField(default='', unique=False)),
+                ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'rating_rectifications', 'app': 'models', 'indexes': [Index(fields=['status', 'rectify_due'])], 'pk_attr': 'id', 'table_description': "A 差评's follow-up by the handling department: return visit, rectification, the citizen's verdict."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='RectificationNote',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

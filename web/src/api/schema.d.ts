@@ -1202,6 +1202,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 许可公示：涉企事项的办理决定（企业名称、信用代码、决定、日期、文号；不含自然人信息） */
+        get: operations["get_publicity_public_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/licences/verify": {
         parameters: {
             query?: never;
@@ -7807,6 +7824,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[PublishedDecisionOut] */
+        Page_PublishedDecisionOut_: {
+            /** Items */
+            items: components["schemas"]["PublishedDecisionOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[StaffCaseSummary] */
         Page_StaffCaseSummary_: {
             /** Items */
@@ -8095,6 +8119,43 @@ export interface components {
              * @enum {string}
              */
             warning: "none" | "yellow" | "red";
+        };
+        /** PublishedDecisionOut */
+        PublishedDecisionOut: {
+            /**
+             * Company
+             * @description 企业（或个体工商户）名称
+             */
+            company: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码（未登记时为空）
+             */
+            credit_code: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approved" | "rejected";
+            /**
+             * Decision Text
+             * @description 准予许可 | 不予许可
+             */
+            decision_text: string;
+            /** Item Code */
+            item_code: string;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Result Number
+             * @description 决定文号：核发证照的编号，否则为办件编号
+             */
+            result_number: string;
         };
         /** QueueOut */
         QueueOut: {
@@ -15607,6 +15668,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_RATE_LIMITED"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_publicity_public_decisions: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 企业名称、统一社会信用代码、事项名称或决定文号（空格分隔多个词） */
+                q?: string;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PublishedDecisionOut_"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
