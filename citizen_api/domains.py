@@ -39,6 +39,7 @@ import citizen_api.ratings.routes
 import citizen_api.search.routes
 import citizen_api.uploads.routes
 import citizen_api.users.routes
+import citizen_api.visits.routes
 import citizen_api.workdays.routes
 import notifications.routes
 from bots import lifecycle as bots_lifecycle
@@ -152,6 +153,7 @@ DOMAINS: list[Domain] = [
         seed=lockers_seed.seed,
         jobs=[PeriodicJob("locker_expiry", 600, run_locker_expiry)],
     ),
+    Domain("visits", citizen_api.visits.routes.ENDPOINTS),  # 上门服务 (issue 18)
     Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)
     Domain(
         "ratings",

@@ -26,6 +26,7 @@ import citizen_api.publicity.models
 import citizen_api.ratings.models
 import citizen_api.uploads.models
 import citizen_api.users.models
+import citizen_api.visits.models
 import citizen_api.workdays.models
 import notifications.models
 
@@ -45,6 +46,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.delivery.models,
         citizen_api.lockers.models,
         citizen_api.publicity.models,
+        citizen_api.visits.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         citizen_api.licences.models,

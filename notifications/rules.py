@@ -93,6 +93,8 @@ RULES: dict[str, Rule] = {
     ),
     "locker.ready": _citizen(),  # 自助取件: the pickup code
     "locker.expired": _citizen(),
+    "visit.scheduled": _citizen(),  # 上门服务: the day, the window of time, who comes
+    "visit.refused": _citizen(),
     "rating.follow_up": _citizen(),
     "rating.rectified": _citizen(),
     "complaint.replied": _citizen(),

@@ -17,6 +17,7 @@ import httpx
 
 from citizen_api import clock
 from citizen_api.appointments.models import LotteryDraw, Slot
+from citizen_api.catalog.models import ItemVersion
 from tests import cases_fixtures
 from tests.appointments_fixtures import make_hall
 from tests.conftest import assert_error
@@ -135,7 +136,16 @@ async def bobs_objects(client, api, settings) -> dict[str, int]:
     by_licence = {str(seal.materials[0].id): licence["id"]}
     used = await cases_fixtures.submit(client, bob, seal, materials={}, licences=by_licence)
     consents = (await client.get("/api/v1/me/licence-consents", headers=bob.headers)).json()
+    # and a home visit (上门服务): Bob is 76 by his ID number
+    await ItemVersion.filter(id=seal.version.id).update(guide={"home_visit": True})
+    soon = (clock.today() + timedelta(days=3)).isoformat()
+    address = {"name": "李四", "phone": "13800001111", "province": "广东省", "city": "广州市"}
+    address |= {"district": "海珠区", "address": "南华西街 1 号"}
+    ask = {"item_code": seal.code, "reason": "age", "address": address, "preferred_days": [soon]}
+    visit = await client.post("/api/v1/visits", json=ask, headers=bob.headers)
+    assert visit.status_code == 201, visit.text
     return {
+        "visit": visit.json()["id"],
         "licence": licence["id"],
         "consent": consents["items"][0]["id"],
         "filed_form": used["id"],
@@ -162,6 +172,8 @@ OBJECT_CALLS: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("GET", "/api/v1/applications/{id}/locker"): ("decided", None),
     ("GET", "/api/v1/applications/{id}/form"): ("filed_form", None),
     ("GET", "/api/v1/me/licences/{id}"): ("licence", None),
+    ("GET", "/api/v1/visits/{id}"): ("visit", None),
+    ("POST", "/api/v1/visits/{id}/cancel"): ("visit", None),
     ("POST", "/api/v1/me/licences/{id}/verification"): ("licence", None),
     ("POST", "/api/v1/me/licence-consents/{id}/revoke"): ("consent", None),
     ("POST", "/api/v1/applications/{id}/mail-in"): (

@@ -43,9 +43,10 @@ GUIDE_FIELDS = (
     "online_url",
     "issues_licence",  # issue 17: the result's e-licence type and the application form's fields
     "form_fields",
+    "home_visit",  # issue 18: 上门服务 may be asked for this item
 )
 # added after versions were stored: left out of the hash while unset, so old hashes still match
-_NEW_GUIDE_DEFAULTS = {"issues_licence": "", "form_fields": []}
+_NEW_GUIDE_DEFAULTS = {"issues_licence": "", "form_fields": [], "home_visit": False}
 # ServiceItem keeps a copy of the published version's summary (lists never join versions)
 SUMMARY_FIELDS = (
     "name",

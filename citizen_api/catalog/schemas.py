@@ -160,6 +160,7 @@ class ItemContent(_In):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=60, description="申请材料")
     issues_licence: LicenceTypeCode = Field("", description="办结（准予）后核发的电子证照；" + LICENCE_DOC)
     form_fields: list[FormFieldName] = Field(default_factory=list, max_length=30, description=FORM_FIELDS_DOC)
+    home_visit: bool = Field(False, description="上门服务：行动不便的申请人可申请工作人员上门办理")
 
 
 class ItemCreate(ItemContent):
@@ -256,6 +257,7 @@ class ItemDetail(ItemSummary):
     materials: list[MaterialOut]
     issues_licence: str = Field("", description="办结（准予）后核发的电子证照类型（空 = 无）")
     form_fields: list[str] = Field(default_factory=list, description="申请表字段（可调用预填接口）")
+    home_visit: bool = Field(False, description="可申请上门服务")
     views: int
     applications: int
 

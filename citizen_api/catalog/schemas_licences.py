@@ -30,4 +30,5 @@ class CatalogVersionForms(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     issues_licence: str = ""
+    home_visit: bool = False  # 上门服务 may be asked for (issue 18)
     form_fields: list[str] = []

@@ -150,7 +150,9 @@ async def version_forms(version_id: int) -> CatalogVersionForms:
     version = await repo.version_by_id(version_id)
     guide = (version.guide or {}) if version else {}
     return CatalogVersionForms(
-        issues_licence=guide.get("issues_licence", ""), form_fields=guide.get("form_fields", [])
+        issues_licence=guide.get("issues_licence", ""),
+        form_fields=guide.get("form_fields", []),
+        home_visit=bool(guide.get("home_visit", False)),
     )
 
 

@@ -134,6 +134,7 @@ def detail_of(
         materials=[material_out(m, item.code, files, public) for m in materials],
         issues_licence=guide.get("issues_licence", ""),
         form_fields=guide.get("form_fields", []),
+        home_visit=bool(guide.get("home_visit", False)),
         views=item.views,
         applications=item.applications,
     )

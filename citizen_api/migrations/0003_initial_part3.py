@@ -12,6 +12,47 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Rating',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('kind', fields.CharField(max_length=8)),
+                ('application', fields.OneToOneField('models.Application', source_field='application_id', null=True, db_constraint=True, to_field='id', related_name='rating', on_delete=OnDelete.RESTRICT)),
+                ('appointment_id', fields.IntField(null=True, unique=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='ratings', on_delete=OnDelete.RESTRICT)),
+                ('department_code', fields.CharField(db_index=True, max_length=32)),
+                ('level', fields.SmallIntField()),
+                ('tags', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('comment', fields.TextField(default='', unique=False)),
+                ('automatic', fields.BooleanField(default=False)),
+                ('service_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('excluded', fields.BooleanField(default=False)),
+                ('exclusion_reason', fields.TextField(default='', unique=False)),
+                ('excluded_by', fields.IntField(null=True)),
+                ('excluded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'ratings', 'app': 'models', 'indexes': [Index(fields=['department_code', 'service_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Appeal',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('rating', fields.ForeignKeyField('models.Rating', source_field='rating_id', db_constraint=True, to_field='id', related_name='appeals', on_delete=OnDelete.RESTRICT)),
+                ('department_code', fields.CharField(db_index=True, max_length=32)),
+                ('reason', fields.TextField(unique=False)),
+                ('filed_by', fields.IntField()),
+                ('filed_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('status', fields.CharField(default='pending', db_index=True, max_length=12)),
+                ('pending_key', fields.CharField(null=True, unique=True, max_length=16)),
+                ('decided_by', fields.IntField(null=True)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decision_reason', fields.TextField(default='', unique=False)),
+            ],
+            options={'table': 'rating_appeals', 'app': 'models', 'pk_attr': 'id', 'table_description': "A department's appeal (申诉) against a malicious or mistaken rating, decided by a supervisor."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Rectification',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -305,29 +346,6 @@ class Migration(migrations.Migration):
                 ('resolved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'appt_waitlist', 'app': 'models', 'pk_attr': 'id'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='Window',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='windows', on_delete=OnDelete.CASCADE)),
-                ('number', fields.CharField(max_length=16)),
-                ('name', fields.CharField(default='', max_length=64)),
-                ('opens_on_holiday_service', fields.BooleanField(default=False)),
-            ],
-            options={'table': 'appt_windows', 'app': 'models', 'unique_together': (('group', 'number'),), 'pk_attr': 'id', 'table_description': 'One counter (窗口) of a group.'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='StaffWindow',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user_id', fields.IntField(unique=True)),
-                ('window', fields.ForeignKeyField('models.Window', source_field='window_id', db_constraint=True, to_field='id', related_name='desks', on_delete=OnDelete.CASCADE)),
-                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
-            ],
-            options={'table': 'appt_staff_windows', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The counter a staff account works at (its desk): set by an admin, one window per account.'},
             bases=['Model'],
         ),
     ]

@@ -83,4 +83,7 @@ declare module 'vue' {
     TodayAppointments: typeof import('./components/queue/TodayAppointments.vue')['default']
     VersionHistory: typeof import('./components/admin/VersionHistory.vue')['default']
   }
+  export interface GlobalDirectives {
+    vLoading: typeof import('element-plus/es')['ElLoadingDirective']
+  }
 }

@@ -108,6 +108,7 @@ export function guideForm(v: ItemDetail): GuideForm {
     // 电子证照 and 表单预填: what the result issues and the form's fields, kept through an edit
     issues_licence: (v.issues_licence ?? '') as ItemContent['issues_licence'],
     form_fields: [...(v.form_fields ?? [])] as Required<ItemContent>['form_fields'],
+    home_visit: v.home_visit ?? false, // 上门服务 may be asked for
     materials: (v.materials ?? []).map(materialRow),
   }
 }

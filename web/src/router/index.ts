@@ -24,6 +24,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'inbox', name: 'window-inbox', component: () => import('@/views/window/WindowInbox.vue'), meta: { title: '办件' } },
     { path: 'ratings', name: 'window-ratings', component: RatingFollowUp, meta: { title: '差评整改' } },
     { path: 'book-for', name: 'window-book-for', component: () => import('@/views/window/BookFor.vue'), meta: { title: '代约' } },
+    { path: 'visits', name: 'window-visits', component: () => import('@/views/window/HomeVisits.vue'), meta: { title: '上门服务' } },
   ],
   approver: [
     { path: '', name: 'approver', component: () => import('@/views/approver/ApproverInbox.vue') },
