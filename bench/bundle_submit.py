@@ -27,6 +27,8 @@ CITIZENS = 8
 CONCURRENCY = 8
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 WARMUP = 40
+# API processes (the production layout runs several): BENCH_WORKERS=2 for two
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 GOAL_P99_MS = 150.0
 JWT_SECRET = "bench-bundles-jwt-secret-0123456789-abcdef"
 DATA_KEY = "YmVuY2gtY2FzZXMtZGF0YS1rZXktMzItYnl0ZXMhISE="
@@ -116,7 +118,7 @@ async def main() -> int:
     run_cli(env, "migrate")
     headers, bodies = await seed(url)
     failures = 0
-    with server(env) as base:
+    with server(env, workers=WORKERS) as base:
 
         async def file_one(session, i: int) -> int:
             who = i % CITIZENS
@@ -130,7 +132,9 @@ async def main() -> int:
 
         await load(file_one, total=WARMUP, concurrency=CONCURRENCY)
         result = await load(file_one, total=REQUESTS, concurrency=CONCURRENCY)
-    print(result.line(f"POST /applications {{bundle_code}} (4 items, 10 materials), {CONCURRENCY} citizens"))
+    label = f"POST /applications {{bundle_code}} (4 items, 10 materials), {CONCURRENCY} citizens"
+    label += f", {WORKERS} process(es)"
+    print(result.line(label))
     failures += sum(n for status, n in result.statuses.items() if status != 201)
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
     try:

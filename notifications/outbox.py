@@ -13,6 +13,7 @@ from typing import Any
 
 from citizen_api import clock, db
 from notifications import repository as repo
+from notifications import rules
 
 _WAKE_KEY = "notifications.outbox.wake"
 
@@ -69,14 +70,19 @@ async def enqueue(
 
 
 async def enqueue_many(
-    messages: Iterable[tuple[int, str, dict[str, Any], str]], *, audience: str = "citizen"
+    messages: Iterable[tuple[int, str, dict[str, Any], str | None]], *, audience: str = "citizen"
 ) -> None:
     """Record many messages at once — ``(user_id, event, payload, dedupe_key)`` each — in one INSERT per
     thousand (a lottery tells tens of thousands of losers: one INSERT each was 1.4 ms a row). Each is
-    written once per dedupe key, as :func:`enqueue` with a key does."""
+    written once per dedupe key, as :func:`enqueue` with a key does.
+
+    A message the rules decline on its own (``rules.decide``: a bundle's child, whose bundle tells the
+    citizen) is written ``skipped`` with the rules' reason, as a sender would mark it, instead of
+    waiting for one to claim, decline and mark it (three queries a row for a bundle of four)."""
     now = clock.now()
-    rows = [
-        {
+    rows = []
+    for user_id, event, payload, dedupe_key in messages:
+        row = {
             "user_id": user_id,
             "audience": audience,
             "event": event,
@@ -84,10 +90,13 @@ async def enqueue_many(
             "dedupe_key": dedupe_key,
             "next_attempt_at": now,
         }
-        for user_id, event, payload, dedupe_key in messages
-    ]
+        channels, why_not = rules.decide(event, audience, payload)
+        if not channels:
+            row.update(status="skipped", reason=(why_not or "rule declined")[:200])
+        rows.append(row)
     if rows:
         await repo.insert_many_once(rows)
+    if any("status" not in row for row in rows):
         await _wake_after_commit()
 
 

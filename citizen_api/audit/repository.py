@@ -29,6 +29,12 @@ async def append(
     )
 
 
+async def append_many(rows: list[dict[str, Any]]) -> None:
+    """Several entries in one call (the columns of :func:`append` each, ``at`` included)."""
+    if rows:
+        await AuditLog.bulk_create([AuditLog(**row) for row in rows])
+
+
 async def page(
     object_type: str | None, object_id: str | None, action: str | None, offset: int, limit: int
 ) -> tuple[int, list[AuditLog]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from citizen_api import clock
 from citizen_api.audit import repository as repo
 from citizen_api.audit.schemas import AuditEntry, AuditQuery
 from citizen_api.http import Page
@@ -30,6 +31,31 @@ async def record(
         str(object_id),
         details or {},
         request_id,
+    )
+
+
+async def record_many(
+    actor: Principal | None,
+    entries: list[tuple[str, str, Any, dict[str, Any]]],
+    request_id: str = "",
+) -> None:
+    """:func:`record` of several entries at once — ``(action, object_type, object_id, details)`` each,
+    in this order — written together (filing a bundle's four cases: one call, not four)."""
+    now = clock.now()
+    await repo.append_many(
+        [
+            {
+                "actor_id": actor.user_id if actor else None,
+                "actor_role": actor.role if actor else "system",
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "details": details or {},
+                "request_id": request_id,
+                "at": now,
+            }
+            for action, object_type, object_id, details in entries
+        ]
     )
 
 

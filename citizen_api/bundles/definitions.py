@@ -72,7 +72,10 @@ async def resolve(bundle: Bundle) -> Resolved:
             "该一件事所含的部分事项暂停办理，请稍后再试或分别申请",
             {"items": offline},
         )
-    tables = [(item.code, await catalog.version_materials(item.published_version_id)) for item in items]
+    # published versions never change: the catalog reads each once per process
+    filed = await catalog.filed_versions(item.published_version_id for item in items)
+    no_version = (None, [])
+    tables = [(item.code, filed.get(item.published_version_id, no_version)[1]) for item in items]
     return Resolved(bundle, items, merge.merge(tables, form_name_of(bundle)))
 
 

@@ -22,8 +22,8 @@ from citizen_api.security.principal import Principal
 
 NUMBER_PREFIX = "YJS"  # 一件事
 
-# the bundle being filed in this task: its children's "submitted" steps are told once, by the bundle
-filing: ContextVar[int | None] = ContextVar("bundle_filing", default=None)
+# a bundle is being filed in this task: its children's "submitted" steps are told once, by the bundle
+filing: ContextVar[bool] = ContextVar("bundle_filing", default=False)
 
 
 def missing_error(missing: list[merge.MergedMaterial]) -> ApiError:
@@ -83,31 +83,33 @@ async def submit(principal: Principal, body: CaseSubmit, settings, request_id: s
     if body.delivery is not None and not any(item.deliverable for item in items):
         raise ApiError(409, "DELIVERY_NOT_OFFERED", "该一件事的事项均不提供免费邮寄")
 
-    bundle_id = await cases.reserve_application_id()
-    now = clock.now()
+    bodies = [
+        CaseSubmit(
+            item_code=item.code,
+            materials=child_materials(item.code, merged, body.materials),
+            tolerate_missing=body.tolerate_missing,
+            delivery=body.delivery if item.deliverable else None,
+        )
+        for item in items
+    ]
+    # each child checked and recorded as the ordinary submission does, all of them at once
+    checked = await cases.check_children(principal, bodies, settings, items)
+    token = filing.set(True)
+    try:
+        filed = await cases.file_children(checked, request_id, NUMBER_PREFIX)
+    finally:
+        filing.reset(token)
+    bundle_id, children = filed.parent_id, filed.cases
     application = await repo.create_application(
         application_id=bundle_id,
-        number=await cases.new_number(NUMBER_PREFIX, clock.to_local(now).date()),
+        number=filed.parent_number,
         applicant_id=principal.user_id,
         bundle_id=bundle.id,
         bundle_code=bundle.code,
         bundle_name=bundle.name,
         status="submitted",
-        submitted_at=now,
+        submitted_at=clock.now(),
     )
-    token = filing.set(bundle_id)
-    try:
-        for item in items:
-            child = CaseSubmit(
-                item_code=item.code,
-                materials=child_materials(item.code, merged, body.materials),
-                tolerate_missing=body.tolerate_missing,
-                delivery=body.delivery if item.deliverable else None,
-            )
-            await cases.file_child(principal, child, settings, request_id, bundle_id)
-    finally:
-        filing.reset(token)
-    children = await cases.bundle_children([bundle_id])
     await notify.tell(application, "bundle.submitted", f"共 {len(children)} 个事项，各部门同步办理", children)
     await audit.record(
         principal,

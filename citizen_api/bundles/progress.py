@@ -145,7 +145,7 @@ async def child_changed(case: Any, event: str, note: str) -> None:
     """A child moved (in the transaction that moved it): derive the bundle's status again and tell the
     citizen the steps that matter, once. The bundle row is locked first, so two departments deciding
     two children at once derive in turn and exactly one of them sees "all accepted" or "all done"."""
-    if filing.filing.get() == case.bundle_id:
+    if filing.filing.get():
         return  # being filed: the bundle's own "submitted" message follows
     application = await repo.application_by_id(case.bundle_id, lock=True)
     if application is None:

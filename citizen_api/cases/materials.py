@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from citizen_api.catalog.schemas import CatalogMaterial as Material
 from citizen_api.errors import ApiError
@@ -66,15 +67,28 @@ async def check_uploads(
 
     An id that is not the citizen's answers exactly like one that does not exist (404).
     """
+    wanted = requested_uploads(requested)
+    owned = {u.id: u for u in await uploads.owned_uploads(owner_id, wanted)} if wanted else {}
+    return checked_uploads(requested, owned, already_bytes, cap)
+
+
+def requested_uploads(requested: dict[int, list[int]]) -> set[int]:
+    return {upload_id for ids in requested.values() for upload_id in ids}
+
+
+def checked_uploads(
+    requested: dict[int, list[int]], owned: dict[int, Any], already_bytes: int, cap: int
+) -> tuple[list[tuple[int, int]], int, list[int]]:
+    """:func:`check_uploads` against ``owned`` (the owner's uploads among the ids, read once for several
+    cases filed together)."""
     pairs = [
         (material_id, upload_id) for material_id, ids in requested.items() for upload_id in dict.fromkeys(ids)
     ]
     wanted = {upload_id for _, upload_id in pairs}
-    owned = {u.id: u for u in await uploads.owned_uploads(owner_id, wanted)} if wanted else {}
     absent = sorted(wanted - set(owned))
     if absent:
         raise ApiError(404, "NOT_FOUND", "所选文件不存在，请重新上传", {"upload_ids": absent})
-    added = sum(u.size for u in owned.values())
+    added = sum(owned[upload_id].size for upload_id in wanted)
     if already_bytes + added > cap:
         raise ApiError(
             422,

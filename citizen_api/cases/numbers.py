@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from citizen_api.cases.repository import bulk as bulk_repo
 from citizen_api.cases.repository import cases as repo
 
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
@@ -25,3 +26,21 @@ async def next_number(department_code: str, day: date) -> str:
     stamp = day.strftime("%Y%m%d")
     sequence = await repo.next_sequence(prefix, stamp)
     return f"{prefix}{stamp}{sequence:06d}"
+
+
+async def next_numbers(wanted: dict[str, int], day: date) -> dict[str, list[str]]:
+    """``wanted[code]`` new numbers for each department code (or prefix) at once, in one upsert over all
+    their counter rows: ``{code: [numbers, in order]}`` (filing a bundle: one number per child)."""
+    stamp = day.strftime("%Y%m%d")
+    counts: dict[str, int] = {}
+    for code, count in wanted.items():
+        counts[prefix_for(code)] = counts.get(prefix_for(code), 0) + count
+    last = await bulk_repo.next_sequences(counts, stamp)
+    taken: dict[str, int] = {}
+    out: dict[str, list[str]] = {}
+    for code, count in wanted.items():
+        prefix = prefix_for(code)
+        first = last[prefix] - counts[prefix] + 1 + taken.get(prefix, 0)
+        taken[prefix] = taken.get(prefix, 0) + count
+        out[code] = [f"{prefix}{stamp}{n:06d}" for n in range(first, first + count)]
+    return out

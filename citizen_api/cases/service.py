@@ -21,6 +21,7 @@ from typing import Any
 
 from citizen_api.cases import (
     address,
+    batch_filing,
     citizen,
     numbers,
     offers,
@@ -204,6 +205,21 @@ async def file_child(principal: Principal, body, settings, request_id: str, bund
     """File one child case of a bundle application through the ordinary submission (its checks, number,
     deadline rules, timeline, audit); returns its ``CaseCreated``."""
     return await submission.submit(principal, body, settings, request_id, bundle_id=bundle_id)
+
+
+async def check_children(principal: Principal, bodies: list, settings, items: list) -> batch_filing.Checked:
+    """Every check of the ordinary submission for each child of a bundle (``CaseSubmit`` each, with its
+    published ``CatalogItem``), in order; nothing is written (``MATERIALS_MISSING``, ``NOT_FOUND`` …)."""
+    return await batch_filing.check(principal, bodies, settings, items)
+
+
+async def file_children(
+    checked: batch_filing.Checked, request_id: str, number_prefix: str
+) -> batch_filing.Filed:
+    """Write the checked children, each a case of its own department recorded as the ordinary submission
+    records one (number, deadline rules, timeline, message, audit), together; the bundle application's
+    id and number (of ``number_prefix``) are taken with theirs (``Filed.parent_id``, ``parent_number``)."""
+    return await batch_filing.file(checked, request_id, parent_prefix=number_prefix)
 
 
 async def bundle_children(bundle_ids: Iterable[int]) -> list[Application]:

@@ -39,7 +39,7 @@ def phone_tail_index(number: str, tail: str, settings) -> str:
     return cipher_for(settings).blind_index(f"progress:{number}:{tail}")
 
 
-def _checked_delivery(body: CaseSubmit, version: CatalogVersion) -> dict | None:
+def checked_delivery(body: CaseSubmit, version: CatalogVersion) -> dict | None:
     """The same rules as ``PUT /applications/{id}/delivery``: a deliverable item, a real division."""
     if body.delivery is None:
         return None
@@ -75,7 +75,7 @@ async def submit(
     pairs, size, upload_ids = await materials.check_uploads(
         filing.uploads_owner, body.materials, 0, settings.case_max_total_upload_bytes
     )
-    delivery = _checked_delivery(body, version)
+    delivery = checked_delivery(body, version)
 
     today = clock.today()
     department = item.department.code

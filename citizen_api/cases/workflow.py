@@ -111,23 +111,34 @@ async def commit_by_system(case: Application, action: str, note: str, **changes:
     return True
 
 
+def _message(case: Application, note: str, missing: dict[int, Any]) -> dict[str, Any]:
+    owed = set(case.missing or [])
+    return {
+        "number": case.number,
+        "item_name": case.item_name,
+        "status": case.status,
+        "status_text": STATUS_TEXT.get(case.status, case.status),
+        "note": note,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "missing": [m.name for m in missing.values() if m.id in owed],
+        "missing_due": case.missing_due.isoformat() if case.missing and case.missing_due else None,
+        # a bundle's child: the rules hold this message back, the bundle tells the citizen once
+        **({"bundle_id": case.bundle_id} if case.bundle_id is not None else {}),
+    }
+
+
 async def notify_citizen(case: Application, event: str, note: str) -> None:
     missing = await catalog.materials_by_id(case.missing or [])
-    await outbox.enqueue(
-        case.applicant_id,
-        event,
-        {
-            "number": case.number,
-            "item_name": case.item_name,
-            "status": case.status,
-            "status_text": STATUS_TEXT.get(case.status, case.status),
-            "note": note,
-            "deadline": case.deadline.isoformat() if case.deadline else None,
-            "missing": [m.name for m in missing.values()],
-            "missing_due": case.missing_due.isoformat() if case.missing and case.missing_due else None,
-            # a bundle's child: the rules hold this message back, the bundle tells the citizen once
-            **({"bundle_id": case.bundle_id} if case.bundle_id is not None else {}),
-        },
+    await outbox.enqueue(case.applicant_id, event, _message(case, note, missing), audience="citizen")
+    await bundle_port.child_changed(case, event, note)
+
+
+async def notify_citizens(cases: list[tuple[Application, str]], event: str) -> None:
+    """:func:`notify_citizen` of several cases (each with its note), their rows written together."""
+    missing = await catalog.materials_by_id({m for case, _ in cases for m in case.missing or []})
+    await outbox.enqueue_many(
+        [(case.applicant_id, event, _message(case, note, missing), None) for case, note in cases],
         audience="citizen",
     )
-    await bundle_port.child_changed(case, event, note)
+    for case, note in cases:
+        await bundle_port.child_changed(case, event, note)

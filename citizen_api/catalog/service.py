@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from starlette.responses import Response
 
 from citizen_api.audit.service import record as audit
+from citizen_api.catalog import filed_versions as filed
 from citizen_api.catalog import view_counts, views
 from citizen_api.catalog.models import Department, ItemVersion, ServiceItem
 from citizen_api.catalog.repository import index as index_repo
@@ -136,6 +137,11 @@ async def version_materials(version_id: int) -> list[CatalogMaterial]:
     return [CatalogMaterial.model_validate(m) for m in await repo.version_materials(version_id)]
 
 
+# {version id: (CatalogVersion, its CatalogMaterials in the guide's order)}; published versions are
+# read once per process (they never change), so filing several items reads no catalog table again
+filed_versions = filed.filed_versions
+
+
 async def materials_by_id(ids: Iterable[int]) -> dict[int, CatalogMaterial]:
     return {m.id: CatalogMaterial.model_validate(m) for m in await repo.materials_by_id(ids)}
 
@@ -143,6 +149,11 @@ async def materials_by_id(ids: Iterable[int]) -> dict[int, CatalogMaterial]:
 async def record_application(item_id: int) -> None:
     """Count one application for ranking (call inside the transaction that files it)."""
     await repo.record_application(item_id)
+
+
+async def record_applications(item_ids: Iterable[int]) -> None:
+    """:func:`record_application` for many items at once (an id given twice counts twice)."""
+    await repo.record_applications(item_ids)
 
 
 async def version_forms(version_id: int) -> CatalogVersionForms:

@@ -173,6 +173,11 @@ async def version_by_id(version_id: int) -> ItemVersion | None:
     return await ItemVersion.get_or_none(id=version_id)
 
 
+async def versions_by_id(ids: Iterable[int]) -> dict[int, ItemVersion]:
+    wanted = list(set(ids))
+    return {v.id: v for v in await ItemVersion.filter(id__in=wanted)} if wanted else {}
+
+
 async def version_by_number(item_id: int, number: int) -> ItemVersion | None:
     return await ItemVersion.get_or_none(item_id=item_id, version=number)
 
@@ -198,6 +203,26 @@ async def content_hashes(version_ids: Iterable[int]) -> dict[int, str]:
 async def version_materials(version_id: int) -> list[Material]:
     """The materials of one version, in the guide's order (what an application is checked against)."""
     return await Material.filter(version_id=version_id).order_by("position", "id")
+
+
+async def materials_of_versions(version_ids: Iterable[int]) -> dict[int, list[Material]]:
+    """The materials of several versions at once, each version's in the guide's order."""
+    wanted = list(set(version_ids))
+    found: dict[int, list[Material]] = {version_id: [] for version_id in wanted}
+    if wanted:
+        for material in await Material.filter(version_id__in=wanted).order_by("position", "id"):
+            found[material.version_id].append(material)
+    return found
+
+
+async def record_applications(item_ids: Iterable[int]) -> None:
+    """One application more for each id (an id given twice counts twice), one UPDATE per count."""
+    counts: dict[int, int] = {}
+    for item_id in item_ids:
+        counts[item_id] = counts.get(item_id, 0) + 1
+    for times in sorted(set(counts.values())):
+        ids = sorted(i for i, n in counts.items() if n == times)
+        await ServiceItem.filter(id__in=ids).update(applications=F("applications") + times)
 
 
 async def materials_by_id(ids: Iterable[int]) -> list[Material]:
