@@ -195,3 +195,29 @@ async def test_a_child_that_fails_a_check_files_nothing(database_url, settings, 
     missing = assert_error(resp, 422, "MATERIALS_MISSING")["details"]["missing"]
     assert [m["name"] for m in missing] == ["参保照片"]
     assert await Application.all().count() == 0 and await Notification.all().count() == 0
+
+
+async def test_one_citizen_filing_the_same_files_at_once_gets_every_bundle(
+    database_url, settings, api, client
+):
+    """Six filings at once with the same uploads (a double tap, two phones): each is filed, none
+    answers 500 — the uploads' rows, attached by the first, are not locked again (they deadlocked on
+    PostgreSQL with two API processes, bench/bundle_submit.py)."""
+    import asyncio
+
+    items = await _items()
+    await _bundle(client, settings, items)
+    guide = (await client.get(f"{API}/bundles/birth")).json()
+    alice = await f.citizen(api, client)
+    files = await _files(alice, guide)
+    body = {"bundle_code": "birth", "materials": files, "tolerate_missing": True}
+    first = await client.post(f"{API}/applications", json=body, headers=alice.headers)
+    assert first.status_code == 201, first.text
+
+    answers = await asyncio.gather(
+        *(client.post(f"{API}/applications", json=body, headers=alice.headers) for _ in range(6))
+    )
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers if a.status_code != 201]
+    assert await Application.filter(applicant_id=alice.user_id, bundle_id__not_isnull=True).count() == 7 * 4
+    ids = [u for uploads in files.values() for u in uploads]
+    assert await Upload.filter(id__in=ids, attached=True).count() == len(ids)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citizen_api import clock
+from citizen_api import clock, db
 from citizen_api.audit import service as audit
 from citizen_api.cases import actions, address, agency, deadlines, hooks, materials, numbers, search_keys
 from citizen_api.cases.models import Application
@@ -223,7 +223,10 @@ async def file(checked: Checked, request_id: str = "", *, parent_prefix: str | N
         ],
         request_id=request_id,
     )
-    await catalog.record_applications(plan.item.id for plan in planned)
+    # the items' application counts (a ranking figure, one row per item that every filer of the item
+    # updates): after the commit, so that concurrent filings do not queue on those rows until it
+    item_ids = [plan.item.id for plan in planned]
+    await db.after_commit(lambda: catalog.record_applications(item_ids))
     for case, plan in zip(cases, planned, strict=True):
         await agency.after_filing(plan.filing, principal, case, settings, request_id)
     return Filed(cases, parent_id, parent_number)

@@ -35,7 +35,10 @@ async def owned(owner_id: int, ids: Iterable[int]) -> list[Upload]:
 
 
 async def mark_attached(ids: Iterable[int]) -> int:
-    return await Upload.filter(id__in=list(ids)).update(attached=True)
+    """Rows already attached are left alone, unlocked: a citizen filing two cases (or a bundle and a
+    case) at once with the same uploads deadlocked on these rows otherwise (bench/bundle_submit.py
+    with two API processes)."""
+    return await Upload.filter(id__in=sorted(set(ids)), attached=False).update(attached=True)
 
 
 async def attached_among(ids: Iterable[int]) -> set[int]:
