@@ -201,8 +201,9 @@ async def test_one_citizen_filing_the_same_files_at_once_gets_every_bundle(
     database_url, settings, api, client
 ):
     """Six filings at once with the same uploads (a double tap, two phones): each is filed, none
-    answers 500 — the uploads' rows, attached by the first, are not locked again (they deadlocked on
-    PostgreSQL with two API processes, bench/bundle_submit.py)."""
+    answers 500. (The uploads' rows, attached by the first, are no longer locked again: two API
+    processes of bench/bundle_submit.py deadlocked on them about once in 400 filings; one process, as
+    here, meets that race rarely, so this guards the answers, not the fix itself.)"""
     import asyncio
 
     items = await _items()
