@@ -2,8 +2,12 @@
 
 The sequence is one atomic upsert per number (``INSERT … ON CONFLICT DO UPDATE … RETURNING``) on a
 counter row per department and day: concurrent submissions queue on that row instead of reading
-``max()+1`` and colliding. The row stays locked until the submitting transaction ends, so a
-rolled-back submission does not leave a gap either.
+``max()+1`` and colliding. For one case the row stays locked until the submitting transaction
+ends, so a rolled-back submission does not leave a gap either. A bundle's numbers (``next_numbers``:
+the bundle's own ``YJS`` one and its children's) are committed in a statement of their own first on
+PostgreSQL: every bundle of a day shares the ``YJS`` row, and holding it to the end of each filing
+queued all bundles one behind the other; a bundle that fails after its checks (a database error)
+leaves a gap in those numbers instead.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ async def next_numbers(wanted: dict[str, int], day: date) -> dict[str, list[str]
     counts: dict[str, int] = {}
     for code, count in wanted.items():
         counts[prefix_for(code)] = counts.get(prefix_for(code), 0) + count
-    last = await bulk_repo.next_sequences(counts, stamp)
+    last = await bulk_repo.next_sequences_apart(counts, stamp)
     taken: dict[str, int] = {}
     out: dict[str, list[str]] = {}
     for code, count in wanted.items():

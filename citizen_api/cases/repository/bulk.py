@@ -3,6 +3,8 @@ their numbers and their rows, each kind in one statement whatever the number of 
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from collections.abc import Sequence
 
 from tortoise import connections
@@ -66,6 +68,21 @@ async def next_sequences(counts: dict[str, int], day: str) -> dict[str, int]:
         values += [prefix, day, counts[prefix]]
     found = await conn.execute_query_dict(_UPSERT.format(rows=", ".join(rows)), values)
     return {row["prefix"]: int(row["value"]) for row in found}
+
+
+async def next_sequences_apart(counts: dict[str, int], day: str) -> dict[str, int]:
+    """:func:`next_sequences` committed on its own at once (PostgreSQL): the counter rows are locked for
+    that one statement, not until the filing commits — every bundle of the day shares the ``YJS``
+    row and every filing of a department its department's, so holding them queued all filings one
+    behind the other (bench/bundle_submit.py). The price: a filing that fails after taking its
+    numbers leaves a gap. SQLite (one connection, one writer) takes them in the filing's transaction.
+
+    The statement runs in a task with an empty context: no unit of work and no Tortoise transaction
+    of the caller's, so the pool gives it a connection of its own (autocommit)."""
+    if not _postgres(connections.get("default")):
+        return await next_sequences(counts, day)
+    task = asyncio.get_running_loop().create_task(next_sequences(counts, day), context=contextvars.Context())
+    return await task
 
 
 async def _insert_rows(model: type[Model], instances: Sequence[Model]) -> None:
