@@ -27,7 +27,7 @@ from wechatpy.crypto import WeChatCrypto
 from citizen_api import clock
 from citizen_api.app import create_app
 from citizen_api.settings import DEV_OA_AES_KEY, DEV_OA_APPID, DEV_OA_TOKEN
-from tests.conftest import make_settings
+from tests.conftest import LOOPBACK_LIMITS, make_settings
 
 PATH = "/wechat/official"
 ACCOUNT = "gh_onetrip_demo"  # the account's own id (ToUserName of pushes)
@@ -156,7 +156,7 @@ async def bot_server(
                 break
             await asyncio.sleep(0.01)
         assert server.started, "the app did not start"
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=LOOPBACK_LIMITS) as client:
             yield client
     finally:
         server.should_exit = True

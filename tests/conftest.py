@@ -68,6 +68,12 @@ def _reset_clock():
     clock.reset()
 
 
+# A test's client to a real server on loopback drops an idle connection after 1 s, before uvicorn
+# closes it (its keep-alive is 5 s): reusing one the server had just closed was an httpx.ReadError
+# on a POST after a long browser step (tests/browser/test_workbench_case_errors.py, a clean-clone run).
+LOOPBACK_LIMITS = httpx.Limits(keepalive_expiry=1.0)
+
+
 def make_settings(tmp_path: Path, database_url: str, wechat_base: str, **overrides) -> Settings:
     values = dict(
         env="test",

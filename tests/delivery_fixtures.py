@@ -19,7 +19,7 @@ from citizen_api import clock
 from citizen_api.app import create_app
 from citizen_api.settings import Settings
 from infra.simulators.kuaidi100 import Kuaidi100Simulator
-from tests.conftest import Api, make_settings
+from tests.conftest import LOOPBACK_LIMITS, Api, make_settings
 
 _numbers = itertools.count(1)
 
@@ -171,7 +171,7 @@ async def live(tmp_path, database_url, wechat_sim, k100_sim) -> AsyncIterator[Li
         await asyncio.sleep(0.01)
     assert server.started, "the app did not start"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=LOOPBACK_LIMITS) as client:
             yield Live(client, settings, base, app)
     finally:
         server.should_exit = True

@@ -22,7 +22,7 @@ from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.models import LockerDeposit
 from citizen_api.lockers.seed import seed as seed_lockers
 from infra.simulators.locker import LockerSimulator
-from tests.conftest import assert_error, create_staff, make_settings
+from tests.conftest import LOOPBACK_LIMITS, assert_error, create_staff, make_settings
 from tests.delivery_fixtures import Live, citizen, make_case, outbox_rows
 
 
@@ -55,7 +55,7 @@ async def live(tmp_path, database_url, wechat_sim, locker_sim) -> AsyncIterator[
     assert server.started, "the app did not start"
     await seed_lockers(settings)
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=LOOPBACK_LIMITS) as client:
             yield Live(client, settings, base, app)
     finally:
         server.should_exit = True

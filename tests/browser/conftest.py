@@ -25,7 +25,7 @@ from citizen_api.app import create_app
 from citizen_api.settings import Settings
 from infra.simulators.locker import LockerSimulator
 from tests import databases
-from tests.conftest import Api, make_settings
+from tests.conftest import LOOPBACK_LIMITS, Api, make_settings
 from tests.services import IN_CI
 
 REPO = Path(__file__).resolve().parents[2]
@@ -133,7 +133,7 @@ async def web_server(tmp_path, sqlite_template, web_dist, wechat_sim, locker_sim
         await asyncio.sleep(0.01)
     assert server.started, "the app did not start"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=LOOPBACK_LIMITS) as client:
             yield WebServer(base, settings, client)
     finally:
         server.should_exit = True
