@@ -207,6 +207,14 @@ def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 20.
     raise RuntimeError(f"{what} did not listen on {port}")
 
 
+def onetrip_worker(env: dict[str, str]) -> subprocess.Popen:
+    """``onetrip worker`` (the arq worker of the production layout), its output discarded."""
+    log = open(os.devnull, "wb")  # noqa: SIM115 — closed with the process
+    return subprocess.Popen(
+        [str(Path(PY).parent / "onetrip"), "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
+    )
+
+
 def stop(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return

@@ -1,4 +1,5 @@
-"""Filing a bundle (一件事一次办) on PostgreSQL, the real server (one process): 8 citizens at once.
+"""Filing a bundle (一件事一次办) on PostgreSQL + Redis with ``onetrip worker`` sending the messages (the
+production layout; BENCH_REDIS=0: jobs in the API process), the real server: 8 citizens at once.
 
 A 4-item bundle over four departments whose merged list has 10 materials (the ID card and the
 application form shared by every item, eight of the items' own); each citizen has the 10 files
@@ -20,7 +21,17 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import bench_env, drop_pg_database, fresh_pg_database, load, run, run_cli, server
+from bench._common import (
+    bench_env,
+    drop_pg_database,
+    fresh_pg_database,
+    load,
+    onetrip_worker,
+    run,
+    run_cli,
+    server,
+    stop,
+)
 
 DB = "onetrip_bench_bundles"
 CITIZENS = 8
@@ -29,6 +40,8 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 WARMUP = 40
 # API processes (the production layout runs several): BENCH_WORKERS=2 for two
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+# the production layout: Redis and ``onetrip worker`` send the messages (BENCH_REDIS=0: in the API process)
+REDIS_URL = "redis://127.0.0.1:6379/13" if os.environ.get("BENCH_REDIS", "1") != "0" else ""
 GOAL_P99_MS = 150.0
 JWT_SECRET = "bench-bundles-jwt-secret-0123456789-abcdef"
 DATA_KEY = "YmVuY2gtY2FzZXMtZGF0YS1rZXktMzItYnl0ZXMhISE="
@@ -112,12 +125,8 @@ async def seed(url: str) -> tuple[list[dict[str, str]], dict[str, list[int]]]:
         await close_db()
 
 
-async def main() -> int:
-    url = await fresh_pg_database(DB)
-    env = bench_env(url, ONETRIP_JWT_SECRET=JWT_SECRET, ONETRIP_DATA_KEY=DATA_KEY)
-    run_cli(env, "migrate")
-    headers, bodies = await seed(url)
-    failures = 0
+async def _run(env: dict[str, str], headers, bodies):
+    """The warm-up and the measured load against the server (``WORKERS`` processes)."""
     with server(env, workers=WORKERS) as base:
 
         async def file_one(session, i: int) -> int:
@@ -132,8 +141,30 @@ async def main() -> int:
 
         await load(file_one, total=WARMUP, concurrency=CONCURRENCY)
         result = await load(file_one, total=REQUESTS, concurrency=CONCURRENCY)
+    return result
+
+
+async def main() -> int:
+    url = await fresh_pg_database(DB)
+    env = bench_env(
+        url, ONETRIP_JWT_SECRET=JWT_SECRET, ONETRIP_DATA_KEY=DATA_KEY, ONETRIP_REDIS_URL=REDIS_URL
+    )
+    run_cli(env, "migrate")
+    if REDIS_URL:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(REDIS_URL)
+        await redis.flushdb()
+        await redis.aclose()
+    jobs = onetrip_worker(env) if REDIS_URL else None
+    headers, bodies = await seed(url)
+    failures = 0
+    try:
+        result = await _run(env, headers, bodies)
+    finally:
+        stop(jobs)
     label = f"POST /applications {{bundle_code}} (4 items, 10 materials), {CONCURRENCY} citizens"
-    label += f", {WORKERS} process(es)"
+    label += f", {WORKERS} process(es)" + (", Redis + onetrip worker" if REDIS_URL else ", jobs in-process")
     print(result.line(label))
     failures += sum(n for status, n in result.statuses.items() if status != 201)
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
