@@ -4,6 +4,7 @@ kuaidi100 simulator, and the real app served over loopback HTTP (so the simulato
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import socket
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from citizen_api import clock
 from citizen_api.app import create_app
 from citizen_api.settings import Settings
 from infra.simulators.kuaidi100 import Kuaidi100Simulator
+from infra.simulators.locker import LockerSimulator
 from tests.conftest import LOOPBACK_LIMITS, Api, make_settings
 
 _numbers = itertools.count(1)
@@ -149,19 +151,14 @@ class Live:
         return self.app.state.running  # the running app's AppState (set by its lifespan)
 
 
-@pytest.fixture
-async def live(tmp_path, database_url, wechat_sim, k100_sim) -> AsyncIterator[Live]:
-    """The app under uvicorn on a loopback port; kuaidi100 calls go to the simulator, which pushes back."""
+@contextlib.asynccontextmanager
+async def serve_live(tmp_path, database_url, wechat_sim, **overrides) -> AsyncIterator[Live]:
+    """The app under uvicorn on a loopback port (``overrides``: settings; ``public_base_url`` is the
+    server's own address), with an HTTP client to it."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = make_settings(
-        tmp_path,
-        database_url,
-        wechat_sim.base_url,
-        kuaidi100_api_base=k100_sim.base_url,
-        public_base_url=base,
-    )
+    settings = make_settings(tmp_path, database_url, wechat_sim.base_url, public_base_url=base, **overrides)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -177,3 +174,21 @@ async def live(tmp_path, database_url, wechat_sim, k100_sim) -> AsyncIterator[Li
         server.should_exit = True
         await task
         sock.close()
+
+
+@pytest.fixture
+async def live(tmp_path, database_url, wechat_sim, k100_sim) -> AsyncIterator[Live]:
+    """The app under uvicorn on a loopback port; kuaidi100 calls go to the simulator, which pushes back."""
+    async with serve_live(
+        tmp_path, database_url, wechat_sim, kuaidi100_api_base=k100_sim.base_url
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+async def locker_sim() -> AsyncIterator[LockerSimulator]:
+    """The hall's pickup locker (two compartments), calling back whoever sets ``callback_url``."""
+    sim = LockerSimulator(secret="test-locker-secret", size=2)
+    await sim.start()
+    yield sim
+    await sim.stop()

@@ -5,62 +5,36 @@ an expired code is refused and staff take the result back to the window. SQLite 
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
 import pytest
-import uvicorn
 
 from citizen_api import clock
-from citizen_api.app import create_app
 from citizen_api.cases.models import Application
 from citizen_api.jobs import JobContext
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.models import LockerDeposit
 from citizen_api.lockers.seed import seed as seed_lockers
 from infra.simulators.locker import LockerSimulator
-from tests.conftest import LOOPBACK_LIMITS, assert_error, create_staff, make_settings
-from tests.delivery_fixtures import Live, citizen, make_case, outbox_rows
-
-
-@pytest.fixture
-async def locker_sim() -> AsyncIterator[LockerSimulator]:
-    sim = LockerSimulator(secret="test-locker-secret", size=2)
-    await sim.start()
-    yield sim
-    await sim.stop()
+from tests.conftest import assert_error, create_staff
+from tests.delivery_fixtures import Live, citizen, locker_sim, make_case, outbox_rows, serve_live  # noqa: F401
 
 
 @pytest.fixture
 async def live(tmp_path, database_url, wechat_sim, locker_sim) -> AsyncIterator[Live]:
     """The app under uvicorn on a loopback port: it calls the locker simulator, which calls it back."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = make_settings(
-        tmp_path, database_url, wechat_sim.base_url, locker_api_base=locker_sim.base_url,
-        locker_secret="test-locker-secret", public_base_url=base,
-    )  # fmt: skip
-    locker_sim.callback_url = f"{base}/api/v1/callbacks/locker"
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(6000):
-        if server.started or task.done():
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "the app did not start"
-    await seed_lockers(settings)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30, limits=LOOPBACK_LIMITS) as client:
-            yield Live(client, settings, base, app)
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with serve_live(
+        tmp_path,
+        database_url,
+        wechat_sim,
+        locker_api_base=locker_sim.base_url,
+        locker_secret=locker_sim.secret,
+    ) as running:
+        locker_sim.callback_url = f"{running.base_url}/api/v1/callbacks/locker"
+        await seed_lockers(running.settings)
+        yield running
 
 
 async def _clerk(live: Live) -> dict[str, str]:

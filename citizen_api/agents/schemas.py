@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -13,10 +12,10 @@ from citizen_api import clock
 from citizen_api.agents.transitions import SHOWN_STATUSES
 from citizen_api.errors import details_model
 from citizen_api.security.identity import IdNumber, MobileNumber
+from citizen_api.users.schemas import real_name
 
 MAX_DAYS = 366  # an authorisation lasts at most a year (and a day, for a leap year)
 MAX_ITEMS = 50
-_NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$")  # the rule of PUT /me/profile
 
 AuthorisationStatus = Literal[SHOWN_STATUSES]  # type: ignore[valid-type]
 FiledBy = Literal["self", "agent", "staff_assisted"]
@@ -38,9 +37,7 @@ class AuthorisationIn(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME_RE.match(value):
-            raise ValueError("姓名格式不正确")
-        return value
+        return real_name(value)  # the rule of PUT /me/profile
 
     @field_validator("items")
     @classmethod

@@ -56,16 +56,7 @@ def standing(row: Authorisation, today: date | None = None) -> str:
 
 async def _real_name(principal: Principal, settings, message: str) -> dict[str, str]:
     """The caller's real-name profile in clear (409 PROFILE_INCOMPLETE without a complete one)."""
-    me = await users.applicant(principal.user_id, settings)
-    if me is None:
-        raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
-    if not all(me.profile.values()):
-        raise ApiError(
-            409,
-            "PROFILE_INCOMPLETE",
-            message,
-            {"missing": [name for name, value in me.profile.items() if not value]},
-        )
+    me = await users.real_name_applicant(principal.user_id, settings, message)
     return {k: v for k, v in me.profile.items() if v}
 
 

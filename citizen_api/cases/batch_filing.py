@@ -21,11 +21,17 @@ from typing import Any
 
 from citizen_api import clock, db
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, agency, deadlines, hooks, materials, numbers, search_keys
+from citizen_api.cases import actions, agency, deadlines, hooks, materials, numbers
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import bulk as repo
 from citizen_api.cases.schemas import CaseSubmit
-from citizen_api.cases.submission import applicant_profile, checked_delivery, phone_tail_index
+from citizen_api.cases.submission import (
+    applicant_profile,
+    case_row,
+    checked_delivery,
+    checked_materials,
+    tolerated_note,
+)
 from citizen_api.cases.transitions import INITIAL
 from citizen_api.cases.workflow import notify_citizens
 from citizen_api.catalog import service as catalog
@@ -103,15 +109,9 @@ async def check(
         if item.published_version_id not in filed:
             raise ApiError(404, "NOT_FOUND", catalog.ITEM_NOT_FOUND)
         version, table = filed[item.published_version_id]
-        materials.unknown_materials(body.materials, table)
-        provided = {material_id for material_id, ids in body.materials.items() if ids}
-        # issue 17: materials satisfied otherwise (an e-licence the citizen consents to use)
-        provided |= await hooks.run_submit_checks(principal, body, table, settings)
-        blocking, tolerated = materials.split_missing(table, provided, body.tolerate_missing)
-        if blocking:
-            raise materials.missing_error(blocking)
-        pairs, size, upload_ids = materials.checked_uploads(
-            body.materials, owned[filing.uploads_owner], 0, settings.case_max_total_upload_bytes
+        owned_here = owned[filing.uploads_owner]
+        tolerated, pairs, size, upload_ids = await checked_materials(
+            principal, body, table, owned_here, settings
         )
         delivery = checked_delivery(body, version)
         applicant = applicants[filing.applicant.user_id]
@@ -122,45 +122,12 @@ async def check(
 
 
 def _row(case: _Checked, case_id: int, number: str, due: dict[str, Any], settings) -> dict[str, Any]:
-    """The case row, column for column as ``submission.submit`` creates it."""
-    applicant, item, version = case.applicant, case.item, case.version
+    """The case row, as ``submission.submit`` writes it, with the id taken beforehand."""
     return {
         "id": case_id,
-        "number": number,
-        "applicant_id": applicant.id,
-        "item_id": item.id,
-        "item_version_id": version.id,
-        "department_code": item.department.code,
-        "status": INITIAL,
-        "submitted_at": clock.now(),  # the service clock (auto_now_add would take the wall clock)
-        "item_code": item.code,
-        "item_name": version.name,
-        "promised_days": version.promised_days,
-        "time_unit": version.time_unit or "working_day",
-        "item_trips": version.visits,
-        "channel": case.filing.channel,
-        "applicant_name_enc": applicant.name_enc,
-        "applicant_id_number_enc": applicant.id_number_enc,
-        "applicant_phone_enc": applicant.phone_enc,
-        "phone_tail_index": phone_tail_index(number, applicant.profile["phone"][-4:], settings),
-        "applicant_name_index": search_keys.name_key(applicant.profile["name"], settings),
-        "phone_tail_search": search_keys.tail_key(applicant.profile["phone"][-4:], settings),
-        "tolerate_missing": bool(case.tolerated),
-        "missing": [m.id for m in case.tolerated],
-        **(due if case.tolerated else {}),
-        "total_upload_bytes": case.size,
-        "delivery_address_enc": address.store(case.delivery, settings),
-        **case.filing.columns,  # 代办 / 帮办: who filed it for the applicant
-    }
-
-
-def _note(case: Application) -> str:
-    if not case.missing:
-        return ""
-    note = f"容缺受理：{len(case.missing)} 项材料待补交，截止日期 {case.missing_due.isoformat()}"
-    if case.missing_due_uncertain:
-        note += "（跨越尚未公布节假日安排的年度，按双休日推算，待日历公布后核对）"
-    return note
+        **case_row(number, case.applicant, case.item, case.version, case.filing, case.tolerated, case.size,
+                   case.delivery, due, settings),
+    }  # fmt: skip
 
 
 async def file(checked: Checked, request_id: str = "", *, parent_prefix: str | None = None) -> Filed:
@@ -191,7 +158,7 @@ async def file(checked: Checked, request_id: str = "", *, parent_prefix: str | N
     ]
     cases = await repo.create_cases(rows)
     await repo.add_first_materials({case.id: plan.pairs for case, plan in zip(cases, planned, strict=True)})
-    notes = [_note(case) for case in cases]
+    notes = [tolerated_note(case) for case in cases]
     await repo.add_entries(
         [
             {

@@ -67,9 +67,13 @@ async def check_uploads(
 
     An id that is not the citizen's answers exactly like one that does not exist (404).
     """
+    return checked_uploads(requested, await owned_among(owner_id, requested), already_bytes, cap)
+
+
+async def owned_among(owner_id: int, requested: dict[int, list[int]]) -> dict[int, Any]:
+    """The owner's own uploads among those ``requested`` (by id), for :func:`checked_uploads`."""
     wanted = requested_uploads(requested)
-    owned = {u.id: u for u in await uploads.owned_uploads(owner_id, wanted)} if wanted else {}
-    return checked_uploads(requested, owned, already_bytes, cap)
+    return {u.id: u for u in await uploads.owned_uploads(owner_id, wanted)} if wanted else {}
 
 
 def requested_uploads(requested: dict[int, list[int]]) -> set[int]:

@@ -27,7 +27,6 @@ from citizen_api.cases import (
     offers,
     progress,
     stats,
-    submission,
     supervision,
     transitions,
     views,
@@ -199,12 +198,6 @@ async def reserve_application_id() -> int:
 async def new_number(prefix: str, day) -> str:
     """A readable unique number of ``prefix`` (a department code, or the bundles' own) and day."""
     return await numbers.next_number(prefix, day)
-
-
-async def file_child(principal: Principal, body, settings, request_id: str, bundle_id: int):
-    """File one child case of a bundle application through the ordinary submission (its checks, number,
-    deadline rules, timeline, audit); returns its ``CaseCreated``."""
-    return await submission.submit(principal, body, settings, request_id, bundle_id=bundle_id)
 
 
 async def check_children(principal: Principal, bodies: list, settings, items: list) -> batch_filing.Checked:

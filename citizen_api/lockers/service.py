@@ -165,7 +165,7 @@ async def retrieve(state, principal: Principal, deposit_id: int) -> DepositOut:
     """Staff emptied the compartment (expired, or taken back early): the result is at the window."""
     deposit = await _staff_deposit(principal, deposit_id)
     if deposit.status not in DEPOSITS.sources("retrieve"):
-        raise ApiError(409, "INVALID_TRANSITION", "该格口已取件或已取回", {"status": deposit.status})
+        raise DEPOSITS.refuse("retrieve", deposit.status)
     await client.release(state, deposit.locker.vendor_id, deposit.compartment)
     now = clock.now()
     if not await repo.move(deposit.id, "retrieve", retrieved_at=now, retrieved_by=principal.user_id,

@@ -7,31 +7,22 @@ pickup racing the expiry job, or two pickups with the same code, change it once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from citizen_api.lifecycles import Lifecycle, Refusal, transition
+from citizen_api.security.principal import ADMIN, APPROVER, WINDOW
 
 DEPOSITED, PICKED_UP, EXPIRED, RETRIEVED = "deposited", "picked_up", "expired", "retrieved"
+LOCKER, SYSTEM = "locker", "system"  # the code typed at the locker; the expiry job
+COUNTER = {WINDOW, APPROVER, ADMIN}
 
-
-@dataclass(frozen=True)
-class DepositLifecycle:
-    statuses: tuple[str, ...]  # the first is where every deposit starts
-    text: dict[str, str]
-    transitions: dict[tuple[str, str], str]  # (from, action) → to
-
-    def sources(self, action: str) -> tuple[str, ...]:
-        return tuple(source for source, name in self.transitions if name == action)
-
-    def target(self, action: str) -> str:
-        return next(to for (_, name), to in self.transitions.items() if name == action)
-
-
-DEPOSITS = DepositLifecycle(
+DEPOSITS = Lifecycle(
     statuses=(DEPOSITED, PICKED_UP, EXPIRED, RETRIEVED),
     text={DEPOSITED: "待取件", PICKED_UP: "已取件", EXPIRED: "逾期未取", RETRIEVED: "已取回窗口"},
     transitions={
-        (DEPOSITED, "pick_up"): PICKED_UP,
-        (DEPOSITED, "expire"): EXPIRED,
-        (EXPIRED, "retrieve"): RETRIEVED,
-        (DEPOSITED, "retrieve"): RETRIEVED,  # staff empty the compartment early (a wrong item, a complaint)
+        (DEPOSITED, "pick_up"): transition(PICKED_UP, {LOCKER}),
+        (DEPOSITED, "expire"): transition(EXPIRED, {SYSTEM}),
+        (EXPIRED, "retrieve"): transition(RETRIEVED, COUNTER),
+        # staff empty the compartment early (a wrong item, a complaint)
+        (DEPOSITED, "retrieve"): transition(RETRIEVED, COUNTER),
     },
+    refusals={"retrieve": Refusal("INVALID_TRANSITION", "该格口已取件或已取回")},
 )

@@ -11,6 +11,13 @@ from citizen_api.security.principal import Role, StaffRole
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$")
 
 
+def real_name(value: str) -> str:
+    """A person's real name as the profile takes it (Chinese or Latin letters, ·, 2–30), else ValueError."""
+    if not _NAME_RE.match(value):
+        raise ValueError("姓名格式不正确")
+    return value
+
+
 class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -27,9 +34,7 @@ class ProfileUpdate(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME_RE.match(value):
-            raise ValueError("姓名格式不正确")
-        return value
+        return real_name(value)
 
 
 class Profile(BaseModel):

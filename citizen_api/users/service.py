@@ -162,6 +162,18 @@ async def masked_contacts(ids: Iterable[int], settings) -> dict[int, tuple[str |
     }
 
 
+async def real_name_applicant(user_id: int, settings, message: str) -> Applicant:
+    """:func:`applicant`, refusing an account that is gone (401) or has no complete real-name profile
+    (409 PROFILE_INCOMPLETE with ``message`` and ``details.missing``): filing, acting for another."""
+    found = await applicant(user_id, settings)
+    if found is None:
+        raise _gone()
+    if not all(found.profile.values()):
+        missing = [name for name, value in found.profile.items() if not value]
+        raise ApiError(409, "PROFILE_INCOMPLETE", message, {"missing": missing})
+    return found
+
+
 async def applicant(user_id: int, settings) -> Applicant | None:
     """An active citizen's personal data for a case (None when the account is gone or disabled)."""
     user = await repo.get_user(user_id)

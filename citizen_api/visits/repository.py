@@ -9,6 +9,7 @@ from tortoise.functions import Count
 
 from citizen_api.visits import transitions
 from citizen_api.visits.models import HomeVisit
+from citizen_api.visits.transitions import VISITS
 
 
 async def create(**values: Any) -> HomeVisit:
@@ -25,8 +26,8 @@ async def open_of(user_id: int, item_code: str) -> HomeVisit | None:
 
 
 async def move(visit_id: int, action: str, **fields: Any) -> bool:
-    changed = await HomeVisit.filter(id=visit_id, status__in=list(transitions.sources(action))).update(
-        status=transitions.target(action), **fields
+    changed = await HomeVisit.filter(id=visit_id, status__in=list(VISITS.sources(action))).update(
+        status=VISITS.target(action), **fields
     )
     return changed == 1
 

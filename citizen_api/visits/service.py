@@ -44,9 +44,9 @@ def age_on(birth: date, day: date) -> int:
 
 
 async def request_visit(principal: Principal, body: VisitRequest, settings) -> VisitOut:
-    applicant = await users.applicant(principal.user_id, settings)
-    if applicant is None or not all(applicant.profile.values()):
-        raise ApiError(409, "PROFILE_INCOMPLETE", "申请上门服务需先完善实名信息（姓名、身份证号、手机号）")
+    applicant = await users.real_name_applicant(
+        principal.user_id, settings, "申请上门服务需先完善实名信息（姓名、身份证号、手机号）"
+    )
     item = await catalog.published_item(body.item_code)
     if not (await catalog.version_forms(item.published_version_id)).home_visit:
         raise ApiError(409, "VISIT_NOT_OFFERED", "该事项不提供上门服务")
@@ -110,7 +110,7 @@ async def cancel(principal: Principal, visit_id: int, settings) -> VisitOut:
 
 async def _move(visit: HomeVisit, action: str, **fields) -> None:
     if not await repo.move(visit.id, action, **fields):
-        raise ApiError(409, "INVALID_TRANSITION", t.REFUSALS[action], {"status": visit.status})
+        raise t.VISITS.refuse(action, visit.status)
 
 
 async def _scoped(principal: Principal, visit_id: int) -> HomeVisit:
@@ -218,7 +218,7 @@ def visit_out(visit: HomeVisit, settings, *, staff: bool) -> VisitOut:
         item_name=visit.item_name,
         department_code=visit.department_code,
         status=visit.status,  # type: ignore[arg-type]
-        status_text=t.TEXT[visit.status],
+        status_text=t.VISITS.text[visit.status],
         reason=visit.reason,  # type: ignore[arg-type]
         reason_note=visit.reason_note,
         applicant_name=mask_name(name) if staff else name,
@@ -234,5 +234,5 @@ def visit_out(visit: HomeVisit, settings, *, staff: bool) -> VisitOut:
         case_number=visit.case_number,
         outcome_note=visit.outcome_note,
         refusal_reason=visit.refusal_reason,
-        actions=[a for a in actions if t.allows(visit.status, a)],
+        actions=[a for a in actions if t.VISITS.allows(visit.status, a)],
     )

@@ -23,9 +23,9 @@ import uvicorn
 
 from citizen_api.app import create_app
 from citizen_api.settings import Settings
-from infra.simulators.locker import LockerSimulator
 from tests import databases
 from tests.conftest import LOOPBACK_LIMITS, Api, make_settings
+from tests.delivery_fixtures import locker_sim  # noqa: F401 — the hall's pickup locker
 from tests.services import IN_CI
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,14 +95,6 @@ class WebServer:
 
     def url(self, path: str) -> str:
         return self.base_url + path
-
-
-@pytest.fixture
-async def locker_sim() -> AsyncIterator[LockerSimulator]:
-    sim = LockerSimulator(secret="browser-locker-secret", size=4)
-    await sim.start()
-    yield sim
-    await sim.stop()
 
 
 @pytest.fixture
