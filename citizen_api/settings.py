@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     # 适老化 (LOTTERY helper's block): a citizen this old or older (birth date from the ID number) gets a
     # priority queue number at check-in ("AY001"), called before the group's other numbers; 0 = off
     queue_priority_age: int = Field(60, ge=0, le=150)
+    # 延时服务: when a window group has no opening hours for the day, the hall closes at this local
+    # time (HH:MM); no new number is given after closing, the citizens already waiting are served
+    hall_closes_at: str = Field("17:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     # -- settings: notifications and bots (issue 6) --
     # template ids and keyword mapping: JSON text or a path to a JSON file (empty = the shipped default)
     notify_templates: str = ""

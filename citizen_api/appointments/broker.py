@@ -139,12 +139,22 @@ class HallBroker:
                 self._drop(office_code, client)
 
 
+# 延时服务: the windows serving late, published as ``{"late_windows": [...]}`` (routes_late)
+LATE_EVENT_PREFIX = '{"late_windows":'
+
+
+def event_name(data: str) -> str:
+    """``late`` for the late windows' list, ``called`` for a call (the TV listens to both)."""
+    return "late" if data.startswith(LATE_EVENT_PREFIX) else "called"
+
+
 def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
 async def sse_events(broker: HallBroker, office_code: str, ping_seconds: float = 15.0) -> AsyncIterator[str]:
-    """The SSE body of one TV: ``retry``, then one ``called`` event per call, ``: ping`` when idle."""
+    """The SSE body of one TV: ``retry``, then one ``called`` event per call (``late`` when the windows
+    serving late change), ``: ping`` when idle."""
     with broker.client(office_code) as client:
         yield "retry: 2000\n\n"
         while True:
@@ -155,4 +165,4 @@ async def sse_events(broker: HallBroker, office_code: str, ping_seconds: float =
                 continue
             if data is _CLOSED:
                 return
-            yield f"event: called\ndata: {data}\n\n"
+            yield f"event: {event_name(data)}\ndata: {data}\n\n"

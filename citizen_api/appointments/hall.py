@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from citizen_api import clock, db
+from citizen_api.appointments.closing import refuse_after_close
 from citizen_api.appointments.models import Appointment, QueueTicket, WindowGroup
 from citizen_api.appointments.repository import bookings as repo
 from citizen_api.appointments.repository import counters, halls, queue_tickets
@@ -78,6 +79,7 @@ async def check_in(principal: Principal, appointment_id: int, settings=None) -> 
     today = clock.today()
     if appointment.date != today:
         raise ApiError(409, "NOT_TODAY", "只能在预约当天签到", {"date": appointment.date.isoformat()})
+    await refuse_after_close(group, settings)  # 延时服务: no new number after closing
     moved = await repo.move_appointment(
         appointment.id, "check_in", checked_in_at=clock.now(), handled_by=principal.user_id
     )

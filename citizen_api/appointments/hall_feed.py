@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.responses import StreamingResponse
 
 from citizen_api import clock
+from citizen_api.appointments import late_service
 from citizen_api.appointments.broker import HallBroker, sse_events
 from citizen_api.appointments.models import Office, QueueTicket
 from citizen_api.appointments.repository import halls, queue_tickets
@@ -38,6 +39,7 @@ async def feed(office_code: str) -> HallFeed:
     return HallFeed(
         office=HallOffice(code=office.code, name=office.name),
         called=[HallCall(number=t.number, window=t.window, called_at=t.called_at) for t in calls],
+        late_windows=await late_service.office_late_windows(office.code),
     )
 
 

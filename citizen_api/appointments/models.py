@@ -318,3 +318,24 @@ class LotteryEntry(Model):
     class Meta:
         table = "appt_lottery_entries"
         unique_together = (("draw", "person"),)
+
+
+class LateService(Model):
+    """延时服务: a window serving past the hall's closing time, for the citizens still waiting.
+
+    One open row per window and day (``ended_at`` NULL); started by the clerk (or by their first call
+    after closing), ended once nobody waits any more (``appointments.late_service``).
+    """
+
+    id = fields.IntField(primary_key=True)
+    window = fields.ForeignKeyField("models.Window", related_name="late_services", on_delete=fields.CASCADE)
+    date = fields.DateField()
+    started_at = fields.DatetimeField()
+    started_by = fields.IntField()
+    automatic = fields.BooleanField(default=False)  # started by a call after closing, not by the button
+    ended_at = fields.DatetimeField(null=True)
+    ended_by = fields.IntField(null=True)
+
+    class Meta:
+        table = "appt_late_services"
+        unique_together = (("window", "date"),)

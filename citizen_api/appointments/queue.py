@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from citizen_api import clock
-from citizen_api.appointments import desks
+from citizen_api.appointments import desks, late_service
+from citizen_api.appointments.closing import refuse_after_close
 from citizen_api.appointments.hall import TICKET_KINDS, group_in_scope, in_scope, issue
 from citizen_api.appointments.models import QueueTicket, WindowGroup
 from citizen_api.appointments.repository import queue_tickets
@@ -64,18 +65,27 @@ async def queue(principal: Principal, code: str | None) -> QueueOut:
     )
 
 
-async def walk_in(principal: Principal, code: str | None) -> TicketOut:
+async def walk_in(principal: Principal, code: str | None, settings) -> TicketOut:
     group = await _group_of(principal, code)
+    await refuse_after_close(group, settings)  # 延时服务: the numbers given are served, no new ones
     return TicketOut.model_validate(await issue(group, "walk_in", None))
 
 
-async def call_next(principal: Principal, code: str | None, window: str, announce: Announce) -> TicketOut:
+async def call_next(
+    principal: Principal,
+    code: str | None,
+    window: str,
+    announce: Announce,
+    settings,
+    late_changed: late_service.Changed,
+) -> TicketOut:
     group = await _group_of(principal, code)
     if not window:
         desk = await desks.desk_window(principal)
         if desk is None or desk.group_id != group.id:
             raise _no_window()
         window = desk.number
+    await late_service.on_call(principal, group, window, settings, late_changed)
     while True:
         candidates = await _waiting(group, limit=20)
         if not candidates:

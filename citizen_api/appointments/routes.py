@@ -17,6 +17,7 @@ from citizen_api.appointments import (
 )
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.routes_admin import ENDPOINTS as ADMIN_ENDPOINTS
+from citizen_api.appointments.routes_late import ENDPOINTS as LATE_ENDPOINTS
 from citizen_api.appointments.routes_lottery import LOTTERY_ENDPOINTS
 from citizen_api.appointments.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
 from citizen_api.appointments.rules import slot_full
@@ -241,4 +242,5 @@ ENDPOINTS = [
     *STAFF_ENDPOINTS,
     *ADMIN_ENDPOINTS,
     *LOTTERY_ENDPOINTS,
+    *LATE_ENDPOINTS,
 ]

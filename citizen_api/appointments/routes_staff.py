@@ -7,6 +7,7 @@ from citizen_api.appointments import desks, hall, hot, lookup, queue, staff_book
 from citizen_api.appointments.hall_feed import call_event
 from citizen_api.appointments.lifecycle import broker_of
 from citizen_api.appointments.models import QueueTicket
+from citizen_api.appointments.routes_late import late_changed
 from citizen_api.appointments.schemas import (
     AppointmentOut,
     CallBody,
@@ -74,12 +75,14 @@ async def get_queue(ctx: Ctx) -> QueueOut:
 
 async def walk_in(ctx: Ctx) -> TicketOut:
     """现场取号（默认本人的窗口组）"""
-    return await queue.walk_in(ctx.user, ctx.body.group)
+    return await queue.walk_in(ctx.user, ctx.body.group, ctx.settings)
 
 
 async def call_next(ctx: Ctx) -> TicketOut:
     """叫下一个号：记下叫号的窗口号（默认本人的窗口），大厅叫号屏随即显示"""
-    return await queue.call_next(ctx.user, ctx.body.group, ctx.body.window, _announcer(ctx))
+    return await queue.call_next(
+        ctx.user, ctx.body.group, ctx.body.window, _announcer(ctx), ctx.settings, late_changed(ctx)
+    )
 
 
 async def recall(ctx: Ctx) -> TicketOut:
@@ -146,7 +149,7 @@ ENDPOINTS = [
         body=CheckInCodeBody,
         response=CheckInOut,
         tags=TAGS,
-        errors=[(404, "NOT_FOUND"), (409, "NOT_CHECKABLE"), (409, "NOT_TODAY")],
+        errors=[(404, "NOT_FOUND"), (409, "NOT_CHECKABLE"), (409, "NOT_TODAY"), (409, "HALL_CLOSED")],
     ),
     endpoint("GET", "/staff/me/desk", my_desk, auth="staff", response=DeskOut, tags=TAGS),
     endpoint(
@@ -156,7 +159,7 @@ ENDPOINTS = [
         auth=APPOINTMENTS.roles_for("check_in"),
         response=CheckInOut,
         tags=TAGS,
-        errors=[(404, "NOT_FOUND"), (409, "NOT_CHECKABLE"), (409, "NOT_TODAY")],
+        errors=[(404, "NOT_FOUND"), (409, "NOT_CHECKABLE"), (409, "NOT_TODAY"), (409, "HALL_CLOSED")],
     ),
     endpoint(
         "POST",
@@ -186,7 +189,7 @@ ENDPOINTS = [
         response=TicketOut,
         status=201,
         tags=TAGS,
-        errors=[(404, "NOT_FOUND"), (409, "NO_WINDOW")],
+        errors=[(404, "NOT_FOUND"), (409, "NO_WINDOW"), (409, "HALL_CLOSED")],
     ),
     endpoint(
         "POST",

@@ -96,6 +96,9 @@ class HallCall(BaseModel):
 class HallFeed(BaseModel):
     office: HallOffice
     called: list[HallCall] = Field(description="今天最近的叫号（最新的在前，至多 10 个）")
+    late_windows: list[str] = Field(
+        default_factory=list, description="正在延时服务的窗口号（下班后继续为已取号的群众办理）"
+    )
 
 
 @details_model("UNKNOWN_WINDOW")

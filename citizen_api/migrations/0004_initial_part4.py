@@ -24,6 +24,21 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='LateService',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('window', fields.ForeignKeyField('models.Window', source_field='window_id', db_constraint=True, to_field='id', related_name='late_services', on_delete=OnDelete.CASCADE)),
+                ('date', fields.DateField()),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('started_by', fields.IntField()),
+                ('automatic', fields.BooleanField(default=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ended_by', fields.IntField(null=True)),
+            ],
+            options={'table': 'appt_late_services', 'app': 'models', 'unique_together': (('window', 'date'),), 'pk_attr': 'id', 'table_description': "延时服务: a window serving past the hall's closing time, for the citizens still waiting."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='StaffWindow',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

@@ -70,6 +70,7 @@ declare module 'vue' {
     GuideMaterials: typeof import('./components/admin/GuideMaterials.vue')['default']
     GuideRows: typeof import('./components/admin/GuideRows.vue')['default']
     ItemCreateDialog: typeof import('./components/admin/ItemCreateDialog.vue')['default']
+    LateServiceBar: typeof import('./components/queue/LateServiceBar.vue')['default']
     ListPager: typeof import('./components/common/ListPager.vue')['default']
     LotteryDrawDialog: typeof import('./components/booking/LotteryDrawDialog.vue')['default']
     MaterialsPanel: typeof import('./components/case/MaterialsPanel.vue')['default']

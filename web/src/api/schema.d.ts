@@ -1893,6 +1893,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/late-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 延时服务状态：今天的下班时间、是否已过、仍在等候的号数、正在延时服务的窗口（默认本人的窗口组） */
+        get: operations["get_appointments_get_late_service"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/late-service/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束延时服务：下班后本组仍有等候的号且无其他窗口接续时不能结束（409 LATE_QUEUE_WAITING） */
+        post: operations["post_appointments_end_late_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/late-service/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 延时服务日报：各窗口组下班时仍在等候、下班后办理的号数，最后叫号晚于下班的分钟数，延时服务的窗口 */
+        get: operations["get_appointments_get_late_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/late-service/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开启延时服务：本窗口下班后继续为已取号的群众办理（大厅叫号屏显示；下班后叫号也会自动开启） */
+        post: operations["post_appointments_start_late_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/locker-deposits": {
         parameters: {
             query?: never;
@@ -5659,6 +5727,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_HALL_CLOSED */
+        Error_HALL_CLOSED: {
+            error: {
+                /** @constant */
+                code: "HALL_CLOSED";
+                details: components["schemas"]["HallClosedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_INSTANT_ITEM_MISMATCH */
         Error_INSTANT_ITEM_MISMATCH: {
             error: {
@@ -5707,6 +5785,16 @@ export interface components {
                 code: "ITEMS_NOT_PUBLISHED";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_LATE_QUEUE_WAITING */
+        Error_LATE_QUEUE_WAITING: {
+            error: {
+                /** @constant */
+                code: "LATE_QUEUE_WAITING";
+                details: components["schemas"]["LateQueueWaitingDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -6782,6 +6870,14 @@ export interface components {
              */
             window: string;
         };
+        /** HallClosedDetails */
+        HallClosedDetails: {
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+        };
         /** HallFeed */
         HallFeed: {
             /**
@@ -6789,6 +6885,11 @@ export interface components {
              * @description 今天最近的叫号（最新的在前，至多 10 个）
              */
             called: components["schemas"]["HallCall"][];
+            /**
+             * Late Windows
+             * @description 正在延时服务的窗口号（下班后继续为已取号的群众办理）
+             */
+            late_windows?: string[];
             office: components["schemas"]["HallOffice"];
         };
         /** HallOffice */
@@ -7387,6 +7488,137 @@ export interface components {
              * @description 到办事现场次数（0 = 零跑腿）
              */
             trips: number;
+        };
+        /** LateGroupReport */
+        LateGroupReport: {
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Group */
+            group: string;
+            /** Group Name */
+            group_name: string;
+            /**
+             * Issued
+             * @description 当天发出的号
+             */
+            issued: number;
+            /**
+             * Last Called At
+             * @description 当天最后一次叫号
+             */
+            last_called_at: string | null;
+            /**
+             * Minutes Past Close
+             * @description 最后一次叫号晚于下班时间的分钟数（0：未延时）
+             */
+            minutes_past_close: number;
+            /**
+             * Served After Close
+             * @description 下班后叫号并办理的号（不含过号）
+             */
+            served_after_close: number;
+            /**
+             * Still Waiting
+             * @description 此刻仍在等候的号
+             */
+            still_waiting: number;
+            /**
+             * Waiting At Close
+             * @description 下班时仍在等候（尚未叫号）的号
+             */
+            waiting_at_close: number;
+            /** Windows */
+            windows: components["schemas"]["LateWindowRow"][];
+        };
+        /** LateQueueWaitingDetails */
+        LateQueueWaitingDetails: {
+            /** Waiting */
+            waiting: number;
+        };
+        /** LateReportOut */
+        LateReportOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Groups */
+            groups: components["schemas"]["LateGroupReport"][];
+        };
+        /** LateServiceOut */
+        LateServiceOut: {
+            /**
+             * After Close
+             * @description 已过下班时间：不再发新号，已取号的群众继续办理
+             */
+            after_close: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             * @description 今天的下班时间（停止取号、签到）
+             */
+            closes_at: string;
+            /**
+             * Closing Source
+             * @description hours：窗口组当天的开放时段结束时间；default：未设开放时段，按 ONETRIP_HALL_CLOSES_AT
+             * @enum {string}
+             */
+            closing_source: "hours" | "default";
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Group
+             * @description 窗口组编码
+             */
+            group: string;
+            /**
+             * Waiting
+             * @description 仍在等候的号数
+             */
+            waiting: number;
+            /**
+             * Windows
+             * @description 正在延时服务的窗口号
+             */
+            windows: string[];
+        };
+        /** LateWindowBody */
+        LateWindowBody: {
+            /**
+             * Window Id
+             * @description 窗口；默认本人的窗口（主管、管理员可指定任一窗口）
+             * @default null
+             */
+            window_id: number | null;
+        };
+        /** LateWindowRow */
+        LateWindowRow: {
+            /**
+             * Automatic
+             * @description 下班后叫号时自动开启（而非点击开启）
+             */
+            automatic: boolean;
+            /**
+             * Ended At
+             * @description 结束时间；空表示仍在延时服务
+             */
+            ended_at: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Window
+             * @description 窗口号
+             */
+            window: string;
         };
         /** LicenceCode */
         LicenceCode: {
@@ -17814,13 +18046,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_CHECKABLE、NOT_TODAY */
+            /** @description NOT_CHECKABLE、NOT_TODAY、HALL_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"];
+                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"] | components["schemas"]["Error_HALL_CLOSED"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -17968,13 +18200,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_CHECKABLE、NOT_TODAY */
+            /** @description NOT_CHECKABLE、NOT_TODAY、HALL_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"];
+                    "application/json": components["schemas"]["Error_NOT_CHECKABLE"] | components["schemas"]["Error_NOT_TODAY"] | components["schemas"]["Error_HALL_CLOSED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -19546,6 +19778,325 @@ export interface operations {
             };
         };
     };
+    get_appointments_get_late_service: {
+        parameters: {
+            query?: {
+                /** @description 窗口组编码；默认本人窗口所在的窗口组 */
+                group?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LateServiceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_WINDOW */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_WINDOW"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_end_late_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LateWindowBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LateServiceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_WINDOW、LATE_QUEUE_WAITING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_WINDOW"] | components["schemas"]["Error_LATE_QUEUE_WAITING"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_appointments_get_late_report: {
+        parameters: {
+            query?: {
+                /** @description 日期，默认今天 */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LateReportOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_appointments_start_late_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LateWindowBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LateServiceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_WINDOW */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_WINDOW"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_lockers_staff_deposits: {
         parameters: {
             query?: {
@@ -20494,13 +21045,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NO_WINDOW */
+            /** @description NO_WINDOW、HALL_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NO_WINDOW"];
+                    "application/json": components["schemas"]["Error_NO_WINDOW"] | components["schemas"]["Error_HALL_CLOSED"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */

@@ -1,7 +1,9 @@
 // The hall TV's data: the numbers just called and their windows (public, no personal data).
 //   GET /api/v1/hall/{office_code}/feed    → {office: {code, name}, called: [{number, window, called_at}]}
 //   GET /api/v1/hall/{office_code}/stream  → Server-Sent Events: `event: called`, data {number, window,
-//                                             called_at} per call or recall (a plain message may carry a feed)
+//                                             called_at} per call or recall (a plain message may carry a feed);
+//                                             `event: late`, data {late_windows: [...]} when the windows
+//                                             serving past closing (延时服务) change
 // The stream is the live path (EventSource reconnects by itself). While it is down (not offered,
 // refused, or reconnecting) the feed is polled every 2 s, so a call still reaches the TV in time.
 import { onBeforeUnmount, onMounted, reactive, readonly } from 'vue'
@@ -73,6 +75,14 @@ export function applyEvent(current: CalledTicket[], data: unknown, keep: number)
   return [one, ...rest].slice(0, keep)
 }
 
+/** The windows serving late (延时服务) of a feed or a `late` event; null when the data has none. */
+export function parseLateWindows(data: unknown): string[] | null {
+  if (typeof data !== 'object' || data === null) return null
+  const raw = (data as Record<string, unknown>).late_windows
+  if (!Array.isArray(raw)) return null
+  return raw.filter((w): w is string => typeof w === 'string' && w.length > 0)
+}
+
 export function createHallFeed(officeCode: string, options: HallFeedOptions = {}) {
   const fetchFn = options.fetch ?? ((input, init) => window.fetch(input, init))
   const openStream =
@@ -88,6 +98,7 @@ export function createHallFeed(officeCode: string, options: HallFeedOptions = {}
     status: 'connecting' as FeedStatus,
     officeName: '',
     called: [] as CalledTicket[],
+    lateWindows: [] as string[],
     streaming: false,
   })
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -99,6 +110,8 @@ export function createHallFeed(officeCode: string, options: HallFeedOptions = {}
   function accept(data: Record<string, unknown>) {
     const office = data.office as Record<string, unknown> | undefined
     if (typeof office?.name === 'string') state.officeName = office.name
+    const late = parseLateWindows(data)
+    if (late) state.lateWindows = late
     const next = applyEvent(state.called, data, keep)
     if (next) state.called = next
   }
@@ -164,6 +177,7 @@ export function createHallFeed(officeCode: string, options: HallFeedOptions = {}
     }
     stream.onmessage = onEvent
     stream.addEventListener('called', onEvent)
+    stream.addEventListener('late', onEvent)
     stream.onerror = () => {
       state.streaming = false
       // EventSource retries by itself while CONNECTING; meanwhile (or for good, once CLOSED) poll

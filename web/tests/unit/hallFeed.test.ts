@@ -44,6 +44,10 @@ class FakeStream implements StreamLike {
   called(data: unknown) {
     for (const listener of this.listeners.called ?? []) listener(new MessageEvent('called', { data: JSON.stringify(data) }))
   }
+  /** what the server sends when the windows serving late change: `event: late` */
+  late(data: unknown) {
+    for (const listener of this.listeners.late ?? []) listener(new MessageEvent('late', { data: JSON.stringify(data) }))
+  }
   /** EventSource's own retry (CONNECTING) or, for good, CLOSED */
   fail(closed: boolean) {
     this.readyState = closed ? 2 : 0
@@ -92,6 +96,22 @@ describe('hall feed', () => {
     expect(numbers(feed)).toEqual(['C001@7'])
     feed.stop()
     expect(stream.closed).toBe(true)
+  })
+
+  it('shows the windows serving late (延时服务) from the feed and from the stream, keeping the calls', async () => {
+    const fetch = fakeFetch(() => json(200, { ...FEED, late_windows: ['3'] }))
+    const feed = createHallFeed('SMZX', { fetch, openStream: (url) => new FakeStream(url) })
+    feed.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(feed.state.lateWindows).toEqual(['3'])
+    const stream = FakeStream.opened[0]!
+    stream.open()
+    stream.late({ late_windows: ['3', '5'] })
+    expect(feed.state.lateWindows).toEqual(['3', '5'])
+    expect(numbers(feed)).toEqual(['A012@3', 'B004@5']) // a late event is not a call
+    stream.late({ late_windows: [] })
+    expect(feed.state.lateWindows).toEqual([])
+    feed.stop()
   })
 
   it('polls while the stream reconnects by itself, and stops again once it is back', async () => {
