@@ -23,7 +23,7 @@ class LateWindowBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     window_id: int | None = Field(
-        None, ge=1, description="窗口；默认本人的窗口（主管、管理员可指定任一窗口）"
+        None, ge=1, le=2_147_483_647, description="窗口；默认本人的窗口（主管、管理员可指定任一窗口）"
     )
 
 
