@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from citizen_api.cases import (
@@ -236,3 +236,48 @@ async def supplement_child(principal: Principal, case_id: int, body, settings, r
 
 async def withdraw_child(principal: Principal, case_id: int, settings, request_id: str = ""):
     return await citizen.withdraw(principal, case_id, settings, request_id)
+
+
+@dataclass(frozen=True)
+class StepFact:
+    """One procedure step of a case (电子监察 per step), as 效能考评 and AB角 read it.
+
+    ``holder_id`` is the staff account that held (or holds) the step; ``overdue`` is true when the step
+    was finished after its own limit, or is still open past it on ``end``.
+    """
+
+    case_id: int
+    department_code: str
+    step_code: str
+    step_name: str
+    post: str
+    holder_id: int | None
+    started_on: date
+    finished_on: date | None
+    limit_on: date | None
+    overdue: bool
+    warnings: int
+
+
+async def step_facts(start: date, end: date) -> list[StepFact]:
+    """Every case step started or finished in [start, end] (dates in China time).
+
+    Placeholder until per-step supervision lands: no steps are recorded yet.
+    """
+    return []
+
+
+async def hand_over(
+    from_user_id: int,
+    to_user_id: int,
+    *,
+    reason: str,
+    actor: Principal,
+    only_case_ids: Iterable[int] | None = None,
+) -> list[int]:
+    """Give every open case step held by ``from_user_id`` to ``to_user_id``; the case ids moved.
+
+    ``only_case_ids`` limits the move (an AB角 return moves back only what B still holds). Placeholder
+    until per-step supervision lands: nothing is held yet.
+    """
+    return []
