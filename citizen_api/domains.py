@@ -37,6 +37,7 @@ import citizen_api.lockers.routes
 import citizen_api.publicity.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
+import citizen_api.staffing.routes
 import citizen_api.uploads.routes
 import citizen_api.users.routes
 import citizen_api.visits.routes
@@ -154,6 +155,8 @@ DOMAINS: list[Domain] = [
         jobs=[PeriodicJob("locker_expiry", 600, run_locker_expiry)],
     ),
     Domain("visits", citizen_api.visits.routes.ENDPOINTS),  # 上门服务 (issue 18)
+    # AB角 (issue 18): above users, cases and appointments (hand-over of cases, the desk cover)
+    Domain("staffing", citizen_api.staffing.routes.ENDPOINTS),
     Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)
     Domain(
         "ratings",

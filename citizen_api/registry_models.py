@@ -24,6 +24,7 @@ import citizen_api.licences.models
 import citizen_api.lockers.models
 import citizen_api.publicity.models
 import citizen_api.ratings.models
+import citizen_api.staffing.models
 import citizen_api.uploads.models
 import citizen_api.users.models
 import citizen_api.visits.models
@@ -47,6 +48,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.lockers.models,
         citizen_api.publicity.models,
         citizen_api.visits.models,
+        citizen_api.staffing.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         citizen_api.licences.models,

@@ -95,6 +95,11 @@ RULES: dict[str, Rule] = {
     "locker.expired": _citizen(),
     "visit.scheduled": _citizen(),  # 上门服务: the day, the window of time, who comes
     "visit.refused": _citizen(),
+    # AB角: the backup told what they took over, and both told when the clerk is back
+    **{
+        f"staff.{event}": Rule(audiences=frozenset({"staff"}), channels=("template", "custom"))
+        for event in ("cover_started", "cover_ended", "returned")
+    },
     "rating.follow_up": _citizen(),
     "rating.rectified": _citizen(),
     "complaint.replied": _citizen(),

@@ -7,9 +7,10 @@ supervisors and admins see every group.
 
 from __future__ import annotations
 
+from citizen_api.appointments.covers import covered_by
 from citizen_api.appointments.models import Window
 from citizen_api.appointments.repository import desks as repo
-from citizen_api.appointments.schemas_hall import DeskGroup, DeskOut, DeskWindow
+from citizen_api.appointments.schemas_hall import DeskCoverOut, DeskGroup, DeskOut, DeskWindow
 from citizen_api.audit.service import record
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
@@ -33,7 +34,15 @@ async def desk_window(principal: Principal) -> Window | None:
 
 
 async def my_desk(principal: Principal, settings) -> DeskOut:
-    return _desk_out(await repo.desk_of(principal.user_id), settings)
+    desk = _desk_out(await repo.desk_of(principal.user_id), settings)
+    for cover in await covered_by(principal.user_id):  # AB角: the queue panel's banner
+        absent = await users.staff_account(cover.absent_user_id)
+        name = (absent.display_name or absent.username or "") if absent else ""
+        desk.covering.append(
+            DeskCoverOut(absent_user_id=cover.absent_user_id, absent_name=name,
+                         group_code=cover.group_code, group_name=cover.group_name)
+        )  # fmt: skip
+    return desk
 
 
 async def set_desk(admin: Principal, user_id: int, window_id: int | None, settings) -> DeskOut:

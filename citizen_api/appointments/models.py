@@ -339,3 +339,21 @@ class LateService(Model):
     class Meta:
         table = "appt_late_services"
         unique_together = (("window", "date"),)
+
+
+class DeskCover(Model):
+    """AB角: while a clerk (A) is away their backup (B) covers A's desk — B's call-next also draws
+    from A's window group. One open row per absent clerk (``ended_at`` NULL); ``appointments.covers``."""
+
+    id = fields.IntField(primary_key=True)
+    absent_user_id = fields.IntField(db_index=True)
+    cover_user_id = fields.IntField(db_index=True)
+    # A's desk group when the cover began (NULL: A had no desk, so there is no queue to draw from)
+    group = fields.ForeignKeyField(
+        "models.WindowGroup", related_name="covers", null=True, on_delete=fields.CASCADE
+    )
+    started_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "appt_desk_covers"

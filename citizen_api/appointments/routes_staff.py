@@ -199,7 +199,7 @@ ENDPOINTS = [
         body=CallBody,
         response=TicketOut,
         tags=TAGS,
-        errors=[(404, "NOT_FOUND"), (409, "QUEUE_EMPTY"), (409, "NO_WINDOW")],
+        errors=[(404, "NOT_FOUND"), (409, "QUEUE_EMPTY"), (409, "NO_WINDOW"), (409, "STAFF_ABSENT")],
     ),
     *(
         endpoint(
@@ -209,7 +209,11 @@ ENDPOINTS = [
             auth=TICKETS.roles_for(action),
             response=TicketOut,
             tags=TAGS,
-            errors=[(404, "NOT_FOUND"), (409, TICKETS.refusals[action].code)],
+            errors=[
+                (404, "NOT_FOUND"),
+                (409, TICKETS.refusals[action].code),
+                *([(409, "STAFF_ABSENT")] if action == "recall" else []),  # AB角: A away
+            ],
         )
         for action, handler in _TICKET_ACTIONS.items()
     ),

@@ -201,3 +201,6 @@ class QueueOut(BaseModel):
     waiting: list[TicketOut] = Field(description="等候中：预约取号在前，现场取号在后")
     called: list[TicketOut] = Field(default_factory=list, description="已叫号（最近叫的在前）")
     serving: list[TicketOut] = Field(default_factory=list, description="办理中（最近叫的在前）")
+    covered_groups: list[str] = Field(
+        default_factory=list, description="AB角：正代缺岗同事办理的窗口组（其等候的号一并叫）"
+    )

@@ -25,10 +25,22 @@ class DeskGroup(BaseModel):
     office_code: str = Field(description="办事大厅编码（大厅叫号屏 /hall/{office_code}）")
 
 
+class DeskCoverOut(BaseModel):
+    """AB角: an absent colleague's desk this clerk covers."""
+
+    absent_user_id: int
+    absent_name: str = Field(description="缺岗同事（A 角）")
+    group_code: str | None = Field(description="A 角的窗口组；A 未分配窗口为 null")
+    group_name: str | None
+
+
 class DeskOut(BaseModel):
     window: DeskWindow | None = Field(description="本人的窗口；未分配为 null")
     group: DeskGroup | None = Field(description="窗口所在的窗口组；未分配为 null")
     idle_minutes: float = Field(description="工作台无操作多少分钟后自动退出")
+    covering: list[DeskCoverOut] = Field(
+        default_factory=list, description="AB角：正代缺岗同事办理（其窗口组的号由本人一并叫）"
+    )
 
 
 class DeskBody(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from citizen_api.appointments import agency, hot, release
+from citizen_api.appointments import agency, covers, hot, release
 from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
@@ -168,3 +168,17 @@ async def visit_of(appointment_id: int, user_id: int) -> Visit | None:
     if found is None:
         return None
     return Visit(found.id, found.status, found.checked_in_at, found.item.department.code)
+
+
+# -- AB角 (the staffing domain): a backup covers an absent clerk's desk (``covers``) -----------------
+CoverStarted = covers.CoverStarted
+
+
+async def start_desk_cover(absent_user_id: int, cover_user_id: int) -> CoverStarted:
+    """A is absent: A's called/serving tickets go to B's window and B's call-next also draws from
+    A's window group; A calls no numbers (409 STAFF_ABSENT) until :func:`end_desk_cover`."""
+    return await covers.start_cover(absent_user_id, cover_user_id)
+
+
+async def end_desk_cover(absent_user_id: int) -> bool:
+    return await covers.end_cover(absent_user_id)

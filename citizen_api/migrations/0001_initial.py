@@ -12,6 +12,27 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Absence',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.IntField(db_index=True)),
+                ('open_key', fields.IntField(null=True, unique=True)),
+                ('backup_user_id', fields.IntField(db_index=True)),
+                ('status', fields.CharField(default='absent', max_length=12)),
+                ('reason', fields.CharField(max_length=200)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('started_by', fields.IntField()),
+                ('case_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('tickets', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('group_name', fields.CharField(null=True, max_length=64)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ended_by', fields.IntField(null=True)),
+                ('returned_case_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+            ],
+            options={'table': 'staff_absences', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A clerk marked absent, and what went to their backup then: the case ids and ticket numbers'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='AuditLog',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -43,6 +64,18 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'agent_authorisations', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Backup',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.IntField(unique=True)),
+                ('backup_user_id', fields.IntField(db_index=True)),
+                ('set_by', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'staff_backups', 'app': 'models', 'pk_attr': 'id', 'table_description': "A clerk's (A角) named backup (B角): same department and role, set by a supervisor or admin."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -309,29 +342,6 @@ class Migration(migrations.Migration):
                 ('active', fields.BooleanField(default=True)),
             ],
             options={'table': 'lockers', 'app': 'models', 'pk_attr': 'id', 'table_description': "A self-service pickup locker (智能取件柜), reached over its vendor's HTTP API."},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='LockerDeposit',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('application_id', fields.IntField(db_index=True)),
-                ('case_number', fields.CharField(max_length=32)),
-                ('user_id', fields.IntField(db_index=True)),
-                ('department_code', fields.CharField(db_index=True, max_length=32)),
-                ('locker', fields.ForeignKeyField('models.Locker', source_field='locker_id', db_constraint=True, to_field='id', related_name='deposits', on_delete=OnDelete.RESTRICT)),
-                ('compartment', fields.CharField(max_length=16)),
-                ('code_digest', fields.CharField(unique=True, max_length=64)),
-                ('code_enc', fields.TextField(null=True, unique=False)),
-                ('status', fields.CharField(default='deposited', db_index=True, max_length=16)),
-                ('deposited_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('expires_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
-                ('deposited_by', fields.IntField()),
-                ('picked_up_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('retrieved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('retrieved_by', fields.IntField(null=True)),
-            ],
-            options={'table': 'locker_deposits', 'app': 'models', 'pk_attr': 'id', 'table_description': "One case's result in one compartment, until the citizen picks it up with the code or it"},
             bases=['Model'],
         ),
     ]

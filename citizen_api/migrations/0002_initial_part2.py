@@ -12,6 +12,29 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='LockerDeposit',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application_id', fields.IntField(db_index=True)),
+                ('case_number', fields.CharField(max_length=32)),
+                ('user_id', fields.IntField(db_index=True)),
+                ('department_code', fields.CharField(db_index=True, max_length=32)),
+                ('locker', fields.ForeignKeyField('models.Locker', source_field='locker_id', db_constraint=True, to_field='id', related_name='deposits', on_delete=OnDelete.RESTRICT)),
+                ('compartment', fields.CharField(max_length=16)),
+                ('code_digest', fields.CharField(unique=True, max_length=64)),
+                ('code_enc', fields.TextField(null=True, unique=False)),
+                ('status', fields.CharField(default='deposited', db_index=True, max_length=16)),
+                ('deposited_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('deposited_by', fields.IntField()),
+                ('picked_up_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('retrieved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('retrieved_by', fields.IntField(null=True)),
+            ],
+            options={'table': 'locker_deposits', 'app': 'models', 'pk_attr': 'id', 'table_description': "One case's result in one compartment, until the citizen picks it up with the code or it"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Notification',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -322,28 +345,6 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'bundle_applications', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'submitted_at'])], 'pk_attr': 'id', 'table_description': "One filing of a bundle, addressed at ``/applications/{application_id}`` beside the citizen's cases:"},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='Complaint',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='complaints', on_delete=OnDelete.RESTRICT)),
-                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', null=True, db_constraint=True, to_field='id', related_name='complaints', on_delete=OnDelete.RESTRICT)),
-                ('department_code', fields.CharField(null=True, db_index=True, max_length=32)),
-                ('content', fields.TextField(unique=False)),
-                ('first_contact_text', fields.CharField(default='', max_length=50)),
-                ('first_contact_staff_id', fields.IntField(null=True)),
-                ('status', fields.CharField(default='open', db_index=True, max_length=12)),
-                ('open_key', fields.CharField(null=True, unique=True, max_length=16)),
-                ('due_on', fields.DateField(db_index=True)),
-                ('calendar_uncertain', fields.BooleanField(default=False)),
-                ('reply', fields.TextField(default='', unique=False)),
-                ('replied_by', fields.IntField(null=True)),
-                ('replied_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'complaints', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -12,6 +12,48 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='Appointment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('slot', fields.ForeignKeyField('models.Slot', source_field='slot_id', db_constraint=True, to_field='id', related_name='appointments', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField()),
+                ('starts_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('status', fields.CharField(default='booked', db_index=True, max_length=16)),
+                ('active_key', fields.CharField(null=True, unique=True, max_length=64)),
+                ('source', fields.CharField(default='direct', max_length=16)),
+                ('queue_number', fields.CharField(null=True, max_length=16)),
+                ('check_in_code', fields.CharField(default=new_check_in_code, unique=True, max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('cancelled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('no_show_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('handled_by', fields.IntField(null=True)),
+                ('filed_by', fields.CharField(default='self', max_length=16)),
+                ('actor_id', fields.IntField(null=True, db_index=True)),
+                ('authorisation_id', fields.IntField(null=True)),
+            ],
+            options={'table': 'appt_appointments', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WaitlistEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('slot', fields.ForeignKeyField('models.Slot', source_field='slot_id', db_constraint=True, to_field='id', related_name='waiters', on_delete=OnDelete.RESTRICT)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='waits', on_delete=OnDelete.RESTRICT)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='waits', on_delete=OnDelete.RESTRICT)),
+                ('status', fields.CharField(default='waiting', max_length=16)),
+                ('active_key', fields.CharField(null=True, unique=True, max_length=32)),
+                ('appointment_id', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('resolved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'appt_waitlist', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Window',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

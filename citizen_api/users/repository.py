@@ -124,6 +124,14 @@ async def department_staff_ids(department_code: str) -> list[int]:
     )
 
 
+async def clerks(department_code: str | None, limit: int) -> list[User]:
+    """Window clerks and approvers (of one department, or of all), by department then id."""
+    query = User.filter(role__in=[WINDOW, APPROVER])
+    if department_code:
+        query = query.filter(department_code=department_code)
+    return await query.order_by("department_code", "id").limit(limit)
+
+
 async def active_ids_with_role(role: str) -> list[int]:
     return list(await User.filter(role=role, is_active=True).values_list("id", flat=True))
 

@@ -276,6 +276,11 @@ async def list_staff(principal: Principal, offset: int, limit: int) -> tuple[int
     return total, [StaffSummary.model_validate(u) for u in rows]
 
 
+async def clerks(department_code: str | None, limit: int = 500) -> list[StaffSummary]:
+    """Window clerks and approvers — the posts with an AB角 backup — of a department, or of all."""
+    return [StaffSummary.model_validate(u) for u in await repo.clerks(department_code, limit)]
+
+
 def staff_summary(staff: Account) -> StaffSummary:
     return StaffSummary.model_validate(staff)
 

@@ -18,10 +18,11 @@ async def create_ticket(
     )
 
 
-async def waiting_tickets(group_id: int, day: date, kind: str, limit: int) -> list[QueueTicket]:
-    """Waiting tickets of one kind, in arrival order."""
-    query = QueueTicket.filter(group_id=group_id, date=day, status=WAITING, kind=kind)
-    return await query.order_by("id").limit(limit)
+async def waiting_tickets(group_ids: list[int], day: date, kind: str, limit: int) -> list[QueueTicket]:
+    """Waiting tickets of one kind in these groups (a backup's own and the desks they cover), in
+    arrival order."""
+    query = QueueTicket.filter(group_id__in=group_ids, date=day, status=WAITING, kind=kind)
+    return await query.order_by("id").limit(limit)  # one id sequence: arrival order across groups
 
 
 async def move_ticket(ticket_id: int, action: str, **fields: Any) -> bool:
