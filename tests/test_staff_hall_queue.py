@@ -31,7 +31,7 @@ async def test_admin_seats_a_clerk_at_a_window(appt_client, appt_settings):
     clerk_id, clerk = await clerk_account(appt_settings, "clerk")
     admin = await staff(appt_settings, "admin", "admin", None)
     unseated = await appt_client.get(DESK, headers=clerk)
-    assert unseated.json() == {"window": None, "group": None, "idle_minutes": 30}
+    assert unseated.json() == {"window": None, "group": None, "idle_minutes": 30, "covering": []}
 
     url = f"/api/v1/staff/users/{clerk_id}/window"
     assert_error(await appt_client.put(url, json={"window_id": window.id}, headers=clerk), 403, "FORBIDDEN")

@@ -30,12 +30,13 @@ async def test_a_supervisor_names_a_backup_and_the_list_shows_it(appt_client, ap
         f"{USERS}/{a.id}/backup", json={"backup_user_id": b.id}, headers=chief.headers
     )
     assert named.status_code == 200, named.text
-    assert named.json()["backup"] == {
-        "id": b.id, "username": "liqiang", "name": "李强", "role": "window", "department": "GA", "is_active": True,
-    }  # fmt: skip
+    liqiang = {"id": b.id, "username": "liqiang", "name": "李强", "role": "window", "department": "GA"}
+    assert named.json()["backup"] == liqiang | {"is_active": True}
     # A sees their own backup; the list shows every clerk of the department with theirs
     mine = (await appt_client.get(f"{USERS}/{a.id}/backup", headers=a.headers)).json()
     assert mine["backup"]["name"] == "李强"
+    # who may be chosen is the server's answer: active colleagues of the same department and post
+    assert [c["name"] for c in mine["candidates"]] == ["李强"]
     listed = await appt_client.get(
         "/api/v1/staff/backups", params={"department": "GA"}, headers=chief.headers
     )

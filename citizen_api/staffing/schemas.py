@@ -62,6 +62,9 @@ class BackupOut(BaseModel):
     backup: StaffRef | None = Field(description="B 角；未指定为 null")
     absence: AbsenceOut | None = Field(description="当前的缺岗；在岗为 null")
     covering: list[StaffRef] = Field(default_factory=list, description="本人正代办理的缺岗同事")
+    candidates: list[StaffRef] = Field(
+        default_factory=list, description="可担任 B 角的同事（同部门、同岗位、在岗，不含本人）"
+    )
 
 
 @details_model("BACKUP_INVALID")

@@ -90,6 +90,9 @@ async def _rows(principal: Principal, clerks: list) -> list[BackupOut]:
         covering.setdefault(absence.backup_user_id, []).append(absence.user_id)
     wanted = set(pairs.values()) | {a for absent in covering.values() for a in absent}
     known = {c.id: staff_ref(c) for c in clerks}
+    colleagues: dict[str | None, list[StaffRef]] = {}
+    for department in {ref.department for ref in known.values()} - {None}:
+        colleagues[department] = [staff_ref(c) for c in await users.clerks(department) if c.is_active]
     for other in wanted - set(known):
         found = await users.staff_account(other)
         if found is not None:
@@ -100,6 +103,11 @@ async def _rows(principal: Principal, clerks: list) -> list[BackupOut]:
             backup=known.get(pairs[c.id]) if c.id in pairs else None,
             absence=absence_out(absences[c.id]) if c.id in absences else None,
             covering=[known[a] for a in covering.get(c.id, []) if a in known],
+            candidates=[
+                other
+                for other in colleagues.get(known[c.id].department, [])
+                if other.role == known[c.id].role and other.id != c.id
+            ],
         )
         for c in clerks
     ]

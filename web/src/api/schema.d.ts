@@ -1653,6 +1653,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AB角一览：各窗口、审批人员的 B 角与缺岗情况（可按部门） */
+        get: operations["get_staffing_list_backups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/bundles": {
         parameters: {
             query?: never;
@@ -2426,6 +2443,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/users/{id}/absence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标记缺岗：办件与已叫的号转给 B 角，B 角代叫其窗口组的号，并通知 B 角 */
+        post: operations["post_staffing_mark_absent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/users/{id}/absence/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 返岗：收回仍由 B 角持有的办件，结束代叫，通知 A、B 角 */
+        post: operations["post_staffing_mark_returned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/users/{id}/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某工作人员的 B 角与缺岗情况（窗口、审批人员只能查看本部门） */
+        get: operations["get_staffing_get_backup"];
+        /** 指定 B 角（同部门、同岗位、在岗；记入审计） */
+        put: operations["put_staffing_set_backup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/users/{id}/disable": {
         parameters: {
             query?: never;
@@ -2849,6 +2918,78 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AbsenceBody */
+        AbsenceBody: {
+            /**
+             * Reason
+             * @description 缺岗原因，如 病假、外出培训
+             */
+            reason: string;
+        };
+        /** AbsenceOut */
+        AbsenceOut: {
+            /**
+             * Backup User Id
+             * @description 接手的 B 角
+             */
+            backup_user_id: number;
+            /**
+             * Case Ids
+             * @description 缺岗时转交 B 角的办件
+             */
+            case_ids: number[];
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            /**
+             * Returned Case Ids
+             * @description 返岗时收回的办件（仍由 B 角持有的）
+             */
+            returned_case_ids: number[];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "absent" | "returned";
+            /** Status Text */
+            status_text: string;
+            /**
+             * Summary
+             * @description 如：已转交 2 件、1 个号
+             */
+            summary: string;
+            /**
+             * Tickets
+             * @description 缺岗时转到 B 角窗口的号（已叫号、办理中）
+             */
+            tickets: string[];
+            /**
+             * User Id
+             * @description 缺岗的 A 角
+             */
+            user_id: number;
+            /**
+             * Window Group
+             * @description B 角代为叫号的窗口组（A 角的窗口组）
+             */
+            window_group: string | null;
+        };
+        /** AbsenceStateDetails */
+        AbsenceStateDetails: {
+            /**
+             * Status
+             * @description 当前状态：absent 缺岗；on_duty 在岗
+             */
+            status: string;
+        };
         /** AdminItem */
         AdminItem: {
             /** Applications */
@@ -3143,6 +3284,52 @@ export interface components {
              * @description 有效期至（含当日）
              */
             until: string;
+        };
+        /** BackupBody */
+        BackupBody: {
+            /**
+             * Backup User Id
+             * @description B 角：同部门、同岗位、在岗的工作人员
+             */
+            backup_user_id: number;
+        };
+        /** BackupInvalidDetails */
+        BackupInvalidDetails: {
+            /** Backup User Id */
+            backup_user_id: number;
+            /**
+             * Reason
+             * @description unknown 无此工作人员；self 本人；department 不同部门；role 不同岗位；inactive 已停用
+             * @enum {string}
+             */
+            reason: "unknown" | "self" | "department" | "role" | "inactive";
+        };
+        /** BackupOut */
+        BackupOut: {
+            /** @description 当前的缺岗；在岗为 null */
+            absence: components["schemas"]["AbsenceOut"] | null;
+            /** @description B 角；未指定为 null */
+            backup: components["schemas"]["StaffRef"] | null;
+            /**
+             * Candidates
+             * @description 可担任 B 角的同事（同部门、同岗位、在岗，不含本人）
+             */
+            candidates?: components["schemas"]["StaffRef"][];
+            /**
+             * Covering
+             * @description 本人正代办理的缺岗同事
+             */
+            covering?: components["schemas"]["StaffRef"][];
+            user: components["schemas"]["StaffRef"];
+        };
+        /** BackupStateDetails */
+        BackupStateDetails: {
+            /**
+             * Backup User Id
+             * @description B 角
+             * @default null
+             */
+            backup_user_id: number | null;
         };
         /** BadXmlDetails */
         BadXmlDetails: {
@@ -4986,6 +5173,26 @@ export interface components {
              */
             window_id: number | null;
         };
+        /**
+         * DeskCoverOut
+         * @description AB角: an absent colleague's desk this clerk covers.
+         */
+        DeskCoverOut: {
+            /**
+             * Absent Name
+             * @description 缺岗同事（A 角）
+             */
+            absent_name: string;
+            /** Absent User Id */
+            absent_user_id: number;
+            /**
+             * Group Code
+             * @description A 角的窗口组；A 未分配窗口为 null
+             */
+            group_code: string | null;
+            /** Group Name */
+            group_name: string | null;
+        };
         /** DeskGroup */
         DeskGroup: {
             /**
@@ -5003,6 +5210,11 @@ export interface components {
         };
         /** DeskOut */
         DeskOut: {
+            /**
+             * Covering
+             * @description AB角：正代缺岗同事办理（其窗口组的号由本人一并叫）
+             */
+            covering?: components["schemas"]["DeskCoverOut"][];
             /** @description 窗口所在的窗口组；未分配为 null */
             group: components["schemas"]["DeskGroup"] | null;
             /**
@@ -5329,6 +5541,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_ALREADY_ABSENT */
+        Error_ALREADY_ABSENT: {
+            error: {
+                /** @constant */
+                code: "ALREADY_ABSENT";
+                details: components["schemas"]["AbsenceStateDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_ALREADY_BOOKED */
         Error_ALREADY_BOOKED: {
             error: {
@@ -5479,6 +5701,26 @@ export interface components {
                 code: "AUTOMATIC_RATING";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BACKUP_ABSENT */
+        Error_BACKUP_ABSENT: {
+            error: {
+                /** @constant */
+                code: "BACKUP_ABSENT";
+                details: components["schemas"]["BackupStateDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_BACKUP_INVALID */
+        Error_BACKUP_INVALID: {
+            error: {
+                /** @constant */
+                code: "BACKUP_INVALID";
+                details: components["schemas"]["BackupInvalidDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -5904,6 +6146,16 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_NO_BACKUP */
+        Error_NO_BACKUP: {
+            error: {
+                /** @constant */
+                code: "NO_BACKUP";
+                details: components["schemas"]["BackupStateDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_NO_WINDOW */
         Error_NO_WINDOW: {
             error: {
@@ -5911,6 +6163,16 @@ export interface components {
                 code: "NO_WINDOW";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NOT_ABSENT */
+        Error_NOT_ABSENT: {
+            error: {
+                /** @constant */
+                code: "NOT_ABSENT";
+                details: components["schemas"]["AbsenceStateDetails"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -6330,6 +6592,17 @@ export interface components {
                 /** @constant */
                 code: "SLOT_FULL";
                 details: components["schemas"]["SlotFullDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_STAFF_ABSENT */
+        Error_STAFF_ABSENT: {
+            error: {
+                /** @constant */
+                code: "STAFF_ABSENT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -8609,6 +8882,11 @@ export interface components {
              */
             called?: components["schemas"]["TicketOut"][];
             /**
+             * Covered Groups
+             * @description AB角：正代缺岗同事办理的窗口组（其等候的号一并叫）
+             */
+            covered_groups?: string[];
+            /**
              * Date
              * Format: date
              */
@@ -9751,6 +10029,27 @@ export interface components {
              * @default null
              */
             visited_at: string | null;
+        };
+        /** StaffRef */
+        StaffRef: {
+            /** Department */
+            department: string | null;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Name
+             * @description 姓名（无则为用户名）
+             */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "window" | "approver" | "supervisor" | "admin";
+            /** Username */
+            username: string;
         };
         /** StaffShipmentSummary */
         StaffShipmentSummary: {
@@ -18536,6 +18835,74 @@ export interface operations {
             };
         };
     };
+    get_staffing_list_backups: {
+        parameters: {
+            query?: {
+                /** @description 部门编码；不填为全部 */
+                department?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupOut"][];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_bundles_admin_bundles: {
         parameters: {
             query?: never;
@@ -20728,13 +21095,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description NOT_CALLED */
+            /** @description NOT_CALLED、STAFF_ABSENT */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_NOT_CALLED"];
+                    "application/json": components["schemas"]["Error_NOT_CALLED"] | components["schemas"]["Error_STAFF_ABSENT"];
                 };
             };
             /** @description VALIDATION_ERROR（请求参数有误） */
@@ -20958,13 +21325,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_FOUND"];
                 };
             };
-            /** @description QUEUE_EMPTY、NO_WINDOW */
+            /** @description QUEUE_EMPTY、NO_WINDOW、STAFF_ABSENT */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_QUEUE_EMPTY"] | components["schemas"]["Error_NO_WINDOW"];
+                    "application/json": components["schemas"]["Error_QUEUE_EMPTY"] | components["schemas"]["Error_NO_WINDOW"] | components["schemas"]["Error_STAFF_ABSENT"];
                 };
             };
             /** @description BODY_TOO_LARGE（请求内容过大） */
@@ -22326,6 +22693,318 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_staffing_mark_absent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AbsenceBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_BACKUP、BACKUP_ABSENT、ALREADY_ABSENT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_BACKUP"] | components["schemas"]["Error_BACKUP_ABSENT"] | components["schemas"]["Error_ALREADY_ABSENT"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_staffing_mark_returned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NOT_ABSENT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_ABSENT"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_staffing_get_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_staffing_set_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、BACKUP_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_BACKUP_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */

@@ -271,6 +271,8 @@ export interface Desk {
   groupCode: string
   groupName: string
   window: string
+  /** AB角: absent colleagues whose window group this clerk calls for too */
+  covering: { absentName: string; groupName: string }[]
 }
 
 export function desk(raw: unknown): Desk {
@@ -283,6 +285,7 @@ export function desk(raw: unknown): Desk {
     groupCode: str(group.code),
     groupName: str(group.name),
     window: str(window.number) || str(window.name),
+    covering: list(r.covering).map((c) => ({ absentName: str(c.absent_name), groupName: str(c.group_name) })),
   }
 }
 
