@@ -6,8 +6,11 @@ whom are refused clearly. Over HTTP on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+
 from citizen_api import clock
 from citizen_api.audit.models import AuditLog
+from citizen_api.staffing.models import Absence
 from notifications.models import Notification
 from tests.conftest import assert_error
 from tests.staffing_fixtures import USERS, clerk, manager, two_desks
@@ -132,3 +135,20 @@ async def test_absence_refusals(appt_client, appt_settings):
     assert_error(
         await appt_client.post(f"{USERS}/{tax.id}/absence/end", headers=tax.headers), 409, "NOT_ABSENT"
     )
+
+
+async def test_two_taps_at_once_mark_one_absence(pg_client, pg_settings):
+    """PostgreSQL, two requests at once: the clerk and the supervisor both mark 王敏 absent."""
+    _, _, a, b, admin = await two_desks(pg_client, pg_settings)
+    named = await pg_client.put(
+        f"{USERS}/{a.id}/backup", json={"backup_user_id": b.id}, headers=admin.headers
+    )
+    assert named.status_code == 200, named.text
+    url = f"{USERS}/{a.id}/absence"
+    answers = await asyncio.gather(
+        *(pg_client.post(url, json={"reason": "病假"}, headers=who.headers) for who in (a, admin))
+    )
+    assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]
+    assert_error(next(r for r in answers if r.status_code == 409), 409, "ALREADY_ABSENT")
+    assert await Absence.filter(user_id=a.id).count() == 1
+    assert await Notification.filter(user_id=b.id, event="staff.cover_started").count() == 1

@@ -1,8 +1,9 @@
 """Marking a clerk absent and back (AB角): what goes to the backup and what comes back.
 
-A's account row is locked first (``users.lock_account``): two "absent" taps for one clerk run one
-after the other, and the second answers 409 ALREADY_ABSENT (the unique ``open_key`` is the
-database's own guard behind that).
+A's and B's account rows are locked first, in id order (``users.lock_account``): two "absent" taps
+for one clerk run one after the other and the second answers 409 ALREADY_ABSENT (the unique
+``open_key`` is the database's own guard behind that), and A and B marked absent at once cannot
+each leave the other as their cover (the second sees BACKUP_ABSENT).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def _now_text() -> str:
 async def mark_absent(principal: Principal, user_id: int, body: AbsenceBody) -> AbsenceOut:
     may_mark(principal, user_id)
     a = await clerk(principal, user_id)
-    await users.lock_account(a.id)
+    named = await repo.backup_of(a.id)
+    for locked in sorted({a.id, named.backup_user_id if named else a.id}):
+        await users.lock_account(locked)
     if await repo.open_absence(a.id) is not None:
         raise ApiError(409, "ALREADY_ABSENT", "该工作人员已标记缺岗", {"status": ABSENT})
     pair = await repo.backup_of(a.id)
