@@ -63,7 +63,7 @@ async def accept(case: Application, body: Any, settings, actor: Any = None) -> E
     }
     holder_id = getattr(body, "step_holder_id", None)
     if holder_id is not None:
-        await steps.checked_holder(holder_id, case)
+        await steps.checked_holder(holder_id, case, "step_holder_id")
     after = [
         lambda: repo.accept_materials(case.id),
         # 电子监察 per step: the guide's steps are recorded and the first one starts today

@@ -36,7 +36,7 @@ async def limits(start: date, days: int) -> tuple[date, date, bool]:
     return limit, max(yellow, start), uncertain or yellow_uncertain
 
 
-async def checked_holder(user_id: int, case: Application) -> int:
+async def checked_holder(user_id: int, case: Application, field: str = "next_holder_id") -> int:
     """A window clerk or approver of the case's department, active; else 422 HOLDER_INVALID."""
     account = await users.staff_account(user_id)
     if (
@@ -49,7 +49,7 @@ async def checked_holder(user_id: int, case: Application) -> int:
             422,
             "HOLDER_INVALID",
             "承办人须为本办件所属部门在岗的窗口或审批工作人员",
-            {"fields": {"body": "承办人须为本部门工作人员"}, "user_id": user_id},
+            {"fields": {f"body.{field}": "承办人须为本部门在岗的窗口或审批工作人员"}, "user_id": user_id},
         )
     return user_id
 
@@ -229,7 +229,7 @@ async def reassign(
 ) -> CaseSteps:
     case = await _case(principal, case_id)
     step = await _held_step(principal, case)
-    await checked_holder(body.user_id, case)
+    await checked_holder(body.user_id, case, "user_id")
     await _give(step, case, body.user_id, principal, body.reason or "转交", request_id)
     return await step_views.case_steps(principal, case)
 
