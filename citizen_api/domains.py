@@ -59,6 +59,7 @@ from citizen_api.cases import hooks as case_hooks
 from citizen_api.cases import service as cases_service
 from citizen_api.cases.reminders import run_supplement_reminders
 from citizen_api.cases.stats_rollup import run_compaction
+from citizen_api.cases.step_warnings import run_step_warnings
 from citizen_api.cases.supervision import run_warnings
 from citizen_api.catalog import seed as catalog_seed
 from citizen_api.complaints import ports as complaints_ports
@@ -129,6 +130,7 @@ DOMAINS: list[Domain] = [
             PeriodicJob("supervision_warnings", 300, run_warnings),  # 电子监察
             PeriodicJob("supplement_reminders", 900, run_supplement_reminders),  # 补正
             PeriodicJob("case_stats_compact", 60, run_compaction),  # the statistics' rollup
+            PeriodicJob("step_warnings", 300, run_step_warnings),  # 电子监察 per step
         ],
     ),
     Domain(

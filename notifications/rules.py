@@ -75,6 +75,13 @@ RULES: dict[str, Rule] = {
         when=lambda p: str(p.get("level", "")) in ("yellow", "red", "calendar_uncertain"),
         why_not="warning level is neither yellow, red nor calendar_uncertain",
     ),
+    # 电子监察 per step: a step's yellow and red cards, to its holder and their supervisors
+    "case.step_warning": Rule(
+        audiences=frozenset({"staff"}),
+        channels=("template",),
+        when=lambda p: str(p.get("level", "")) in ("yellow", "red"),
+        why_not="step warning level is neither yellow nor red",
+    ),
     **{
         f"appointment.{kind}": _citizen()
         for kind in (

@@ -53,6 +53,12 @@ BROKEN = {
     "ONLINE_ITEM_HAS_VISITS": {"online_depth": 4},
     "ONLINE_DEPTH_MISMATCH": {"online": False},
     "FEES_MISMATCH": {"fees": []},
+    "STEP_DAYS_EXCEED_PROMISED": {
+        "steps": [
+            {"code": "accept", "name": "受理", "days": 2, "post": "受理岗"},
+            {"code": "review", "name": "审查", "days": 4, "post": "审核岗"},
+        ]
+    },
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citizen_api import clock
-from citizen_api.cases import deadlines, hooks, supervision
+from citizen_api.cases import deadlines, hooks, steps, supervision
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
 from citizen_api.catalog import service as catalog
@@ -61,7 +61,14 @@ async def accept(case: Application, body: Any, settings, actor: Any = None) -> E
         "yellow_on": clk.yellow_on,
         "calendar_uncertain": clk.uncertain,
     }
-    after = [lambda: repo.accept_materials(case.id)]
+    holder_id = getattr(body, "step_holder_id", None)
+    if holder_id is not None:
+        await steps.checked_holder(holder_id, case, "step_holder_id")
+    after = [
+        lambda: repo.accept_materials(case.id),
+        # 电子监察 per step: the guide's steps are recorded and the first one starts today
+        lambda: steps.on_accept(case, actor, holder_id),
+    ]
     if clk.uncertain:
         after.append(lambda: supervision.warn_uncertain(case))
     return Effect(note, changes, after)
@@ -103,7 +110,8 @@ async def suspend(case: Application, body: Any, settings, actor: Any = None) -> 
     today = clock.today()
     # the warning freezes with the clock
     frozen = deadlines.warning_on(today, case.deadline, case.yellow_on)
-    return Effect(f"暂停计时：{body.reason}", {"suspended_on": today, "warning": frozen})
+    after = [lambda: steps.on_suspend(case)]  # the open step's warning freezes too
+    return Effect(f"暂停计时：{body.reason}", {"suspended_on": today, "warning": frozen}, after)
 
 
 async def resume(case: Application, body: Any, settings, actor: Any = None) -> Effect:
@@ -124,7 +132,9 @@ async def resume(case: Application, body: Any, settings, actor: Any = None) -> E
         "yellow_on": clk.yellow_on,
         "calendar_uncertain": uncertain,
     }
-    after = [lambda: supervision.warn_uncertain(case)] if uncertain else []
+    after = [lambda: steps.on_resume(case, suspended_on)]  # the open step's limit moves as the deadline
+    if uncertain:
+        after.append(lambda: supervision.warn_uncertain(case))
     return Effect(note, changes, after)
 
 
@@ -158,6 +168,7 @@ async def approve(case: Application, body: Any, settings, actor: Any = None) -> 
     note = body.note if body is not None else ""
     after = [
         lambda: repo.accept_materials(case.id),
+        lambda: steps.on_decision(case, actor),  # the steps up to the decision are done
         # issue 17: e.g. the licences domain issues the result's e-licence (same unit of work)
         lambda: hooks.run_approve_hooks(case, actor, settings),
     ]
@@ -166,7 +177,7 @@ async def approve(case: Application, body: Any, settings, actor: Any = None) -> 
 
 async def reject(case: Application, body: Any, settings, actor: Any = None) -> Effect:
     # e.g. 许可公示 publishes the refusal of a business item (same unit of work)
-    after = [lambda: hooks.run_reject_hooks(case, actor, settings)]
+    after = [lambda: steps.on_decision(case, actor), lambda: hooks.run_reject_hooks(case, actor, settings)]
     return Effect(f"不予许可：{body.reason}", await _decision(case, body.reason), after)
 
 
@@ -197,7 +208,7 @@ async def deliver(case: Application, body: Any, settings, actor: Any = None) -> 
     note = "办理结果已在窗口领取"
     if body.note:
         note += f"；{body.note}"
-    return Effect(note, changes)
+    return Effect(note, changes, [lambda: steps.on_delivered(case, actor.user_id if actor else None)])
 
 
 EFFECTS = {

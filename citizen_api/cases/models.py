@@ -191,3 +191,42 @@ class CaseStatsDelta(Model):
 
     class Meta:
         table = "case_stats_deltas"
+
+
+class CaseStep(Model):
+    """电子监察 per step: one step of the item's procedure on an accepted case (受理, 审查, 决定, 送达 …).
+
+    Copied from the item version's guide at acceptance. ``state``: pending (not reached), open (its
+    holder works on it; one at a time), done, skipped (the decision came before it was reached). The
+    limit counts working days from the working day after the step started, like the case deadline;
+    a suspension moves it by the working days suspended (``suspended_days``)."""
+
+    id = fields.BigIntField(primary_key=True)
+    application = fields.ForeignKeyField("models.Application", related_name="steps", on_delete=fields.CASCADE)
+    department_code = fields.CharField(max_length=32)  # the case's, for the lists and stats
+    seq = fields.SmallIntField()
+    code = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=32)
+    post = fields.CharField(max_length=32)
+    days = fields.SmallIntField()  # the step's limit in working days
+    state = fields.CharField(max_length=8, default="pending")  # pending | open | done | skipped
+    holder_id = fields.IntField(null=True, db_index=True)  # the staff account holding the step
+    started_on = fields.DateField(null=True)
+    limit_on = fields.DateField(null=True)
+    yellow_on = fields.DateField(null=True)  # first day it shows yellow: one working day left
+    limit_uncertain = fields.BooleanField(default=False)  # counted over a year without a schedule
+    suspended_days = fields.IntField(default=0)  # working days of suspensions while it was open
+    finished_on = fields.DateField(null=True, db_index=True)
+    finished_by = fields.IntField(null=True)
+    days_used = fields.IntField(null=True)  # working days from start to finish, suspensions excluded
+    overdue = fields.BooleanField(default=False)  # finished after its limit
+    note = fields.CharField(max_length=200, default="")
+    # the highest level told (none | yellow | red): each level is told once per step
+    warned = fields.CharField(max_length=8, default="none")
+    # the warning frozen while the case is suspended (a running step's is computed from the dates)
+    warning = fields.CharField(max_length=8, default="none")
+
+    class Meta:
+        table = "case_steps"
+        unique_together = (("application", "seq"),)
+        indexes = (("state", "department_code", "limit_on"), ("state", "holder_id"))

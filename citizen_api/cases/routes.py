@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from citizen_api.cases import bundle_list, bundle_port, citizen, progress, submission
 from citizen_api.cases.routes_staff import ENDPOINTS as STAFF_ENDPOINTS
+from citizen_api.cases.routes_steps import ENDPOINTS as STEP_ENDPOINTS
 from citizen_api.cases.schemas import (
     CaseCreated,
     CaseDetail,
@@ -167,4 +168,5 @@ ENDPOINTS = [
         errors=[(429, "RATE_LIMITED")],
     ),
     *STAFF_ENDPOINTS,
+    *STEP_ENDPOINTS,
 ]

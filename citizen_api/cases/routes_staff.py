@@ -22,6 +22,7 @@ from citizen_api.cases.schemas_staff import (
     StaffCaseQuery,
     StaffCaseSummary,
 )
+from citizen_api.cases.schemas_steps import AcceptWithHolder
 from citizen_api.cases.schemas_supervision import (
     Dashboard,
     DashboardQuery,
@@ -111,7 +112,7 @@ _TRANSITION_ERRORS = [(409, "INVALID_TRANSITION")]
 
 # (path suffix, action of the transition table, body, summary, extra errors)
 _ACTIONS = [
-    ("accept", "accept", Note, "受理", []),
+    ("accept", "accept", AcceptWithHolder, "受理", [(422, "HOLDER_INVALID")]),
     ("request-supplement", "request_supplement", RequestSupplement, "一次性告知补正材料", []),
     ("not-accept", "not_accept", Reason, "不予受理", []),
     ("suspend", "suspend", Reason, "暂停计时（听证、检测、专家评审）", []),

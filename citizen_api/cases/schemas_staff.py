@@ -19,6 +19,7 @@ from citizen_api.cases.schemas import (
     WarningLevel,
     _check_material_uploads,
 )
+from citizen_api.cases.schemas_steps import CaseStepView
 from citizen_api.cases.transitions import STATUS_TEXT, STATUSES
 from citizen_api.http import PageQuery
 from citizen_api.security.identity import IdNumber, MobileNumber
@@ -179,6 +180,9 @@ class StaffCaseDetail(CaseDetail):
     )
     staff_actions: list[StaffAction] = Field(
         deprecated=True, description="已弃用，同 allowed_actions（将移除）"
+    )
+    steps: list[CaseStepView] = Field(
+        default_factory=list, description="电子监察环节（事项未设环节时为空）：期限、承办人、状态"
     )
 
 

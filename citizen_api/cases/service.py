@@ -27,6 +27,8 @@ from citizen_api.cases import (
     offers,
     progress,
     stats,
+    step_stats,
+    steps,
     supervision,
     transitions,
     views,
@@ -105,14 +107,20 @@ async def record_locker_result(case: Application) -> None:
 async def delivered_at_locker(case: Application, now: datetime) -> bool:
     """The citizen opened the compartment with the pickup code: the table's ``deliver``, as the
     courier's signature is. False when the case was not there any more."""
-    return await workflow.commit_by_system(case, "deliver", "办理结果已在自助取件柜取件", finished_at=now)
+    moved = await workflow.commit_by_system(case, "deliver", "办理结果已在自助取件柜取件", finished_at=now)
+    if moved:
+        await steps.on_delivered(case, None)  # the 送达 step, if the guide has one
+    return moved
 
 
 async def delivered_by_courier(case: Application, now: datetime) -> bool:
     """The courier reports the posted result signed for: the table's ``deliver`` (approved | rejected →
     delivered), as one conditional UPDATE with its timeline entry. False when the case was not there
     (already delivered at the window, or by an earlier report)."""
-    return await workflow.commit_by_system(case, "deliver", "办理结果已由收件人签收", finished_at=now)
+    moved = await workflow.commit_by_system(case, "deliver", "办理结果已由收件人签收", finished_at=now)
+    if moved:
+        await steps.on_delivered(case, None)  # the 送达 step, if the guide has one
+    return moved
 
 
 # -- for the official account's bot (进度): the same public lookup as ``GET /progress`` ----------------
@@ -260,11 +268,9 @@ class StepFact:
 
 
 async def step_facts(start: date, end: date) -> list[StepFact]:
-    """Every case step started or finished in [start, end] (dates in China time).
-
-    Placeholder until per-step supervision lands: no steps are recorded yet.
-    """
-    return []
+    """Every case step started or finished in [start, end] (dates in China time); skipped steps (the
+    decision came before them) are left out."""
+    return [StepFact(**fact) for fact in await step_stats.facts(start, end)]
 
 
 async def hand_over(
@@ -277,7 +283,10 @@ async def hand_over(
 ) -> list[int]:
     """Give every open case step held by ``from_user_id`` to ``to_user_id``; the case ids moved.
 
-    ``only_case_ids`` limits the move (an AB角 return moves back only what B still holds). Placeholder
-    until per-step supervision lands: nothing is held yet.
+    ``only_case_ids`` limits the move (an AB角 return moves back only what B still holds). Each case
+    gets a timeline entry and an audit row (``case.step_holder``). Steps of a department other than
+    ``to_user_id``'s stay; ``to_user_id`` not an active window clerk or approver: 422 HOLDER_INVALID.
     """
-    return []
+    return await steps.hand_over(
+        from_user_id, to_user_id, reason=reason, actor=actor, only_case_ids=only_case_ids
+    )

@@ -8,7 +8,7 @@ from starlette.responses import StreamingResponse
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
-from citizen_api.cases import actions, address, staff_views, views, workflow
+from citizen_api.cases import actions, address, staff_views, step_views, views, workflow
 from citizen_api.cases.deadlines import warning_of
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
@@ -103,6 +103,7 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
         **await views.detail_values(case, settings),
         "materials": materials,
         "timeline": await staff_views.timeline(case),
+        "steps": await step_views.step_views(case),
     }
     return StaffCaseDetail.model_validate(
         Overlay(

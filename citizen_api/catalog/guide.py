@@ -44,9 +44,10 @@ GUIDE_FIELDS = (
     "issues_licence",  # issue 17: the result's e-licence type and the application form's fields
     "form_fields",
     "home_visit",  # issue 18: 上门服务 may be asked for this item
+    "steps",  # issue 18: 电子监察 per step (each step's limit in working days and its post)
 )
 # added after versions were stored: left out of the hash while unset, so old hashes still match
-_NEW_GUIDE_DEFAULTS = {"issues_licence": "", "form_fields": [], "home_visit": False}
+_NEW_GUIDE_DEFAULTS = {"issues_licence": "", "form_fields": [], "home_visit": False, "steps": []}
 # ServiceItem keeps a copy of the published version's summary (lists never join versions)
 SUMMARY_FIELDS = (
     "name",

@@ -69,6 +69,12 @@ RULES: tuple[Rule, ...] = (
         lambda c: c.charges_fee != bool(c.fees),
         "fees",
     ),
+    Rule(
+        "STEP_DAYS_EXCEED_PROMISED",
+        "各环节时限之和不能超过承诺办结时限（工作日）",
+        lambda c: c.time_unit == "working_day" and sum(s.days for s in c.steps) > c.promised_days,
+        "steps",
+    ),
 )
 
 RULE_CODES: tuple[str, ...] = tuple(rule.code for rule in RULES)

@@ -19,6 +19,9 @@ from citizen_api.catalog.schemas_licences import (
 from citizen_api.catalog.schemas_licences import (
     CatalogVersionForms as CatalogVersionForms,
 )
+from citizen_api.catalog.schemas_steps import DELIVERY_STEP_CODE as DELIVERY_STEP_CODE
+from citizen_api.catalog.schemas_steps import CatalogStep as CatalogStep
+from citizen_api.catalog.schemas_steps import SupervisedStepIn, SupervisedSteps
 from citizen_api.catalog.transitions import VERSION_STATUSES
 from citizen_api.catalog.vocabulary import FORM_FIELDS_DOC, LICENCE_DOC, FormFieldName, LicenceTypeCode
 from citizen_api.http.schemas import PageQuery
@@ -144,6 +147,7 @@ class ItemContent(_In):
     basis: list[Clause] = Field(default_factory=list, max_length=20, description="设定依据")
     conditions: list[Clause] = Field(default_factory=list, max_length=30, description="受理条件")
     procedure: list[StepIn] = Field(default_factory=list, max_length=20, description="办理流程")
+    steps: SupervisedSteps = Field(default_factory=list)  # 电子监察: each step's limit and post
     place: str = Field("", max_length=300, description="办理地点")
     hours: str = Field("", max_length=200, description="办理时间")
     contact: str = Field("", max_length=200, description="咨询方式")
@@ -244,6 +248,7 @@ class ItemDetail(ItemSummary):
     basis: list[str]
     conditions: list[str]
     procedure: list[StepIn]
+    steps: list[SupervisedStepIn] = Field(default_factory=list, description="电子监察环节：时限与承办岗位")
     place: str
     hours: str
     contact: str

@@ -24,6 +24,7 @@ from citizen_api.catalog.schemas import (
     CatalogItem,
     CatalogLicenceType,
     CatalogMaterial,
+    CatalogStep,
     CatalogVersion,
     CatalogVersionForms,
     DepartmentOut,
@@ -165,6 +166,13 @@ async def version_forms(version_id: int) -> CatalogVersionForms:
         form_fields=guide.get("form_fields", []),
         home_visit=bool(guide.get("home_visit", False)),
     )
+
+
+async def version_steps(version_id: int) -> list[CatalogStep]:
+    """The supervised steps of one version (电子监察 per step), in order; [] when it has none."""
+    version = await repo.version_by_id(version_id)
+    guide = (version.guide or {}) if version else {}
+    return [CatalogStep.model_validate(step) for step in guide.get("steps", [])]
 
 
 def licence_type(code: str) -> CatalogLicenceType | None:

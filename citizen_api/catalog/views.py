@@ -123,6 +123,7 @@ def detail_of(
         basis=guide.get("basis", []),
         conditions=guide.get("conditions", []),
         procedure=guide.get("procedure", []),
+        steps=guide.get("steps", []),
         place=guide.get("place", ""),
         hours=guide.get("hours", ""),
         contact=guide.get("contact", ""),

@@ -12,6 +12,34 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='ScheduleTemplate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='templates', on_delete=OnDelete.CASCADE)),
+                ('day', fields.CharField(max_length=16)),
+                ('periods', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'appt_schedule_templates', 'app': 'models', 'unique_together': (('group', 'day'),), 'pk_attr': 'id', 'table_description': 'Opening periods of a group for one weekday (mon … sun) or for holiday-service days.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Slot',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.WindowGroup', source_field='group_id', db_constraint=True, to_field='id', related_name='slots', on_delete=OnDelete.RESTRICT)),
+                ('date', fields.DateField(db_index=True)),
+                ('mode', fields.CharField(max_length=16)),
+                ('starts_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('capacity', fields.IntField()),
+                ('booked', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'appt_slots', 'app': 'models', 'unique_together': (('group', 'date', 'mode', 'starts_at'),), 'pk_attr': 'id', 'table_description': 'A bookable time of one group on one date, made from a template (idempotently).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Appointment',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

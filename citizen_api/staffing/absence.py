@@ -84,7 +84,7 @@ async def mark_returned(principal: Principal, user_id: int) -> AbsenceOut:
         raise ABSENCES.refuse("return", "changed")
     await audit.record(principal, "staff.return", "user", a.id, {
         "absence_id": absence.id, "backup_user_id": absence.backup_user_id, "returned_case_ids": back,
-        "kept_by_backup": sorted(set(absence.case_ids) - set(back)),
+        "not_returned": sorted(set(absence.case_ids) - set(back)),
     })  # fmt: skip
     name, at = staff_ref(a).name, _now_text()
     told = {"absent_name": name, "cases": len(back), "case_ids": back, "at": at, "title": "AB角返岗"}

@@ -82,6 +82,6 @@ ENDPOINTS = [
         auth=MANAGERS | CLERK_ROLES,
         response=AbsenceOut,
         tags=TAGS,
-        errors=[(404, "NOT_FOUND"), (409, "NOT_ABSENT")],
+        errors=[(404, "NOT_FOUND"), (409, "NOT_ABSENT"), (422, "HOLDER_INVALID")],
     ),
 ]

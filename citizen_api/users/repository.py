@@ -132,6 +132,18 @@ async def clerks(department_code: str | None, limit: int) -> list[User]:
     return await query.order_by("department_code", "id").limit(limit)
 
 
+async def department_staff(department_code: str) -> list[User]:
+    return list(
+        await User.filter(
+            role__in=[WINDOW, APPROVER], department_code=department_code, is_active=True
+        ).order_by("role", "id")
+    )
+
+
+async def staff_by_ids(ids: list[int]) -> list[User]:
+    return list(await User.filter(id__in=ids, role__in=list(STAFF_ROLES))) if ids else []
+
+
 async def active_ids_with_role(role: str) -> list[int]:
     return list(await User.filter(role=role, is_active=True).values_list("id", flat=True))
 

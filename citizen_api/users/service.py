@@ -291,6 +291,16 @@ async def department_staff_ids(department_code: str) -> list[int]:
     return await repo.department_staff_ids(department_code)
 
 
+async def department_staff(department_code: str) -> list[Account]:
+    """The department's active window clerks and approvers (电子监察's step holders), by role."""
+    return [Account.model_validate(u) for u in await repo.department_staff(department_code)]
+
+
+async def staff_names(ids: Iterable[int]) -> dict[int, str]:
+    """A staff account's shown name (display name, else username) by id; unknown ids are left out."""
+    return {u.id: u.display_name or u.username or str(u.id) for u in await repo.staff_by_ids(list(set(ids)))}
+
+
 async def supervisor_ids() -> list[int]:
     return await repo.active_ids_with_role(SUPERVISOR)
 

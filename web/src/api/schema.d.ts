@@ -1498,6 +1498,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/applications/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办理环节：事项指南的各监察环节、期限、承办人与当前环节 */
+        get: operations["get_cases_case_steps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/applications/{id}/steps/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 完成当前环节并转入下一环节（指定下一环节承办人）
+         * @description 完成办理中的环节并开始下一环节，next_holder_id 为下一环节承办人（须为本部门在岗的窗口或审批人员，否则 422 HOLDER_INVALID；不填为本人）。仅承办人、本部门审批人员或管理员可以操作（403 STEP_NOT_HELD）；办件须已受理且未暂停计时（409 CASE_NOT_IN_PROGRESS）；没有办理中的环节为 409 NO_OPEN_STEP。送达环节（代码 deliver）在办结时开始、送达办理结果时完成。
+         */
+        post: operations["post_cases_complete_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/applications/{id}/steps/current/holder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 转交当前环节（更换承办人，记入审计日志） */
+        put: operations["put_cases_change_holder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/applications/{id}/suspend": {
         parameters: {
             query?: never;
@@ -2404,6 +2458,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/stats/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 环节用时统计：按环节、按岗位的完成数、平均与最长用时、超期数、在办数
+         * @description 区间内完成的环节（用时不含暂停）、超期（区间内超期完成的加上现在已超期在办的）与现在在办的环节，按环节代码和承办岗位分列。监察、管理员为全中心，其他人员为本部门。
+         */
+        get: operations["get_cases_step_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/supervision/step-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 环节预警：办理中的环节黄灯（剩 1 个工作日或当天到期）、红灯（已超环节期限） */
+        get: operations["get_cases_step_warning_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/supervision/warnings": {
         parameters: {
             query?: never;
@@ -2989,6 +3080,23 @@ export interface components {
              * @description 当前状态：absent 缺岗；on_duty 在岗
              */
             status: string;
+        };
+        /**
+         * AcceptWithHolder
+         * @description 受理: the first supervised step's holder is the accepting clerk unless another is named.
+         */
+        AcceptWithHolder: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Step Holder Id
+             * @description 首个监察环节的承办人（默认受理人；须为本部门工作人员）
+             * @default null
+             */
+            step_holder_id: number | null;
         };
         /** AdminItem */
         AdminItem: {
@@ -4350,6 +4458,99 @@ export interface components {
              */
             reason: string;
         };
+        /** CaseSteps */
+        CaseSteps: {
+            /**
+             * Actions
+             * @description 本工作人员现在可对当前环节进行的操作
+             */
+            actions: ("complete" | "reassign")[];
+            /** Case Id */
+            case_id: number;
+            /** @description 当前办理中的环节 */
+            current: components["schemas"]["CaseStepView"] | null;
+            /**
+             * Holders
+             * @description 可承办的本部门工作人员（下一环节、转交的候选）
+             */
+            holders: components["schemas"]["StepHolder"][];
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+            /**
+             * Steps
+             * @description 事项指南的电子监察环节；事项未设环节时为空
+             */
+            steps: components["schemas"]["CaseStepView"][];
+        };
+        /** CaseStepView */
+        CaseStepView: {
+            /** Code */
+            code: string;
+            /**
+             * Days
+             * @description 环节时限（工作日）
+             */
+            days: number;
+            /**
+             * Days Used
+             * @description 用时（工作日，不含暂停）
+             */
+            days_used: number | null;
+            /** Finished By Name */
+            finished_by_name: string | null;
+            /** Finished On */
+            finished_on: string | null;
+            /** Holder Id */
+            holder_id: number | null;
+            /**
+             * Holder Name
+             * @description 承办人
+             */
+            holder_name: string | null;
+            /**
+             * Limit On
+             * @description 环节期限（暂停计时顺延）
+             */
+            limit_on: string | null;
+            /**
+             * Limit Uncertain
+             * @description 期限跨越尚未公布节假日安排的年度，按双休日推算
+             */
+            limit_uncertain: boolean;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /**
+             * Overdue
+             * @description 超过环节期限（已完成的按完成日，办理中的按今天）
+             */
+            overdue: boolean;
+            /**
+             * Post
+             * @description 承办岗位
+             */
+            post: string;
+            /** Seq */
+            seq: number;
+            /** Started On */
+            started_on: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "open" | "done" | "skipped";
+            /** State Text */
+            state_text: string;
+            /**
+             * Warning
+             * @description 当前预警：办理中的环节剩 1 个工作日或当天到期为黄灯，超期为红灯
+             * @enum {string}
+             */
+            warning: "none" | "yellow" | "red";
+        };
         /** CaseSubmit */
         CaseSubmit: {
             /**
@@ -4602,6 +4803,21 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "replied";
+        };
+        /** CompleteStep */
+        CompleteStep: {
+            /**
+             * Next Holder Id
+             * @description 下一环节承办人（本部门工作人员；默认本人）
+             * @default null
+             */
+            next_holder_id: number | null;
+            /**
+             * Note
+             * @description 办理意见
+             * @default
+             */
+            note: string;
         };
         /** ConsentView */
         ConsentView: {
@@ -5844,6 +6060,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_CASE_NOT_IN_PROGRESS */
+        Error_CASE_NOT_IN_PROGRESS: {
+            error: {
+                /** @constant */
+                code: "CASE_NOT_IN_PROGRESS";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_COMPLAINT_OPEN */
         Error_COMPLAINT_OPEN: {
             error: {
@@ -5975,6 +6202,17 @@ export interface components {
                 /** @constant */
                 code: "HALL_CLOSED";
                 details: components["schemas"]["HallClosedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_HOLDER_INVALID */
+        Error_HOLDER_INVALID: {
+            error: {
+                /** @constant */
+                code: "HOLDER_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -6152,6 +6390,17 @@ export interface components {
                 /** @constant */
                 code: "NO_BACKUP";
                 details: components["schemas"]["BackupStateDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_NO_OPEN_STEP */
+        Error_NO_OPEN_STEP: {
+            error: {
+                /** @constant */
+                code: "NO_OPEN_STEP";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -6601,6 +6850,27 @@ export interface components {
             error: {
                 /** @constant */
                 code: "STAFF_ABSENT";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_STEP_DAYS_EXCEED_PROMISED */
+        Error_STEP_DAYS_EXCEED_PROMISED: {
+            error: {
+                /** @constant */
+                code: "STEP_DAYS_EXCEED_PROMISED";
+                details: components["schemas"]["RuleViolationsDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_STEP_NOT_HELD */
+        Error_STEP_NOT_HELD: {
+            error: {
+                /** @constant */
+                code: "STEP_NOT_HELD";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
@@ -7386,6 +7656,11 @@ export interface components {
              */
             statutory_days: number;
             /**
+             * Steps
+             * @description 电子监察环节（最多 12 个，代码不重复），按办理顺序
+             */
+            steps?: components["schemas"]["SupervisedStepIn"][];
+            /**
              * Time Unit
              * @description 单位：working_day 工作日 / natural_day 自然日
              * @default working_day
@@ -7577,6 +7852,11 @@ export interface components {
              */
             statutory_days: number;
             /**
+             * Steps
+             * @description 电子监察环节（最多 12 个，代码不重复），按办理顺序
+             */
+            steps?: components["schemas"]["SupervisedStepIn"][];
+            /**
              * Time Unit
              * @description 单位：working_day 工作日 / natural_day 自然日
              * @default working_day
@@ -7707,6 +7987,11 @@ export interface components {
             status: "draft" | "published" | "retired";
             /** Statutory Days */
             statutory_days: number;
+            /**
+             * Steps
+             * @description 电子监察环节：时限与承办岗位
+             */
+            steps?: components["schemas"]["SupervisedStepIn"][];
             /** Time Unit */
             time_unit: string;
             /**
@@ -8576,6 +8861,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[StepWarningView] */
+        Page_StepWarningView_: {
+            /** Items */
+            items: components["schemas"]["StepWarningView"][];
+            /** Total */
+            total: number;
+        };
         /** Page[Union[CaseSummary, BundleSummary]] */
         Page_Union_CaseSummary__BundleSummary__: {
             /** Items */
@@ -8650,6 +8942,36 @@ export interface components {
             number: string;
             /** Open */
             open: boolean;
+        };
+        /** PostStats */
+        PostStats: {
+            /**
+             * Average Working Days
+             * @description 完成环节的平均用时（工作日）
+             */
+            average_working_days: number | null;
+            /**
+             * Finished
+             * @description 区间内完成的环节数
+             */
+            finished: number;
+            /**
+             * Max Working Days
+             * @description 完成环节的最长用时（工作日）
+             */
+            max_working_days: number | null;
+            /**
+             * Open
+             * @description 现在办理中的环节数（区间截止日前开始的）
+             */
+            open: number;
+            /**
+             * Overdue
+             * @description 超期：区间内超期完成的，加上现在办理中已超期的
+             */
+            overdue: number;
+            /** Post */
+            post: string;
         };
         /** PrefillField */
         PrefillField: {
@@ -9620,6 +9942,11 @@ export interface components {
             /** Status Text */
             status_text: string;
             /**
+             * Steps
+             * @description 电子监察环节（事项未设环节时为空）：期限、承办人、状态
+             */
+            steps?: components["schemas"]["CaseStepView"][];
+            /**
              * Submitted At
              * Format: date-time
              */
@@ -10180,6 +10507,64 @@ export interface components {
              */
             to: string;
         };
+        /** StepCodeStats */
+        StepCodeStats: {
+            /**
+             * Average Working Days
+             * @description 完成环节的平均用时（工作日）
+             */
+            average_working_days: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Finished
+             * @description 区间内完成的环节数
+             */
+            finished: number;
+            /**
+             * Max Working Days
+             * @description 完成环节的最长用时（工作日）
+             */
+            max_working_days: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Open
+             * @description 现在办理中的环节数（区间截止日前开始的）
+             */
+            open: number;
+            /**
+             * Overdue
+             * @description 超期：区间内超期完成的，加上现在办理中已超期的
+             */
+            overdue: number;
+        };
+        /** StepHolder */
+        StepHolder: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @description window 窗口 / approver 审批
+             */
+            role: string;
+        };
+        /** StepHolderChange */
+        StepHolderChange: {
+            /**
+             * Reason
+             * @description 转交原因（记入审计日志）
+             * @default
+             */
+            reason: string;
+            /**
+             * User Id
+             * @description 工作人员账号 id
+             */
+            user_id: number;
+        };
         /** StepIn */
         StepIn: {
             /**
@@ -10198,6 +10583,46 @@ export interface components {
              * @default
              */
             time_limit: string;
+        };
+        /** StepStats */
+        StepStats: {
+            /** By Post */
+            by_post: components["schemas"]["PostStats"][];
+            /** By Step */
+            by_step: components["schemas"]["StepCodeStats"][];
+            /** Department */
+            department: string | null;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** StepWarningView */
+        StepWarningView: {
+            /** Case Id */
+            case_id: number;
+            /**
+             * Deadline
+             * @description 办件办理期限
+             */
+            deadline: string | null;
+            /** Department Code */
+            department_code: string;
+            /** Department Name */
+            department_name: string | null;
+            /** Item Name */
+            item_name: string;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+            step: components["schemas"]["CaseStepView"];
         };
         /** SubscriptionsAnswer */
         SubscriptionsAnswer: {
@@ -10239,6 +10664,29 @@ export interface components {
         Suggestions: {
             /** Items */
             items: components["schemas"]["Suggestion"][];
+        };
+        /** SupervisedStepIn */
+        SupervisedStepIn: {
+            /**
+             * Code
+             * @description 环节代码（小写字母、下划线），如 accept、review；deliver 为送达环节
+             */
+            code: string;
+            /**
+             * Days
+             * @description 环节时限（工作日，0 为当日办结）
+             */
+            days: number;
+            /**
+             * Name
+             * @description 环节名称，如 受理、审查、决定、送达
+             */
+            name: string;
+            /**
+             * Post
+             * @description 承办岗位，如 受理岗、审核岗
+             */
+            post: string;
         };
         /** SynonymIn */
         SynonymIn: {
@@ -11212,13 +11660,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、UNKNOWN_DEPARTMENT、UNKNOWN_UPLOAD */
+            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、STEP_DAYS_EXCEED_PROMISED、UNKNOWN_DEPARTMENT、UNKNOWN_UPLOAD */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_STEP_DAYS_EXCEED_PROMISED"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11359,13 +11807,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、UNKNOWN_UPLOAD */
+            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、STEP_DAYS_EXCEED_PROMISED、UNKNOWN_UPLOAD */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_STEP_DAYS_EXCEED_PROMISED"] | components["schemas"]["Error_UNKNOWN_UPLOAD"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -11435,13 +11883,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOTHING_TO_PUBLISH"] | components["schemas"]["Error_CONFLICT"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH */
+            /** @description VALIDATION_ERROR（请求参数有误）、PROMISED_EXCEEDS_STATUTORY、INSTANT_ITEM_MISMATCH、VISITS_REASON_REQUIRED、DELIVERY_REQUIRED、ONLINE_ITEM_HAS_VISITS、ONLINE_DEPTH_MISMATCH、FEES_MISMATCH、STEP_DAYS_EXCEED_PROMISED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_PROMISED_EXCEEDS_STATUTORY"] | components["schemas"]["Error_INSTANT_ITEM_MISMATCH"] | components["schemas"]["Error_VISITS_REASON_REQUIRED"] | components["schemas"]["Error_DELIVERY_REQUIRED"] | components["schemas"]["Error_ONLINE_ITEM_HAS_VISITS"] | components["schemas"]["Error_ONLINE_DEPTH_MISMATCH"] | components["schemas"]["Error_FEES_MISMATCH"] | components["schemas"]["Error_STEP_DAYS_EXCEED_PROMISED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -17156,7 +17604,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Note"];
+                "application/json": components["schemas"]["AcceptWithHolder"];
             };
         };
         responses: {
@@ -17214,13 +17662,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误） */
+            /** @description VALIDATION_ERROR（请求参数有误）、HOLDER_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_HOLDER_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -17970,6 +18418,251 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_cases_case_steps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSteps"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_cases_complete_step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteStep"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSteps"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、STEP_NOT_HELD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_STEP_NOT_HELD"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_OPEN_STEP、CASE_NOT_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_OPEN_STEP"] | components["schemas"]["Error_CASE_NOT_IN_PROGRESS"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、HOLDER_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_HOLDER_INVALID"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_cases_change_holder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepHolderChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSteps"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、STEP_NOT_HELD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_STEP_NOT_HELD"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description NO_OPEN_STEP */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NO_OPEN_STEP"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、HOLDER_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_HOLDER_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
@@ -22473,6 +23166,150 @@ export interface operations {
             };
         };
     };
+    get_cases_step_statistics: {
+        parameters: {
+            query?: {
+                department?: string | null;
+                /** @description 起始日期（含），默认为截止日期在内的最近 30 天 */
+                from?: string | null;
+                /** @description 截止日期（含），默认今天 */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepStats"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_cases_step_warning_list: {
+        parameters: {
+            query?: {
+                department?: string | null;
+                /** @description yellow 或 red；默认两者 */
+                level?: ("none" | "yellow" | "red") | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StepWarningView_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_cases_warnings: {
         parameters: {
             query?: {
@@ -22851,13 +23688,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_NOT_ABSENT"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误） */
+            /** @description VALIDATION_ERROR（请求参数有误）、HOLDER_INVALID */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_HOLDER_INVALID"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */

@@ -96,6 +96,7 @@ export function guideForm(v: ItemDetail): GuideForm {
     basis: [...(v.basis ?? [])],
     conditions: [...(v.conditions ?? [])],
     procedure: (v.procedure ?? []).map((s) => ({ ...s })),
+    steps: (v.steps ?? []).map((s) => ({ ...s })), // 电子监察: each step's limit and post
     place: v.place,
     hours: v.hours,
     contact: v.contact,
