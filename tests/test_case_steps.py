@@ -136,7 +136,7 @@ async def test_a_case_walks_its_steps_from_acceptance_to_delivery(database_url, 
         await client.get(f"/api/v1/staff/applications/{case_id}", headers=staff["window"].headers)
     ).json()
     notes = [e["note"] for e in timeline["timeline"]]
-    assert any("「受理」环节完成" in n for n in notes) and any("转交" in n for n in notes)
+    assert any("「受理」环节完成" in n for n in notes) and any("「审查」环节更换承办人" in n for n in notes)
 
 
 async def test_a_decision_before_the_last_steps_skips_them(database_url, settings, api, client):
