@@ -106,7 +106,9 @@ async def on_accept(case: Application, actor: Principal, holder_id: int | None) 
     ]
     await repo.create_steps(case.id, case.department_code, rows)
     first = (await repo.steps_of(case.id))[0]
-    await _start(first, holder_id or actor.user_id, clock.today())
+    if holder_id is None and step_views.handles_department(actor, case):
+        holder_id = actor.user_id  # the accepting clerk; an admin accepting names no holder of the post
+    await _start(first, holder_id, clock.today())
 
 
 async def on_suspend(case: Application) -> None:
