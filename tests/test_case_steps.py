@@ -10,6 +10,8 @@ import pytest
 
 from citizen_api import clock
 from citizen_api.audit.models import AuditLog
+from citizen_api.cases import service as cases
+from citizen_api.db import atomic
 from tests import cases_fixtures as f
 from tests.case_steps_fixtures import GUIDE_STEPS, complete, give, hall, stepped_item, steps, steps_url
 from tests.conftest import assert_error, make_settings
@@ -136,7 +138,7 @@ async def test_a_case_walks_its_steps_from_acceptance_to_delivery(database_url, 
         await client.get(f"/api/v1/staff/applications/{case_id}", headers=staff["window"].headers)
     ).json()
     notes = [e["note"] for e in timeline["timeline"]]
-    assert any("「受理」环节完成" in n for n in notes) and any("转交" in n for n in notes)
+    assert any("「受理」环节完成" in n for n in notes) and any("「审查」环节更换承办人" in n for n in notes)
 
 
 async def test_a_decision_before_the_last_steps_skips_them(database_url, settings, api, client):
@@ -187,3 +189,45 @@ async def test_an_item_without_steps_has_no_step_supervision(database_url, setti
     assert (
         await client.get(f"/api/v1/staff/applications/{case_id}", headers=staff["window"].headers)
     ).json()["steps"] == []
+
+
+async def test_a_step_over_an_unknown_year_is_flagged_and_the_courier_closes_delivery(
+    database_url, settings, api, client
+):
+    clock.set_now(f.at(2026, 12, 31))  # 受理's limit falls in 2027, whose schedule is not published
+    item = await stepped_item(steps=[GUIDE_STEPS[0], GUIDE_STEPS[3]])
+    staff = await hall(settings)
+    alice = await f.citizen(api, client)
+    case_id = (await f.submit(client, alice, item))["id"]
+    assert (await f.act(client, staff["window"].headers, case_id, "accept")).status_code == 200
+    current = (await steps(client, staff["window"], case_id))["current"]
+    assert current["code"] == "accept" and current["limit_uncertain"] is True
+
+    # 受理 done, 送达 waits for the decision; the result goes by post and the courier's signature ends it
+    assert (await complete(client, staff["window"], case_id)).status_code == 200
+    body = await steps(client, staff["window"], case_id)
+    assert body["current"] is None and body["steps"][1]["state"] == "pending"
+    assert (await f.act(client, staff["approver"].headers, case_id, "approve")).status_code == 200
+    assert (await steps(client, staff["window"], case_id))["current"]["code"] == "deliver"
+    async with atomic():
+        case = await cases.case_by_id(case_id)
+        assert await cases.delivered_by_courier(case, clock.now())
+    body = await steps(client, staff["window"], case_id)
+    assert [s["state"] for s in body["steps"]] == ["done", "done"] and body["current"] is None
+    assert body["steps"][1]["finished_by_name"] == "ga-window"  # the holder: no clerk signed for it
+
+
+async def test_an_admin_accepting_names_no_holder_until_one_is_given(database_url, settings, api, client):
+    clock.set_now(f.at(2026, 9, 7))
+    item = await stepped_item()
+    staff = await hall(settings)
+    alice = await f.citizen(api, client)
+    case_id = (await f.submit(client, alice, item))["id"]
+    assert (await f.act(client, staff["admin"].headers, case_id, "accept")).status_code == 200
+    current = (await steps(client, staff["window"], case_id))["current"]
+    assert (current["code"], current["holder_id"], current["holder_name"]) == ("accept", None, None)
+    assert (await steps(client, staff["window"], case_id))["actions"] == []  # nobody's step yet
+    # the admin may not hold the post; the department's approver hands it to a clerk
+    assert_error(await complete(client, staff["admin"], case_id), 422, "HOLDER_INVALID")
+    assert (await give(client, staff["approver"], case_id, staff["window"].id)).status_code == 200
+    assert (await steps(client, staff["window"], case_id))["actions"] == ["complete", "reassign"]

@@ -64,6 +64,11 @@ async def step_views(case: Application) -> list[CaseStepView]:
     return [view(step, case.status, names, today) for step in rows]
 
 
+def handles_department(principal: Principal, case: Application) -> bool:
+    """A window clerk or approver of the case's department (who may hold its steps)."""
+    return principal.role in HOLDER_ROLES and principal.department == case.department_code
+
+
 def may_handle(principal: Principal, case: Application, step: CaseStep | None) -> bool:
     """Who may complete or hand over the open step: its holder, an approver of the case's department
     (the posts' supervisor in the hall), or an admin."""
@@ -71,7 +76,7 @@ def may_handle(principal: Principal, case: Application, step: CaseStep | None) -
         return False
     if principal.role == ADMIN:
         return True
-    if principal.role not in HOLDER_ROLES or principal.department != case.department_code:
+    if not handles_department(principal, case):
         return False
     return principal.user_id == step.holder_id or principal.role == APPROVER
 

@@ -21,6 +21,7 @@ from citizen_api.cases.models import Application, CaseStep
 from citizen_api.cases.repository import cases as cases_repo
 from citizen_api.cases.repository import steps as repo
 from citizen_api.cases.schemas_steps import CaseSteps, CompleteStep, StepHolderChange
+from citizen_api.cases.step_transitions import step_move
 from citizen_api.catalog import service as catalog
 from citizen_api.catalog.schemas import DELIVERY_STEP_CODE
 from citizen_api.errors import ApiError, not_found
@@ -54,36 +55,42 @@ async def checked_holder(user_id: int, case: Application, field: str = "next_hol
     return user_id
 
 
-async def _start(step: CaseStep, holder_id: int | None, today: date) -> None:
-    limit, yellow, uncertain = await limits(today, step.days)
-    values = {
-        "state": repo.OPEN,
-        "holder_id": holder_id,
-        "started_on": today,
-        "limit_on": limit,
-        "yellow_on": yellow,
-        "limit_uncertain": uncertain,
-    }
-    if await repo.move_step(step.id, repo.PENDING, **values):
-        for name, value in values.items():
-            setattr(step, name, value)
-
-
-async def _finish(step: CaseStep, by: int | None, today: date, note: str = "") -> bool:
-    counted, _ = await deadlines.working_days_between(step.started_on or today, today)
-    values = {
-        "state": repo.DONE,
-        "finished_on": today,
-        "finished_by": by,
-        "days_used": max(0, counted - step.suspended_days),
-        "overdue": step.limit_on is not None and today > step.limit_on,
-        "note": note[:200],
-    }
-    if not await repo.move_step(step.id, repo.OPEN, **values):
+async def _move(step: CaseStep, action: str, **values) -> bool:
+    """Apply ``action`` of the step table if the step is still where it starts from."""
+    source, to = step_move(action)
+    if to != source:
+        values["state"] = to
+    if not await repo.move_step(step.id, source, **values):
         return False
     for name, value in values.items():
         setattr(step, name, value)
     return True
+
+
+async def _start(step: CaseStep, holder_id: int | None, today: date) -> None:
+    limit, yellow, uncertain = await limits(today, step.days)
+    await _move(
+        step,
+        "start",
+        holder_id=holder_id,
+        started_on=today,
+        limit_on=limit,
+        yellow_on=yellow,
+        limit_uncertain=uncertain,
+    )
+
+
+async def _finish(step: CaseStep, by: int | None, today: date, note: str = "") -> bool:
+    counted, _ = await deadlines.working_days_between(step.started_on or today, today)
+    return await _move(
+        step,
+        "finish",
+        finished_on=today,
+        finished_by=by,
+        days_used=max(0, counted - step.suspended_days),
+        overdue=step.limit_on is not None and today > step.limit_on,
+        note=note[:200],
+    )
 
 
 # -- the case's transitions (called by cases.actions in the same unit of work) -------------------
@@ -99,14 +106,16 @@ async def on_accept(case: Application, actor: Principal, holder_id: int | None) 
     ]
     await repo.create_steps(case.id, case.department_code, rows)
     first = (await repo.steps_of(case.id))[0]
-    await _start(first, holder_id or actor.user_id, clock.today())
+    if holder_id is None and step_views.handles_department(actor, case):
+        holder_id = actor.user_id  # the accepting clerk; an admin accepting names no holder of the post
+    await _start(first, holder_id, clock.today())
 
 
 async def on_suspend(case: Application) -> None:
     step = await repo.open_step(case.id)
     if step is not None:  # the warning freezes with the clock
         frozen = step_views.step_warning(step, "accepted", clock.today())
-        await repo.move_step(step.id, repo.OPEN, warning=frozen)
+        await _move(step, "freeze", warning=frozen)
 
 
 async def on_resume(case: Application, suspended_on: date) -> None:
@@ -119,9 +128,9 @@ async def on_resume(case: Application, suspended_on: date) -> None:
         return
     moved, moved_uncertain = await deadlines.add_working_days(step.limit_on, paused)
     yellow, yellow_uncertain = await deadlines.working_day_before(moved, 1)
-    await repo.move_step(
-        step.id,
-        repo.OPEN,
+    await _move(
+        step,
+        "extend",
         limit_on=moved,
         yellow_on=max(yellow, step.started_on or today),
         limit_uncertain=step.limit_uncertain or uncertain or moved_uncertain or yellow_uncertain,
@@ -140,7 +149,8 @@ async def on_decision(case: Application, actor: Principal) -> None:
     for step in rows:
         if step.state == repo.OPEN and step.code != DELIVERY_STEP_CODE:
             await _finish(step, actor.user_id, today)
-    await repo.skip_pending(case.id, today, DELIVERY_STEP_CODE)
+    source, skipped = step_move("skip")
+    await repo.skip_steps(case.id, source, skipped, today, DELIVERY_STEP_CODE)
     delivery = next((s for s in rows if s.code == DELIVERY_STEP_CODE and s.state == repo.PENDING), None)
     if delivery is not None:
         await _start(delivery, rows[0].holder_id or actor.user_id, today)
@@ -238,11 +248,10 @@ async def _give(
     step: CaseStep, case: Application, to_user_id: int, actor: Principal, reason: str, request_id: str = ""
 ) -> bool:
     before = step.holder_id
-    if not await repo.move_step(step.id, repo.OPEN, holder_id=to_user_id):
+    if not await _move(step, "hand_over", holder_id=to_user_id):
         return False
-    step.holder_id = to_user_id
-    names = await users.staff_names([i for i in (before, to_user_id) if i])
-    note = f"「{step.name}」环节转交{names.get(to_user_id, '')}承办（{reason}）"
+    # the citizen reads the timeline too: the names and the reason stay in the staff's panel and the audit
+    note = f"「{step.name}」环节更换承办人"
     await cases_repo.add_timeline(case.id, actor, case.status, case.status, note, kind="step")
     await audit.record(
         actor,

@@ -37,12 +37,12 @@ async def move_step(step_id: int, expected_state: str, **values: Any) -> bool:
     return await CaseStep.filter(id=step_id, state=expected_state).update(**values) == 1
 
 
-async def skip_pending(case_id: int, finished_on: date, keep_code: str) -> None:
-    """The steps the decision came before: skipped (the delivery step ``keep_code`` stays pending)."""
+async def skip_steps(case_id: int, source: str, to: str, finished_on: date, keep_code: str) -> None:
+    """The steps the decision came before, ``source`` → ``to`` (the delivery step ``keep_code`` stays)."""
     await (
-        CaseStep.filter(application_id=case_id, state=PENDING)
+        CaseStep.filter(application_id=case_id, state=source)
         .exclude(code=keep_code)
-        .update(state=SKIPPED, finished_on=finished_on)
+        .update(state=to, finished_on=finished_on)
     )
 
 
