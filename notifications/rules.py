@@ -95,6 +95,8 @@ RULES: dict[str, Rule] = {
     "locker.expired": _citizen(),
     "visit.scheduled": _citizen(),  # 上门服务: the day, the window of time, who comes
     "visit.refused": _citizen(),
+    "point.arrived": _citizen(),  # 三级便民服务: the result is at the village point
+    "point.handed_over": _citizen(),
     "rating.follow_up": _citizen(),
     "rating.rectified": _citizen(),
     "complaint.replied": _citizen(),

@@ -14,6 +14,7 @@ from citizen_api.appointments import agency, hot, release
 from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import halls as halls_repo
 from citizen_api.appointments.rules import booking_window, citizen_places
 from citizen_api.appointments.schemas import (
     AppointmentOut,
@@ -168,3 +169,9 @@ async def visit_of(appointment_id: int, user_id: int) -> Visit | None:
     if found is None:
         return None
     return Visit(found.id, found.status, found.checked_in_at, found.item.department.code)
+
+
+async def office_names() -> dict[str, str]:
+    """Every hall's code → name, in the order they were made (三级便民服务 places them in the
+    district–town–village hierarchy and names the point a result goes to)."""
+    return {office.code: office.name for office in await halls_repo.offices()}

@@ -26,6 +26,7 @@ from citizen_api.cases import (
     numbers,
     offers,
     progress,
+    staff_filing,
     stats,
     supervision,
     transitions,
@@ -42,6 +43,7 @@ from citizen_api.security.principal import Principal
 # -- for the delivery domain: free post of the result (双向寄递) and mail-in of paper materials ---------
 
 DECIDED = transitions.DONE  # the result exists: it may be posted
+WITH_RESULT = transitions.HAS_RESULT  # decided, delivered or not (村级代办's figures: done)
 FINISHED = transitions.FINISHED  # nothing more happens to the case
 
 
@@ -106,6 +108,25 @@ async def delivered_at_locker(case: Application, now: datetime) -> bool:
     """The citizen opened the compartment with the pickup code: the table's ``deliver``, as the
     courier's signature is. False when the case was not there any more."""
     return await workflow.commit_by_system(case, "deliver", "办理结果已在自助取件柜取件", finished_at=now)
+
+
+async def record_point_result(case: Application) -> None:
+    """The result went to a village service point; the case stays decided until it is handed over."""
+    await repo.set_at_point(case.id)
+    case.delivery_channel, case.delivery_company, case.delivery_waybill = "point", None, None
+
+
+async def delivered_at_point(case: Application, point_name: str, now: datetime) -> bool:
+    """The point's 代办员 handed the result to the villager: the table's ``deliver``, as the courier's
+    signature is. False when the case was not there any more."""
+    return await workflow.commit_by_system(
+        case, "deliver", f"办理结果已在{point_name}由申请人领取", finished_at=now
+    )
+
+
+# -- for the points domain (三级便民服务): a village point's 代办员 files for a villager present ---------
+
+file_at_point = staff_filing.file_at_point  # (agent, StaffCaseFiling, settings, request_id) → CaseCreated
 
 
 async def delivered_by_courier(case: Application, now: datetime) -> bool:

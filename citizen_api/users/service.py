@@ -13,7 +13,14 @@ from citizen_api.errors import ApiError
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
 from citizen_api.security.passwords import hash_password
-from citizen_api.security.principal import ADMIN, STAFF_ROLES, SUPERVISOR, Principal, scope_to_department
+from citizen_api.security.principal import (
+    ADMIN,
+    STAFF_ROLES,
+    SUPERVISOR,
+    VILLAGE_AGENT,
+    Principal,
+    scope_to_department,
+)
 from citizen_api.users import repository as repo
 from citizen_api.users.models import User
 from citizen_api.users.schemas import (
@@ -231,12 +238,18 @@ async def set_password_hash(
 
 
 async def create_staff_account(
-    username: str, password_hash: str, role: str, department: str | None, display_name: str | None
+    username: str,
+    password_hash: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    office_code: str | None = None,
 ) -> Account | None:
-    """An admin's new account (its owner must change the password); None when the username is taken."""
+    """An admin's new account (its owner must change the password); None when the username is taken.
+    ``office_code``: the village point of a 代办员."""
     if await repo.staff_by_username(username) is not None:
         return None
-    user = await repo.create_staff_once(username, password_hash, role, department, display_name)
+    user = await repo.create_staff_once(username, password_hash, role, department, display_name, office_code)
     return _account(user)
 
 
@@ -292,6 +305,14 @@ async def supervisor_ids() -> list[int]:
 
 async def admin_ids() -> list[int]:
     return await repo.active_ids_with_role(ADMIN)
+
+
+async def point_of_agent(user_id: int) -> str | None:
+    """The village point (office code) of an active 代办员 account; None for anyone else."""
+    user = await repo.get_user(user_id)
+    if user is None or user.role != VILLAGE_AGENT:
+        return None
+    return user.office_code
 
 
 async def staff_id_by_username(username: str) -> int | None:
