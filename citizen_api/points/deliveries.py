@@ -138,6 +138,7 @@ async def _out(rows: list[PointDelivery], names: dict[str, str], settings) -> li
                 applicant_phone=phone or "",
                 arrived_at=row.arrived_at,
                 handed_over_at=row.handed_over_at,
+                actions=["hand_over"] if DELIVERIES.allows(row.status, "hand_over") else [],
             )
         )
     return out

@@ -112,6 +112,7 @@ class PointDeliveryOut(BaseModel):
     applicant_phone: str = Field(description="手机号（脱敏）")
     arrived_at: datetime
     handed_over_at: datetime | None
+    actions: list[Literal["hand_over"]] = Field(description="代办员现在可做的操作：hand_over 群众已领取")
 
 
 # -- the figures
