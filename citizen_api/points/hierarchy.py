@@ -109,5 +109,9 @@ async def village_point(code: str) -> tuple[str, str, str | None] | None:
     return (code, names[code], found.parent_code) if code in names else None
 
 
+async def office_name(code: str) -> str | None:
+    return (await appointments.office_names()).get(code)
+
+
 async def is_village_point(code: str) -> bool:
     return await village_point(code) is not None

@@ -53,12 +53,7 @@ async def office_tree(ctx: Ctx) -> OfficeTree:
 
 async def my_point(ctx: Ctx) -> MyPoint:
     """代办员所在的便民服务点"""
-    point = await scope.point_of(ctx.user)
-    names = await hierarchy.tree()
-    town = next((t for d in names.districts for t in d.towns if t.code == point.town_code), None)
-    return MyPoint(
-        code=point.code, name=point.name, town_code=point.town_code, town_name=town.name if town else None
-    )
+    return await scope.my_point(ctx.user)
 
 
 async def file_for_villager(ctx: Ctx) -> CaseCreated:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from citizen_api.errors import ApiError
 from citizen_api.points import hierarchy
+from citizen_api.points.schemas import MyPoint
 from citizen_api.security.principal import VILLAGE_AGENT, Principal
 from citizen_api.users import service as users
 
@@ -30,6 +31,13 @@ async def point_of(principal: Principal) -> Point:
     if found is None:
         raise _outside()
     return Point(*found)
+
+
+async def my_point(principal: Principal) -> MyPoint:
+    """The caller's point with its town, as the agent's desk shows it."""
+    point = await point_of(principal)
+    town = await hierarchy.office_name(point.town_code) if point.town_code else None
+    return MyPoint(code=point.code, name=point.name, town_code=point.town_code, town_name=town)
 
 
 async def own_point(principal: Principal, asked: str) -> Point:
