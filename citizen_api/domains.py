@@ -74,6 +74,7 @@ from citizen_api.licences import service as licences_service
 from citizen_api.lockers import seed as lockers_seed
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.service import record_locker
+from citizen_api.points import seed as points_seed
 from citizen_api.points import service as points_service
 from citizen_api.publicity import service as publicity_service
 from citizen_api.ratings import ports as ratings_ports
@@ -158,7 +159,7 @@ DOMAINS: list[Domain] = [
     ),
     Domain("visits", citizen_api.visits.routes.ENDPOINTS),  # 上门服务 (issue 18)
     # 三级便民服务 (issue 18): the office hierarchy, village points' 代办员, results sent to a point
-    Domain("points", citizen_api.points.routes.ENDPOINTS),
+    Domain("points", citizen_api.points.routes.ENDPOINTS, seed=points_seed.seed),
     Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)
     Domain(
         "ratings",

@@ -175,3 +175,11 @@ async def office_names() -> dict[str, str]:
     """Every hall's code → name, in the order they were made (三级便民服务 places them in the
     district–town–village hierarchy and names the point a result goes to)."""
     return {office.code: office.name for office in await halls_repo.offices()}
+
+
+async def ensure_office(code: str, name: str, address: str = "") -> bool:
+    """A hall of that code, made when missing (demo data of 三级便民服务); True when it was made."""
+    if await halls_repo.office_exists(code):
+        return False
+    await halls_repo.create_office({"code": code, "name": name, "address": address})
+    return True

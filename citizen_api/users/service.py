@@ -269,8 +269,14 @@ class StaffError(ValueError):
     pass
 
 
-async def add_staff(username: str, password: str, role: str, department: str | None) -> Account:
-    if role not in STAFF_ROLES:
+async def add_staff(
+    username: str, password: str, role: str, department: str | None, office_code: str | None = None
+) -> Account:
+    """An account made from the command line or the demo data (``office_code``: a 代办员's village
+    point, which the caller has checked)."""
+    if role == VILLAGE_AGENT and not office_code:
+        raise StaffError("a village agent needs the village point they work for")
+    if role not in STAFF_ROLES and role != VILLAGE_AGENT:
         raise StaffError(f"role must be one of {sorted(STAFF_ROLES)}")
     if role in ("window", "approver") and not department:
         raise StaffError("window and approver staff need --department")
@@ -279,7 +285,7 @@ async def add_staff(username: str, password: str, role: str, department: str | N
     if await repo.staff_by_username(username):
         raise StaffError(f"user {username} exists")
     return Account.model_validate(
-        await repo.create_staff(username, hash_password(password), role, department)
+        await repo.create_staff(username, hash_password(password), role, department, office_code=office_code)
     )
 
 
