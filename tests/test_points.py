@@ -169,6 +169,9 @@ async def test_filing_for_a_villager_to_the_result_handed_over_at_the_point(
     assert_error(await client.post(url, headers=p.agent), 409, "ALREADY_HANDED_OVER")
     after = (await client.get(f"{STAFF}/applications/{case['id']}", headers=p.window)).json()
     assert (after["status"], after["delivery"]["channel"]) == ("delivered", "point")
+    (collected,) = [entry for entry in after["timeline"] if entry["status"] == "delivered"]
+    assert collected["note"] == "办理结果已在东村便民服务点由申请人领取"
+    assert collected["actor"] == {"role": "village_agent", "name": "dongcun代办员"}
     assert await Notification.filter(user_id=user_id, event="point.handed_over").count() == 1
     assert (await client.get(f"{STAFF}/point-filings", headers=p.agent)).json()["items"][0][
         "delivery_status"

@@ -116,11 +116,11 @@ async def record_point_result(case: Application) -> None:
     case.delivery_channel, case.delivery_company, case.delivery_waybill = "point", None, None
 
 
-async def delivered_at_point(case: Application, point_name: str, now: datetime) -> bool:
+async def delivered_at_point(case: Application, point_name: str, now: datetime, agent: Principal) -> bool:
     """The point's 代办员 handed the result to the villager: the table's ``deliver``, as the courier's
-    signature is. False when the case was not there any more."""
+    signature is (the agent named in the timeline). False when the case was not there any more."""
     return await workflow.commit_by_system(
-        case, "deliver", f"办理结果已在{point_name}由申请人领取", finished_at=now
+        case, "deliver", f"办理结果已在{point_name}由申请人领取", by=agent, finished_at=now
     )
 
 

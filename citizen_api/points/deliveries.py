@@ -86,7 +86,7 @@ async def hand_over(agent: Principal, delivery_id: int, settings, request_id: st
     ):
         raise DELIVERIES.refuse("hand_over", delivery.status)
     case = await cases.case_by_id(delivery.application_id)
-    await cases.delivered_at_point(case, point.name, now)
+    await cases.delivered_at_point(case, point.name, now, agent)
     await audit.record(
         agent, "points.hand_over", "application", case.id, {"delivery_id": delivery.id}, request_id=request_id
     )
