@@ -1,8 +1,8 @@
 """村级代办 in a real browser at 1366×768: the village point's 代办员 files for a villager present — the
 API's refusal without a signature is shown as worded, then the villager signs on the pad and the case
 goes to the department; the department's clerk sees the signed consent in the case and sends the result
-to the point (送达 → 送至服务点); the agent sees it waiting and presses 已领取. The admin's 三级便民服务
-page shows the hierarchy."""
+to the point (送达 → 送至服务点); the agent sees it waiting and presses 已领取; 电子监察 counts it per
+point. The admin's 三级便民服务 page shows the hierarchy."""
 
 from __future__ import annotations
 
@@ -123,6 +123,16 @@ async def test_a_village_agent_files_for_a_villager_and_hands_the_result_over(
     await expect(page.locator("tr", has_text=case.number)).to_contain_text("已领取")
     await screenshot(page, "handed-over")
     assert (await Application.get(id=case.id)).status == "delivered"
+
+    # 电子监察 → 服务点统计: the point's figures for this month
+    await create_staff("jiandu2", "supervisor", None, password=PASSWORD)
+    watch = await open_page(DESK)
+    await log_in(watch, web_server, "jiandu2")
+    await watch.goto(web_server.url("/workbench/supervisor/points"))
+    east = watch.get_by_test_id("point-stats").locator("tr", has_text="东村便民服务点")
+    await expect(east.locator("td")).to_have_text(["东村便民服务点", "1", "1", "0", "1"])
+    await fits(watch, DESK)
+    await screenshot(watch, "point-stats")
 
 
 async def test_the_admin_sees_and_edits_the_hierarchy(web_server, open_page, screenshot):

@@ -114,3 +114,21 @@ export function usePointPickups(api = useApi()) {
 
   return { state, list, action, load, handOver }
 }
+
+export type PointFigures = components['schemas']['PointFigures']
+
+/** 服务点统计 (GET /staff/points/stats): per village point, the cases filed and done in the period, the
+ * results awaiting pickup now and those handed over. The dates are inclusive; the API checks them. */
+export function usePointStats(api = useApi()) {
+  const state = reactive({ since: '', until: '', points: [] as PointFigures[] })
+  const call = useCall()
+
+  async function load(): Promise<void> {
+    const stats = await call.run(() =>
+      api.get('/api/v1/staff/points/stats', { query: { from: state.since, to: state.until } }),
+    )
+    if (stats) state.points = stats.points
+  }
+
+  return { state, call, load }
+}

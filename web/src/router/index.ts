@@ -39,6 +39,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'complaints', name: 'supervisor-complaints', component: () => import('@/views/supervisor/ComplaintList.vue'), meta: { title: '投诉' } },
     { path: 'appeals', name: 'supervisor-appeals', component: () => import('@/views/supervisor/AppealList.vue'), meta: { title: '申诉审核' } },
     { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
+    { path: 'points', name: 'supervisor-points', component: () => import('@/views/supervisor/PointStats.vue'), meta: { title: '服务点统计' } },
   ],
   // the admin's tasks, one view each (web/src/views/admin/)
   admin: [
