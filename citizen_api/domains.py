@@ -34,6 +34,7 @@ import citizen_api.delivery.routes
 import citizen_api.exports.routes
 import citizen_api.licences.routes
 import citizen_api.lockers.routes
+import citizen_api.points.routes
 import citizen_api.publicity.routes
 import citizen_api.ratings.routes
 import citizen_api.search.routes
@@ -52,6 +53,7 @@ from citizen_api.appointments import seed as appointments_seed
 from citizen_api.appointments.lottery_draw import run_lottery_draws
 from citizen_api.appointments.reminders import run_reminders
 from citizen_api.auth import lifecycle as auth_lifecycle
+from citizen_api.auth import ports as auth_ports
 from citizen_api.bundles import seed as bundles_seed
 from citizen_api.bundles import service as bundles_service
 from citizen_api.cases import bundle_port as case_bundle_port
@@ -74,6 +76,8 @@ from citizen_api.licences import service as licences_service
 from citizen_api.lockers import seed as lockers_seed
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.service import record_locker
+from citizen_api.points import seed as points_seed
+from citizen_api.points import service as points_service
 from citizen_api.publicity import service as publicity_service
 from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
@@ -159,6 +163,8 @@ DOMAINS: list[Domain] = [
     Domain("visits", citizen_api.visits.routes.ENDPOINTS),  # 上门服务 (issue 18)
     # AB角 (issue 18): above users, cases and appointments (hand-over of cases, the desk cover)
     Domain("staffing", citizen_api.staffing.routes.ENDPOINTS),
+    # 三级便民服务 (issue 18): the office hierarchy, village points' 代办员, results sent to a point
+    Domain("points", citizen_api.points.routes.ENDPOINTS, seed=points_seed.seed),
     Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)
     Domain(
         "ratings",
@@ -219,6 +225,10 @@ complaints_ports.bind(cases_service.complaint_port())
 # bundles sit above cases and ratings: the /applications paths and the rating reach a bundle through these
 case_bundle_port.bind(bundles_service.cases_port())
 ratings_ports.bind_bundle_rater(bundles_service.rate_bundle)
+# 三级便民服务 (issue 18): results sent to a village point, the consent shown to staff, agents' points
+case_hooks.on_deliver(points_service.record_point)  # staff /deliver {channel: point}
+case_hooks.on_point_consent(points_service.consent_of)
+auth_ports.bind_village_point_check(points_service.is_village_point)
 
 _names = [job.name for job in PERIODIC_JOBS]
 if len(set(_names)) != len(_names):

@@ -22,6 +22,7 @@ import citizen_api.complaints.models
 import citizen_api.delivery.models
 import citizen_api.licences.models
 import citizen_api.lockers.models
+import citizen_api.points.models
 import citizen_api.publicity.models
 import citizen_api.ratings.models
 import citizen_api.staffing.models
@@ -49,6 +50,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.publicity.models,
         citizen_api.visits.models,
         citizen_api.staffing.models,
+        citizen_api.points.models,
         citizen_api.ratings.models,
         citizen_api.complaints.models,
         citizen_api.licences.models,

@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = {
         f"staff.{event}": Rule(audiences=frozenset({"staff"}), channels=("template", "custom"))
         for event in ("cover_started", "cover_ended", "returned")
     },
+    "point.arrived": _citizen(),  # 三级便民服务: the result is at the village point
+    "point.handed_over": _citizen(),
     "rating.follow_up": _citizen(),
     "rating.rectified": _citizen(),
     "complaint.replied": _citizen(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citizen_api.security.principal import ALL_ROLES, STAFF_ROLES
+from citizen_api.security.principal import ALL_ROLES, STAFF_ACCOUNT_ROLES
 
 
 async def test_served_spec_has_role_enums(client):
@@ -10,7 +10,8 @@ async def test_served_spec_has_role_enums(client):
     schemas = spec["components"]["schemas"]
     assert set(schemas["UserRef"]["properties"]["role"]["enum"]) == ALL_ROLES
     assert set(schemas["Profile"]["properties"]["role"]["enum"]) == ALL_ROLES
-    assert set(schemas["StaffSummary"]["properties"]["role"]["enum"]) == STAFF_ROLES
+    # staff accounts: the hall's roles and the village points' 代办员 (三级便民服务)
+    assert set(schemas["StaffSummary"]["properties"]["role"]["enum"]) == STAFF_ACCOUNT_ROLES
     token_type = schemas["TokenPair"]["properties"]["token_type"]
     assert token_type.get("enum", [token_type.get("const")]) == ["bearer"]
 

@@ -228,3 +228,35 @@ async def test_another_citizens_objects_are_404(client, api, settings):
         listed = (await client.get(url, headers=alice)).json()
         items = listed["items"] if isinstance(listed, dict) else listed
         assert items == [], f"{url}: {items}"
+
+
+# 三级便民服务: a village point's 代办员 reaches the point endpoints only; every other staff and admin
+# operation answers them 403 as it answers a citizen (and no hall role reaches the agent's own).
+VILLAGE_AGENT_CALLS = {
+    ("GET", "/api/v1/staff/points/me"),
+    ("GET", "/api/v1/staff/point-filings"),
+    ("POST", "/api/v1/staff/point-filings"),
+    ("GET", "/api/v1/staff/point-deliveries"),
+    ("POST", "/api/v1/staff/point-deliveries/{id}/hand-over"),
+    ("GET", "/api/v1/staff/points/stats"),
+}
+
+
+async def test_a_village_agent_reaches_only_the_point_endpoints(client, settings):
+    from tests.points_fixtures import new_agent, setup
+
+    points = await setup(client, settings)
+    _, agent = await new_agent(client, points.admin, settings, "matrix-agent", "DC")
+    reached = set()
+    for method, path, _ in operations(await spec(client)):
+        if not path.startswith(("/api/v1/staff/", "/api/v1/admin/")):
+            continue
+        body = {} if method in ("POST", "PUT", "PATCH") else None
+        resp = await client.request(method, fill(path, PLACEHOLDERS), json=body, headers=agent)
+        if (method, path) in VILLAGE_AGENT_CALLS:
+            assert resp.status_code != 403 or resp.json()["error"]["code"] != "FORBIDDEN", f"{method} {path}"
+            reached.add((method, path))
+        else:
+            assert resp.status_code == 403, f"{method} {path}: {resp.status_code} {resp.text}"
+            assert_error(resp, 403, "FORBIDDEN")
+    assert reached == VILLAGE_AGENT_CALLS

@@ -18,7 +18,8 @@ MAX_DAYS = 366  # an authorisation lasts at most a year (and a day, for a leap y
 MAX_ITEMS = 50
 
 AuthorisationStatus = Literal[SHOWN_STATUSES]  # type: ignore[valid-type]
-FiledBy = Literal["self", "agent", "staff_assisted"]
+# village_agent: a village point's 代办员 filed it for a villager present (三级便民服务; cases only)
+FiledBy = Literal["self", "agent", "staff_assisted", "village_agent"]
 
 
 class AuthorisationIn(BaseModel):

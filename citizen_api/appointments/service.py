@@ -14,6 +14,7 @@ from citizen_api.appointments import agency, covers, hot, release
 from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import halls as halls_repo
 from citizen_api.appointments.rules import booking_window, citizen_places
 from citizen_api.appointments.schemas import (
     AppointmentOut,
@@ -182,3 +183,17 @@ async def start_desk_cover(absent_user_id: int, cover_user_id: int) -> CoverStar
 
 async def end_desk_cover(absent_user_id: int) -> bool:
     return await covers.end_cover(absent_user_id)
+
+
+async def office_names() -> dict[str, str]:
+    """Every hall's code → name, in the order they were made (三级便民服务 places them in the
+    district–town–village hierarchy and names the point a result goes to)."""
+    return {office.code: office.name for office in await halls_repo.offices()}
+
+
+async def ensure_office(code: str, name: str, address: str = "") -> bool:
+    """A hall of that code, made when missing (demo data of 三级便民服务); True when it was made."""
+    if await halls_repo.office_exists(code):
+        return False
+    await halls_repo.create_office({"code": code, "name": name, "address": address})
+    return True

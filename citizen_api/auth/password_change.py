@@ -17,7 +17,7 @@ from citizen_api.auth.service import bad_credentials, issue_pair
 from citizen_api.errors import ApiError
 from citizen_api.http.validation import validation_error
 from citizen_api.security.passwords import hash_password_async, password_problem, verify_password_async
-from citizen_api.security.principal import STAFF_ROLES, Principal
+from citizen_api.security.principal import STAFF_ACCOUNT_ROLES, Principal
 from citizen_api.users import service as users
 
 
@@ -25,7 +25,7 @@ async def change_password(
     state, principal: Principal, old_password: str, new_password: str, client: str | None, request_id: str
 ) -> TokenPair:
     user = await users.account(principal.user_id)
-    if user is None or not user.is_active or user.role not in STAFF_ROLES or not user.username:
+    if user is None or not user.is_active or user.role not in STAFF_ACCOUNT_ROLES or not user.username:
         raise ApiError(401, "UNAUTHENTICATED", "账号不存在或已停用，请重新登录")
     problem = password_problem(new_password, user.username)
     if problem is None and new_password == old_password:

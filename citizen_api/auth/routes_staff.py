@@ -54,7 +54,7 @@ ENDPOINTS = [
         status=201,
         tags=["staff"],
         atomic="manual",
-        errors=[(409, "USERNAME_TAKEN"), (422, "UNKNOWN_DEPARTMENT")],
+        errors=[(409, "USERNAME_TAKEN"), (422, "UNKNOWN_DEPARTMENT"), (422, "VILLAGE_POINT_REQUIRED")],
     ),
     endpoint(
         "POST",

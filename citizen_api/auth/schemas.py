@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.errors import details_model
 from citizen_api.security.passwords import MAX_LENGTH, MIN_LENGTH, checked_new_password
-from citizen_api.security.principal import Role, StaffRole
+from citizen_api.security.principal import Role, StaffAccountRole
 
 
 class WechatLogin(BaseModel):
@@ -74,9 +74,14 @@ class StaffCreate(BaseModel):
             "不含空格和用户名；本人首次登录后须修改"
         ),
     )
-    role: StaffRole = Field(description="window 窗口；approver 审批；supervisor 监察；admin 管理员")
+    role: StaffAccountRole = Field(
+        description="window 窗口；approver 审批；supervisor 监察；admin 管理员；village_agent 村级代办员"
+    )
     department: str | None = Field(
         None, min_length=1, max_length=32, description="部门编码（窗口、审批人员必填）"
+    )
+    office_code: str | None = Field(
+        None, min_length=1, max_length=32, description="代办员所在的村（社区）便民服务点编码（代办员必填）"
     )
     display_name: str | None = Field(None, min_length=1, max_length=64, description="姓名或称呼")
 

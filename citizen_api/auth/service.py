@@ -15,7 +15,7 @@ from citizen_api.auth.lifecycle import verifier_of
 from citizen_api.auth.schemas import TokenPair, UserRef
 from citizen_api.errors import ApiError
 from citizen_api.security.passwords import verify_password_async
-from citizen_api.security.principal import STAFF_ROLES, Principal
+from citizen_api.security.principal import STAFF_ACCOUNT_ROLES, Principal
 from citizen_api.security.tokens import issue_access_token, new_refresh_secret
 from citizen_api.users import service as users
 from citizen_api.users.schemas import Account
@@ -72,7 +72,7 @@ def bad_credentials(left: int, settings, code: str = "INVALID_CREDENTIALS", stat
 async def login_staff(state, username: str, password: str, client: str | None = None) -> TokenPair:
     attempt = await throttle.admit(state, username, client)
     user = await users.account_by_username(username)
-    staff = user is not None and user.role in STAFF_ROLES and bool(user.password_hash)
+    staff = user is not None and user.role in STAFF_ACCOUNT_ROLES and bool(user.password_hash)
     # an unknown username checks nothing, but takes as long (see security.passwords)
     stored = user.password_hash if staff else None
     ok = await verify_password_async(stored, password, verifier_of(state), attempt.priority)

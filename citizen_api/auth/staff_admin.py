@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from citizen_api import clock, db
 from citizen_api.audit.service import record
+from citizen_api.auth import ports, throttle
 from citizen_api.auth import repository as repo
-from citizen_api.auth import throttle
 from citizen_api.auth.lifecycle import verifier_of
 from citizen_api.auth.schemas import StaffCreate
 from citizen_api.catalog import service as catalog
 from citizen_api.errors import ApiError, not_found
 from citizen_api.http.validation import validation_error
 from citizen_api.security.passwords import hash_password_async, password_problem
-from citizen_api.security.principal import APPROVER, WINDOW, Principal
+from citizen_api.security.principal import APPROVER, VILLAGE_AGENT, WINDOW, Principal
 from citizen_api.users import service as users
 from citizen_api.users.schemas import Account, StaffSummary
 
@@ -73,16 +73,19 @@ async def create(state, admin: Principal, body: StaffCreate, request_id: str) ->
         raise validation_error({"body.department": "窗口和审批人员须指定部门"})
     if department is not None and department not in await catalog.department_names():
         raise ApiError(422, "UNKNOWN_DEPARTMENT", "部门不存在", {"department": department})
+    office_code = await _agent_point(body)
     if await users.account_by_username(body.username) is not None:  # before argon2: a cheap refusal
         raise _taken(body.username)
     new_hash = await hash_password_async(body.password, verifier_of(state))
     async with db.atomic():
         user = await users.create_staff_account(
-            body.username, new_hash, body.role, department, body.display_name
+            body.username, new_hash, body.role, department, body.display_name, office_code
         )
         if user is None:
             raise _taken(body.username)
         details = {"username": user.username, "role": user.role, "department": department}
+        if office_code:
+            details["office_code"] = office_code
         await record(admin, "staff.create", "user", user.id, details, request_id=request_id)
     return users.staff_summary(user)
 
@@ -101,6 +104,22 @@ async def disable(state, admin: Principal, user_id: int, request_id: str) -> Sta
         )
     state.disabled_accounts.add(user.id)  # this process refuses its tokens now, the others on reload
     return users.staff_summary(disabled or user)
+
+
+async def _agent_point(body: StaffCreate) -> str | None:
+    """A 代办员 works for one village point (422 VILLAGE_POINT_REQUIRED otherwise); nobody else has one."""
+    if body.role != VILLAGE_AGENT:
+        if body.office_code is not None:
+            raise validation_error({"body.office_code": "只有代办员须指定服务点"})
+        return None
+    if not body.office_code or not await ports.is_village_point(body.office_code):
+        raise ApiError(
+            422,
+            "VILLAGE_POINT_REQUIRED",
+            "代办员须指定所在的村（社区）便民服务点",
+            {"office_code": body.office_code},
+        )
+    return body.office_code
 
 
 def _taken(username: str) -> ApiError:

@@ -189,6 +189,10 @@ async def deliver(case: Application, body: Any, settings, actor: Any = None) -> 
     if body.channel == "locker" and not body.locker:
         raise validation_error({"body.locker": "存入自助柜须选择取件柜"})
     hooked = await hooks.run_deliver_hooks(case, body, actor)
+    if body.channel == "point":
+        # the points' hook stored the delivery, the timeline entry and the citizen's message; the case
+        # becomes delivered when the point's 代办员 hands the result over to the villager
+        return Effect("办理结果已送至便民服务点", {}, stays=True)
     if body.channel == "locker":
         # the lockers' hook stored the deposit, the timeline entry and the pickup code's message; the
         # case becomes delivered when the citizen opens the compartment with the code

@@ -9,6 +9,8 @@
   rating stay the principal's. The records keep who acted either way.
 - At the hall (``staff_assisted``, 帮办): a window clerk files for a citizen found by ID number
   (``staff_filing.py``); the clerk is the actor.
+- At a village point (``village_agent``, 村级代办): the point's 代办员 files for a villager present, the
+  same way (``staff_filing.file_at_point``); the agent is the actor, the points domain keeps the consent.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from citizen_api.security.principal import CITIZEN, Principal
 from citizen_api.users import service as users
 
 STAFF_NAME = "窗口工作人员"
+POINT_AGENT_NAME = "村级代办员"
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,11 @@ async def citizen_filing(principal: Principal, on_behalf_of: int | None, item_co
     )
 
 
-async def staff_filing(clerk: Principal, citizen_id: int, settings) -> Filing:
+async def staff_filing(
+    clerk: Principal, citizen_id: int, settings, filed_by: str = "staff_assisted"
+) -> Filing:
+    """帮办 at the window, or (``filed_by="village_agent"``) 代办 at a village point: the staff member
+    files for the person present, in person (channel ``window``: not online)."""
     account = await users.staff_account(clerk.user_id)
     name = account.display_name if account is not None else None
     return Filing(
@@ -68,7 +75,7 @@ async def staff_filing(clerk: Principal, citizen_id: int, settings) -> Filing:
         clerk.user_id,
         channel="window",
         columns={
-            "filed_by": "staff_assisted",
+            "filed_by": filed_by,
             "actor_id": clerk.user_id,
             "actor_name_enc": cipher_for(settings).encrypt(name) if name else None,
         },
@@ -92,11 +99,10 @@ async def after_filing(
             settings,
             request_id,
         )
-    elif filing.columns.get("filed_by") == "staff_assisted":
+    elif filing.columns.get("filed_by") in ("staff_assisted", "village_agent"):
         details = {"number": case.number, "citizen_id": filing.applicant.user_id}
-        await audit.record(
-            actor, "case.staff_assisted", "application", case.id, details, request_id=request_id
-        )
+        action = f"case.{filing.columns['filed_by']}"  # case.staff_assisted | case.village_agent
+        await audit.record(actor, action, "application", case.id, details, request_id=request_id)
 
 
 # -- who sees a case
@@ -150,6 +156,8 @@ def actor_of(case: Application, settings) -> CaseParty | None:
         return CaseParty(kind="agent", name=mask_name(cipher.decrypt(case.actor_name_enc)))
     if case.filed_by == "staff_assisted":
         return CaseParty(kind="staff", name=cipher.decrypt(case.actor_name_enc) or STAFF_NAME)
+    if case.filed_by == "village_agent":
+        return CaseParty(kind="village_agent", name=cipher.decrypt(case.actor_name_enc) or POINT_AGENT_NAME)
     return None
 
 

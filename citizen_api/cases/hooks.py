@@ -109,3 +109,27 @@ async def material_sources(case, settings) -> dict[int, dict[str, Any]]:
     for hook in _material_sources:
         shown.update(await hook(case, settings))
     return shown
+
+
+# -- 三级便民服务 (points): the villager's consent to a case a village point's 代办员 filed -----------------
+#
+#     case_hooks.on_point_consent(consent_of)  # async def (case) -> {point_code, point_name, agent_name,
+#                                              #   consented_at, signature_upload_id} | None
+#
+# the staff detail shows it (with a signed preview link of the signature image, like the materials').
+
+PointConsentHook = Callable[[Any], Awaitable[dict[str, Any] | None]]
+
+_point_consents: list[PointConsentHook] = []
+
+
+def on_point_consent(hook: PointConsentHook) -> PointConsentHook:
+    return _add(_point_consents, hook)
+
+
+async def point_consent(case) -> dict[str, Any] | None:
+    for hook in _point_consents:
+        found = await hook(case)
+        if found is not None:
+            return found
+    return None

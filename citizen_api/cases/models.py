@@ -62,12 +62,13 @@ class Application(Model):
     finished_at = fields.DatetimeField(null=True)  # delivered, withdrawn, not accepted
     # delivery of the result: the address is personal data (encrypted JSON); the rest is the outcome
     delivery_address_enc = fields.TextField(null=True)
-    delivery_channel = fields.CharField(max_length=16, null=True)  # window | post | locker
+    delivery_channel = fields.CharField(max_length=16, null=True)  # window | post | locker | point
     delivery_company = fields.CharField(max_length=32, null=True)
     delivery_waybill = fields.CharField(max_length=32, null=True, db_index=True)
     # 代办 / 帮办 (cases/agency.py): who filed it when not the applicant — an agent under an
     # authorisation (agents domain) or a clerk at the hall; the applicant stays the applicant
-    filed_by = fields.CharField(max_length=16, default="self")  # self | agent | staff_assisted
+    # self | agent | staff_assisted | village_agent (a village point's 代办员)
+    filed_by = fields.CharField(max_length=16, default="self")
     actor_id = fields.IntField(null=True, db_index=True)  # the agent's or the clerk's account
     actor_name_enc = fields.TextField(null=True)  # the agent's name as authorised (encrypted)
     authorisation_id = fields.IntField(null=True)

@@ -168,7 +168,7 @@ class CaseDeliveryView(BaseModel):
     channel: str | None = Field(
         None,
         validation_alias="delivery_channel",
-        description="window 窗口领取 | post 邮寄 | locker 自助柜取件",
+        description="window 窗口领取 | post 邮寄 | locker 自助柜取件 | point 送至便民服务点领取",
     )
     company: str | None = Field(None, validation_alias="delivery_company")
     waybill: str | None = Field(None, validation_alias="delivery_waybill")
@@ -197,8 +197,8 @@ _ACTIONS_DOC = (
 class CaseParty(BaseModel):
     """A person of a case, masked: the applicant, or who filed it for them."""
 
-    kind: Literal["applicant", "agent", "staff"] = Field(
-        description="applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员"
+    kind: Literal["applicant", "agent", "staff", "village_agent"] = Field(
+        description="applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员；village_agent 村级代办员"
     )
     name: str | None = Field(None, description="姓名（脱敏）；工作人员为其显示名")
     id_number: str | None = Field(None, description="身份证号（脱敏）")
@@ -207,7 +207,10 @@ class CaseParty(BaseModel):
 
 class CaseSummary(CaseBrief):
     actions: list[CitizenAction] = Field(description=_ACTIONS_DOC)
-    filed_by: FiledBy = Field("self", description="self 本人申请；agent 他人代办；staff_assisted 窗口帮办")
+    filed_by: FiledBy = Field(
+        "self",
+        description="self 本人申请；agent 他人代办；staff_assisted 窗口帮办；village_agent 村级代办员代办",
+    )
     actor: CaseParty | None = Field(None, description="代办人或帮办的工作人员（本人申请为 null）")
     kind: Literal["case"] = "case"
     bundle_id: int | None = Field(None, description="一件事联办：所属一件事申请的编号（单独办件为 null）")
@@ -265,8 +268,14 @@ class Note(BaseModel):
 class Deliver(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: Literal["window", "post", "locker"]
+    channel: Literal["window", "post", "locker", "point"]
     company: str | None = Field(None, min_length=1, max_length=32, description="快递公司，如 ems")
+    point: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="村（社区）便民服务点编码（channel 为 point 时可选，默认为代办该件的服务点）",
+    )
     locker: str | None = Field(
         None, min_length=1, max_length=32, description="自助取件柜编码（channel 为 locker 时必填）"
     )

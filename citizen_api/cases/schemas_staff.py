@@ -161,6 +161,18 @@ class CaseItemVersionRef(BaseModel):
     version: int = Field(description="办事指南版本号（申请时所依据的版本）")
 
 
+class StaffPointConsent(BaseModel):
+    """村级代办: the villager's consent, signed at the village point when its 代办员 filed the case."""
+
+    point_code: str = Field(description="代办的村（社区）便民服务点编码")
+    point_name: str = Field(description="服务点名称")
+    agent_name: str = Field(description="代办员")
+    consented_at: datetime = Field(description="群众签字确认的时间")
+    signature_upload_id: int
+    signature_url: str = Field(description="签名图片的短时有效签名预览地址")
+    signature_expires_at: datetime
+
+
 class StaffCaseDetail(CaseDetail):
     applicant: CaseApplicantView = Field(
         description="申请人（脱敏；完整信息经 POST /staff/applications/{id}/reveal 查看并记入审计日志）"
@@ -183,6 +195,9 @@ class StaffCaseDetail(CaseDetail):
     )
     steps: list[CaseStepView] = Field(
         default_factory=list, description="电子监察环节（事项未设环节时为空）：期限、承办人、状态"
+    )
+    point_consent: StaffPointConsent | None = Field(
+        None, description="村级代办：群众在便民服务点签字确认的记录（其他办件为 null）"
     )
 
 

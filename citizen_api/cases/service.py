@@ -26,6 +26,7 @@ from citizen_api.cases import (
     numbers,
     offers,
     progress,
+    staff_filing,
     stats,
     step_stats,
     steps,
@@ -44,6 +45,7 @@ from citizen_api.security.principal import Principal
 # -- for the delivery domain: free post of the result (双向寄递) and mail-in of paper materials ---------
 
 DECIDED = transitions.DONE  # the result exists: it may be posted
+WITH_RESULT = transitions.HAS_RESULT  # decided, delivered or not (村级代办's figures: done)
 FINISHED = transitions.FINISHED  # nothing more happens to the case
 
 
@@ -111,6 +113,25 @@ async def delivered_at_locker(case: Application, now: datetime) -> bool:
     if moved:
         await steps.on_delivered(case, None)  # the 送达 step, if the guide has one
     return moved
+
+
+async def record_point_result(case: Application) -> None:
+    """The result went to a village service point; the case stays decided until it is handed over."""
+    await repo.set_at_point(case.id)
+    case.delivery_channel, case.delivery_company, case.delivery_waybill = "point", None, None
+
+
+async def delivered_at_point(case: Application, point_name: str, now: datetime, agent: Principal) -> bool:
+    """The point's 代办员 handed the result to the villager: the table's ``deliver``, as the courier's
+    signature is (the agent named in the timeline). False when the case was not there any more."""
+    return await workflow.commit_by_system(
+        case, "deliver", f"办理结果已在{point_name}由申请人领取", by=agent, finished_at=now
+    )
+
+
+# -- for the points domain (三级便民服务): a village point's 代办员 files for a villager present ---------
+
+file_at_point = staff_filing.file_at_point  # (agent, StaffCaseFiling, settings, request_id) → CaseCreated
 
 
 async def delivered_by_courier(case: Application, now: datetime) -> bool:

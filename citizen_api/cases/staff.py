@@ -89,6 +89,9 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
         request_id=request_id,
     )
     materials, previewed = await staff_views.materials_table(case, settings)
+    consent = await staff_views.point_consent(case, settings)
+    if consent is not None:
+        previewed = [*previewed, consent.signature_upload_id]
     if previewed:
         await audit.record(
             principal,
@@ -118,6 +121,7 @@ async def case_detail(principal: Principal, case_id: int, settings, request_id: 
             item_version=await _item_version(case),
             allowed_actions=actions_now,
             staff_actions=actions_now,
+            point_consent=consent,
         )
     )
 

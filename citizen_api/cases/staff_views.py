@@ -13,6 +13,7 @@ from citizen_api.cases.schemas_staff import (
     StaffCaseSummary,
     StaffMaterialFile,
     StaffMaterialRow,
+    StaffPointConsent,
     StaffTimelineActor,
     StaffTimelineEntry,
 )
@@ -21,7 +22,7 @@ from citizen_api.catalog import service as catalog
 from citizen_api.http.schemas import Overlay
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_name
-from citizen_api.security.principal import CITIZEN, STAFF_ROLES
+from citizen_api.security.principal import CITIZEN, STAFF_ACCOUNT_ROLES
 from citizen_api.uploads import service as uploads
 from citizen_api.uploads.schemas import UploadPreview
 from citizen_api.users import service as users
@@ -68,7 +69,7 @@ async def summaries(cases: list[Application], settings) -> list[StaffCaseSummary
 
 async def _actor_names(entries) -> dict[int, str]:
     names: dict[int, str] = {}
-    for actor_id in {e.actor_id for e in entries if e.actor_id and e.actor_role in STAFF_ROLES}:
+    for actor_id in {e.actor_id for e in entries if e.actor_id and e.actor_role in STAFF_ACCOUNT_ROLES}:
         account = await users.staff_account(actor_id)
         if account is not None:
             names[actor_id] = account.display_name or account.username or ""
@@ -79,7 +80,7 @@ def _actor(entry, names: dict[int, str], case: Application) -> StaffTimelineActo
     if entry.actor_role == CITIZEN:
         name = AGENT_NAME if agency.filed_for_applicant(case, entry.actor_id) else CITIZEN_NAME
         return StaffTimelineActor(role=CITIZEN, name=name)
-    if entry.actor_role in STAFF_ROLES:
+    if entry.actor_role in STAFF_ACCOUNT_ROLES:
         return StaffTimelineActor(role=entry.actor_role, name=names.get(entry.actor_id) or entry.actor_role)
     return StaffTimelineActor(role="system", name=SYSTEM_NAME)
 
@@ -144,3 +145,15 @@ async def materials_table(case: Application, settings) -> tuple[list[StaffMateri
         for m in table
     ]
     return rows, list(dict.fromkeys(upload_ids))
+
+
+async def point_consent(case: Application, settings) -> StaffPointConsent | None:
+    """村级代办: the villager's signed consent (the points domain keeps it), with a preview link of the
+    signature image; None for every other case."""
+    if case.filed_by != "village_agent":
+        return None
+    found = await hooks.point_consent(case)
+    if found is None:
+        return None
+    link = uploads.preview_links([found["signature_upload_id"]], settings)[found["signature_upload_id"]]
+    return StaffPointConsent(**found, signature_url=link.url, signature_expires_at=link.expires_at)

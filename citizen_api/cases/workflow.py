@@ -97,17 +97,20 @@ async def commit(
     return case
 
 
-async def commit_by_system(case: Application, action: str, note: str, **changes: Any) -> bool:
+async def commit_by_system(
+    case: Application, action: str, note: str, *, by: Principal | None = None, **changes: Any
+) -> bool:
     """A transition of the table no principal takes (the courier reports the result signed for): from
     any status the table allows ``action`` in, as one conditional UPDATE, with its timeline entry.
-    False when the case was not in such a status (moved already)."""
+    False when the case was not in such a status (moved already). ``by``: who the timeline names when
+    someone outside the table's roles saw it happen (a village point's 代办员 handing the result over)."""
     source, to = case.status, target_of(action)
     values = {**changes, "status": to, "updated_at": clock.now()}
     if source not in sources_of(action) or not await repo.move_status(case.id, [source], **values):
         return False
     for name, value in values.items():
         setattr(case, name, value)
-    await repo.add_timeline(case.id, None, source, to, note)
+    await repo.add_timeline(case.id, by, source, to, note)
     return True
 
 

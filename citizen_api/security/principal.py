@@ -10,12 +10,19 @@ WINDOW: Final = "window"
 APPROVER: Final = "approver"
 SUPERVISOR: Final = "supervisor"
 ADMIN: Final = "admin"
+# 代办员: staff of one village service point (村/社区便民服务点), not of the hall. Their account is a
+# staff account (username, password) but they are outside STAFF_ROLES, so that every hall endpoint
+# ("staff" preset) keeps refusing them: they reach only the point endpoints, which name them.
+VILLAGE_AGENT: Final = "village_agent"
 
 # for pydantic schemas: the served OpenAPI lists the roles as an enum
 StaffRole = Literal[WINDOW, APPROVER, SUPERVISOR, ADMIN]  # type: ignore[valid-type]
-Role = Literal[CITIZEN, WINDOW, APPROVER, SUPERVISOR, ADMIN]  # type: ignore[valid-type]
+Role = Literal[CITIZEN, WINDOW, APPROVER, SUPERVISOR, ADMIN, VILLAGE_AGENT]  # type: ignore[valid-type]
+# the roles of accounts that log in with a username and password (the hall's and the points')
+StaffAccountRole = Literal[WINDOW, APPROVER, SUPERVISOR, ADMIN, VILLAGE_AGENT]  # type: ignore[valid-type]
 
-STAFF_ROLES = frozenset(get_args(StaffRole))
+STAFF_ROLES = frozenset(get_args(StaffRole))  # the hall's roles: the "staff" preset of the endpoints
+STAFF_ACCOUNT_ROLES = frozenset(get_args(StaffAccountRole))
 ALL_ROLES = frozenset(get_args(Role))
 # The centre's oversight roles see every department; window clerks and approvers see their own.
 CENTRE_WIDE_ROLES = frozenset({SUPERVISOR, ADMIN})
@@ -29,7 +36,7 @@ class Principal:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return self.role in STAFF_ACCOUNT_ROLES
 
     @property
     def is_citizen(self) -> bool:

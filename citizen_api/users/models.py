@@ -17,6 +17,8 @@ class User(Model):
     username = fields.CharField(max_length=64, null=True, unique=True)
     password_hash = fields.CharField(max_length=255, null=True)
     department_code = fields.CharField(max_length=32, null=True, db_index=True)
+    # a 代办员 (village_agent): the village service point (an office code) they work for
+    office_code = fields.CharField(max_length=32, null=True)
     display_name = fields.CharField(max_length=64, null=True)
     # personal data, AES-GCM encrypted; *_index are keyed hashes for exact lookups
     name_enc = fields.TextField(null=True)

@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from citizen_api import db
-from citizen_api.security.principal import APPROVER, STAFF_ROLES, WINDOW
+from citizen_api.security.principal import APPROVER, STAFF_ACCOUNT_ROLES, WINDOW
 from citizen_api.users.models import Follower, User
 
 
@@ -63,6 +63,7 @@ async def create_staff(
     department: str | None,
     display_name: str | None = None,
     must_change_password: bool = False,
+    office_code: str | None = None,
 ) -> User:
     """INSERT; the unique username raises IntegrityError when it was taken meanwhile."""
     return await User.create(
@@ -72,24 +73,30 @@ async def create_staff(
         department_code=department,
         display_name=display_name or username,
         must_change_password=must_change_password,
+        office_code=office_code,
     )
 
 
 async def create_staff_once(
-    username: str, password_hash: str, role: str, department: str | None, display_name: str | None
+    username: str,
+    password_hash: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    office_code: str | None = None,
 ) -> User | None:
     """An admin's new account (must change its password), or None when the username was taken."""
     try:
         async with db.atomic():  # a savepoint: a lost race does not abort an outer transaction
             return await create_staff(
-                username, password_hash, role, department, display_name, must_change_password=True
+                username, password_hash, role, department, display_name, True, office_code
             )
     except IntegrityError:
         return None
 
 
 async def set_staff_fields(user_id: int, now: datetime, **changes: Any) -> int:
-    return await User.filter(id=user_id, role__in=list(STAFF_ROLES)).update(updated_at=now, **changes)
+    return await User.filter(id=user_id, role__in=list(STAFF_ACCOUNT_ROLES)).update(updated_at=now, **changes)
 
 
 async def staff_by_username(username: str) -> User | None:
@@ -98,14 +105,14 @@ async def staff_by_username(username: str) -> User | None:
 
 async def list_staff(queryset_filter, offset: int, limit: int) -> tuple[int, list[User]]:
     """Staff accounts, already scoped by the caller (``queryset_filter`` scopes a queryset)."""
-    query = queryset_filter(User.filter(role__in=list(STAFF_ROLES)))
+    query = queryset_filter(User.filter(role__in=list(STAFF_ACCOUNT_ROLES)))
     total = await query.count()
     rows = await query.order_by("id").offset(offset).limit(limit)
     return total, rows
 
 
 async def staff_by_id(user_id: int) -> User | None:
-    return await User.get_or_none(id=user_id, role__in=list(STAFF_ROLES))
+    return await User.get_or_none(id=user_id, role__in=list(STAFF_ACCOUNT_ROLES))
 
 
 async def set_password_hash(
@@ -141,7 +148,7 @@ async def department_staff(department_code: str) -> list[User]:
 
 
 async def staff_by_ids(ids: list[int]) -> list[User]:
-    return list(await User.filter(id__in=ids, role__in=list(STAFF_ROLES))) if ids else []
+    return list(await User.filter(id__in=ids, role__in=list(STAFF_ACCOUNT_ROLES))) if ids else []
 
 
 async def active_ids_with_role(role: str) -> list[int]:
@@ -154,7 +161,9 @@ async def disabled_ids() -> list[int]:
 
 async def staff_id_by_username(username: str) -> int | None:
     return (
-        await User.filter(username=username, role__in=list(STAFF_ROLES)).first().values_list("id", flat=True)
+        await User.filter(username=username, role__in=list(STAFF_ACCOUNT_ROLES))
+        .first()
+        .values_list("id", flat=True)
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from citizen_api.security.identity import IdNumber, MobileNumber
-from citizen_api.security.principal import Role, StaffRole
+from citizen_api.security.principal import Role, StaffAccountRole
 
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z·•. ]{2,30}$")
 
@@ -54,9 +54,10 @@ class StaffSummary(BaseModel):
 
     id: int
     username: str
-    role: StaffRole
+    role: StaffAccountRole
     department: str | None = Field(validation_alias=AliasChoices("department", "department_code"))
     display_name: str | None
+    office_code: str | None = Field(None, description="代办员所在的村（社区）便民服务点编码")
     is_active: bool
     must_change_password: bool = Field(False, description="管理员新建或重置了密码：本人须先修改密码")
 
@@ -75,6 +76,7 @@ class Account(BaseModel):
     password_hash: str | None = Field(None, repr=False)
     department_code: str | None = None
     display_name: str | None = None
+    office_code: str | None = None  # a 代办员's village point
     is_active: bool = True
     must_change_password: bool = False
 

@@ -13,13 +13,20 @@ from citizen_api.errors import ApiError
 from citizen_api.security.crypto import cipher_for
 from citizen_api.security.masking import mask_id_number, mask_name, mask_phone
 from citizen_api.security.passwords import hash_password
-from citizen_api.security.principal import ADMIN, STAFF_ROLES, SUPERVISOR, Principal, scope_to_department
+from citizen_api.security.principal import (
+    ADMIN,
+    STAFF_ROLES,
+    SUPERVISOR,
+    VILLAGE_AGENT,
+    Principal,
+    scope_to_department,
+)
+from citizen_api.users import followers
 from citizen_api.users import repository as repo
 from citizen_api.users.models import User
 from citizen_api.users.schemas import (
     Account,
     Applicant,
-    FollowerInfo,
     Profile,
     ProfileUpdate,
     StaffSummary,
@@ -231,12 +238,18 @@ async def set_password_hash(
 
 
 async def create_staff_account(
-    username: str, password_hash: str, role: str, department: str | None, display_name: str | None
+    username: str,
+    password_hash: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    office_code: str | None = None,
 ) -> Account | None:
-    """An admin's new account (its owner must change the password); None when the username is taken."""
+    """An admin's new account (its owner must change the password); None when the username is taken.
+    ``office_code``: the village point of a 代办员."""
     if await repo.staff_by_username(username) is not None:
         return None
-    user = await repo.create_staff_once(username, password_hash, role, department, display_name)
+    user = await repo.create_staff_once(username, password_hash, role, department, display_name, office_code)
     return _account(user)
 
 
@@ -256,8 +269,14 @@ class StaffError(ValueError):
     pass
 
 
-async def add_staff(username: str, password: str, role: str, department: str | None) -> Account:
-    if role not in STAFF_ROLES:
+async def add_staff(
+    username: str, password: str, role: str, department: str | None, office_code: str | None = None
+) -> Account:
+    """An account made from the command line or the demo data (``office_code``: a 代办员's village
+    point, which the caller has checked)."""
+    if role == VILLAGE_AGENT and not office_code:
+        raise StaffError("a village agent needs the village point they work for")
+    if role not in STAFF_ROLES and role != VILLAGE_AGENT:
         raise StaffError(f"role must be one of {sorted(STAFF_ROLES)}")
     if role in ("window", "approver") and not department:
         raise StaffError("window and approver staff need --department")
@@ -266,7 +285,7 @@ async def add_staff(username: str, password: str, role: str, department: str | N
     if await repo.staff_by_username(username):
         raise StaffError(f"user {username} exists")
     return Account.model_validate(
-        await repo.create_staff(username, hash_password(password), role, department)
+        await repo.create_staff(username, hash_password(password), role, department, office_code=office_code)
     )
 
 
@@ -309,6 +328,14 @@ async def admin_ids() -> list[int]:
     return await repo.active_ids_with_role(ADMIN)
 
 
+async def point_of_agent(user_id: int) -> str | None:
+    """The village point (office code) of an active 代办员 account; None for anyone else."""
+    user = await repo.get_user(user_id)
+    if user is None or user.role != VILLAGE_AGENT:
+        return None
+    return user.office_code
+
+
 async def staff_id_by_username(username: str) -> int | None:
     return await repo.staff_id_by_username(username)
 
@@ -324,71 +351,11 @@ async def lock_account(user_id: int) -> None:
 
 
 # -- the official account's followers (bots records them, notifications writes to them) ------------
-def _follower(row) -> FollowerInfo | None:
-    return FollowerInfo.model_validate(row) if row is not None else None
-
-
-async def follower_seen(openid: str, *, subscribing: bool = False) -> bool:
-    """Record a message from ``openid`` (one UPDATE: the hot path of text commands); False when
-    the follower is not known yet. Whoever writes to the account follows it, and its 48-hour
-    customer-service window starts now."""
-    now = clock.now()
-    changes: dict = {"last_message_at": now, "subscribed": True}
-    if subscribing:
-        changes.update(subscribed_at=now, unsubscribed_at=None)
-    return bool(await repo.update_follower(openid, **changes))
-
-
-async def follower_touched(openid: str, *, subscribing: bool = False) -> FollowerInfo:
-    """The follower for ``openid``, created if new (any message, menu click or subscription)."""
-    if not await follower_seen(openid, subscribing=subscribing):
-        created = await repo.create_follower_once(openid, clock.now())
-        if created is not None:
-            return FollowerInfo.model_validate(created)
-        await follower_seen(openid, subscribing=subscribing)  # WeChat's retry or a second event raced us
-    row = await repo.follower_by_openid(openid)
-    assert row is not None  # just seen or created
-    return FollowerInfo.model_validate(row)
-
-
-async def follower_left(openid: str) -> None:
-    """Unsubscribed (the event), or WeChat says the openid no longer follows the account."""
-    await repo.update_follower(openid, subscribed=False, unsubscribed_at=clock.now())
-
-
-async def set_follower_unionid(follower_id: int, unionid: str) -> None:
-    await repo.set_follower_unionid(follower_id, unionid)
-
-
-async def followers_without_unionid(limit: int = 100) -> list[FollowerInfo]:
-    """Subscribed followers whose unionid lookup has not succeeded yet."""
-    return [FollowerInfo.model_validate(row) for row in await repo.followers_without_unionid(limit)]
-
-
-async def follower_account(openid: str) -> Account | None:
-    """The account behind a follower: an explicit link, else the citizen with the same unionid."""
-    follower = await repo.follower_by_openid(openid)
-    if follower is None:
-        return None
-    if follower.user_id:
-        return _account(await repo.get_user(follower.user_id))
-    if follower.unionid:
-        return _account(await repo.citizen_by_unionid(follower.unionid))
-    return None
-
-
-async def subscribed_follower(user_id: int, unionid: str | None) -> FollowerInfo | None:
-    """The subscribed follower of an account: linked by user id, or by the same unionid."""
-    return _follower(await repo.subscribed_follower(user_id, unionid))
-
-
-async def link_follower(oa_openid: str, user_id: int) -> FollowerInfo:
-    """Link a follower to an account explicitly (staff, whose accounts have no unionid)."""
-    follower = await repo.follower_by_openid(oa_openid)
-    if follower is None:
-        raise ApiError(404, "NOT_FOUND", "该用户尚未关注公众号")
-    if not await repo.user_exists(user_id):
-        raise ApiError(404, "NOT_FOUND", "账号不存在")
-    await repo.link_follower(follower.id, user_id)
-    follower.user_id = user_id
-    return FollowerInfo.model_validate(follower)
+follower_seen = followers.follower_seen
+follower_touched = followers.follower_touched
+follower_left = followers.follower_left
+set_follower_unionid = followers.set_follower_unionid
+followers_without_unionid = followers.followers_without_unionid
+follower_account = followers.follower_account
+subscribed_follower = followers.subscribed_follower
+link_follower = followers.link_follower

@@ -151,6 +151,12 @@ async def set_in_locker(case_id: int) -> None:
     )
 
 
+async def set_at_point(case_id: int) -> None:
+    await Application.filter(id=case_id).update(
+        delivery_channel="point", delivery_company=None, delivery_waybill=None
+    )
+
+
 async def mailed_cases(case_ids: Iterable[int]) -> set[int]:
     """Cases whose result was handed to the courier (the address can no longer change): the delivery
     domain records the post on the case (``service.record_posted_result``) when it ships the result."""

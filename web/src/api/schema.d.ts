@@ -2118,6 +2118,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/offices/{code}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 把大厅纳入三级体系：层级（区、镇街、村社区）与上级 */
+        put: operations["put_points_place_office"];
+        post?: never;
+        /** 把大厅移出三级体系（有下级时不可移出） */
+        delete: operations["delete_points_unplace_office"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/offices/tree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 三级便民服务体系：区级中心、镇（街道）中心、村（社区）服务点 */
+        get: operations["get_points_office_tree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/point-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 送至本服务点的办理结果（待领取、已领取） */
+        get: operations["get_points_point_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/point-deliveries/{id}/hand-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众已在服务点领取办理结果（办件送达） */
+        post: operations["post_points_hand_over"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/point-filings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本服务点代办的办件及其进度 */
+        get: operations["get_points_point_filings"];
+        put?: never;
+        /** 村级代办：为在场群众申请（群众签名确认），办件交事项责任部门办理 */
+        post: operations["post_points_file_for_villager"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/points/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 代办员所在的便民服务点 */
+        get: operations["get_points_my_point"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/points/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各服务点统计：代办件数、已办结、待领取、已领取 */
+        get: operations["get_points_point_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/queue": {
         parameters: {
             query?: never;
@@ -3255,7 +3376,7 @@ export interface components {
              * @default self
              * @enum {string}
              */
-            filed_by: "self" | "agent" | "staff_assisted";
+            filed_by: "self" | "agent" | "staff_assisted" | "village_agent";
             /** Id */
             id: number;
             /** Item Code */
@@ -4199,7 +4320,7 @@ export interface components {
             address: components["schemas"]["CaseAddressView"] | null;
             /**
              * Channel
-             * @description window 窗口领取 | post 邮寄 | locker 自助柜取件
+             * @description window 窗口领取 | post 邮寄 | locker 自助柜取件 | point 送至便民服务点领取
              * @default null
              */
             channel: string | null;
@@ -4250,11 +4371,11 @@ export interface components {
             department_code: string;
             /**
              * Filed By
-             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办；village_agent 村级代办员代办
              * @default self
              * @enum {string}
              */
-            filed_by: "self" | "agent" | "staff_assisted";
+            filed_by: "self" | "agent" | "staff_assisted" | "village_agent";
             /** Finished At */
             finished_at: string | null;
             /** Id */
@@ -4375,10 +4496,10 @@ export interface components {
             id_number: string | null;
             /**
              * Kind
-             * @description applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员
+             * @description applicant 申请人；agent 受托代办人；staff 帮办的窗口工作人员；village_agent 村级代办员
              * @enum {string}
              */
-            kind: "applicant" | "agent" | "staff";
+            kind: "applicant" | "agent" | "staff" | "village_agent";
             /**
              * Name
              * @description 姓名（脱敏）；工作人员为其显示名
@@ -4626,11 +4747,11 @@ export interface components {
             deadline: string | null;
             /**
              * Filed By
-             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办；village_agent 村级代办员代办
              * @default self
              * @enum {string}
              */
-            filed_by: "self" | "agent" | "staff_assisted";
+            filed_by: "self" | "agent" | "staff_assisted" | "village_agent";
             /** Id */
             id: number;
             item: components["schemas"]["CaseItemRef"];
@@ -5049,7 +5170,7 @@ export interface components {
              * Channel
              * @enum {string}
              */
-            channel: "window" | "post" | "locker";
+            channel: "window" | "post" | "locker" | "point";
             /**
              * Company
              * @description 快递公司，如 ems
@@ -5067,6 +5188,12 @@ export interface components {
              * @default
              */
             note: string;
+            /**
+             * Point
+             * @description 村（社区）便民服务点编码（channel 为 point 时可选，默认为代办该件的服务点）
+             * @default null
+             */
+            point: string | null;
             /**
              * Waybill
              * @default null
@@ -5453,6 +5580,18 @@ export interface components {
              */
             number: string;
         };
+        /** DistrictNode */
+        DistrictNode: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Towns
+             * @description 镇（街道）便民服务中心
+             */
+            towns: components["schemas"]["TownNode"][];
+        };
         /** DrawAdminOut */
         DrawAdminOut: {
             /**
@@ -5800,6 +5939,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_ALREADY_HANDED_OVER */
+        Error_ALREADY_HANDED_OVER: {
+            error: {
+                /** @constant */
+                code: "ALREADY_HANDED_OVER";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_ALREADY_MAILED */
         Error_ALREADY_MAILED: {
             error: {
@@ -6106,6 +6256,28 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_CONSENT_REQUIRED */
+        Error_CONSENT_REQUIRED: {
+            error: {
+                /** @constant */
+                code: "CONSENT_REQUIRED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_CONSENT_SIGNATURE_INVALID */
+        Error_CONSENT_SIGNATURE_INVALID: {
+            error: {
+                /** @constant */
+                code: "CONSENT_SIGNATURE_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_DAY_CLOSED */
         Error_DAY_CLOSED: {
             error: {
@@ -6202,6 +6374,28 @@ export interface components {
                 /** @constant */
                 code: "HALL_CLOSED";
                 details: components["schemas"]["HallClosedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_HIERARCHY_HAS_CHILDREN */
+        Error_HIERARCHY_HAS_CHILDREN: {
+            error: {
+                /** @constant */
+                code: "HIERARCHY_HAS_CHILDREN";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_HIERARCHY_INVALID */
+        Error_HIERARCHY_INVALID: {
+            error: {
+                /** @constant */
+                code: "HIERARCHY_INVALID";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -6690,6 +6884,17 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_POINT_SCOPE */
+        Error_POINT_SCOPE: {
+            error: {
+                /** @constant */
+                code: "POINT_SCOPE";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_PREVIEW_LINK_INVALID */
         Error_PREVIEW_LINK_INVALID: {
             error: {
@@ -7060,6 +7265,17 @@ export interface components {
                  * @description 给市民看的中文说明
                  * @example 请求参数有误
                  */
+                message: string;
+            };
+        };
+        /** Error_VILLAGE_POINT_REQUIRED */
+        Error_VILLAGE_POINT_REQUIRED: {
+            error: {
+                /** @constant */
+                code: "VILLAGE_POINT_REQUIRED";
+                /** @description 此错误码不带附加信息 */
+                details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
                 message: string;
             };
         };
@@ -8525,6 +8741,17 @@ export interface components {
             /** Total Bytes */
             total_bytes: number;
         };
+        /** MyPoint */
+        MyPoint: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Town Code */
+            town_code: string | null;
+            /** Town Name */
+            town_name: string | null;
+        };
         /** NoShowOut */
         NoShowOut: {
             /** Appointment Id */
@@ -8640,6 +8867,35 @@ export interface components {
             name: string;
             /** Phone */
             phone: string;
+        };
+        /** OfficePlaceOut */
+        OfficePlaceOut: {
+            /** Code */
+            code: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "district" | "town" | "village";
+            /** Level Text */
+            level_text: string;
+            /** Name */
+            name: string;
+            /** Parent */
+            parent: string | null;
+        };
+        /** OfficeTree */
+        OfficeTree: {
+            /**
+             * Districts
+             * @description 区级政务服务中心及其下级
+             */
+            districts: components["schemas"]["DistrictNode"][];
+            /**
+             * Unplaced
+             * @description 尚未纳入三级体系的大厅
+             */
+            unplaced: components["schemas"]["PointNode"][];
         };
         /** OpenByWarning */
         OpenByWarning: {
@@ -8812,6 +9068,20 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[PointDeliveryOut] */
+        Page_PointDeliveryOut_: {
+            /** Items */
+            items: components["schemas"]["PointDeliveryOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[PointFilingOut] */
+        Page_PointFilingOut_: {
+            /** Items */
+            items: components["schemas"]["PointFilingOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[PrincipalView] */
         Page_PrincipalView_: {
             /** Items */
@@ -8942,6 +9212,205 @@ export interface components {
             number: string;
             /** Open */
             open: boolean;
+        };
+        /** PlaceIn */
+        PlaceIn: {
+            /**
+             * Level
+             * @description district 区级中心；town 镇（街道）中心；village 村（社区）服务点
+             * @enum {string}
+             */
+            level: "district" | "town" | "village";
+            /**
+             * Parent
+             * @description 上级编码：村（社区）服务点的上级是镇（街道）中心，镇（街道）中心的上级是区级中心，区级中心无上级
+             * @default null
+             */
+            parent: string | null;
+        };
+        /** PointDeliveryOut */
+        PointDeliveryOut: {
+            /**
+             * Actions
+             * @description 代办员现在可做的操作：hand_over 群众已领取
+             */
+            actions: "hand_over"[];
+            /**
+             * Applicant Name
+             * @description 申请人（脱敏）
+             */
+            applicant_name: string;
+            /**
+             * Applicant Phone
+             * @description 手机号（脱敏）
+             */
+            applicant_phone: string;
+            /** Application Id */
+            application_id: number;
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            /** Handed Over At */
+            handed_over_at: string | null;
+            /** Id */
+            id: number;
+            /** Item Name */
+            item_name: string;
+            /** Number */
+            number: string;
+            /** Point Code */
+            point_code: string;
+            /** Point Name */
+            point_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "at_point" | "handed_over";
+            /** Status Text */
+            status_text: string;
+        };
+        /** PointFigures */
+        PointFigures: {
+            /**
+             * Awaiting Pickup
+             * @description 现在送至本点、待群众领取的办理结果
+             */
+            awaiting_pickup: number;
+            /**
+             * Done
+             * @description 其中已办结（准予、不予或已送达）
+             */
+            done: number;
+            /**
+             * Filed
+             * @description 期间代办申请的办件数
+             */
+            filed: number;
+            /**
+             * Handed Over
+             * @description 期间在本点领取的办理结果
+             */
+            handed_over: number;
+            /** Point Code */
+            point_code: string;
+            /** Point Name */
+            point_name: string;
+            /**
+             * Town Code
+             * @description 所属镇（街道）中心
+             */
+            town_code: string | null;
+        };
+        /** PointFilingIn */
+        PointFilingIn: {
+            /**
+             * Consent Signature
+             * @description 群众签字确认的签名图片（代办员本人上传的 PNG 或 JPEG 文件编号）；必填
+             * @default null
+             */
+            consent_signature: number | null;
+            /**
+             * @description 办理结果邮寄地址（可选）
+             * @default null
+             */
+            delivery: components["schemas"]["DeliveryAddress"] | null;
+            /**
+             * Item Code
+             * @description 事项实施编码（办件交由事项的责任部门办理）
+             */
+            item_code: string;
+            /**
+             * Materials
+             * @description 材料编号 → 代办员扫描上传的文件编号列表
+             */
+            materials?: {
+                [key: string]: number[];
+            };
+            /**
+             * Point
+             * @description 代办员所在的村（社区）便民服务点编码
+             */
+            point: string;
+            /**
+             * Tolerate Missing
+             * @description 容缺受理：容缺材料可后补
+             * @default false
+             */
+            tolerate_missing: boolean;
+            /** @description 在场群众（按身份证填写） */
+            villager: components["schemas"]["StaffFilingCitizen"];
+        };
+        /** PointFilingOut */
+        PointFilingOut: {
+            /** Agent Name */
+            agent_name: string;
+            /**
+             * Applicant Name
+             * @description 申请人（脱敏）
+             */
+            applicant_name: string;
+            /**
+             * Consented At
+             * Format: date-time
+             */
+            consented_at: string;
+            /**
+             * Delivery Status
+             * @description 结果送至本服务点后：at_point 待领取；handed_over 已领取
+             * @default null
+             */
+            delivery_status: ("at_point" | "handed_over") | null;
+            /**
+             * Department Code
+             * @description 承办部门
+             */
+            department_code: string;
+            /**
+             * Id
+             * @description 办件编号（内部 id）
+             */
+            id: number;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Number
+             * @description 办件编号
+             */
+            number: string;
+            /** Point Code */
+            point_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "supplement_required" | "accepted" | "suspended" | "approved" | "rejected" | "delivered" | "not_accepted" | "withdrawn";
+            /** Status Text */
+            status_text: string;
+        };
+        /** PointNode */
+        PointNode: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /** PointStats */
+        PointStats: {
+            /** Points */
+            points: components["schemas"]["PointFigures"][];
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
         };
         /** PostStats */
         PostStats: {
@@ -9081,7 +9550,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "citizen" | "window" | "approver" | "supervisor" | "admin";
+            role: "citizen" | "window" | "approver" | "supervisor" | "admin" | "village_agent";
             /**
              * Username
              * @default null
@@ -9880,11 +10349,11 @@ export interface components {
             department_code: string;
             /**
              * Filed By
-             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办
+             * @description self 本人申请；agent 他人代办；staff_assisted 窗口帮办；village_agent 村级代办员代办
              * @default self
              * @enum {string}
              */
-            filed_by: "self" | "agent" | "staff_assisted";
+            filed_by: "self" | "agent" | "staff_assisted" | "village_agent";
             /** Finished At */
             finished_at: string | null;
             /** Id */
@@ -9923,6 +10392,11 @@ export interface components {
             number: string;
             /** On Time */
             on_time: boolean | null;
+            /**
+             * @description 村级代办：群众在便民服务点签字确认的记录（其他办件为 null）
+             * @default null
+             */
+            point_consent: components["schemas"]["StaffPointConsent"] | null;
             /**
              * @description 群众对本办件的评价（含差评整改情况），未评价为 null
              * @default null
@@ -10097,16 +10571,22 @@ export interface components {
              */
             display_name: string | null;
             /**
+             * Office Code
+             * @description 代办员所在的村（社区）便民服务点编码（代办员必填）
+             * @default null
+             */
+            office_code: string | null;
+            /**
              * Password
              * @description 初始密码：8–128 位，含大写字母、小写字母、数字、符号中的至少三类，不含空格和用户名；本人首次登录后须修改
              */
             password: string;
             /**
              * Role
-             * @description window 窗口；approver 审批；supervisor 监察；admin 管理员
+             * @description window 窗口；approver 审批；supervisor 监察；admin 管理员；village_agent 村级代办员
              * @enum {string}
              */
-            role: "window" | "approver" | "supervisor" | "admin";
+            role: "window" | "approver" | "supervisor" | "admin" | "village_agent";
             /**
              * Username
              * @description 用户名：字母、数字、_ . -
@@ -10266,6 +10746,45 @@ export interface components {
              * @enum {string}
              */
             requirement: "required" | "tolerated" | "optional";
+        };
+        /**
+         * StaffPointConsent
+         * @description 村级代办: the villager's consent, signed at the village point when its 代办员 filed the case.
+         */
+        StaffPointConsent: {
+            /**
+             * Agent Name
+             * @description 代办员
+             */
+            agent_name: string;
+            /**
+             * Consented At
+             * Format: date-time
+             * @description 群众签字确认的时间
+             */
+            consented_at: string;
+            /**
+             * Point Code
+             * @description 代办的村（社区）便民服务点编码
+             */
+            point_code: string;
+            /**
+             * Point Name
+             * @description 服务点名称
+             */
+            point_name: string;
+            /**
+             * Signature Expires At
+             * Format: date-time
+             */
+            signature_expires_at: string;
+            /** Signature Upload Id */
+            signature_upload_id: number;
+            /**
+             * Signature Url
+             * @description 签名图片的短时有效签名预览地址
+             */
+            signature_url: string;
         };
         /** StaffRatingView */
         StaffRatingView: {
@@ -10432,10 +10951,16 @@ export interface components {
              */
             must_change_password: boolean;
             /**
+             * Office Code
+             * @description 代办员所在的村（社区）便民服务点编码
+             * @default null
+             */
+            office_code: string | null;
+            /**
              * Role
              * @enum {string}
              */
-            role: "window" | "approver" | "supervisor" | "admin";
+            role: "window" | "approver" | "supervisor" | "admin" | "village_agent";
             /** Username */
             username: string;
         };
@@ -10808,6 +11333,18 @@ export interface components {
              */
             max_bytes: number;
         };
+        /** TownNode */
+        TownNode: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Villages
+             * @description 村（社区）便民服务点
+             */
+            villages: components["schemas"]["PointNode"][];
+        };
         /** UnknownDepartmentDetails */
         UnknownDepartmentDetails: {
             /** Department */
@@ -10928,7 +11465,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "citizen" | "window" | "approver" | "supervisor" | "admin";
+            role: "citizen" | "window" | "approver" | "supervisor" | "admin" | "village_agent";
         };
         /** ValidationErrorDetails */
         ValidationErrorDetails: {
@@ -21588,6 +22125,676 @@ export interface operations {
             };
         };
     };
+    put_points_place_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficePlaceOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description HIERARCHY_HAS_CHILDREN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_HIERARCHY_HAS_CHILDREN"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、HIERARCHY_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_HIERARCHY_INVALID"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    delete_points_unplace_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description HIERARCHY_HAS_CHILDREN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_HIERARCHY_HAS_CHILDREN"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_points_office_tree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeTree"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_points_point_deliveries: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+                /** @description at_point 待领取；handed_over 已领取 */
+                status?: ("at_point" | "handed_over") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointDeliveryOut_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_points_hand_over: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointDeliveryOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description ALREADY_HANDED_OVER */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_ALREADY_HANDED_OVER"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_points_point_filings: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointFilingOut_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_points_file_for_villager: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointFilingIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCreated"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description DELIVERY_NOT_OFFERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DELIVERY_NOT_OFFERED"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、CONSENT_REQUIRED、CONSENT_SIGNATURE_INVALID、MATERIALS_MISSING */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_CONSENT_REQUIRED"] | components["schemas"]["Error_CONSENT_SIGNATURE_INVALID"] | components["schemas"]["Error_MATERIALS_MISSING"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_points_my_point: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyPoint"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_points_point_stats: {
+        parameters: {
+            query: {
+                /** @description 起始日期（含） */
+                from: string;
+                /** @description 只看一个服务点（代办员只能看本服务点） */
+                point?: string | null;
+                /** @description 截止日期（含） */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointStats"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作）、POINT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"] | components["schemas"]["Error_POINT_SCOPE"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_appointments_get_queue: {
         parameters: {
             query?: {
@@ -23523,13 +24730,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
                 };
             };
-            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_DEPARTMENT */
+            /** @description VALIDATION_ERROR（请求参数有误）、UNKNOWN_DEPARTMENT、VILLAGE_POINT_REQUIRED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"];
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_UNKNOWN_DEPARTMENT"] | components["schemas"]["Error_VILLAGE_POINT_REQUIRED"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */

@@ -143,6 +143,19 @@ export interface CaseDetail extends CaseRow {
   suspendedDays: number | null
   delivery: { channel: string; company: string; waybill: string } | null
   deliveryAddress: string
+  /** 村级代办: the villager's consent signed at the village point (null for every other case) */
+  pointConsent: { pointName: string; agentName: string; consentedAt: string; signatureUrl: string } | null
+}
+
+function pointConsent(raw: unknown): CaseDetail['pointConsent'] {
+  const c = obj(raw)
+  if (!str(c.signature_url)) return null
+  return {
+    pointName: str(c.point_name),
+    agentName: str(c.agent_name),
+    consentedAt: str(c.consented_at),
+    signatureUrl: str(c.signature_url),
+  }
 }
 
 const REQUIREMENT: Record<string, string> = {
@@ -221,6 +234,7 @@ export function caseDetail(raw: unknown): CaseDetail {
       ? { channel: str(delivery.channel), company: str(delivery.company), waybill: str(delivery.waybill) }
       : null,
     deliveryAddress: address(r.delivery_address ?? delivery.address),
+    pointConsent: pointConsent(r.point_consent),
   }
 }
 

@@ -15,6 +15,7 @@ export const ROLE_OPTIONS: { value: StaffCreate['role']; label: string }[] = [
   { value: 'approver', label: '审批人员' },
   { value: 'supervisor', label: '电子监察' },
   { value: 'admin', label: '管理员' },
+  { value: 'village_agent', label: '村级代办员' },
 ]
 
 export interface WindowOption {

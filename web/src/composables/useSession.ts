@@ -30,6 +30,7 @@ export const ROLE_LABELS: Record<string, string> = {
   approver: '审批人员',
   supervisor: '电子监察',
   admin: '系统管理员',
+  village_agent: '村级代办员',
 }
 
 export function createSession(fetchFn: FetchLike, base = '') {

@@ -9,6 +9,7 @@ const sectionViews: Record<string, () => Promise<unknown>> = {
   approver: () => import('@/views/approver/ApproverDesk.vue'),
   supervisor: () => import('@/views/supervisor/SupervisionHome.vue'),
   admin: () => import('@/views/admin/AdminHome.vue'),
+  points: () => import('@/views/points/PointDesk.vue'),
 }
 
 const Empty = defineComponent({ render: () => null })
@@ -39,6 +40,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'appeals', name: 'supervisor-appeals', component: () => import('@/views/supervisor/AppealList.vue'), meta: { title: '申诉审核' } },
     { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
     { path: 'backups', name: 'supervisor-backups', component: () => import('@/views/supervisor/StaffBackups.vue'), meta: { title: 'AB角' } },
+    { path: 'points', name: 'supervisor-points', component: () => import('@/views/supervisor/PointStats.vue'), meta: { title: '服务点统计' } },
   ],
   // the admin's tasks, one view each (web/src/views/admin/)
   admin: [
@@ -55,6 +57,13 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'staff', name: 'admin-staff', component: () => import('@/views/admin/StaffAdmin.vue'), meta: { title: '工作人员' } },
     { path: 'booking-rules', name: 'admin-booking-rules', component: () => import('@/views/admin/BookingRules.vue'), meta: { title: '预约放号与摇号' } },
     { path: 'notifications', name: 'admin-notifications', component: () => import('@/views/admin/NotificationsAdmin.vue'), meta: { title: '消息' } },
+    { path: 'points', name: 'admin-points', component: () => import('@/views/admin/PointsAdmin.vue'), meta: { title: '三级便民服务' } },
+  ],
+  // 村级代办 (village_agent): filing for a villager, the point's cases, results awaiting pickup
+  points: [
+    { path: '', name: 'points', component: () => import('@/views/points/PointFiling.vue'), props: true, meta: { title: '代办申请' } },
+    { path: 'cases', name: 'points-cases', component: () => import('@/views/points/PointCases.vue'), meta: { title: '本点办件' } },
+    { path: 'pickups', name: 'points-pickups', component: () => import('@/views/points/PointPickups.vue'), meta: { title: '结果领取' } },
   ],
 }
 

@@ -12,6 +12,7 @@ export const SECTIONS: readonly Section[] = [
   { name: 'approver', path: '/approver', title: '审批', roles: ['approver', 'admin'] },
   { name: 'supervisor', path: '/supervisor', title: '电子监察', roles: ['supervisor', 'admin'] },
   { name: 'admin', path: '/admin', title: '系统管理', roles: ['admin'] },
+  { name: 'points', path: '/points', title: '村级代办', roles: ['village_agent'] },
 ]
 
 export function sectionsFor(role: string | undefined): Section[] {
