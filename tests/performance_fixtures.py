@@ -41,8 +41,10 @@ class Month:
 
 
 async def clerk(settings, username: str, role: str, department: str | None) -> Clerk:
+    """A staff account and a token that outlives the month's clock jumps (whatever the app's settings)."""
     user = await create_staff_row(username, "!unusable", role, department)
-    token = issue_access_token(Principal(user.id, role, department), settings)
+    long_lived = settings.model_copy(update=f.LONG_TOKENS)
+    token = issue_access_token(Principal(user.id, role, department), long_lived)
     return Clerk(user.id, {"Authorization": f"Bearer {token}"})
 
 
@@ -102,14 +104,18 @@ async def october(client, api, settings) -> Month:
         url = f"/api/v1/applications/{month.cases[key]['id']}/rating"
         await _ok(await client.post(url, json={"level": level}, headers=alice.headers), 201)
 
-    clock.set_now(f.at(2026, 10, 9))
+    async def at(moment) -> None:  # the citizen logs in again: her token does not outlive the jump
+        clock.set_now(moment)
+        alice.headers = await api.citizen_headers("alice")
+
+    await at(f.at(2026, 10, 9))
     for key, level in (("c1", 5), ("c3", 1), ("c4", 4)):
         await approve(key)
         await rate(key, level)
     complaint = {"application_id": month.cases["c3"]["id"], "content": "窗口人员态度冷淡，解释不清"}
     await _ok(await client.post("/api/v1/complaints", json=complaint, headers=alice.headers), 201)
 
-    clock.set_now(f.at(2026, 10, 26))  # past the deadlines of c2 and c5: red cards, late decisions
+    await at(f.at(2026, 10, 26))  # past the deadlines of c2 and c5: red cards, late decisions
     assert await run_job(run_warnings, settings) >= 1
     await approve("c2")
     await approve("c5")

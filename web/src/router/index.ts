@@ -38,6 +38,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'complaints', name: 'supervisor-complaints', component: () => import('@/views/supervisor/ComplaintList.vue'), meta: { title: '投诉' } },
     { path: 'appeals', name: 'supervisor-appeals', component: () => import('@/views/supervisor/AppealList.vue'), meta: { title: '申诉审核' } },
     { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
+    { path: 'performance', name: 'supervisor-performance', component: () => import('@/views/supervisor/PerformanceReview.vue'), meta: { title: '效能考评' } },
   ],
   // the admin's tasks, one view each (web/src/views/admin/)
   admin: [
