@@ -72,6 +72,7 @@ async def gather(month: Month, weights: dict[str, int]) -> Gathered:
             row["steps_overdue"] += int(step.overdue)
 
     by_id = {f.id: f for f in facts}
+    windows = {str(d.window_id): d for d in desks.values()}
 
     def label(level: str, key: str) -> tuple[str, str | None]:
         if level == "department":
@@ -79,8 +80,7 @@ async def gather(month: Month, weights: dict[str, int]) -> Gathered:
         if level == "staff":
             name, department = names.get(int(key), (f"账号 {key}", None))
             return name, department
-        desk = next(d for d in desks.values() if str(d.window_id) == key)
-        return desk.label, desk.department_code
+        return windows[key].label, windows[key].department_code
 
     scores, case_rows = [], []
     for (level, key), per_case in sorted(figures.items()):

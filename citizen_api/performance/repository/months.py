@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
+from citizen_api import db
 from citizen_api.performance.models import PerformanceCase, PerformanceMonth, PerformanceScore
 
 _BATCH = 500
@@ -20,13 +22,17 @@ async def month(name: str) -> PerformanceMonth | None:
 
 
 async def lock_month(name: str, weights: dict[str, int], by: int | None, now: datetime) -> None:
-    """Create or take the month's row (row-locked on PostgreSQL until commit: two computes of one month
-    queue behind each other instead of interleaving their deletes and inserts)."""
+    """Create the month's row or take it, row-locked until commit (PostgreSQL): two computes of one
+    month queue behind each other instead of interleaving their deletes and inserts. A new row is
+    held by its uncommitted insert: the second insert waits on the unique key, then updates."""
+    try:
+        async with db.atomic():  # a savepoint: a compute that created the row meanwhile wins the insert
+            await PerformanceMonth.create(month=name, weights=weights, computed_at=now, computed_by=by)
+            return
+    except IntegrityError:
+        pass
     row = await PerformanceMonth.filter(month=name).select_for_update().first()
-    if row is None:
-        await PerformanceMonth.create(month=name, weights=weights, computed_at=now, computed_by=by)
-    else:
-        await PerformanceMonth.filter(id=row.id).update(weights=weights, computed_at=now, computed_by=by)
+    await PerformanceMonth.filter(id=row.id).update(weights=weights, computed_at=now, computed_by=by)
 
 
 async def replace(name: str, scores: list[dict[str, Any]], cases: list[dict[str, Any]]) -> None:
