@@ -1,5 +1,6 @@
 """效能考评 on PostgreSQL: two supervisors computing the same month at the same moment (a new month, then
-a recompute) both succeed, one after the other, and the month holds one set of rows, not two."""
+a recompute) both succeed, one after the other, and the month holds one set of rows, not two; two first
+settings of the weights at once both succeed, the later one in force."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ async def test_two_computes_of_one_month_at_once(settings, api, client):
         assert await PerformanceMonth.filter(month="2026-10").count() == 1
         assert await PerformanceScore.filter(month="2026-10").count() == 3 + 2 + 4
         assert await PerformanceCase.filter(month="2026-10", level="department").count() == 5
+
+
+async def test_two_first_weightings_at_once(settings, api, client):
+    first = (await clerk(settings, "sup-a", "supervisor", None)).headers
+    second = (await clerk(settings, "sup-b", "admin", None)).headers
+    a = {"on_time": 50, "warnings": 10, "steps_overdue": 10, "rating": 20, "complaints": 10}
+    b = {"on_time": 30, "warnings": 20, "steps_overdue": 10, "rating": 30, "complaints": 10}
+    answers = await asyncio.gather(
+        client.put(f"{BASE}/weights", json=a, headers=first),
+        client.put(f"{BASE}/weights", json=b, headers=second),
+    )
+    assert [r.status_code for r in answers] == [200, 200], [r.text for r in answers]
+    shown = (await client.get(f"{BASE}/weights", headers=first)).json()["weights"]
+    assert shown in (a, b)

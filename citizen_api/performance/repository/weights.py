@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise.exceptions import IntegrityError
+
+from citizen_api import db
 from citizen_api.performance.models import PerformanceWeights
 
 ROW_ID = 1
@@ -14,5 +17,10 @@ async def current() -> PerformanceWeights | None:
 
 
 async def put(values: dict[str, int], by: int, now: datetime) -> None:
-    if not await PerformanceWeights.filter(id=ROW_ID).update(**values, updated_by=by, updated_at=now):
-        await PerformanceWeights.create(id=ROW_ID, **values, updated_by=by, updated_at=now)
+    if await PerformanceWeights.filter(id=ROW_ID).update(**values, updated_by=by, updated_at=now):
+        return
+    try:
+        async with db.atomic():  # a savepoint: two first settings at once, the later one updates
+            await PerformanceWeights.create(id=ROW_ID, **values, updated_by=by, updated_at=now)
+    except IntegrityError:
+        await PerformanceWeights.filter(id=ROW_ID).update(**values, updated_by=by, updated_at=now)
