@@ -106,7 +106,7 @@ async def test_the_ranking_and_its_cases_as_a_workbook(database_url, settings, a
     assert ranking[2][6:8] == [50.0, "1/2 按期办结"]
     assert "权重" in ranking[-1][0] and "按期办结 40" in ranking[-1][0]
     cases = [list(r) for r in book["办件明细"].iter_rows(values_only=True)]
-    assert cases[0][:4] == ["工作人员", "办件编号", "事项", "本月办结"]
+    assert cases[0][:4] == ["工作人员", "办件编号", "事项", "计入办结"]
     c2 = next(r for r in cases if r[1] == month.cases["c2"]["number"])
     assert c2[0] == "ga1" and c2[3:8] == ["是", "否", "是", None, 0]
     assert len(cases) == 1 + 5

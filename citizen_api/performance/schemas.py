@@ -85,8 +85,8 @@ class ScoreCase(BaseModel):
     case_id: int
     number: str = Field(description="办件编号")
     item_name: str
-    decided: bool = Field(description="本月办结（否则仅其本月环节计入）")
-    on_time: bool | None = Field(description="按期办结；null 表示无办理期限或本月未办结")
+    decided: bool = Field(description="计为本月办结件（按期、预警、评价、投诉）；false：仅计其本月环节")
+    on_time: bool | None = Field(description="按期办结；null 表示无办理期限或未作为办结件计入")
     warned: bool = Field(description="曾亮黄灯或红灯")
     rating: int | None = Field(description="好差评等级 1–5")
     complaints: int = Field(description="投诉件数")

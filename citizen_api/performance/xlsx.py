@@ -81,7 +81,7 @@ def performance_workbook(ranking, level_text: str, cases: Sequence[tuple[str, An
     behind = book.create_sheet("办件明细")
     _sheet(
         behind,
-        [level_text, "办件编号", "事项", "本月办结", "按期办结", "曾亮黄灯或红灯", "评价等级", "投诉",
+        [level_text, "办件编号", "事项", "计入办结", "按期办结", "曾亮黄灯或红灯", "评价等级", "投诉",
          "环节", "超期环节"],
         [
             [label, c.number, c.item_name, _yes(c.decided), _yes(c.on_time if c.decided else None),

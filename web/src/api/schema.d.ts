@@ -9337,7 +9337,7 @@ export interface components {
             complaints: number;
             /**
              * Decided
-             * @description 本月办结（否则仅其本月环节计入）
+             * @description 计为本月办结件（按期、预警、评价、投诉）；false：仅计其本月环节
              */
             decided: boolean;
             /** Item Name */
@@ -9349,7 +9349,7 @@ export interface components {
             number: string;
             /**
              * On Time
-             * @description 按期办结；null 表示无办理期限或本月未办结
+             * @description 按期办结；null 表示无办理期限或未作为办结件计入
              */
             on_time: boolean | null;
             /**
