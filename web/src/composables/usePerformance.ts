@@ -41,14 +41,10 @@ export function usePerformance(api = useApi()) {
     level: 'department' as Level,
     ranking: null as Ranking | null,
     notComputed: '', // the server's words when the month has no scores yet
-    selected: null as RankedRow | null,
-    cases: [] as ScoreCase[],
-    casesTotal: 0,
-    casesPage: 1,
+    selected: null as RankedRow | null, // the row whose cases are open
   })
   const list = useCall()
   const computing = useCall()
-  const behind = useCall()
 
   async function load(): Promise<void> {
     state.notComputed = ''
@@ -72,20 +68,27 @@ export function usePerformance(api = useApi()) {
     return true
   }
 
-  async function openCases(row: RankedRow, page = 1): Promise<void> {
-    state.selected = row
-    state.casesPage = page
-    const answer = await behind.run(() =>
+  return { state, list, computing, load, compute }
+}
+
+/** The cases behind one score, a page at a time. */
+export function useScoreCases(api = useApi()) {
+  const state = reactive({ items: [] as ScoreCase[], total: 0, page: 1 })
+  const call = useCall()
+
+  async function open(month: string, level: Level, key: string, page = 1): Promise<void> {
+    state.page = page
+    const answer = await call.run(() =>
       api.get('/api/v1/staff/performance/{month}/{level}/{key}/cases', {
-        path: { month: state.month, level: state.level, key: row.key },
+        path: { month, level, key },
         query: { page, size: CASES_PAGE },
       }),
     )
-    state.cases = answer?.items ?? []
-    state.casesTotal = answer?.total ?? 0
+    state.items = answer?.items ?? []
+    state.total = answer?.total ?? 0
   }
 
-  return { state, list, computing, behind, load, compute, openCases, casesPageSize: CASES_PAGE }
+  return { state, call, open, size: CASES_PAGE }
 }
 
 export function useWeights(api = useApi()) {

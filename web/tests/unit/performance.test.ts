@@ -2,15 +2,12 @@
 // cases behind a score asked by level and key, and the weighting's refusal kept as the server worded it.
 import { describe, expect, it } from 'vitest'
 import { createApiClient } from '@/api/client'
-import { previousMonth, usePerformance, useWeights } from '@/composables/usePerformance'
+import { previousMonth, usePerformance, useScoreCases, useWeights } from '@/composables/usePerformance'
 import { apiError, fakeFetch, json } from './fakeApi'
 
 const NOT_COMPUTED = '2026-10 的效能考评尚未计算'
 const NOT_100 = '五项权重合计须为 100，现为 90'
 const WEIGHTS = { on_time: 40, warnings: 10, steps_overdue: 10, rating: 30, complaints: 10 }
-const ROW = {
-  rank: 1, board: 'red' as const, key: 'GA', label: '公安局', department_code: 'GA', score: 61.1, cases: 3, parts: [],
-}
 
 describe('the month picker', () => {
   it('starts on the month before today', () => {
@@ -32,13 +29,11 @@ describe('the ranking', () => {
   })
 
   it('asks for the cases behind a score by month, level and key', async () => {
-    const fetch = fakeFetch(() => json(200, { total: 1, items: [{ case_id: 7, number: 'GA2026100800001' }] }))
-    const perf = usePerformance(createApiClient({ fetch }))
-    perf.state.month = '2026-10'
-    await perf.openCases(ROW, 2)
+    const fetch = fakeFetch(() => json(200, { total: 11, items: [{ case_id: 7, number: 'GA2026100800001' }] }))
+    const cases = useScoreCases(createApiClient({ fetch }))
+    await cases.open('2026-10', 'department', 'GA', 2)
     expect(fetch.seen[0]!.url).toBe('/api/v1/staff/performance/2026-10/department/GA/cases?page=2&size=10')
-    expect(perf.state.casesTotal).toBe(1)
-    expect(perf.state.selected?.label).toBe('公安局')
+    expect([cases.state.total, cases.state.page, cases.state.items.length]).toEqual([11, 2, 1])
   })
 })
 
