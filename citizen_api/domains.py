@@ -34,6 +34,7 @@ import citizen_api.delivery.routes
 import citizen_api.exports.routes
 import citizen_api.licences.routes
 import citizen_api.lockers.routes
+import citizen_api.performance.routes
 import citizen_api.points.routes
 import citizen_api.publicity.routes
 import citizen_api.ratings.routes
@@ -76,6 +77,7 @@ from citizen_api.licences import service as licences_service
 from citizen_api.lockers import seed as lockers_seed
 from citizen_api.lockers.jobs import run_locker_expiry
 from citizen_api.lockers.service import record_locker
+from citizen_api.performance.jobs import run_monthly_scores
 from citizen_api.points import seed as points_seed
 from citizen_api.points import service as points_service
 from citizen_api.publicity import service as publicity_service
@@ -182,6 +184,12 @@ DOMAINS: list[Domain] = [
     Domain("bundles", citizen_api.bundles.routes.ENDPOINTS, seed=bundles_seed.seed),
     # the supervision lists and statistics as .xlsx (reads cases, ratings, complaints through their services)
     Domain("exports", citizen_api.exports.routes.ENDPOINTS),
+    # 效能考评 (issue 18): monthly scores from cases, ratings, complaints, desks (above them all)
+    Domain(
+        "performance",
+        citizen_api.performance.routes.ENDPOINTS,
+        jobs=[PeriodicJob("performance_monthly", 3600, run_monthly_scores)],  # last month, once it is over
+    ),
     Domain("notifications", notifications.routes.ENDPOINTS, lifespan=_notifications_lifespan),
     Domain(
         "bots",

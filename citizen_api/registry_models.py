@@ -22,6 +22,7 @@ import citizen_api.complaints.models
 import citizen_api.delivery.models
 import citizen_api.licences.models
 import citizen_api.lockers.models
+import citizen_api.performance.models
 import citizen_api.points.models
 import citizen_api.publicity.models
 import citizen_api.ratings.models
@@ -55,6 +56,7 @@ MODEL_MODULES: list[str] = [
         citizen_api.complaints.models,
         citizen_api.licences.models,
         citizen_api.bundles.models,
+        citizen_api.performance.models,
         notifications.models,
         bots.models,
     )

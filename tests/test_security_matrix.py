@@ -26,6 +26,8 @@ from tests.licences_fixtures import desk, licence_item, wallet
 from tests.test_degradation import first_open_slot
 
 PLACEHOLDERS = {"id": "1", "upload_id": "1", "code": "GA-HJ-001", "version": "1", "date": "2026-12-01"}
+# 效能考评: a month, a level and the key of a score
+PLACEHOLDERS |= {"month": "2026-10", "level": "department", "key": "GA"}
 ADDRESS = {
     "name": "王五",
     "phone": "13712345678",

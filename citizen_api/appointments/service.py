@@ -7,6 +7,7 @@ Booking, cancelling, the waiting list and the hall's work are this domain's own 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,6 +15,7 @@ from citizen_api.appointments import agency, covers, hot, release
 from citizen_api.appointments.allocation import allocation_of
 from citizen_api.appointments.calendar import day_mode, day_modes
 from citizen_api.appointments.repository import bookings as repo
+from citizen_api.appointments.repository import desks as desks_repo
 from citizen_api.appointments.repository import halls as halls_repo
 from citizen_api.appointments.rules import booking_window, citizen_places
 from citizen_api.appointments.schemas import (
@@ -197,3 +199,24 @@ async def ensure_office(code: str, name: str, address: str = "") -> bool:
         return False
     await halls_repo.create_office({"code": code, "name": name, "address": address})
     return True
+
+
+# -- for 效能考评 (citizen_api.performance): the window a clerk's work is counted to
+
+
+@dataclass(frozen=True)
+class DeskFact:
+    window_id: int
+    label: str  # 「综合受理 3号窗口」
+    department_code: str | None  # the department that runs the window's group
+
+
+async def desk_facts(user_ids: Iterable[int]) -> dict[int, DeskFact]:
+    """account id → the window it works at now (accounts with no desk are left out)."""
+    desks = await desks_repo.desks_of(sorted(set(user_ids)))
+    return {
+        d.user_id: DeskFact(
+            d.window.id, f"{d.window.group.name} {d.window.number}号窗口", d.window.group.department_code
+        )
+        for d in desks
+    }

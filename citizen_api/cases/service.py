@@ -38,6 +38,7 @@ from citizen_api.cases import (
 from citizen_api.cases.address import DeliveryAddress
 from citizen_api.cases.models import Application
 from citizen_api.cases.repository import cases as repo
+from citizen_api.cases.repository import performance as perf_repo
 from citizen_api.complaints.ports import CasesPort as ComplaintCases
 from citizen_api.ratings.ports import CasesPort as RatingCases
 from citizen_api.security.principal import Principal
@@ -211,6 +212,49 @@ def rating_port() -> RatingCases:
 
 def complaint_port() -> ComplaintCases:
     return ComplaintCases(own_case=facts_of_citizen_case, numbers=case_numbers)
+
+
+# -- for 效能考评 (citizen_api.performance, above cases): the cases behind a month's scores -----------
+
+
+@dataclass(frozen=True)
+class PerformanceFact:
+    """A case as 效能考评 counts it."""
+
+    id: int
+    number: str
+    item_name: str
+    department_code: str
+    decided_in_period: bool  # False: a case only of the period's steps (decided another month, or open)
+    on_time: bool | None  # decided on or before its deadline; None: no deadline (or not decided)
+    warned: bool  # turned yellow or red at some time (a 电子监察 card)
+    accepted_by: int | None  # the clerk whose acceptance the timeline records first
+
+
+async def performance_facts(
+    lo: datetime, hi: datetime, also_case_ids: Iterable[int] = ()
+) -> list[PerformanceFact]:
+    """The cases decided in [lo, hi) with their result, and the cases ``also_case_ids`` (steps of the
+    period on cases decided in another month), by id."""
+    rows = {row["id"]: row for row in await perf_repo.decided_between(transitions.HAS_RESULT, lo, hi)}
+    decided = set(rows)
+    extra = [i for i in also_case_ids if i not in rows]
+    rows.update((row["id"], row) for row in await perf_repo.cases_with_ids(extra))
+    warned = await perf_repo.warned_ids(rows, ("yellow", "red"))
+    clerks = await perf_repo.accepting_clerks(rows)
+    return [
+        PerformanceFact(
+            id=row["id"],
+            number=row["number"],
+            item_name=row["item_name"],
+            department_code=row["department_code"],
+            decided_in_period=row["id"] in decided,
+            on_time=row["on_time"],
+            warned=row["id"] in warned,
+            accepted_by=clerks.get(row["id"]),
+        )
+        for row in sorted(rows.values(), key=lambda r: r["id"])
+    ]
 
 
 # -- for the bundles domain (一件事一次办, above cases): each child is a case of its own department ------

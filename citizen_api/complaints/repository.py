@@ -25,6 +25,18 @@ async def open_about_any(application_ids: list[int]) -> set[int]:
     return set(rows)
 
 
+async def counts_about(application_ids: list[int]) -> dict[int, int]:
+    """case id → how many complaints were filed about it (answered or not)."""
+    counts: dict[int, int] = {}
+    for start in range(0, len(application_ids), 500):
+        chunk = application_ids[start : start + 500]
+        for case_id in await Complaint.filter(application_id__in=chunk).values_list(
+            "application_id", flat=True
+        ):
+            counts[case_id] = counts.get(case_id, 0) + 1
+    return counts
+
+
 async def create(**values: Any) -> Complaint | None:
     """The new complaint, or None when the case already has an open one (the unique open key)."""
     application_id = values.get("application_id")

@@ -29,6 +29,11 @@ async def open_complaint_cases(case_ids: Iterable[int]) -> set[int]:
     return await repo.open_about_any(sorted(set(case_ids)))
 
 
+async def complaint_facts(case_ids: Iterable[int]) -> dict[int, int]:
+    """For 效能考评: case id → the complaints filed about it (whatever their answer)."""
+    return await repo.counts_about(sorted(set(case_ids)))
+
+
 async def file(principal: Principal, body: ComplaintIn, settings) -> ComplaintView:
     case = None
     if body.application_id is not None:

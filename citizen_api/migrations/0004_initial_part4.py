@@ -12,6 +12,34 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='WeeklyQuota',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('person', fields.CharField(max_length=40)),
+                ('user_id', fields.IntField()),
+                ('week', fields.DateField()),
+                ('booked', fields.IntField(default=0)),
+            ],
+            options={'table': 'appt_weekly_quotas', 'app': 'models', 'unique_together': (('person', 'week'),), 'pk_attr': 'id', 'table_description': 'Bookings (not cancelled) of one person in one ISO week, kept by conditional upserts.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WindowGroup',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('office', fields.ForeignKeyField('models.Office', source_field='office_id', db_constraint=True, to_field='id', related_name='groups', on_delete=OnDelete.RESTRICT)),
+                ('code', fields.CharField(unique=True, max_length=32)),
+                ('name', fields.CharField(max_length=64)),
+                ('prefix', fields.CharField(max_length=4)),
+                ('department_code', fields.CharField(null=True, max_length=32)),
+                ('items', fields.ManyToManyField('models.ServiceItem', unique=True, db_constraint=True, through='appt_group_items', forward_key='serviceitem_id', backward_key='appt_window_groups_id', related_name='window_groups', on_delete=OnDelete.CASCADE)),
+                ('is_active', fields.BooleanField(default=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'appt_window_groups', 'app': 'models', 'unique_together': (('office', 'prefix'),), 'pk_attr': 'id', 'table_description': 'Counters that serve the same items and share one queue (queue numbers A001, A002 …).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='DeskCover',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

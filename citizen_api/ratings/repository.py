@@ -36,6 +36,18 @@ async def visit_rated(appointment_id: int) -> bool:
     return await Rating.exists(appointment_id=appointment_id)
 
 
+async def case_levels(application_ids: Iterable[int]) -> dict[int, int]:
+    """case id → its rating's level (1–5), for the cases rated and not excluded after an appeal."""
+    ids = sorted(set(application_ids))
+    levels: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        rows = await Rating.filter(application_id__in=ids[start : start + 500], excluded=False).values_list(
+            "application_id", "level"
+        )
+        levels.update((case_id, level) for case_id, level in rows)
+    return levels
+
+
 async def rating(rating_id: int, *, user_id: int | None = None) -> Rating | None:
     """One rating with its rectification loaded; with ``user_id`` only that citizen's."""
     query = Rating.filter(id=rating_id)

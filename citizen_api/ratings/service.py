@@ -38,6 +38,12 @@ async def rated_cases(case_ids: Iterable[int]) -> set[int]:
     return await repo.rated_case_ids(case_ids)
 
 
+async def rating_facts(case_ids: Iterable[int]) -> dict[int, int]:
+    """For 效能考评: case id → its rating's level 1–5 (the automatic 基本满意 counts; a rating excluded
+    after an upheld appeal does not)."""
+    return await repo.case_levels(case_ids)
+
+
 async def rating_of_case(case_id: int) -> RatingView | None:
     """The case's rating with its rectification; None when not rated."""
     rating = await repo.case_rating(case_id)

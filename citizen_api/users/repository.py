@@ -174,6 +174,17 @@ async def staff_ids_among(ids: Iterable[int]) -> set[int]:
     return set(await User.filter(id__in=wanted, role__not="citizen").values_list("id", flat=True))
 
 
+async def staff_names(ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    """id → (display name, else username; department) of the staff accounts among ``ids``."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await User.filter(id__in=wanted, role__not="citizen").values_list(
+        "id", "display_name", "username", "department_code"
+    )
+    return {i: (name or username or str(i), department) for i, name, username, department in rows}
+
+
 async def lock_user(user_id: int) -> None:
     """Hold the account's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
     await User.filter(id=user_id).select_for_update().first()

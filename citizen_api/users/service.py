@@ -345,6 +345,11 @@ async def staff_ids_among(ids: Iterable[int]) -> set[int]:
     return await repo.staff_ids_among(ids)
 
 
+async def staff_names_and_departments(ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    """id → (name shown, department) of the staff accounts among ``ids`` (效能考评's rows)."""
+    return await repo.staff_names(ids)
+
+
 async def lock_account(user_id: int) -> None:
     """Serialise one account's writes (e.g. a quota check) until the transaction ends."""
     await repo.lock_user(user_id)

@@ -84,12 +84,14 @@ declare module 'vue' {
     RevealPhone: typeof import('./components/supervision/RevealPhone.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    ScoreCasesDrawer: typeof import('./components/performance/ScoreCasesDrawer.vue')['default']
     SignaturePad: typeof import('./components/points/SignaturePad.vue')['default']
     StaffCreateDialog: typeof import('./components/admin/StaffCreateDialog.vue')['default']
     StepSupervision: typeof import('./components/supervision/StepSupervision.vue')['default']
     SynonymsPanel: typeof import('./components/admin/SynonymsPanel.vue')['default']
     TodayAppointments: typeof import('./components/queue/TodayAppointments.vue')['default']
     VersionHistory: typeof import('./components/admin/VersionHistory.vue')['default']
+    WeightsDialog: typeof import('./components/performance/WeightsDialog.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -15,6 +15,13 @@ async def window_by_id(window_id: int) -> Window | None:
     return await Window.filter(id=window_id).select_related("group__office").first()
 
 
+async def desks_of(user_ids: list[int]) -> list[StaffWindow]:
+    """The desks of these accounts, with their windows and groups loaded."""
+    if not user_ids:
+        return []
+    return list(await StaffWindow.filter(user_id__in=user_ids).select_related("window__group"))
+
+
 async def set_desk(user_id: int, window_id: int | None) -> None:
     """Seat the account at ``window_id`` (None: no desk); one desk per account (unique user_id)."""
     if window_id is None:

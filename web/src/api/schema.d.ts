@@ -1930,6 +1930,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/exports/performance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出效能考评（.xlsx：排名与办件明细；记入审计日志） */
+        get: operations["get_performance_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/exports/stats.xlsx": {
         parameters: {
             query?: never;
@@ -2146,6 +2163,75 @@ export interface paths {
         /** 三级便民服务体系：区级中心、镇（街道）中心、村（社区）服务点 */
         get: operations["get_points_office_tree"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/performance/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某月效能考评排名（部门、窗口或工作人员；红榜、黑榜；各分项原始数据与所用权重） */
+        get: operations["get_performance_ranking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/performance/{month}/{level}/{key}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某项得分背后的办件（按期、预警、评价、投诉、环节） */
+        get: operations["get_performance_score_cases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/performance/{month}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 计算某月效能考评（该月结束后；重新计算覆盖原结果；记入审计日志） */
+        post: operations["post_performance_compute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/performance/weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 效能考评权重（按期办结、预警、环节超期、好差评、投诉） */
+        get: operations["get_performance_get_weights"];
+        /** 设置效能考评权重（五项整数合计 100；此后计算的月份使用新权重；记入审计日志） */
+        put: operations["put_performance_put_weights"];
         post?: never;
         delete?: never;
         options?: never;
@@ -6578,6 +6664,26 @@ export interface components {
                 message: string;
             };
         };
+        /** Error_MONTH_NOT_COMPUTED */
+        Error_MONTH_NOT_COMPUTED: {
+            error: {
+                /** @constant */
+                code: "MONTH_NOT_COMPUTED";
+                details: components["schemas"]["MonthNotComputedDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_MONTH_NOT_OVER */
+        Error_MONTH_NOT_OVER: {
+            error: {
+                /** @constant */
+                code: "MONTH_NOT_OVER";
+                details: components["schemas"]["MonthNotOverDetails"];
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
         /** Error_NO_BACKUP */
         Error_NO_BACKUP: {
             error: {
@@ -7361,6 +7467,16 @@ export interface components {
                 code: "WECHAT_UNAVAILABLE";
                 /** @description 此错误码不带附加信息 */
                 details: Record<string, never>;
+                /** @description 给市民看的中文说明 */
+                message: string;
+            };
+        };
+        /** Error_WEIGHTS_NOT_100 */
+        Error_WEIGHTS_NOT_100: {
+            error: {
+                /** @constant */
+                code: "WEIGHTS_NOT_100";
+                details: components["schemas"]["WeightsNot100Details"];
                 /** @description 给市民看的中文说明 */
                 message: string;
             };
@@ -8394,6 +8510,16 @@ export interface components {
              */
             window: string;
         };
+        /** LevelCount */
+        LevelCount: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "department" | "window" | "staff";
+            /** Rows */
+            rows: number;
+        };
         /** LicenceCode */
         LicenceCode: {
             /**
@@ -8740,6 +8866,43 @@ export interface components {
             max_bytes: number;
             /** Total Bytes */
             total_bytes: number;
+        };
+        /** MonthComputed */
+        MonthComputed: {
+            /**
+             * Cases
+             * @description 计入的办件数
+             */
+            cases: number;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Levels
+             * @description 每个层级得分的行数
+             */
+            levels: components["schemas"]["LevelCount"][];
+            /** Month */
+            month: string;
+            weights: components["schemas"]["Weights"];
+        };
+        /** MonthNotComputedDetails */
+        MonthNotComputedDetails: {
+            /**
+             * Month
+             * @description YYYY-MM
+             */
+            month: string;
+        };
+        /** MonthNotOverDetails */
+        MonthNotOverDetails: {
+            /**
+             * Computable From
+             * @description 可计算的日期（次月 1 日，北京时间）YYYY-MM-DD
+             */
+            computable_from: string;
         };
         /** MyPoint */
         MyPoint: {
@@ -9096,6 +9259,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ScoreCase] */
+        Page_ScoreCase_: {
+            /** Items */
+            items: components["schemas"]["ScoreCase"][];
+            /** Total */
+            total: number;
+        };
         /** Page[StaffCaseSummary] */
         Page_StaffCaseSummary_: {
             /** Items */
@@ -9158,6 +9328,44 @@ export interface components {
             items: components["schemas"]["WarningView"][];
             /** Total */
             total: number;
+        };
+        /** Part */
+        Part: {
+            /**
+             * Denominator
+             * @description 基数：有期限的办结件、办结件、环节数、评价件数、办结件
+             */
+            denominator: number;
+            /**
+             * Label
+             * @description 分项名称，如 按期办结
+             */
+            label: string;
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "on_time" | "warnings" | "steps_overdue" | "rating" | "complaints";
+            /**
+             * Numerator
+             * @description 原始数：按期件数、预警件数、超期环节数、评价等级之和、投诉件数
+             */
+            numerator: number;
+            /**
+             * Score
+             * @description 分项得分 0–100；null 表示本月无此项数据（权重按比例分给其他分项）
+             */
+            score: number | null;
+            /**
+             * Text
+             * @description 原始数据说明，如 38/40 按期办结
+             */
+            text: string;
+            /**
+             * Weight
+             * @description 本月计算所用权重
+             */
+            weight: number;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -9695,6 +9903,65 @@ export interface components {
              */
             waiting: components["schemas"]["TicketOut"][];
         };
+        /** RankedRow */
+        RankedRow: {
+            /**
+             * Board
+             * @description red 红榜（前三名次）、black 黑榜（后三名次）
+             */
+            board: ("red" | "black") | null;
+            /**
+             * Cases
+             * @description 计入的办件数
+             */
+            cases: number;
+            /** Department Code */
+            department_code: string | null;
+            /**
+             * Key
+             * @description 部门编码、窗口 id 或工作人员账号 id（查询办件用）
+             */
+            key: string;
+            /**
+             * Label
+             * @description 部门、窗口或工作人员名称
+             */
+            label: string;
+            /** Parts */
+            parts: components["schemas"]["Part"][];
+            /**
+             * Rank
+             * @description 名次（同分同名次）；无得分时为 null
+             */
+            rank: number | null;
+            /**
+             * Score
+             * @description 综合得分 0–100
+             */
+            score: number | null;
+        };
+        /** Ranking */
+        Ranking: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "department" | "window" | "staff";
+            /**
+             * Month
+             * @description YYYY-MM（北京时间自然月）
+             */
+            month: string;
+            /** Rows */
+            rows: components["schemas"]["RankedRow"][];
+            /** @description 该月计算时使用的权重 */
+            weights: components["schemas"]["Weights"];
+        };
         /** RateLimitedDetails */
         RateLimitedDetails: {
             /**
@@ -10127,6 +10394,53 @@ export interface components {
             weekly?: {
                 [key: string]: components["schemas"]["PeriodIn"][];
             };
+        };
+        /** ScoreCase */
+        ScoreCase: {
+            /** Case Id */
+            case_id: number;
+            /**
+             * Complaints
+             * @description 投诉件数
+             */
+            complaints: number;
+            /**
+             * Decided
+             * @description 计为本月办结件（按期、预警、评价、投诉）；false：仅计其本月环节
+             */
+            decided: boolean;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Number
+             * @description 办件编号
+             */
+            number: string;
+            /**
+             * On Time
+             * @description 按期办结；null 表示无办理期限或未作为办结件计入
+             */
+            on_time: boolean | null;
+            /**
+             * Rating
+             * @description 好差评等级 1–5
+             */
+            rating: number | null;
+            /**
+             * Steps
+             * @description 本月环节数
+             */
+            steps: number;
+            /**
+             * Steps Overdue
+             * @description 其中超期环节
+             */
+            steps_overdue: number;
+            /**
+             * Warned
+             * @description 曾亮黄灯或红灯
+             */
+            warned: boolean;
         };
         /** SeriesPoint */
         SeriesPoint: {
@@ -11771,6 +12085,56 @@ export interface components {
              * @description wx.login() 得到的临时登录凭证
              */
             code: string;
+        };
+        /**
+         * Weights
+         * @description 整数权重，合计须为 100。
+         */
+        Weights: {
+            /**
+             * Complaints
+             * @description 投诉（每百件办结的投诉扣分）
+             */
+            complaints: number;
+            /**
+             * On Time
+             * @description 按期办结率
+             */
+            on_time: number;
+            /**
+             * Rating
+             * @description 好差评（平均等级折算百分制）
+             */
+            rating: number;
+            /**
+             * Steps Overdue
+             * @description 环节超期（按时完成的环节占比）
+             */
+            steps_overdue: number;
+            /**
+             * Warnings
+             * @description 预警（未亮黄灯、红灯的办结件占比）
+             */
+            warnings: number;
+        };
+        /** WeightsNot100Details */
+        WeightsNot100Details: {
+            /**
+             * Sum
+             * @description 所填五项权重之和
+             */
+            sum: number;
+        };
+        /** WeightsOut */
+        WeightsOut: {
+            /** @description 未设置时使用的默认权重 */
+            defaults: components["schemas"]["Weights"];
+            /**
+             * Updated At
+             * @description 最后修改时间；null 表示使用默认权重
+             */
+            updated_at: string | null;
+            weights: components["schemas"]["Weights"];
         };
         /** WindowIn */
         WindowIn: {
@@ -21224,6 +21588,77 @@ export interface operations {
             };
         };
     };
+    get_performance_export: {
+        parameters: {
+            query: {
+                level?: "department" | "window" | "staff";
+                /** @description YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Excel 工作簿（.xlsx）：排名（每个分项的得分与原始数据）与办件明细两个工作表 */
+            200: {
+                headers: {
+                    /** @description attachment，中文文件名按 RFC 5987 写在 filename* */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容）、MONTH_NOT_COMPUTED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_MONTH_NOT_COMPUTED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
     get_exports_export_stats: {
         parameters: {
             query?: {
@@ -22340,6 +22775,368 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_performance_ranking: {
+        parameters: {
+            query?: {
+                level?: "department" | "window" | "staff";
+            };
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ranking"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容）、MONTH_NOT_COMPUTED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_MONTH_NOT_COMPUTED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_performance_score_cases: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数 */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                key: string;
+                level: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ScoreCase_"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容）、MONTH_NOT_COMPUTED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"] | components["schemas"]["Error_MONTH_NOT_COMPUTED"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    post_performance_compute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthComputed"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description MONTH_NOT_OVER */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_MONTH_NOT_OVER"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    get_performance_get_weights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"];
+                };
+            };
+            /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_DB_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    put_performance_put_weights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Weights"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description UNAUTHENTICATED（请先登录）、TOKEN_EXPIRED（登录已过期，请重新登录） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_UNAUTHENTICATED"] | components["schemas"]["Error_TOKEN_EXPIRED"];
+                };
+            };
+            /** @description FORBIDDEN（无权进行此操作） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_FORBIDDEN"];
+                };
+            };
+            /** @description NOT_FOUND（未找到相关内容） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_NOT_FOUND"];
+                };
+            };
+            /** @description BODY_TOO_LARGE（请求内容过大） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_BODY_TOO_LARGE"];
+                };
+            };
+            /** @description VALIDATION_ERROR（请求参数有误）、WEIGHTS_NOT_100 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error_VALIDATION_ERROR"] | components["schemas"]["Error_WEIGHTS_NOT_100"];
                 };
             };
             /** @description DB_UNAVAILABLE（系统维护中，请稍后再试） */

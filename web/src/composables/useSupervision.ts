@@ -195,7 +195,7 @@ export function useSupervisedList<T>(path: string, row: (raw: unknown) => T, api
   return { state, busy: call.busy, errors: call.errors, load, run: call.run }
 }
 
-export type ExportKind = 'warnings' | 'bad-ratings' | 'complaints' | 'stats'
+export type ExportKind = 'warnings' | 'bad-ratings' | 'complaints' | 'stats' | 'performance'
 
 /** GET /staff/exports/{kind}.xlsx with the bearer token (once more after a refresh), then a download. */
 export async function downloadExport(kind: ExportKind, filters: Record<string, unknown>): Promise<string> {

@@ -41,6 +41,7 @@ const sectionChildren: Record<string, RouteRecordRaw[]> = {
     { path: 'cases', name: 'supervisor-cases', component: () => import('@/views/supervisor/SupervisedCases.vue'), meta: { title: '办件' } },
     { path: 'backups', name: 'supervisor-backups', component: () => import('@/views/supervisor/StaffBackups.vue'), meta: { title: 'AB角' } },
     { path: 'points', name: 'supervisor-points', component: () => import('@/views/supervisor/PointStats.vue'), meta: { title: '服务点统计' } },
+    { path: 'performance', name: 'supervisor-performance', component: () => import('@/views/supervisor/PerformanceReview.vue'), meta: { title: '效能考评' } },
   ],
   // the admin's tasks, one view each (web/src/views/admin/)
   admin: [
