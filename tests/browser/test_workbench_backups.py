@@ -96,7 +96,8 @@ async def test_a_supervisor_hands_an_absent_clerks_queue_to_the_backup(web_serve
     held = await open_page(DESK)
     await log_in(held, web_server, "chenjing")
     await held.goto(web_server.url(f"/workbench/cases/{case['id']}"))
-    first_step = held.get_by_test_id("case-steps").get_by_test_id("case-steps-table").locator("tbody tr").first
+    steps_table = held.get_by_test_id("case-steps").get_by_test_id("case-steps-table")
+    first_step = steps_table.locator("tbody tr").first
     await expect(first_step).to_contain_text("受理")
     await expect(first_step).to_contain_text("陈静")
     await fits(held, DESK)
