@@ -88,6 +88,7 @@ from citizen_api.search import lifecycle as search_lifecycle
 from citizen_api.state import AppState
 from citizen_api.uploads import lifecycle as uploads_lifecycle
 from citizen_api.uploads.service import clean_orphans
+from citizen_api.users import ports as users_ports
 from citizen_api.workdays import lifecycle as workdays_lifecycle
 from notifications import lifecycle as notifications_lifecycle
 
@@ -237,6 +238,7 @@ ratings_ports.bind_bundle_rater(bundles_service.rate_bundle)
 case_hooks.on_deliver(points_service.record_point)  # staff /deliver {channel: point}
 case_hooks.on_point_consent(points_service.consent_of)
 auth_ports.bind_village_point_check(points_service.is_village_point)
+users_ports.bind_office_names(points_service.office_names)  # the staff directory names an agent's point
 
 _names = [job.name for job in PERIODIC_JOBS]
 if len(set(_names)) != len(_names):

@@ -58,6 +58,15 @@ async def end_cover(absent_user_id: int) -> bool:
     return cover is not None and await repo.end_cover(cover.id, clock.now())
 
 
+async def move_cover(absent_user_id: int, cover_user_id: int) -> bool:
+    """A's open cover passes to another backup (B is away too: C; B is back: B again). Numbers
+    already called stay at the window that called them. False when A has no open cover."""
+    cover = await repo.open_cover_of_absent(absent_user_id)
+    if cover is None or cover.cover_user_id == cover_user_id:
+        return False
+    return await repo.repoint_cover(cover.id, cover_user_id)
+
+
 async def covered_by(cover_user_id: int) -> list[CoveredDesk]:
     return [
         CoveredDesk(

@@ -187,6 +187,12 @@ async def end_desk_cover(absent_user_id: int) -> bool:
     return await covers.end_cover(absent_user_id)
 
 
+async def move_desk_cover(absent_user_id: int, cover_user_id: int) -> bool:
+    """A's open cover is now ``cover_user_id``'s (an AB角 chain): their call-next draws from A's
+    window group; True when it moved."""
+    return await covers.move_cover(absent_user_id, cover_user_id)
+
+
 async def office_names() -> dict[str, str]:
     """Every hall's code → name, in the order they were made (三级便民服务 places them in the
     district–town–village hierarchy and names the point a result goes to)."""

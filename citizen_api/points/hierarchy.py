@@ -109,6 +109,11 @@ async def village_point(code: str) -> tuple[str, str, str | None] | None:
     return (code, names[code], found.parent_code) if code in names else None
 
 
+async def office_names() -> dict[str, str]:
+    """Every office's code → name (the staff directory names a 代办员's point by it)."""
+    return await appointments.office_names()
+
+
 async def office_name(code: str) -> str | None:
     return (await appointments.office_names()).get(code)
 

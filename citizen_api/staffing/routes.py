@@ -27,12 +27,12 @@ async def set_backup(ctx: Ctx) -> BackupOut:
 
 
 async def mark_absent(ctx: Ctx) -> AbsenceOut:
-    """标记缺岗：办件与已叫的号转给 B 角，B 角代叫其窗口组的号，并通知 B 角"""
+    """标记缺岗：办件与已叫的号转给 B 角，B 角代叫其窗口组（及其所代同事的窗口组）的号，并通知 B 角"""
     return await absence.mark_absent(ctx.user, ctx.path["id"], ctx.body)
 
 
 async def mark_returned(ctx: Ctx) -> AbsenceOut:
-    """返岗：收回仍由 B 角持有的办件，结束代叫，通知 A、B 角"""
+    """返岗：收回仍由 B 角（或其缺岗时的 B 角）持有的办件，结束代叫，通知本人与代办者"""
     return await absence.mark_returned(ctx.user, ctx.path["id"])
 
 

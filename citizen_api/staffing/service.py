@@ -1,8 +1,10 @@
 """AB角: every window clerk and approver (A角) has a named backup (B角) of the same department and
 role. When A is marked absent, A's held case steps go to B (``cases.service.hand_over``, the case
 ids recorded), A's called and serving tickets go to B's window and B's call-next also draws from A's
-window group (``appointments.service`` desk cover), and B is told by a staff message. When A is
-back, only the recorded cases B still holds come back, the cover ends, and both are told. Every
+window group (``appointments.service`` desk cover), and B is told by a staff message. When B is
+away too, B's backup C takes over B's covers (``chain``). When A is back, the recorded cases come
+back from whoever holds them along the chain (B or C; one re-assigned by hand stays), the cover
+ends, and A and the one who covered are told. Every
 change is audited. Services never commit: one transaction per request.
 """
 
@@ -12,6 +14,7 @@ from citizen_api import clock
 from citizen_api.audit import service as audit
 from citizen_api.errors import ApiError
 from citizen_api.security.principal import Principal
+from citizen_api.staffing import chain
 from citizen_api.staffing import repository as repo
 from citizen_api.staffing.models import Absence
 from citizen_api.staffing.schemas import AbsenceOut, BackupBody, BackupOut, StaffRef
@@ -85,9 +88,10 @@ async def _rows(principal: Principal, clerks: list) -> list[BackupOut]:
     ids = [c.id for c in clerks]
     pairs = await repo.backups_of(ids)
     absences = await repo.open_absences(ids)
-    covering: dict[int, list[int]] = {}
-    for absence in await repo.covered_by(ids):
-        covering.setdefault(absence.backup_user_id, []).append(absence.user_id)
+    covering: dict[int, list[int]] = {}  # who covers whom now, along the chain (C for A while B is away)
+    for absent, coverer in sorted(chain.covers_now(await repo.all_open_absences()).items()):
+        if coverer in ids:
+            covering.setdefault(coverer, []).append(absent)
     wanted = set(pairs.values()) | {a for absent in covering.values() for a in absent}
     known = {c.id: staff_ref(c) for c in clerks}
     colleagues: dict[str | None, list[StaffRef]] = {}

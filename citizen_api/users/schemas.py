@@ -58,6 +58,7 @@ class StaffSummary(BaseModel):
     department: str | None = Field(validation_alias=AliasChoices("department", "department_code"))
     display_name: str | None
     office_code: str | None = Field(None, description="代办员所在的村（社区）便民服务点编码")
+    office_name: str | None = Field(None, description="代办员所在的服务点名称（名录中给出）")
     is_active: bool
     must_change_password: bool = Field(False, description="管理员新建或重置了密码：本人须先修改密码")
 

@@ -21,7 +21,7 @@ from citizen_api.security.principal import (
     Principal,
     scope_to_department,
 )
-from citizen_api.users import followers
+from citizen_api.users import followers, ports
 from citizen_api.users import repository as repo
 from citizen_api.users.models import User
 from citizen_api.users.schemas import (
@@ -275,7 +275,7 @@ async def add_staff(
     """An account made from the command line or the demo data (``office_code``: a 代办员's village
     point, which the caller has checked)."""
     if role == VILLAGE_AGENT and not office_code:
-        raise StaffError("a village agent needs the village point they work for")
+        raise StaffError("a village agent needs the village point they work for (--office CODE)")
     if role not in STAFF_ROLES and role != VILLAGE_AGENT:
         raise StaffError(f"role must be one of {sorted(STAFF_ROLES)}")
     if role in ("window", "approver") and not department:
@@ -292,7 +292,11 @@ async def add_staff(
 async def list_staff(principal: Principal, offset: int, limit: int) -> tuple[int, list[StaffSummary]]:
     """Colleagues: a window clerk or approver sees their own department, the centre sees all."""
     total, rows = await repo.list_staff(lambda q: scope_to_department(q, principal), offset, limit)
-    return total, [StaffSummary.model_validate(u) for u in rows]
+    items = [StaffSummary.model_validate(u) for u in rows]
+    if any(item.office_code for item in items):  # a 代办员's point by name (三级便民服务)
+        names = await ports.office_names()
+        items = [i.model_copy(update={"office_name": names.get(i.office_code or "")}) for i in items]
+    return total, items
 
 
 async def clerks(department_code: str | None, limit: int = 500) -> list[StaffSummary]:

@@ -1,7 +1,8 @@
 """AB角 in a real browser at 1366×768: a supervisor names 陈静 as 王芳's backup, marks 王芳 absent
-(the reason required; the result "已转交 0 件、1 个号" shown); 陈静's queue panel says 正代 王芳 办理
-with 王芳's called number at her window and 王芳's group's waiting number next; 王芳 cannot call;
-after 返岗 the banner is gone."""
+(the reason required; the result "已转交 1 件、1 个号" shown: the case whose 受理 王芳 holds, and her
+called number); 陈静's queue panel says 正代 王芳 办理 with 王芳's called number at her window and
+王芳's group's waiting number next, and the case page shows 陈静 holding 受理; 王芳 cannot call;
+after 返岗 the case is hers again ("返岗收回 1 件") and the banner is gone."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from playwright.async_api import expect
 
 from citizen_api.appointments.models import Window
 from citizen_api.users.models import User
+from tests import cases_fixtures as f
 from tests.appointments_fixtures import make_hall
 from tests.browser.conftest import DESK
 from tests.browser.hall_flow import PASSWORD, TUESDAY, hall_with_staff, run_clock_from
 from tests.browser.test_workbench_flow import fits, log_in
+from tests.case_steps_fixtures import stepped_item
 from tests.conftest import create_staff
 
 QUEUE = "/api/v1/staff/queue"
@@ -38,6 +41,10 @@ async def test_a_supervisor_hands_an_absent_clerks_queue_to_the_backup(web_serve
         assert (await client.post(f"{QUEUE}/walk-in", json={}, headers=wang)).status_code == 201
     called = await client.post(f"{QUEUE}/call-next", json={}, headers=wang)
     assert called.json()["number"] == "AW001", called.text
+    # a case 王芳 accepted: she holds its first step (受理), which goes to her backup while she is away
+    item = await stepped_item("GA-HJ-909", name="户口迁移")
+    case = await f.submit(client, await f.citizen(api, client), item)
+    assert (await f.act(client, wang, case["id"], "accept")).status_code == 200
 
     page = await open_page(DESK)
     await log_in(page, web_server, "jiancha")
@@ -66,9 +73,9 @@ async def test_a_supervisor_hands_an_absent_clerks_queue_to_the_backup(web_serve
     await dialog.get_by_label("缺岗原因").fill("病假")
     await dialog.get_by_role("button", name="确定缺岗").click()
     await expect(dialog).to_be_hidden()
-    await expect(notice).to_have_text("王芳 已标记缺岗，由 陈静 接办：已转交 0 件、1 个号")
+    await expect(notice).to_have_text("王芳 已标记缺岗，由 陈静 接办：已转交 1 件、1 个号")
     await expect(wang_row).to_contain_text("缺岗")
-    await expect(wang_row).to_contain_text("病假 · 已转交 0 件、1 个号")
+    await expect(wang_row).to_contain_text("病假 · 已转交 1 件、1 个号")
     await expect(chen_row).to_contain_text("正代 王芳 办理")
     await fits(page, DESK)
     await screenshot(page, "backups-absent")
@@ -85,6 +92,17 @@ async def test_a_supervisor_hands_an_absent_clerks_queue_to_the_backup(web_serve
     await fits(clerk, DESK)
     await screenshot(clerk, "backup-queue-panel")
 
+    # the transferred case: 陈静 holds its 受理 now
+    held = await open_page(DESK)
+    await log_in(held, web_server, "chenjing")
+    await held.goto(web_server.url(f"/workbench/cases/{case['id']}"))
+    steps_table = held.get_by_test_id("case-steps").get_by_test_id("case-steps-table")
+    first_step = steps_table.locator("tbody tr").first
+    await expect(first_step).to_contain_text("受理")
+    await expect(first_step).to_contain_text("陈静")
+    await fits(held, DESK)
+    await screenshot(held, "backup-holds-the-case")
+
     # 王芳 herself cannot call until she is back
     absent = await open_page(DESK)
     await log_in(absent, web_server, "wangfang")
@@ -93,9 +111,12 @@ async def test_a_supervisor_hands_an_absent_clerks_queue_to_the_backup(web_serve
     await screenshot(absent, "absent-clerk-cannot-call")
 
     await wang_row.get_by_role("button", name="返岗").click()
-    await expect(notice).to_have_text("王芳 已返岗：已转交 0 件、1 个号；返岗收回 0 件")
+    await expect(notice).to_have_text("王芳 已返岗：已转交 1 件、1 个号；返岗收回 1 件")
     await expect(wang_row).to_contain_text("在岗")
     await screenshot(page, "backups-returned")
     await clerk.reload()
     await expect(clerk.get_by_test_id("current-number")).to_be_visible()
     await expect(clerk.get_by_test_id("cover-banner")).to_have_count(0)
+    await held.reload()
+    await expect(first_step).to_contain_text("王芳")
+    await screenshot(held, "case-back-with-the-clerk")

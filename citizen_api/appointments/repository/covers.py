@@ -31,6 +31,12 @@ async def end_cover(cover_id: int, now: datetime) -> bool:
     return await DeskCover.filter(id=cover_id, ended_at__isnull=True).update(ended_at=now) == 1
 
 
+async def repoint_cover(cover_id: int, cover_user_id: int) -> bool:
+    """An open cover now held by another backup (AB角 chain: B is away too, C covers A's desk)."""
+    query = DeskCover.filter(id=cover_id, ended_at__isnull=True)
+    return await query.update(cover_user_id=cover_user_id) == 1
+
+
 async def reassign_active_tickets(called_by: int, day: date, to_user: int, window: str) -> list[str]:
     """The numbers of ``called_by``'s called or serving tickets of ``day``, now at ``window`` (B's)."""
     query = QueueTicket.filter(called_by=called_by, date=day, status__in=[CALLED, SERVING])

@@ -2750,7 +2750,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 标记缺岗：办件与已叫的号转给 B 角，B 角代叫其窗口组的号，并通知 B 角 */
+        /** 标记缺岗：办件与已叫的号转给 B 角，B 角代叫其窗口组（及其所代同事的窗口组）的号，并通知 B 角 */
         post: operations["post_staffing_mark_absent"];
         delete?: never;
         options?: never;
@@ -2767,7 +2767,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 返岗：收回仍由 B 角持有的办件，结束代叫，通知 A、B 角 */
+        /** 返岗：收回仍由 B 角（或其缺岗时的 B 角）持有的办件，结束代叫，通知本人与代办者 */
         post: operations["post_staffing_mark_returned"];
         delete?: never;
         options?: never;
@@ -11270,6 +11270,12 @@ export interface components {
              * @default null
              */
             office_code: string | null;
+            /**
+             * Office Name
+             * @description 代办员所在的服务点名称（名录中给出）
+             * @default null
+             */
+            office_name: string | null;
             /**
              * Role
              * @enum {string}

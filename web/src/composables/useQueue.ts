@@ -44,8 +44,16 @@ export function createQueue(api = useApi()) {
     state.called = data.called
   }
 
+  // the periodic refresh re-reads the desk too: an AB角 cover started (or ended) while the panel is
+  // open shows in its banner within one refresh, and the queue follows the covered groups
   async function refresh(): Promise<void> {
-    await call.run(loadQueue)
+    await call.run(async () => {
+      if (state.desk) {
+        state.desk = toDesk(await api.get('/api/v1/staff/me/desk'))
+        state.deskMissing = !state.desk.groupCode
+      }
+      await loadQueue()
+    })
   }
 
   // the group names the queue; an empty window means the clerk's own (the server knows the desk)
