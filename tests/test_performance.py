@@ -181,6 +181,8 @@ async def test_bad_months_levels_keys_and_callers_are_refused(database_url, sett
 
 
 async def test_the_monthly_job_computes_last_month_once(database_url, settings, api, client):
+    clock.set_now(f.at(2026, 10, 1, 0))
+    assert await run_job(run_monthly_scores, settings) == 0  # an empty September: nothing to rank
     await october(client, api, settings)
     clock.set_now(f.at(2026, 11, 1, 0))  # midnight in China: October is over
     assert await run_job(run_monthly_scores, settings) == 1

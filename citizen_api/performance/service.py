@@ -80,6 +80,11 @@ async def compute_once(month: months.Month) -> bool:
     """The monthly job's compute: ``month`` unless it has been computed already."""
     if await repo.month(month.name) is not None:
         return False
+    weights, _ = await weights_in_force()
+    if not (await facts.gather(month, weights)).scores:
+        # nothing was decided nor any step taken (a centre that opened since): no ranking to store, and a
+        # supervisor may still compute the empty month by hand; the job looks again next hour
+        return False
     await _compute(None, month)
     return True
 
