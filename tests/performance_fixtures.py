@@ -9,6 +9,17 @@ admin; the cases (items of 5 working days):
 - c4 RS, accepted by rs1, approved on time, rated 4;
 - c5 MZ, accepted by mz1, approved late after turning red, rated 2;
 - open: GA, accepted by ga2 and still being handled; november: GA, decided on 2026-11-02.
+
+``october(..., with_steps=True)``: the GA item's guide lists 受理 (1 working day) and 审查 (15), so every GA
+case gets real steps at acceptance (电子监察 per step, held by the accepting clerk); a decision closes the
+open step and skips the rest:
+
+- c1 (ga1), c3 (ga2): 受理 closed on time by the decision on 10-09;
+- november (ga1): ga1 completes 受理 on time on 10-09 and keeps 审查 (limit 10-29), still open at the
+  month's end and closed late by the decision on 11-02;
+- c2 (ga1): ga1 completes 受理 late on 10-12 and hands 审查 to boss-GA (limit 11-02), closed on time by
+  the decision on 10-26;
+- open (ga2): 受理 stays open with ga2, past its limit (10-09) from then on.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from dataclasses import dataclass, field
 from citizen_api import clock
 from citizen_api.appointments.models import Office, Window, WindowGroup
 from citizen_api.cases.supervision import run_warnings
+from citizen_api.catalog.models import ItemVersion
 from citizen_api.security.principal import Principal
 from citizen_api.security.tokens import issue_access_token
 from citizen_api.users.repository import create_staff as create_staff_row
@@ -65,7 +77,13 @@ async def _ok(resp, status: int = 200):
     return resp.json()
 
 
-async def october(client, api, settings) -> Month:
+GA_STEPS = [
+    {"code": "accept", "name": "受理", "days": 1, "post": "受理岗"},
+    {"code": "review", "name": "审查", "days": 15, "post": "审核岗"},
+]
+
+
+async def october(client, api, settings, with_steps: bool = False) -> Month:
     clock.set_now(f.at(2026, 10, 8))
     await f.department("MZ", "民政局")
     items = {
@@ -77,6 +95,8 @@ async def october(client, api, settings) -> Month:
         name: await clerk(settings, name, "window", dept)
         for name, dept in (("ga1", "GA"), ("ga2", "GA"), ("rs1", "RS"), ("mz1", "MZ"))
     }
+    if with_steps:
+        await ItemVersion.filter(id=items["GA"].version.id).update(guide={"steps": GA_STEPS})
     bosses = {dept: await clerk(settings, f"boss-{dept}", "approver", dept) for dept in items}
     month = Month(
         supervisor=(await clerk(settings, "sup", "supervisor", None)).headers,
@@ -95,6 +115,12 @@ async def october(client, api, settings) -> Month:
         case = await f.submit(client, alice, items[dept])
         await _ok(await f.act(client, clerks[by].headers, case["id"], "accept"))
         month.cases[key] = case | {"dept": dept}
+    month.clerks["boss-GA"] = bosses["GA"]
+
+    async def complete_step(key: str, by: str, next_holder: str) -> None:
+        url = f"/api/v1/staff/applications/{month.cases[key]['id']}/steps/complete"
+        body = {"next_holder_id": month.clerks[next_holder].id}
+        await _ok(await client.post(url, json=body, headers=month.clerks[by].headers))
 
     async def approve(key: str) -> None:
         case = month.cases[key]
@@ -109,12 +135,17 @@ async def october(client, api, settings) -> Month:
         alice.headers = await api.citizen_headers("alice")
 
     await at(f.at(2026, 10, 9))
+    if with_steps:
+        await complete_step("november", "ga1", "ga1")
     for key, level in (("c1", 5), ("c3", 1), ("c4", 4)):
         await approve(key)
         await rate(key, level)
     complaint = {"application_id": month.cases["c3"]["id"], "content": "窗口人员态度冷淡，解释不清"}
     await _ok(await client.post("/api/v1/complaints", json=complaint, headers=alice.headers), 201)
 
+    if with_steps:
+        clock.set_now(f.at(2026, 10, 12))
+        await complete_step("c2", "ga1", "boss-GA")
     await at(f.at(2026, 10, 26))  # past the deadlines of c2 and c5: red cards, late decisions
     assert await run_job(run_warnings, settings) >= 1
     await approve("c2")

@@ -1,21 +1,19 @@
 """效能考评: the steps input and the .xlsx export, over HTTP on SQLite and PostgreSQL.
 
-Per-step supervision is another branch's work (``cases.service.step_facts`` returns no steps yet):
-the steps test binds a small fake of that one function, giving StepFact values for October's cases;
-everything else — the cases, ratings, complaints, desks, the computing and the answers — is real.
+The steps are real: the October fixture's GA item lists steps in its guide, the clerks accept cases and
+complete steps on the controllable clock (one finished late, one still open past its limit at the end
+of the month), the decisions close the open ones, and ``cases.service.step_facts`` reads them as
+效能考评 does; the cases, ratings, complaints, desks, the computing and the answers are real too.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
 from citizen_api import clock
-from citizen_api.cases import service as cases_service
-from citizen_api.cases.service import StepFact
 from citizen_api.performance import scoring
 from tests import cases_fixtures as f
 from tests.conftest import assert_error, make_settings
@@ -30,50 +28,41 @@ def settings(tmp_path, database_url, wechat_sim):
     return make_settings(tmp_path, database_url, wechat_sim.base_url, **f.LONG_TOKENS)
 
 
-async def test_overdue_steps_count_for_the_department_and_the_holder(
-    database_url, settings, api, client, monkeypatch
-):
-    month = await october(client, api, settings)
-    c1, still_open = month.cases["c1"]["id"], month.cases["open"]["id"]
-    ga1, ga2 = month.clerks["ga1"].id, month.clerks["ga2"].id
-    asked = []
-
-    async def steps_of_october(start: date, end: date) -> list[StepFact]:
-        asked.append((start, end))
-        return [
-            StepFact(c1, "GA", "review", "审核", "审核岗", ga1, date(2026, 10, 8), date(2026, 10, 9),
-                     date(2026, 10, 9), False, 0),
-            StepFact(c1, "GA", "decide", "决定", "决定岗", ga1, date(2026, 10, 9), date(2026, 10, 9),
-                     date(2026, 10, 8), True, 1),
-            # a step of October on a case still open: counted for its holder, the case not as decided
-            StepFact(still_open, "GA", "review", "审核", "审核岗", ga2, date(2026, 10, 8), None,
-                     date(2026, 10, 12), True, 2),
-        ]  # fmt: skip
-
-    monkeypatch.setattr(cases_service, "step_facts", steps_of_october)
-    clock.set_now(f.at(2026, 11, 2, 12))
+async def test_overdue_steps_count_for_the_department_and_the_holder(database_url, settings, api, client):
+    month = await october(client, api, settings, with_steps=True)
     sup = month.supervisor
+    ga1, ga2, boss = (month.clerks[name].id for name in ("ga1", "ga2", "boss-GA"))
+    number = {key: case["number"] for key, case in month.cases.items()}
+    clock.set_now(f.at(2026, 11, 2, 12))
     assert (await client.post(f"{BASE}/2026-10/compute", headers=sup)).status_code == 200
-    assert asked == [(date(2026, 10, 1), date(2026, 10, 31))]  # the month's days, China time
 
     rows = {r["label"]: r for r in (await client.get(f"{BASE}/2026-10", headers=sup)).json()["rows"]}
     steps = {p["name"]: p for p in rows["公安局"]["parts"]}["steps_overdue"]
-    assert (steps["score"], steps["text"]) == (33.3, "2/3 个环节超期")
-    # the steps measured, every weight counts: (66.7·40 + 66.7·10 + 33.3·10 + 50·30 + 66.7·10) / 100
-    # = 58.35, rounded half up
-    assert rows["公安局"]["score"] == 58.4
+    # 受理 of c1, c3, c2 (late), open (open past its limit), november; 审查 of c2, november (past its limit)
+    assert (steps["score"], steps["text"]) == (57.1, "3/7 个环节超期")
+    # every weight counts: (66.7·40 + 66.7·10 + 57.1·10 + 50·30 + 66.7·10) / 100 = 60.71, one decimal
+    assert rows["公安局"]["score"] == 60.7
+    rs_steps = {p["name"]: p for p in rows["人社局"]["parts"]}["steps_overdue"]
+    assert (rs_steps["score"], rs_steps["text"]) == (None, "0/0 个环节超期")  # an item without steps
+
     staff = {
         r["label"]: r for r in (await client.get(f"{BASE}/2026-10?level=staff", headers=sup)).json()["rows"]
     }
-    assert {p["name"]: p["text"] for p in staff["ga2"]["parts"]}["steps_overdue"] == "1/1 个环节超期"
+    overdue_text = {name: {p["name"]: p["text"] for p in staff[name]["parts"]}["steps_overdue"]
+                    for name in ("ga1", "ga2", "boss-GA")}  # fmt: skip
+    assert overdue_text == {"ga1": "2/4 个环节超期", "ga2": "1/2 个环节超期", "boss-GA": "0/1 个环节超期"}
 
-    behind = (await client.get(f"{BASE}/2026-10/staff/{ga2}/cases", headers=sup)).json()
-    by_number = {c["number"]: c for c in behind["items"]}
-    open_row = by_number[month.cases["open"]["number"]]
-    assert (open_row["decided"], open_row["on_time"], open_row["steps"], open_row["steps_overdue"]) == (
-        False, None, 1, 1,
-    )  # fmt: skip
-    assert by_number[month.cases["c3"]["number"]]["steps"] == 0
+    async def behind(user_id: int) -> dict[str, tuple]:
+        body = (await client.get(f"{BASE}/2026-10/staff/{user_id}/cases", headers=sup)).json()
+        fields = ("decided", "on_time", "steps", "steps_overdue")
+        return {c["number"]: tuple(c[k] for k in fields) for c in body["items"]}
+
+    # the case still open counts for its holder's steps only, not as decided
+    assert (await behind(ga2)) == {number["c3"]: (True, True, 1, 0), number["open"]: (False, None, 1, 1)}
+    assert (await behind(ga1))[number["november"]] == (False, None, 2, 1)
+    assert (await behind(ga1))[number["c2"]] == (True, False, 1, 1)
+    # the approver who held 审查 of c2: the step counts for him, the case's result for its clerk
+    assert (await behind(boss)) == {number["c2"]: (False, None, 1, 0)}
 
 
 async def test_the_ranking_and_its_cases_as_a_workbook(database_url, settings, api, client):

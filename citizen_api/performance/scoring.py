@@ -4,7 +4,7 @@ Each of the five sub-scores is 0–100 from the raw figures of the cases behind 
 
 - ``on_time``: cases decided in the month on or before their deadline / those decided with a deadline;
 - ``warnings``: cases decided in the month that never turned yellow or red / cases decided;
-- ``steps_overdue``: the month's procedure steps finished within their own limit / steps;
+- ``steps_overdue``: the month's procedure steps within their own limit / steps (``facts.month_steps``);
 - ``rating``: the mean of the cases' ratings, 非常满意 (5) = 100 … 非常不满意 (1) = 0, i.e. (level − 1) × 25;
 - ``complaints``: 100 × (1 − complaints / cases decided), not below 0.
 
