@@ -85,6 +85,7 @@ from citizen_api.ratings import ports as ratings_ports
 from citizen_api.ratings.jobs import run_rating_jobs
 from citizen_api.registry_models import MODEL_MODULES
 from citizen_api.search import lifecycle as search_lifecycle
+from citizen_api.staffing import seed as staffing_seed
 from citizen_api.state import AppState
 from citizen_api.uploads import lifecycle as uploads_lifecycle
 from citizen_api.uploads.service import clean_orphans
@@ -165,7 +166,7 @@ DOMAINS: list[Domain] = [
     ),
     Domain("visits", citizen_api.visits.routes.ENDPOINTS),  # 上门服务 (issue 18)
     # AB角 (issue 18): above users, cases and appointments (hand-over of cases, the desk cover)
-    Domain("staffing", citizen_api.staffing.routes.ENDPOINTS),
+    Domain("staffing", citizen_api.staffing.routes.ENDPOINTS, seed=staffing_seed.seed),
     # 三级便民服务 (issue 18): the office hierarchy, village points' 代办员, results sent to a point
     Domain("points", citizen_api.points.routes.ENDPOINTS, seed=points_seed.seed),
     Domain("publicity", citizen_api.publicity.routes.ENDPOINTS),  # 许可公示 (above licences and cases)

@@ -12,6 +12,7 @@ DEMO_STAFF = [
     ("admin", "admin-demo-2026", "admin", ""),
     ("jiandu", "jiandu-demo-2026", "supervisor", ""),
     ("chuangkou", "chuangkou-demo-2026", "window", "GA"),
+    ("chuangkou2", "chuangkou2-demo-2026", "window", "GA"),  # chuangkou's B角 (AB角) at the next window
     ("shenpi", "shenpi-demo-2026", "approver", "GA"),
 ]
 

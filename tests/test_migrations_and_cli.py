@@ -102,8 +102,13 @@ def test_cli_migrate_seed_and_staff_add(tmp_path):
     seeded = _cli(env, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
     assert "chuangkou" in seeded.stdout
+    # AB角 to try at once: the two demo clerks of 公安局 back each other up, at windows of their own
+    assert "chuangkou2 / chuangkou2-demo-2026" in seeded.stdout
+    assert "staffing: 2 demo backups named" in seeded.stdout
+    assert "2 demo clerks at a window" in seeded.stdout
     again = _cli(env, "seed-demo")  # idempotent
     assert again.returncode == 0 and "0 created" in again.stdout
+    assert "staffing: 0 demo backups named" in again.stdout
 
     added = _cli(
         env, "staff", "add", "zhang", "--role", "approver", "--department", "GA", stdin="a-long-password\n"
@@ -117,11 +122,18 @@ def test_cli_migrate_seed_and_staff_add(tmp_path):
     async def check() -> str:
         await init_db(f"sqlite://{tmp_path / 'cli.db'}", MODEL_MODULES)
         try:
+            from citizen_api.appointments.models import StaffWindow
             from citizen_api.security.passwords import verify_password
+            from citizen_api.staffing.models import Backup
             from citizen_api.users.models import User
 
             user = await User.get(username="zhang")
             assert verify_password(user.password_hash, "a-long-password")
+            a, b = await User.get(username="chuangkou"), await User.get(username="chuangkou2")
+            assert (await Backup.get(user_id=a.id)).backup_user_id == b.id
+            assert (await Backup.get(user_id=b.id)).backup_user_id == a.id
+            desks = {d.user_id: d.window_id for d in await StaffWindow.filter(user_id__in=[a.id, b.id])}
+            assert len(set(desks.values())) == 2  # each at a window of their own
             return user.role
         finally:
             await close_db()

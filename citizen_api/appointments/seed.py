@@ -19,8 +19,8 @@ WEEKDAY_PERIODS = [
     {"start": "13:30", "end": "17:00", "slot_minutes": 30, "capacity": 3},
 ]
 HOLIDAY_PERIODS = [{"start": "09:00", "end": "12:00", "slot_minutes": 30, "capacity": 1}]
-# the demo window clerks (citizen_api.seed.DEMO_STAFF) and the group whose first window they work at
-DEMO_DESKS = {"chuangkou": "SMZX-GA"}
+# the demo window clerks (citizen_api.seed.DEMO_STAFF): the group and which of its windows (0 = the first)
+DEMO_DESKS = {"chuangkou": ("SMZX-GA", 0), "chuangkou2": ("SMZX-GA", 1)}
 
 
 async def seed(settings) -> str:
@@ -68,12 +68,12 @@ async def seed(settings) -> str:
 
 
 async def _seat_demo_clerks() -> int:
-    """Each demo clerk at the first window of their group (when both exist; a desk set by an admin
+    """Each demo clerk at their window of their group (when both exist; a desk set by an admin
     since is kept)."""
     seated = 0
-    for username, group_code in DEMO_DESKS.items():
+    for username, (group_code, position) in DEMO_DESKS.items():
         clerk = await users.account_by_username(username)
-        window = await desks.first_window_of_group(group_code)
+        window = await desks.window_of_group(group_code, position)
         if clerk is None or window is None:
             continue
         if await desks.desk_of(clerk.id) is None:

@@ -38,5 +38,6 @@ async def group_ids_of_department(department_code: str | None) -> list[int]:
     return list(await WindowGroup.filter(department_code=department_code).values_list("id", flat=True))
 
 
-async def first_window_of_group(group_code: str) -> Window | None:
-    return await Window.filter(group__code=group_code).order_by("id").first()
+async def window_of_group(group_code: str, position: int) -> Window | None:
+    """The group's ``position``-th window (0 = the first), in the order they were made."""
+    return await Window.filter(group__code=group_code).order_by("id").offset(position).first()
