@@ -6,6 +6,8 @@ a 代办员 cannot file outside their point, without a consent, or with someone 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from citizen_api import clock
 from notifications.models import Notification
 from tests import cases_fixtures as f
@@ -94,6 +96,9 @@ async def test_a_village_agent_account_needs_a_village_point(database_url, clien
 async def test_filing_for_a_villager_to_the_result_handed_over_at_the_point(
     database_url, client, api, settings
 ):
+    # just after midnight in China (still the day before in UTC): the day's figures count the filing
+    clock.set_now(datetime(2026, 12, 4, 0, 10, tzinfo=clock.CST))
+    filed_on = clock.today()
     p = await setup(client, settings)
     materials = await scans(client, p.agent, p.item)
     signature = await upload(client, p.agent, "signature.png")
@@ -177,8 +182,7 @@ async def test_filing_for_a_villager_to_the_result_handed_over_at_the_point(
         "delivery_status"
     ] == ("handed_over")
 
-    today = clock.today().isoformat()
-    period = {"from": today, "to": today}
+    period = {"from": filed_on.isoformat(), "to": clock.today().isoformat()}
     figures = (await client.get(f"{STAFF}/points/stats", params=period, headers=p.supervisor)).json()
     by_point = {row["point_code"]: row for row in figures["points"]}
     assert {k: by_point["DC"][k] for k in ("filed", "done", "awaiting_pickup", "handed_over")} == {
@@ -193,7 +197,9 @@ async def test_filing_for_a_villager_to_the_result_handed_over_at_the_point(
         "POINT_SCOPE",
     )
     backwards = await client.get(
-        f"{STAFF}/points/stats", params={"from": today, "to": "2020-01-01"}, headers=p.supervisor
+        f"{STAFF}/points/stats",
+        params={"from": filed_on.isoformat(), "to": "2020-01-01"},
+        headers=p.supervisor,
     )
     assert_error(backwards, 422, "VALIDATION_ERROR")
 

@@ -5,7 +5,7 @@ that offers no visits, a second request, another department's clerk and another 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from citizen_api import clock
 from citizen_api.catalog.models import ItemVersion
@@ -125,7 +125,7 @@ async def test_who_may_ask_and_for_what(database_url, api, client, settings):
     )
     assert asked.status_code == 201 and asked.json()["status"] == "pending_confirmation"
     url = f"/api/v1/staff/visits/{asked.json()['id']}"
-    plan = {"date": date.today().isoformat(), "start": "14:00", "end": "16:00", "staff": ["陈静"]}
+    plan = {"date": clock.today().isoformat(), "start": "14:00", "end": "16:00", "staff": ["陈静"]}
     assert_error(
         await client.post(f"{url}/schedule", json=plan, headers=staff.window), 409, "INVALID_TRANSITION"
     )

@@ -7,7 +7,7 @@ moved and counted like any other (电子监察 and the statistics count the chil
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from citizen_api import clock
 from citizen_api.bundles import filing, progress, rating
@@ -35,5 +35,6 @@ async def statistics(query: PeriodQuery) -> BundleStats:
     start, end = query.period(clock.today())
     lo = datetime(start.year, start.month, start.day, tzinfo=clock.CST)
     hi = datetime(end.year, end.month, end.day, tzinfo=clock.CST) + timedelta(days=1)
-    filed, done = await repo.application_counts(lo, hi)
+    # in UTC, as times are stored: SQLite compares them as text
+    filed, done = await repo.application_counts(lo.astimezone(UTC), hi.astimezone(UTC))
     return BundleStats(filed=filed, done=done, published=await repo.bundle_count())

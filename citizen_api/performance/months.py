@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from citizen_api import clock
 from citizen_api.errors import ApiError
@@ -32,11 +32,12 @@ class Month:
 
     @property
     def lo(self) -> datetime:
-        return datetime.combine(self.first_day, time(), clock.CST)
+        # in UTC, as times are stored: SQLite compares them as text
+        return datetime.combine(self.first_day, time(), clock.CST).astimezone(UTC)
 
     @property
     def hi(self) -> datetime:
-        return datetime.combine(self.next_first_day, time(), clock.CST)
+        return datetime.combine(self.next_first_day, time(), clock.CST).astimezone(UTC)
 
     def is_over(self, today: date) -> bool:
         return today >= self.next_first_day

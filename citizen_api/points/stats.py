@@ -4,7 +4,7 @@ done, the results at the point now awaiting pickup, and those handed over in the
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from citizen_api import clock
 from citizen_api.appointments import service as appointments
@@ -17,10 +17,11 @@ from citizen_api.security.principal import VILLAGE_AGENT, Principal
 
 
 def _bounds(query: PointStatsQuery) -> tuple[datetime, datetime]:
-    """[from 00:00, the day after to 00:00) in China time (the dates are inclusive)."""
+    """[from 00:00, the day after to 00:00) in China time (the dates are inclusive), as UTC: SQLite
+    compares stored times as text, and they are stored in UTC."""
     lo = datetime.combine(query.since, time.min, tzinfo=clock.CST)
     hi = datetime.combine(query.until + timedelta(days=1), time.min, tzinfo=clock.CST)
-    return lo, hi
+    return lo.astimezone(UTC), hi.astimezone(UTC)
 
 
 async def stats(principal: Principal, query: PointStatsQuery) -> PointStats:
