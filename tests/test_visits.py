@@ -97,6 +97,10 @@ async def test_a_visit_from_request_to_the_case_accepted_at_home(database_url, a
         1,
         0,
     )
+    # today alone (China's day, whatever the hour in UTC) holds the visit asked for just now
+    today = {"since": clock.today().isoformat(), "until": (clock.today() + timedelta(days=1)).isoformat()}
+    alone = (await client.get("/api/v1/staff/visits/stats", params=today, headers=staff.window)).json()
+    assert alone["requested"] == 1
 
 
 async def test_who_may_ask_and_for_what(database_url, api, client, settings):

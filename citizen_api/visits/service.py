@@ -10,7 +10,7 @@ Services never commit; every status change is ``repository.move`` (the table in 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from citizen_api import clock
 from citizen_api.audit import service as audit
@@ -182,7 +182,8 @@ async def _tell(visit: HomeVisit, event: str, extra: dict) -> None:
 async def stats(principal: Principal, since: date, until: date) -> VisitStats:
     lo = datetime.combine(since, time(), clock.CST)
     hi = datetime.combine(until, time(), clock.CST)
-    counts = await repo.counts(principal.department, lo, hi)
+    # in UTC, as times are stored: SQLite compares them as text
+    counts = await repo.counts(principal.department, lo.astimezone(UTC), hi.astimezone(UTC))
 
     def total(status: str | None = None, outcome: str | None = None) -> int:
         return sum(
