@@ -81,19 +81,26 @@ async def compute_once(month: months.Month) -> bool:
     if await repo.month(month.name) is not None:
         return False
     weights, _ = await weights_in_force()
-    if not (await facts.gather(month, weights)).scores:
+    gathered = await facts.gather(month, weights)
+    if not gathered.scores:
         # nothing was decided nor any step taken (a centre that opened since): no ranking to store, and a
         # supervisor may still compute the empty month by hand; the job looks again next hour
         return False
-    await _compute(None, month)
+    await _compute(None, month, given=(weights, gathered))  # the month is over: what was read stands
     return True
 
 
-async def _compute(principal: Principal | None, month: months.Month, request_id: str = "") -> MonthComputed:
-    weights, _ = await weights_in_force()
+async def _compute(
+    principal: Principal | None,
+    month: months.Month,
+    request_id: str = "",
+    given: tuple[dict, facts.Gathered] | None = None,
+) -> MonthComputed:
+    weights, gathered = given if given is not None else ((await weights_in_force())[0], None)
     now = clock.now()
     await repo.lock_month(month.name, weights, principal.user_id if principal else None, now)
-    gathered = await facts.gather(month, weights)
+    if gathered is None:  # read under the month's lock: two computes at once queue, the later wins whole
+        gathered = await facts.gather(month, weights)
     await repo.replace(month.name, gathered.scores, gathered.cases)
     counts = {level: 0 for level in LEVELS}
     for row in gathered.scores:

@@ -88,6 +88,7 @@ declare module 'vue' {
     SignaturePad: typeof import('./components/points/SignaturePad.vue')['default']
     StaffCreateDialog: typeof import('./components/admin/StaffCreateDialog.vue')['default']
     StepSupervision: typeof import('./components/supervision/StepSupervision.vue')['default']
+    StepTimesTable: typeof import('./components/supervision/StepTimesTable.vue')['default']
     SynonymsPanel: typeof import('./components/admin/SynonymsPanel.vue')['default']
     TodayAppointments: typeof import('./components/queue/TodayAppointments.vue')['default']
     VersionHistory: typeof import('./components/admin/VersionHistory.vue')['default']
