@@ -87,6 +87,7 @@ declare module 'vue' {
     ScoreCasesDrawer: typeof import('./components/performance/ScoreCasesDrawer.vue')['default']
     SignaturePad: typeof import('./components/points/SignaturePad.vue')['default']
     StaffCreateDialog: typeof import('./components/admin/StaffCreateDialog.vue')['default']
+    StatusFilterBar: typeof import('./components/common/StatusFilterBar.vue')['default']
     StepSupervision: typeof import('./components/supervision/StepSupervision.vue')['default']
     StepTimesTable: typeof import('./components/supervision/StepTimesTable.vue')['default']
     SynonymsPanel: typeof import('./components/admin/SynonymsPanel.vue')['default']
